@@ -1,0 +1,27 @@
+/**
+ * An error answered to an AWS client in its service's wire format. `code` is the error
+ * shape name the SDK maps to an exception class; `queryCode` is the legacy query-protocol
+ * code that AWS JSON services still send in `x-amzn-query-error` (SQS does).
+ */
+export class AwsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    readonly queryCode = code,
+    readonly senderFault = status < 500,
+  ) {
+    super(message);
+    this.name = 'AwsError';
+  }
+}
+
+/** A required parameter is absent. */
+export function missingParameter(name: string): AwsError {
+  return new AwsError('MissingParameter', `The request must contain the parameter ${name}.`);
+}
+
+/** A parameter has a value that AWS would refuse. */
+export function invalidParameterValue(message: string): AwsError {
+  return new AwsError('InvalidParameterValue', message);
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../clock.js';
+import { BooksimError, ExitCode } from '../errors.js';
+import { seededRandom, type Random } from '../random.js';
+import { AwsError } from './aws-error.js';
+import { createDynamoDb } from './dynamodb.js';
+import { jsonResponse, readBody, writeResponse, type HttpResponse, type RequestContext } from './http.js';
+import { serveJson } from './json-protocol.js';
+import { decodeQueryForm } from './query-form.js';
+import { credentialScope, serviceFromHeaders, targetOperation } from './router.js';
+import { serveSnsQuery } from './sns/sns-protocol.js';
+import { SnsService } from './sns/sns-service.js';
+import { SqsService } from './sqs/sqs-service.js';
+
+export interface EmbeddedEndpointOptions {
+  /** Loopback address to bind; default 127.0.0.1. */
+  host?: string;
+  /** Port to listen on; 0 picks a free one. Default 4566, LocalStack's. */
+  port?: number;
+  clock?: Clock;
+  /** Seed for the endpoint's own randomness (standard-queue chaos). */
+  seed?: number;
+  random?: Random;
+  /** Probability that a standard queue duplicates or reorders a delivery. Default 0. */
+  standardQueueChaos?: number;
+}
+
+export interface EmbeddedEndpoint {
+  /** Base URL for AWS clients, e.g. http://127.0.0.1:4566. */
+  url: string;
+  port: number;
+  /** Names of the services served, for the ready line and the health check. */
+  services: string[];
+  /** Stops listening, ends long polls and closes every connection. */
+  close(): Promise<void>;
+}
+
+export const defaultPort = 4566;
+export const accountId = '000000000000';
+const defaultRegion = 'us-east-1';
+const servedServices = ['sqs', 'sns', 'dynamodb'];
+
+/** True for addresses on this machine only: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Starts booksim's embedded AWS endpoint: SQS (JSON protocol), SNS (query protocol) and
+ * DynamoDB (dynalite) on one loopback port, routed like LocalStack's edge port.
+ */
+export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {}): Promise<EmbeddedEndpoint> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? defaultPort;
+  if (!isLoopback(host)) {
+    throw new BooksimError(`--host ${host} is not a loopback address: booksim local only binds this machine (127.0.0.1, ::1, localhost).`);
+  }
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? seededRandom(options.seed ?? Date.now());
+  const sqs = new SqsService({ clock, random, standardQueueChaos: options.standardQueueChaos ?? 0 });
+  const sns = new SnsService({ clock, random, sqs });
+  const dynamodb = createDynamoDb();
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<HttpResponse | undefined> {
+    const context: RequestContext = {
+      region: credentialScope(req.headers)?.region ?? defaultRegion,
+      accountId,
+      origin: `http://${req.headers.host ?? `${host}:${port}`}`,
+      requestId: randomUUID(),
+    };
+    if (req.method === 'GET' && (req.url === '/_localstack/health' || req.url === '/_booksim/health')) {
+      return jsonResponse({ services: Object.fromEntries(servedServices.map((s) => [s, 'running'])), edition: 'booksim' }, context.requestId);
+    }
+    const service = serviceFromHeaders(req.headers);
+    if (service === 'dynamodb') {
+      dynamodb(req, res);
+      return undefined;
+    }
+    const body = await readBody(req);
+    if (service === 'sqs' && req.headers['x-amz-target']) {
+      return serveJson({ errorNamespace: 'com.amazonaws.sqs', queryCompatible: true }, sqs.operations, targetOperation(req.headers), body, context);
+    }
+    const form = decodeQueryForm(body.toString('utf8'));
+    if (service === 'sns' || (service === undefined && typeof form.Action === 'string' && form.Action in sns.operations)) {
+      return serveSnsQuery(sns, form, context);
+    }
+    const what = service === 'sqs' ? 'the SQS query protocol (use an AWS SDK that speaks the JSON protocol)' : `service ${service ?? 'unknown'}`;
+    return jsonResponse({ __type: 'UnknownService', message: `booksim local does not serve ${what}; it serves ${servedServices.join(', ')}.` }, context.requestId, 400);
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res)
+      .then((response) => response && writeResponse(res, response))
+      .catch((error: unknown) => {
+        const status = error instanceof AwsError ? error.status : 500;
+        const code = error instanceof AwsError ? error.code : 'InternalFailure';
+        const message = error instanceof Error ? error.message : String(error);
+        if (!res.headersSent) writeResponse(res, jsonResponse({ __type: code, message }, randomUUID(), status));
+        else res.destroy();
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new BooksimError(`port ${port} is in use — is LocalStack running?`, ExitCode.environment, [
+            'Stop whatever listens there, or pick another port with --port.',
+          ]),
+        );
+      } else {
+        reject(new BooksimError(`cannot listen on ${host}:${port}: ${error.message}`, ExitCode.environment));
+      }
+    });
+    server.listen(port, host, () => resolve());
+  });
+
+  const bound = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${bound}`,
+    port: bound,
+    services: servedServices,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sqs.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

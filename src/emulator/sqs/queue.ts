@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock, Timer } from '../../clock.js';
+import type { Random } from '../../random.js';
+import { AwsError, invalidParameterValue } from '../aws-error.js';
+import { type MessageAttributes, md5OfBody, md5OfMessageAttributes } from '../message-attributes.js';
+import type { QueueSettings } from './queue-attributes.js';
+
+/** What a producer hands to a queue. */
+export interface OutgoingMessage {
+  body: string;
+  attributes: MessageAttributes;
+  groupId?: string;
+  dedupId?: string;
+  delaySeconds?: number;
+}
+
+/** A message as stored, from send until delete. */
+export interface StoredMessage {
+  /** Unique per stored copy; a duplicated delivery shares the messageId but not the key. */
+  key: number;
+  messageId: string;
+  body: string;
+  md5OfBody: string;
+  attributes: MessageAttributes;
+  md5OfAttributes: string | undefined;
+  sentAt: number;
+  visibleAt: number;
+  groupId?: string;
+  dedupId?: string;
+  sequenceNumber?: string;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  /** Set when the message came from another queue's redrive. */
+  deadLetterSourceArn?: string;
+}
+
+/** The answer to a send: what SQS reports back. */
+export interface SendResult {
+  messageId: string;
+  md5OfBody: string;
+  md5OfAttributes: string | undefined;
+  sequenceNumber?: string;
+}
+
+/** A received message with the receipt handle of this receive. */
+export interface ReceivedMessage {
+  message: StoredMessage;
+  receiptHandle: string;
+}
+
+/** Looks up the queue a redrive policy names; undefined when it does not exist. */
+export type QueueLookup = (arn: string) => Queue | undefined;
+
+const dedupWindowMs = 5 * 60 * 1000;
+const purgeIntervalMs = 60 * 1000;
+
+/**
+ * One SQS queue: FIFO or standard, with the semantics booksim depends on — per-group
+ * order and group blocking, the 5-minute deduplication window, visibility timeouts,
+ * redrive to a dead-letter queue, and wake-ups for long polls.
+ */
+export class Queue {
+  readonly createdAt: number;
+  lastModifiedAt: number;
+  tags: Record<string, string> = {};
+  private readonly messages = new Map<number, StoredMessage>();
+  private readonly dedup = new Map<string, { result: SendResult; expiresAt: number }>();
+  private readonly waiters = new Set<() => void>();
+  private nextKey = 1;
+  private nextSequence = 1n;
+  private lastPurgeAt = -Infinity;
+  private closed = false;
+
+  constructor(
+    readonly name: string,
+    readonly arn: string,
+    public settings: QueueSettings,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    /** Probability that a standard queue duplicates a send or reorders a receive. */
+    private readonly standardChaos: number,
+  ) {
+    this.createdAt = clock.now();
+    this.lastModifiedAt = this.createdAt;
+  }
+
+  get fifo(): boolean {
+    return this.settings.fifo;
+  }
+
+  /** Stores a message (or recognises a duplicate within the deduplication window). */
+  send(message: OutgoingMessage): SendResult {
+    const now = this.clock.now();
+    const dedupKey = this.fifo ? this.dedupKeyOf(message) : undefined;
+    if (dedupKey !== undefined) {
+      const previous = this.dedup.get(dedupKey);
+      if (previous && previous.expiresAt > now) return previous.result;
+      this.pruneDedup(now);
+    }
+    const stored = this.store(message, now, randomUUID());
+    const result: SendResult = {
+      messageId: stored.messageId,
+      md5OfBody: stored.md5OfBody,
+      md5OfAttributes: stored.md5OfAttributes,
+      ...(stored.sequenceNumber ? { sequenceNumber: stored.sequenceNumber } : {}),
+    };
+    if (dedupKey !== undefined) this.dedup.set(dedupKey, { result, expiresAt: now + dedupWindowMs });
+    if (!this.fifo && this.standardChaos > 0 && this.random() < this.standardChaos) {
+      this.store(message, now, stored.messageId);
+    }
+    this.notify();
+    return result;
+  }
+
+  /** Takes in a message moved here by another queue's redrive policy. */
+  acceptDeadLetter(message: StoredMessage, sourceArn: string): void {
+    const stored = this.store(
+      { body: message.body, attributes: message.attributes, groupId: message.groupId, dedupId: message.dedupId },
+      this.clock.now(),
+      message.messageId,
+    );
+    stored.sentAt = message.sentAt;
+    stored.deadLetterSourceArn = sourceArn;
+    this.notify();
+  }
+
+  private store(message: OutgoingMessage, now: number, messageId: string): StoredMessage {
+    const delaySeconds = message.delaySeconds ?? this.settings.delaySeconds;
+    const stored: StoredMessage = {
+      key: this.nextKey++,
+      messageId,
+      body: message.body,
+      md5OfBody: md5OfBody(message.body),
+      attributes: message.attributes,
+      md5OfAttributes: md5OfMessageAttributes(message.attributes),
+      sentAt: now,
+      visibleAt: now + delaySeconds * 1000,
+      receiveCount: 0,
+      ...(message.groupId !== undefined ? { groupId: message.groupId } : {}),
+      ...(message.dedupId !== undefined ? { dedupId: message.dedupId } : {}),
+      ...(this.fifo ? { sequenceNumber: (this.nextSequence++).toString().padStart(20, '0') } : {}),
+    };
+    this.messages.set(stored.key, stored);
+    return stored;
+  }
+
+  private dedupKeyOf(message: OutgoingMessage): string {
+    const id = message.dedupId ?? md5OfBody(message.body);
+    return this.settings.dedupScopeIsGroup ? `${message.groupId}\u0000${id}` : id;
+  }
+
+  private pruneDedup(now: number): void {
+    if (this.dedup.size < 1024) return;
+    for (const [key, entry] of this.dedup) if (entry.expiresAt <= now) this.dedup.delete(key);
+  }
+
+  /**
+   * Receives up to `max` visible messages and makes them invisible for
+   * `visibilityTimeoutSeconds`. FIFO: in queue order, skipping every group that has a
+   * message in flight. Messages received more than maxReceiveCount times move to the DLQ.
+   */
+  receive(max: number, visibilityTimeoutSeconds: number, lookup: QueueLookup): ReceivedMessage[] {
+    const now = this.clock.now();
+    this.dropExpired(now);
+    const blockedGroups = new Set<string>();
+    if (this.fifo) {
+      for (const message of this.messages.values()) {
+        if (message.receiveCount > 0 && message.visibleAt > now) blockedGroups.add(message.groupId!);
+      }
+    }
+    const candidates: StoredMessage[] = [];
+    // A standard queue may hand out messages out of order: with chaos, pick from a wider window.
+    const reorder = !this.fifo && this.standardChaos > 0 && this.random() < this.standardChaos;
+    const wanted = reorder ? max * 2 : max;
+    for (const message of this.messages.values()) {
+      if (candidates.length >= wanted) break;
+      if (message.visibleAt > now) continue;
+      if (message.groupId !== undefined && blockedGroups.has(message.groupId)) continue;
+      if (this.redriveIfExhausted(message, lookup)) continue;
+      candidates.push(message);
+    }
+    if (reorder) shuffle(candidates, this.random);
+    return candidates.slice(0, max).map((message) => {
+      message.receiveCount += 1;
+      message.firstReceivedAt ??= now;
+      message.visibleAt = now + visibilityTimeoutSeconds * 1000;
+      return { message, receiptHandle: encodeReceipt(this.name, message) };
+    });
+  }
+
+  private redriveIfExhausted(message: StoredMessage, lookup: QueueLookup): boolean {
+    const policy = this.settings.redrivePolicy;
+    if (!policy || message.receiveCount < policy.maxReceiveCount) return false;
+    const deadLetterQueue = lookup(policy.deadLetterTargetArn);
+    if (!deadLetterQueue || deadLetterQueue === this) return false;
+    this.messages.delete(message.key);
+    deadLetterQueue.acceptDeadLetter(message, this.arn);
+    return true;
+  }
+
+  private dropExpired(now: number): void {
+    const oldest = now - this.settings.messageRetentionSeconds * 1000;
+    for (const message of this.messages.values()) {
+      if (message.sentAt >= oldest) break;
+      this.messages.delete(message.key);
+    }
+  }
+
+  /**
+   * Deletes the message a receipt handle names. A handle of a message already deleted is
+   * accepted, as SQS does; a stale one (the message was received again since) deletes
+   * nothing, and on a FIFO queue it is refused as expired.
+   */
+  delete(receiptHandle: string): void {
+    const message = this.messageOf(receiptHandle);
+    if (!message) return;
+    this.messages.delete(message.key);
+    this.notify();
+  }
+
+  /** Changes how long a message in flight stays invisible; 0 makes it visible at once. */
+  changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): void {
+    const message = this.messageOf(receiptHandle);
+    const now = this.clock.now();
+    if (!message || message.visibleAt <= now) {
+      throw new AwsError(
+        'MessageNotInflight',
+        'The message referred to is not in flight.',
+        400,
+        'AWS.SimpleQueueService.MessageNotInflight',
+      );
+    }
+    message.visibleAt = now + visibilityTimeoutSeconds * 1000;
+    this.notify();
+  }
+
+  /** The current message of a valid, current receipt handle; undefined when it is gone. */
+  private messageOf(receiptHandle: string): StoredMessage | undefined {
+    const receipt = decodeReceipt(receiptHandle);
+    if (!receipt || receipt.queue !== this.name) {
+      throw new AwsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`, 404);
+    }
+    const message = this.messages.get(receipt.key);
+    if (!message) return undefined;
+    const expired = this.fifo && message.visibleAt <= this.clock.now();
+    if (message.receiveCount !== receipt.receiveCount || expired) {
+      if (this.fifo) throw invalidParameterValue(`Value ${receiptHandle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
+      return undefined;
+    }
+    return message;
+  }
+
+  /** Removes every message; SQS allows this once a minute. */
+  purge(): void {
+    const now = this.clock.now();
+    if (now - this.lastPurgeAt < purgeIntervalMs) {
+      throw new AwsError(
+        'PurgeQueueInProgress',
+        `Only one PurgeQueue operation on ${this.name} is allowed every 60 seconds.`,
+        403,
+        'AWS.SimpleQueueService.PurgeQueueInProgress',
+      );
+    }
+    this.lastPurgeAt = now;
+    this.messages.clear();
+    this.notify();
+  }
+
+  /** Counts for the Approximate* attributes. */
+  counts(): { visible: number; inFlight: number; delayed: number } {
+    const now = this.clock.now();
+    this.dropExpired(now);
+    let visible = 0;
+    let inFlight = 0;
+    let delayed = 0;
+    for (const message of this.messages.values()) {
+      if (message.visibleAt <= now) visible++;
+      else if (message.receiveCount > 0) inFlight++;
+      else delayed++;
+    }
+    return { visible, inFlight, delayed };
+  }
+
+  /**
+   * Resolves when something may have become receivable: a send, a delete, a visibility
+   * change, a message whose timeout or delay runs out — or at `deadline`.
+   */
+  waitForChange(deadline: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      let timer: Timer | undefined;
+      const wake = () => {
+        this.waiters.delete(wake);
+        timer?.cancel();
+        resolve();
+      };
+      this.waiters.add(wake);
+      const now = this.clock.now();
+      timer = this.clock.setTimer(Math.min(deadline, this.nextVisibleAt(now)) - now, wake);
+    });
+  }
+
+  private nextVisibleAt(now: number): number {
+    let next = Infinity;
+    for (const message of this.messages.values()) if (message.visibleAt > now && message.visibleAt < next) next = message.visibleAt;
+    return next;
+  }
+
+  private notify(): void {
+    this.lastModifiedAt = Math.max(this.lastModifiedAt, this.clock.now());
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /** Releases every long poll; the queue takes no more waiters. */
+  close(): void {
+    this.closed = true;
+    this.notify();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+function encodeReceipt(queue: string, message: StoredMessage): string {
+  const payload = JSON.stringify([queue, message.key, message.receiveCount, randomUUID()]);
+  return Buffer.from(payload).toString('base64url');
+}
+
+function decodeReceipt(handle: string): { queue: string; key: number; receiveCount: number } | undefined {
+  try {
+    const [queue, key, receiveCount] = JSON.parse(Buffer.from(handle, 'base64url').toString()) as unknown[];
+    if (typeof queue !== 'string' || typeof key !== 'number' || typeof receiveCount !== 'number') return undefined;
+    return { queue, key, receiveCount };
+  } catch {
+    return undefined;
+  }
+}
+
+function shuffle<T>(items: T[], random: Random): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
