@@ -49,33 +49,34 @@ export function optionalMap(params: Params, name: string): Params | undefined {
   return value as Params;
 }
 
-/** Reads the entries of a batch request, enforcing AWS's batch rules (1–10 entries, distinct valid ids). */
-export function batchEntries(params: Params, name: string, errors: BatchErrorCodes): Params[] {
+/** The error a malformed batch gets; SQS also sends its legacy query code (`AWS.SimpleQueueService.…`). */
+export function batchError(code: string, message: string, queryCodePrefix: string): AwsError {
+  return new AwsError(code, message, 400, queryCodePrefix + code);
+}
+
+/**
+ * Reads the entries of a batch request, enforcing the batch rules SQS and SNS share
+ * (1–10 entries, distinct ids of 1–80 letters, digits, hyphens or underscores).
+ */
+export function batchEntries(params: Params, name: string, queryCodePrefix = ''): Params[] {
   const entries = optionalList(params, name) ?? [];
-  if (entries.length === 0) throw new AwsError(errors.empty, 'There should be at least one entry in the request.');
+  if (entries.length === 0) throw batchError('EmptyBatchRequest', 'There should be at least one entry in the request.', queryCodePrefix);
   if (entries.length > 10) {
-    throw new AwsError(errors.tooMany, `Maximum number of entries per request are 10. You have sent ${entries.length}.`);
+    throw batchError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are 10. You have sent ${entries.length}.`, queryCodePrefix);
   }
   const seen = new Set<string>();
   for (const entry of entries) {
     if (typeof entry !== 'object' || entry === null) throw invalidParameterValue(`Each entry of ${name} must be a structure.`);
     const id = (entry as Params).Id;
     if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
-      throw new AwsError(
-        errors.invalidId,
-        `A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.`,
+      throw batchError(
+        'InvalidBatchEntryId',
+        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+        queryCodePrefix,
       );
     }
-    if (seen.has(id)) throw new AwsError(errors.notDistinct, `Id ${id} repeated.`);
+    if (seen.has(id)) throw batchError('BatchEntryIdsNotDistinct', `Id ${id} repeated.`, queryCodePrefix);
     seen.add(id);
   }
   return entries as Params[];
-}
-
-/** The error codes a service uses for malformed batches. */
-export interface BatchErrorCodes {
-  empty: string;
-  tooMany: string;
-  invalidId: string;
-  notDistinct: string;
 }

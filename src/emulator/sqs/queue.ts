@@ -94,7 +94,10 @@ export class Queue {
     const dedupKey = this.fifo ? this.dedupKeyOf(message) : undefined;
     if (dedupKey !== undefined) {
       const previous = this.dedup.get(dedupKey);
-      if (previous && previous.expiresAt > now) return previous.result;
+      // A duplicate is acknowledged as the original message; the checksums are of this request, as the SDK verifies them.
+      if (previous && previous.expiresAt > now) {
+        return { ...previous.result, md5OfBody: md5OfBody(message.body), md5OfAttributes: md5OfMessageAttributes(message.attributes) };
+      }
       this.pruneDedup(now);
     }
     const stored = this.store(message, now, randomUUID());
@@ -288,15 +291,14 @@ export class Queue {
   waitForChange(deadline: number): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
-      let timer: Timer | undefined;
+      const now = this.clock.now();
       const wake = () => {
         this.waiters.delete(wake);
-        timer?.cancel();
+        timer.cancel();
         resolve();
       };
+      const timer: Timer = this.clock.setTimer(Math.min(deadline, this.nextVisibleAt(now)) - now, wake);
       this.waiters.add(wake);
-      const now = this.clock.now();
-      timer = this.clock.setTimer(Math.min(deadline, this.nextVisibleAt(now)) - now, wake);
     });
   }
 

@@ -5,6 +5,7 @@ import type { RequestContext } from '../http.js';
 import { attributesSize, validateMessageAttributes, type MessageAttributes } from '../message-attributes.js';
 import {
   batchEntries,
+  batchError,
   optionalInteger,
   optionalList,
   optionalMap,
@@ -22,19 +23,8 @@ export interface SqsOptions {
   standardQueueChaos: number;
 }
 
-const batchErrors = {
-  empty: 'AWS.SimpleQueueService.EmptyBatchRequest',
-  tooMany: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
-  invalidId: 'AWS.SimpleQueueService.InvalidBatchEntryId',
-  notDistinct: 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
-};
-
-/** The query-protocol codes SQS sends beside the JSON error shape names. */
-const queryCodes: Record<string, string> = Object.fromEntries(
-  ['EmptyBatchRequest', 'TooManyEntriesInBatchRequest', 'InvalidBatchEntryId', 'BatchEntryIdsNotDistinct', 'BatchRequestTooLong'].map(
-    (code) => [`AWS.SimpleQueueService.${code}`, code],
-  ),
-);
+/** SQS's legacy query codes of batch errors carry this prefix. */
+const queryPrefix = 'AWS.SimpleQueueService.';
 
 const queueNamePattern = /^[A-Za-z0-9_-]{1,80}$/;
 const bodyCharacters = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -210,10 +200,10 @@ export class SqsService {
 
   private sendMessageBatch(params: Params) {
     const queue = this.queueOf(params);
-    const entries = batchEntries(params, 'Entries', batchErrors);
+    const entries = batchEntries(params, 'Entries', queryPrefix);
     const total = entries.reduce((sum, entry) => sum + messageSize(entry), 0);
     if (total > queue.settings.maximumMessageSize) {
-      throw new AwsError('BatchRequestTooLong', `Batch requests cannot be longer than ${queue.settings.maximumMessageSize} bytes. You have sent ${total} bytes.`, 400, 'AWS.SimpleQueueService.BatchRequestTooLong');
+      throw batchError('BatchRequestTooLong', `Batch requests cannot be longer than ${queue.settings.maximumMessageSize} bytes. You have sent ${total} bytes.`, queryPrefix);
     }
     return this.batch(params, (target, entry) => {
       const result = target.send(this.outgoing(target, entry));
@@ -229,7 +219,7 @@ export class SqsService {
   /** Runs `action` for each batch entry; an entry that fails is reported, not thrown. */
   private batch(params: Params, action: (queue: Queue, entry: Params) => object | void) {
     const queue = this.queueOf(params);
-    const entries = batchEntries(params, 'Entries', batchErrors);
+    const entries = batchEntries(params, 'Entries', queryPrefix);
     const Successful: object[] = [];
     const Failed: object[] = [];
     for (const entry of entries) {
@@ -237,7 +227,7 @@ export class SqsService {
         Successful.push({ Id: entry.Id, ...(action(queue, entry) ?? {}) });
       } catch (error) {
         if (!(error instanceof AwsError)) throw error;
-        Failed.push({ Id: entry.Id, SenderFault: error.senderFault, Code: queryCodes[error.code] ?? error.code, Message: error.message });
+        Failed.push({ Id: entry.Id, SenderFault: error.senderFault, Code: error.code, Message: error.message });
       }
     }
     return { Successful, Failed };
