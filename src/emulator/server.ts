@@ -83,7 +83,7 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
       return serveJson({ errorNamespace: 'com.amazonaws.sqs', queryCompatible: true }, sqs.operations, targetOperation(req.headers), body, context);
     }
     const form = decodeQueryForm(body.toString('utf8'));
-    if (service === 'sns' || (service === undefined && typeof form.Action === 'string' && form.Action in sns.operations)) {
+    if (service === 'sns' || (service === undefined && typeof form.Action === 'string' && Object.hasOwn(sns.operations, form.Action))) {
       return serveSnsQuery(sns, form, context);
     }
     const what = service === 'sqs' ? 'the SQS query protocol (use an AWS SDK that speaks the JSON protocol)' : `service ${service ?? 'unknown'}`;
