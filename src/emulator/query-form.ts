@@ -6,13 +6,18 @@ import type { Params } from './params.js';
  * structure. Everything else stays a string, as the query protocol sends it.
  */
 export function decodeQueryForm(body: string): Params {
-  const root: Params = {};
+  // Prototype-less nodes, so that a key like `__proto__.x` names data, not Object.prototype.
+  const root: Params = Object.create(null);
   for (const [key, value] of new URLSearchParams(body)) {
     let node: Params = root;
     const parts = key.split('.');
     parts.forEach((part, index) => {
       if (index === parts.length - 1) node[part] = value;
-      else node = (node[part] ??= {}) as Params;
+      else {
+        // A malformed form may use one key as a value and a structure (`A=x&A.B=y`): the structure wins.
+        if (typeof node[part] !== 'object') node[part] = Object.create(null);
+        node = node[part] as Params;
+      }
     });
   }
   return normalise(root) as Params;

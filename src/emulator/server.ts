@@ -60,7 +60,7 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? seededRandom(options.seed ?? Date.now());
   const sqs = new SqsService({ clock, random, standardQueueChaos: options.standardQueueChaos ?? 0 });
-  const sns = new SnsService({ clock, random, sqs });
+  const sns = new SnsService({ clock, sqs });
   const dynamodb = createDynamoDb();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<HttpResponse | undefined> {
