@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -15,6 +16,7 @@ export interface AwsClients {
   sqs: SQSClient;
   sns: SNSClient;
   dynamodb: DynamoDBClient;
+  sfn: SFNClient;
   /** Releases the clients' sockets. */
   destroy(): void;
 }
@@ -26,7 +28,7 @@ export function createClients(options: ClientOptions): AwsClients {
     region: options.region ?? 'us-east-1',
     credentials: options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
   };
-  const clients = { sqs: new SQSClient(config), sns: new SNSClient(config), dynamodb: new DynamoDBClient(config) };
+  const clients = { sqs: new SQSClient(config), sns: new SNSClient(config), dynamodb: new DynamoDBClient(config), sfn: new SFNClient(config) };
   return {
     ...clients,
     destroy: () => Object.values(clients).forEach((client) => client.destroy()),

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import { seededRandom, type Random } from '../random.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsError } from './aws-error.js';
 import { createDynamoDb } from './dynamodb.js';
 import { jsonResponse, readBody, writeResponse, type HttpResponse, type RequestContext } from './http.js';
@@ -12,6 +13,7 @@ import { decodeQueryForm } from './query-form.js';
 import { credentialScope, serviceFromHeaders, targetOperation } from './router.js';
 import { serveSnsQuery } from './sns/sns-protocol.js';
 import { SnsService } from './sns/sns-service.js';
+import { SfnService } from './sfn/sfn-service.js';
 import { SqsService } from './sqs/sqs-service.js';
 
 export interface EmbeddedEndpointOptions {
@@ -40,7 +42,7 @@ export interface EmbeddedEndpoint {
 export const defaultPort = 4566;
 export const accountId = '000000000000';
 const defaultRegion = 'us-east-1';
-const servedServices = ['sqs', 'sns', 'dynamodb'];
+const servedServices = ['sqs', 'sns', 'dynamodb', 'stepfunctions'];
 
 /** True for addresses on this machine only: 127.0.0.0/8, ::1 and localhost. */
 export function isLoopback(host: string): boolean {
@@ -48,8 +50,9 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * Starts booksim's embedded AWS endpoint: SQS (JSON protocol), SNS (query protocol) and
- * DynamoDB (dynalite) on one loopback port, routed like LocalStack's edge port.
+ * Starts booksim's embedded AWS endpoint: SQS (JSON protocol), SNS (query protocol),
+ * DynamoDB (dynalite) and Step Functions on one loopback port, routed like LocalStack's
+ * edge port.
  */
 export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {}): Promise<EmbeddedEndpoint> {
   const host = options.host ?? '127.0.0.1';
@@ -62,6 +65,16 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
   const sqs = new SqsService({ clock, random, standardQueueChaos: options.standardQueueChaos ?? 0 });
   const sns = new SnsService({ clock, sqs });
   const dynamodb = createDynamoDb();
+  let url = '';
+  let integrationsClient: DynamoDBClient | undefined;
+  const sfn = new SfnService({
+    clock,
+    sns: sns.operations,
+    sqs: sqs.operations,
+    // Step Functions' DynamoDB integrations reach dynalite the way every client does: over HTTP.
+    dynamodb: () =>
+      (integrationsClient ??= new DynamoDBClient({ endpoint: url, region: defaultRegion, credentials: { accessKeyId: 'booksim', secretAccessKey: 'booksim' } })),
+  });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<HttpResponse | undefined> {
     const context: RequestContext = {
@@ -81,6 +94,9 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
     const body = await readBody(req);
     if (service === 'sqs' && req.headers['x-amz-target']) {
       return serveJson({ errorNamespace: 'com.amazonaws.sqs', queryCompatible: true }, sqs.operations, targetOperation(req.headers), body, context);
+    }
+    if (service === 'states') {
+      return serveJson({ errorNamespace: 'com.amazonaws.sfn', queryCompatible: false }, sfn.operations, targetOperation(req.headers), body, context);
     }
     const form = decodeQueryForm(body.toString('utf8'));
     if (service === 'sns' || (service === undefined && typeof form.Action === 'string' && Object.hasOwn(sns.operations, form.Action))) {
@@ -118,14 +134,16 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
   });
 
   const bound = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   return {
-    url: `http://${urlHost}:${bound}`,
+    url,
     port: bound,
     services: servedServices,
     close: () =>
       new Promise<void>((resolve) => {
         sqs.close();
+        sfn.close();
+        integrationsClient?.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

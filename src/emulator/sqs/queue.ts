@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, Timer } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import type { Random } from '../../random.js';
 import { AwsError, invalidParameterValue } from '../aws-error.js';
 import { type MessageAttributes, md5OfBody, md5OfMessageAttributes } from '../message-attributes.js';
+import { Signal } from '../signal.js';
 import type { QueueSettings } from './queue-attributes.js';
 
 /** What a producer hands to a queue. */
@@ -65,11 +66,10 @@ export class Queue {
   tags: Record<string, string> = {};
   private readonly messages = new Map<number, StoredMessage>();
   private readonly dedup = new Map<string, { result: SendResult; expiresAt: number }>();
-  private readonly waiters = new Set<() => void>();
+  private readonly changed: Signal;
   private nextKey = 1;
   private nextSequence = 1n;
   private lastPurgeAt = -Infinity;
-  private closed = false;
 
   constructor(
     readonly name: string,
@@ -82,6 +82,7 @@ export class Queue {
   ) {
     this.createdAt = clock.now();
     this.lastModifiedAt = this.createdAt;
+    this.changed = new Signal(clock);
   }
 
   get fifo(): boolean {
@@ -289,17 +290,7 @@ export class Queue {
    * change, a message whose timeout or delay runs out — or at `deadline`.
    */
   waitForChange(deadline: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const now = this.clock.now();
-      const wake = () => {
-        this.waiters.delete(wake);
-        timer.cancel();
-        resolve();
-      };
-      const timer: Timer = this.clock.setTimer(Math.min(deadline, this.nextVisibleAt(now)) - now, wake);
-      this.waiters.add(wake);
-    });
+    return this.changed.wait(Math.min(deadline, this.nextVisibleAt(this.clock.now())));
   }
 
   private nextVisibleAt(now: number): number {
@@ -310,17 +301,16 @@ export class Queue {
 
   private notify(): void {
     this.lastModifiedAt = Math.max(this.lastModifiedAt, this.clock.now());
-    for (const wake of [...this.waiters]) wake();
+    this.changed.notify();
   }
 
   /** Releases every long poll; the queue takes no more waiters. */
   close(): void {
-    this.closed = true;
-    this.notify();
+    this.changed.close();
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.changed.isClosed;
   }
 }
 

@@ -1,0 +1,79 @@
+import aslValidator from 'asl-validator';
+import { AwsError } from '../aws-error.js';
+
+/** One state of an Amazon States Language definition, as far as booksim reads it. */
+export interface StateDefinition {
+  Type: string;
+  Resource?: string;
+  TimeoutSeconds?: number;
+  HeartbeatSeconds?: number;
+  Branches?: MachineDefinition[];
+  Iterator?: MachineDefinition;
+  ItemProcessor?: MachineDefinition;
+  [field: string]: unknown;
+}
+
+/** An ASL definition (top level, or a Parallel branch / Map iterator). */
+export interface MachineDefinition {
+  StartAt: string;
+  States: Record<string, StateDefinition>;
+  TimeoutSeconds?: number;
+  [field: string]: unknown;
+}
+
+/**
+ * Parses and validates a definition with asl-validator, as AWS does on
+ * CreateStateMachine; throws InvalidDefinition with the validator's reasons.
+ */
+export function parseDefinition(text: string): MachineDefinition {
+  let definition: unknown;
+  try {
+    definition = JSON.parse(text);
+  } catch (error) {
+    throw new AwsError('InvalidDefinition', `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: ${(error as Error).message}'`);
+  }
+  const { isValid, errorsText } = aslValidator(definition as never, { checkArn: true, checkPaths: true });
+  if (!isValid) throw new AwsError('InvalidDefinition', `Invalid State Machine Definition: '${errorsText('; ')}'`);
+  return definition as MachineDefinition;
+}
+
+/** Every Task state of a definition, nested branches and iterators included, by name (ASL names are unique). */
+export function taskStates(definition: MachineDefinition): Map<string, StateDefinition> {
+  const tasks = new Map<string, StateDefinition>();
+  const visit = (machine: MachineDefinition) => {
+    for (const [name, state] of Object.entries(machine.States)) {
+      if (state.Type === 'Task') tasks.set(name, state);
+      for (const nested of [...(state.Branches ?? []), state.Iterator, state.ItemProcessor]) if (nested) visit(nested);
+    }
+  };
+  visit(definition);
+  return tasks;
+}
+
+/**
+ * Longest timer Node can set (setTimeout caps at 2^31-1 ms): what the interpreter is told
+ * for every task, so that booksim's own clock, not the interpreter's real-time timers,
+ * decides task and execution timeouts.
+ */
+const interpreterTaskTimeoutSeconds = 2_000_000;
+
+/** A copy of the definition for aws-local-stepfunctions, with booksim owning every timeout. */
+export function interpreterDefinition(definition: MachineDefinition): MachineDefinition {
+  const strip = (machine: MachineDefinition, top: boolean): MachineDefinition => {
+    const copy: MachineDefinition = { ...machine, States: {} };
+    if (top) delete copy.TimeoutSeconds;
+    for (const [name, state] of Object.entries(machine.States)) {
+      const next: StateDefinition = { ...state };
+      if (state.Type === 'Task') {
+        next.TimeoutSeconds = interpreterTaskTimeoutSeconds;
+        delete next.HeartbeatSeconds;
+      }
+      if (state.Branches) next.Branches = state.Branches.map((branch) => strip(branch, false));
+      if (state.Iterator) next.Iterator = strip(state.Iterator, false);
+      if (state.ItemProcessor) next.ItemProcessor = strip(state.ItemProcessor, false);
+      copy.States[name] = next;
+    }
+    return copy;
+  };
+  return strip(definition, true);
+}

@@ -1,0 +1,173 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { Clock, Timer } from '../../clock.js';
+import type { RequestContext } from '../http.js';
+import { interpreterDefinition, taskStates, type MachineDefinition, type StateDefinition } from './definition.js';
+import { History, causeText, recordInterpreterEvent, type InterpreterEvent } from './history.js';
+import { parseIntegration, performIntegration, type IntegrationTargets } from './integrations.js';
+import { TaskFailure, newTaskToken, type Activity, type TaskTokens } from './tasks.js';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** What an execution needs from the endpoint around it. */
+export interface ExecutionServices {
+  clock: Clock;
+  tokens: TaskTokens;
+  activity(arn: string): Activity | undefined;
+  integrations: IntegrationTargets;
+}
+
+/** The state machine an execution runs, as it was when the execution started. */
+export interface MachineSnapshot {
+  arn: string;
+  name: string;
+  definition: MachineDefinition;
+}
+
+/**
+ * One execution of a state machine. aws-local-stepfunctions interprets the definition;
+ * around it, this class runs the Task states (activities, integrations, callbacks) with
+ * booksim's clock for every timeout, writes the history in AWS's shape, and keeps the
+ * execution's status.
+ */
+export class Execution {
+  status: ExecutionStatus = 'RUNNING';
+  readonly startDate: number;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  readonly history: History;
+  private abortInterpreter: () => void = () => {};
+  private timeout: Timer | undefined;
+  /** A token minted when the definition read `$$.Task.Token`, for the task about to start. */
+  private mintedToken: string | undefined;
+
+  constructor(
+    readonly arn: string,
+    readonly name: string,
+    readonly machine: MachineSnapshot,
+    readonly input: string,
+    private readonly services: ExecutionServices,
+    private readonly context: RequestContext,
+  ) {
+    this.startDate = services.clock.now();
+    this.history = new History(services.clock);
+  }
+
+  /** Starts interpreting; returns at once, the execution runs on. */
+  start(): void {
+    const { definition } = this.machine;
+    this.history.add('ExecutionStarted', { input: this.input, roleArn: `arn:aws:iam::${this.context.accountId}:role/booksim` });
+    if (definition.TimeoutSeconds !== undefined) {
+      this.timeout = this.services.clock.setTimer(definition.TimeoutSeconds * 1000, () =>
+        this.end('TIMED_OUT', 'ExecutionTimedOut', { error: 'States.Timeout', cause: `The execution ran longer than ${definition.TimeoutSeconds} seconds.` }),
+      );
+    }
+    const handlers = Object.fromEntries(
+      [...taskStates(definition)].map(([name, state]) => [name, (input: unknown) => this.runTask(state, input)]),
+    );
+    const execution = this;
+    const run = new StateMachine(interpreterDefinition(definition) as never, { validationOptions: { noValidate: true } }).run(
+      JSON.parse(this.input),
+      {
+        overrides: { taskResourceLocalHandlers: handlers as never },
+        noThrowOnAbort: true,
+        context: {
+          Execution: { Id: this.arn, Name: this.name },
+          StateMachine: { Id: this.machine.arn, Name: this.machine.name },
+          // Read while the interpreter resolves a Task state's Parameters, just before the task runs.
+          Task: {
+            get Token() {
+              execution.mintedToken = newTaskToken();
+              return execution.mintedToken;
+            },
+          },
+        },
+      },
+    );
+    this.abortInterpreter = run.abort;
+    run.result.catch(() => undefined);
+    void this.follow(run.eventLogs as AsyncGenerator<InterpreterEvent>);
+  }
+
+  /** Copies the interpreter's log into history until the execution ends. */
+  private async follow(events: AsyncGenerator<InterpreterEvent>): Promise<void> {
+    for await (const event of events) {
+      if (this.status !== 'RUNNING') continue;
+      if (event.type === 'ExecutionSucceeded') {
+        this.output = JSON.stringify(event.output ?? null);
+        this.end('SUCCEEDED', 'ExecutionSucceeded', { output: this.output });
+      } else if (event.type === 'ExecutionFailed') {
+        this.end('FAILED', 'ExecutionFailed', { error: event.Error, cause: causeText(event.Cause) });
+      } else {
+        recordInterpreterEvent(this.history, event);
+      }
+    }
+  }
+
+  /** StopExecution: the execution ends ABORTED and its open tasks with it. */
+  stop(error?: string, cause?: string): void {
+    if (this.status === 'RUNNING') this.end('ABORTED', 'ExecutionAborted', { error, cause });
+  }
+
+  private end(status: ExecutionStatus, eventType: string, details: { error?: string | undefined; cause?: string | undefined; output?: string }): void {
+    if (this.status !== 'RUNNING') return;
+    this.status = status;
+    this.stopDate = this.services.clock.now();
+    this.error = details.error;
+    this.cause = details.cause;
+    this.history.add(eventType, details);
+    this.timeout?.cancel();
+    this.services.tokens.abandonExecution(this.arn);
+    if (status === 'ABORTED' || status === 'TIMED_OUT') this.abortInterpreter();
+  }
+
+  /** Runs one Task state: an activity for a worker, or an integration (with or without a callback token). */
+  private async runTask(state: StateDefinition, input: unknown): Promise<unknown> {
+    const token = this.mintedToken;
+    this.mintedToken = undefined;
+    // Let the interpreter's TaskStateEntered reach the history before this task's events.
+    await nextTurn();
+    if (this.status !== 'RUNNING') throw new TaskFailure('States.Runtime', 'The execution has ended.');
+    const resource = state.Resource ?? '';
+    const timing = { timeoutSeconds: state.TimeoutSeconds, heartbeatSeconds: state.HeartbeatSeconds };
+    const timingDetails = { timeoutInSeconds: state.TimeoutSeconds, heartbeatInSeconds: state.HeartbeatSeconds };
+    const inputText = JSON.stringify(input ?? null);
+    if (resource.includes(':activity:')) {
+      const activity = this.services.activity(resource);
+      if (!activity) {
+        this.history.add('ActivityScheduleFailed', { error: 'States.Runtime', cause: `Activity ${resource} does not exist.` });
+        throw new TaskFailure('States.Runtime', `Activity ${resource} does not exist.`);
+      }
+      this.history.add('ActivityScheduled', { resource, input: inputText, ...timingDetails });
+      const task = this.services.tokens.create({ kind: 'Activity', executionArn: this.arn, history: this.history, ...timing }, inputText, token);
+      activity.schedule(task);
+      return task.done;
+    }
+    const integration = parseIntegration(resource);
+    if (!integration) throw new TaskFailure('States.Runtime', `booksim local cannot run the resource ${resource}.`);
+    const resourceDetails = { resourceType: integration.service, resource: resource.split(':').slice(-1)[0]! };
+    this.history.add('TaskScheduled', { ...resourceDetails, region: this.context.region, parameters: inputText, ...timingDetails });
+    this.history.add('TaskStarted', resourceDetails);
+    const task = integration.waitForTaskToken
+      ? this.services.tokens.create({ kind: 'Task', executionArn: this.arn, history: this.history, resourceDetails, ...timing }, inputText, token)
+      : undefined;
+    let result: unknown;
+    try {
+      result = await performIntegration(integration, input, this.services.integrations, this.context);
+    } catch (error) {
+      task?.abandon();
+      const failure = error instanceof TaskFailure ? error : new TaskFailure('States.TaskFailed', String(error));
+      this.history.add('TaskFailed', { ...resourceDetails, error: failure.name, cause: failure.message });
+      throw failure;
+    }
+    if (!task) {
+      this.history.add('TaskSucceeded', { ...resourceDetails, output: JSON.stringify(result ?? null) });
+      return result;
+    }
+    this.history.add('TaskSubmitted', { ...resourceDetails, output: JSON.stringify(result ?? null) });
+    task.started();
+    return task.done;
+  }
+}

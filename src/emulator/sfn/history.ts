@@ -1,0 +1,80 @@
+import type { Clock } from '../../clock.js';
+
+/** One event of GetExecutionHistory, in AWS's shape (`<type>EventDetails` beside id and timestamp). */
+export interface HistoryEvent {
+  timestamp: number;
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: unknown;
+}
+
+/** The details key AWS uses for an event type, e.g. ActivityTimedOut → activityTimedOutEventDetails. */
+function detailsKey(type: string): string {
+  const base = type.replace(/^(Task|Choice|Pass|Wait|Succeed|Fail|Parallel|Map)State(Entered|Exited)$/, 'State$2');
+  return `${base[0]!.toLowerCase()}${base.slice(1)}EventDetails`;
+}
+
+/** An execution's history: events numbered from 1, each pointing at the one before. */
+export class History {
+  readonly events: HistoryEvent[] = [];
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Appends an event; `details` go under the key AWS uses for that type. */
+  add(type: string, details?: Record<string, unknown>): void {
+    const id = this.events.length + 1;
+    const event: HistoryEvent = { timestamp: this.clock.now() / 1000, type, id, previousEventId: id - 1 };
+    if (details) event[detailsKey(type)] = withoutUndefined(details);
+    this.events.push(event);
+  }
+}
+
+function withoutUndefined(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
+}
+
+/** An event of aws-local-stepfunctions' execution log, as far as booksim reads it. */
+export interface InterpreterEvent {
+  type: string;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+  index?: number;
+  parentState?: { name: string };
+  input?: unknown;
+  output?: unknown;
+  Error?: string;
+  Cause?: unknown;
+}
+
+/** Text AWS puts in history for a cause: strings as they are, anything else as JSON. */
+export function causeText(cause: unknown): string | undefined {
+  if (cause === undefined || cause === null) return undefined;
+  return typeof cause === 'string' ? cause : JSON.stringify(cause);
+}
+
+/**
+ * Writes the state-level events of the interpreter's log as AWS history events
+ * (TaskStateEntered, ChoiceStateExited, FailStateEntered, MapIterationStarted, …).
+ * Execution-level and task-level events are written by the execution and task runner.
+ */
+export function recordInterpreterEvent(history: History, event: InterpreterEvent): void {
+  const state = event.state;
+  switch (event.type) {
+    case 'StateEntered':
+      history.add(`${state!.type}StateEntered`, { name: state!.name, input: JSON.stringify(state!.input ?? null) });
+      return;
+    case 'StateExited':
+      history.add(`${state!.type}StateExited`, { name: state!.name, output: JSON.stringify(state!.output ?? null) });
+      return;
+    case 'MapIterationStarted':
+    case 'MapIterationSucceeded':
+    case 'MapIterationFailed':
+      history.add(event.type, { name: event.parentState?.name, index: event.index });
+      return;
+    case 'ParallelBranchFailed':
+      history.add('ParallelStateFailed', { error: event.Error, cause: causeText(event.Cause) });
+      return;
+    default:
+      return;
+  }
+}

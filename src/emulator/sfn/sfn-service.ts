@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../../clock.js';
+import { AwsError } from '../aws-error.js';
+import type { RequestContext } from '../http.js';
+import type { Operation } from '../json-protocol.js';
+import { optionalInteger, optionalString, requiredString, type Params } from '../params.js';
+import { parseDefinition, type MachineDefinition } from './definition.js';
+import { Execution, type ExecutionStatus } from './execution.js';
+import { Activity, TaskTokens } from './tasks.js';
+
+export interface SfnOptions {
+  clock: Clock;
+  sns: Record<string, Operation>;
+  sqs: Record<string, Operation>;
+  dynamodb: () => DynamoDBClient;
+}
+
+interface StateMachineRecord {
+  arn: string;
+  name: string;
+  definitionText: string;
+  definition: MachineDefinition;
+  roleArn: string;
+  type: string;
+  creationDate: number;
+}
+
+const namePattern = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+const activityPollMs = 60_000;
+const statuses = new Set<ExecutionStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+
+/**
+ * Booksim's Step Functions: state machines, activities and executions in the JSON 1.0
+ * protocol of @aws-sdk/client-sfn. Executions are interpreted by aws-local-stepfunctions;
+ * activities, heartbeats, timeouts, integrations and history are booksim's own.
+ */
+export class SfnService {
+  readonly operations: Record<string, Operation>;
+  private readonly machines = new Map<string, StateMachineRecord>();
+  private readonly activities = new Map<string, Activity>();
+  private readonly executions = new Map<string, Execution>();
+  private readonly tokens: TaskTokens;
+
+  constructor(private readonly options: SfnOptions) {
+    this.tokens = new TaskTokens(options.clock);
+    this.operations = {
+      CreateStateMachine: (p, c) => this.createStateMachine(p, c),
+      UpdateStateMachine: (p) => this.updateStateMachine(p),
+      DescribeStateMachine: (p) => this.describeStateMachine(this.machineOf(p)),
+      ListStateMachines: (p) =>
+        page(p, [...this.machines.values()], 'stateMachines', (m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: seconds(m.creationDate) })),
+      DeleteStateMachine: (p) => (this.machines.delete(this.machineOf(p).arn), {}),
+      CreateActivity: (p, c) => this.createActivity(p, c),
+      DescribeActivity: (p) => describeActivity(this.activityOf(p)),
+      ListActivities: (p) => page(p, [...this.activities.values()], 'activities', describeActivity),
+      DeleteActivity: (p) => {
+        const activity = this.activityOf(p);
+        this.activities.delete(activity.arn);
+        activity.close();
+        return {};
+      },
+      StartExecution: (p, c) => this.startExecution(p, c),
+      DescribeExecution: (p) => this.describeExecution(this.executionOf(p)),
+      ListExecutions: (p) => this.listExecutions(p),
+      StopExecution: (p) => {
+        const execution = this.executionOf(p);
+        execution.stop(optionalString(p, 'error'), optionalString(p, 'cause'));
+        return { stopDate: seconds(execution.stopDate ?? this.options.clock.now()) };
+      },
+      GetExecutionHistory: (p) => this.getExecutionHistory(p),
+      GetActivityTask: (p) => this.getActivityTask(p),
+      SendTaskHeartbeat: (p) => (this.tokens.open(requiredString(p, 'taskToken')).beat(), {}),
+      SendTaskSuccess: (p) => {
+        const task = this.tokens.open(requiredString(p, 'taskToken'));
+        const output = requiredString(p, 'output');
+        if (!isJson(output)) throw new AwsError('InvalidOutput', 'Invalid Output: the output is not valid JSON.');
+        task.succeed(output);
+        return {};
+      },
+      SendTaskFailure: (p) => (this.tokens.open(requiredString(p, 'taskToken')).fail(optionalString(p, 'error'), optionalString(p, 'cause')), {}),
+    };
+  }
+
+  /** Ends every long poll; used when the endpoint stops. */
+  close(): void {
+    for (const activity of this.activities.values()) activity.close();
+    for (const execution of this.executions.values()) execution.stop('States.Runtime', 'The endpoint stopped.');
+  }
+
+  private createStateMachine(params: Params, context: RequestContext) {
+    const name = validName(requiredString(params, 'name'));
+    const definitionText = requiredString(params, 'definition');
+    const definition = parseDefinition(definitionText);
+    const roleArn = optionalString(params, 'roleArn') ?? `arn:aws:iam::${context.accountId}:role/booksim`;
+    const arn = `arn:aws:states:${context.region}:${context.accountId}:stateMachine:${name}`;
+    const existing = this.machines.get(arn);
+    if (existing) {
+      if (existing.definitionText !== definitionText || existing.roleArn !== roleArn) {
+        throw new AwsError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+      }
+      return { stateMachineArn: arn, creationDate: seconds(existing.creationDate) };
+    }
+    const type = optionalString(params, 'type') ?? 'STANDARD';
+    const creationDate = this.options.clock.now();
+    this.machines.set(arn, { arn, name, definitionText, definition, roleArn, type, creationDate });
+    return { stateMachineArn: arn, creationDate: seconds(creationDate) };
+  }
+
+  private updateStateMachine(params: Params) {
+    const machine = this.machineOf(params);
+    const definitionText = optionalString(params, 'definition');
+    if (definitionText !== undefined) {
+      machine.definition = parseDefinition(definitionText);
+      machine.definitionText = definitionText;
+    }
+    machine.roleArn = optionalString(params, 'roleArn') ?? machine.roleArn;
+    return { updateDate: seconds(this.options.clock.now()) };
+  }
+
+  private describeStateMachine(machine: StateMachineRecord) {
+    return {
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      status: 'ACTIVE',
+      definition: machine.definitionText,
+      roleArn: machine.roleArn,
+      type: machine.type,
+      creationDate: seconds(machine.creationDate),
+    };
+  }
+
+  private createActivity(params: Params, context: RequestContext) {
+    const name = validName(requiredString(params, 'name'));
+    const arn = `arn:aws:states:${context.region}:${context.accountId}:activity:${name}`;
+    let activity = this.activities.get(arn);
+    if (!activity) {
+      activity = new Activity(arn, name, this.options.clock);
+      this.activities.set(arn, activity);
+    }
+    return { activityArn: arn, creationDate: seconds(activity.creationDate) };
+  }
+
+  /**
+   * StartExecution is idempotent by name while the execution runs with the same input;
+   * otherwise a used name is ExecutionAlreadyExists, as on AWS.
+   */
+  private startExecution(params: Params, context: RequestContext) {
+    const machine = this.machineOf(params);
+    const name = validName(optionalString(params, 'name') ?? randomUUID());
+    const input = optionalString(params, 'input') ?? '{}';
+    if (!isJson(input)) throw new AwsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON.');
+    const arn = `arn:aws:states:${context.region}:${context.accountId}:execution:${machine.name}:${name}`;
+    const existing = this.executions.get(arn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: seconds(existing.startDate) };
+      throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    const execution = new Execution(arn, name, { arn: machine.arn, name: machine.name, definition: machine.definition }, input, {
+      clock: this.options.clock,
+      tokens: this.tokens,
+      activity: (activityArn) => this.activities.get(activityArn),
+      integrations: { sns: this.options.sns, sqs: this.options.sqs, dynamodb: this.options.dynamodb },
+    }, context);
+    this.executions.set(arn, execution);
+    execution.start();
+    return { executionArn: arn, startDate: seconds(execution.startDate) };
+  }
+
+  private describeExecution(execution: Execution) {
+    return {
+      executionArn: execution.arn,
+      stateMachineArn: execution.machine.arn,
+      name: execution.name,
+      status: execution.status,
+      startDate: seconds(execution.startDate),
+      stopDate: execution.stopDate === undefined ? undefined : seconds(execution.stopDate),
+      input: execution.input,
+      output: execution.output,
+      error: execution.error,
+      cause: execution.cause,
+    };
+  }
+
+  private listExecutions(params: Params) {
+    const machine = this.machineOf(params);
+    const filter = optionalString(params, 'statusFilter');
+    if (filter !== undefined && !statuses.has(filter as ExecutionStatus)) {
+      throw new AwsError('ValidationException', `Value '${filter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...statuses].join(', ')}]`);
+    }
+    const executions = [...this.executions.values()]
+      .filter((e) => e.machine.arn === machine.arn && (filter === undefined || e.status === filter))
+      .reverse();
+    return page(params, executions, 'executions', (e) => ({
+      executionArn: e.arn,
+      stateMachineArn: e.machine.arn,
+      name: e.name,
+      status: e.status,
+      startDate: seconds(e.startDate),
+      stopDate: e.stopDate === undefined ? undefined : seconds(e.stopDate),
+    }));
+  }
+
+  private getExecutionHistory(params: Params) {
+    const execution = this.executionOf(params);
+    const events = params.reverseOrder === true ? [...execution.history.events].reverse() : execution.history.events;
+    return page(params, events, 'events', (event) => event);
+  }
+
+  private async getActivityTask(params: Params) {
+    const activity = this.activityOf(params);
+    const task = await activity.take(activityPollMs);
+    if (!task) return {};
+    task.spec.history.add('ActivityStarted', { workerName: optionalString(params, 'workerName') });
+    task.started();
+    return { taskToken: task.token, input: task.input };
+  }
+
+  private machineOf(params: Params): StateMachineRecord {
+    const arn = validArn(requiredString(params, 'stateMachineArn'), 'stateMachine');
+    const machine = this.machines.get(arn);
+    if (!machine) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return machine;
+  }
+
+  private activityOf(params: Params): Activity {
+    const arn = validArn(requiredString(params, 'activityArn'), 'activity');
+    const activity = this.activities.get(arn);
+    if (!activity) throw new AwsError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`);
+    return activity;
+  }
+
+  private executionOf(params: Params): Execution {
+    const arn = validArn(requiredString(params, 'executionArn'), 'execution');
+    const execution = this.executions.get(arn);
+    if (!execution) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return execution;
+  }
+}
+
+function describeActivity(activity: Activity) {
+  return { activityArn: activity.arn, name: activity.name, creationDate: seconds(activity.creationDate) };
+}
+
+/** Pages a list the way Step Functions does: maxResults (default 100, at most 1000) and an opaque nextToken. */
+function page<T>(params: Params, items: T[], key: string, describe: (item: T) => unknown) {
+  const maxResults = optionalInteger(params, 'maxResults', 0, 1000) || 100;
+  const token = optionalString(params, 'nextToken');
+  const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString());
+  if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidToken', 'Invalid Token: the nextToken is not one this endpoint gave out.');
+  const end = start + maxResults;
+  return {
+    [key]: items.slice(start, end).map(describe),
+    ...(end < items.length ? { nextToken: Buffer.from(String(end)).toString('base64url') } : {}),
+  };
+}
+
+function validName(name: string): string {
+  if (!namePattern.test(name)) throw new AwsError('InvalidName', `Invalid Name: '${name}'`);
+  return name;
+}
+
+function validArn(arn: string, resourceType: string): string {
+  if (!new RegExp(`^arn:aws:states:[a-z0-9-]+:\\d{12}:${resourceType}:`).test(arn)) {
+    throw new AwsError('InvalidArn', `Invalid Arn: '${arn}' is not a ${resourceType} ARN`);
+  }
+  return arn;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Step Functions' JSON protocol carries dates as epoch seconds. */
+function seconds(ms: number): number {
+  return ms / 1000;
+}
