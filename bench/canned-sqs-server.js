@@ -5,6 +5,7 @@
 // Run directly, it listens on 127.0.0.1 (port from argv[2], default 0), prints
 // `canned sqs ready at http://127.0.0.1:PORT` and stops on SIGTERM or SIGINT.
 
+import { Buffer } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';

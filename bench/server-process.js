@@ -1,27 +1,10 @@
 // A server under test in a child process of its own: started, read for its URL, measured
 // for CPU time, and stopped — politely, then by force.
 
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-
-const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/**
- * CPU time (user + system, in ms) the process `pid` has used so far, from /proc/PID/stat;
- * undefined where /proc is not there (not Linux) or the process is gone.
- */
-export function processCpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces: state is
-    // field 3 of proc(5), utime 14 and stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
-  } catch {
-    return undefined;
-  }
-}
+import { clearTimeout, setTimeout } from 'node:timers';
+import { processCpuMs } from './cpu-time.js';
 
 /**
  * Spawns `node ...args` (this Node binary) in `cwd` and waits up to `timeoutMs` for a
@@ -35,7 +18,10 @@ export function startServerProcess({ name, args, cwd, readyPattern, timeoutMs = 
   child.stderr.setEncoding('utf8').on('data', (text) => (stderr = (stderr + text).slice(-4000)));
   const stop = () => stopChild(child);
   return new Promise((resolve, reject) => {
+    let settled = false;
     const fail = (reason) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       stop().finally(() => reject(new Error(`${name} did not start: ${reason}${stderr ? `\n${stderr.trim()}` : ''}`)));
     };
@@ -44,9 +30,9 @@ export function startServerProcess({ name, args, cwd, readyPattern, timeoutMs = 
     child.once('exit', (code, signal) => fail(`exited (${signal ?? `code ${code}`})`));
     createInterface({ input: child.stdout }).on('line', (line) => {
       const match = readyPattern.exec(line);
-      if (!match) return;
+      if (!match || settled) return;
+      settled = true;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
       resolve({ name, pid: child.pid, url: match[1], cpuMs: () => processCpuMs(child.pid), stop });
     });
   });

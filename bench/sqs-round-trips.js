@@ -1,6 +1,10 @@
 // The load of the endpoint benchmark: concurrent SQS send → receive → delete loops through
 // the AWS SDK, counted over a fixed window after a warm-up. It measures and never prints.
 
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import hdr from 'hdr-histogram-js';
 import { createClients } from '../dist/aws/clients.js';
@@ -13,25 +17,30 @@ const maxErrorSamples = 5;
 
 /**
  * Runs `loops` concurrent round trips against the SQS at `endpoint` (a standard queue it
- * creates): SendMessage, then ReceiveMessage of one message without a long poll, then
- * DeleteMessage of the message received. For `warmupSeconds` nothing is counted; then for
- * `seconds` every round trip that completes is counted and its latency recorded. No loop
- * starts a round trip after the deadline; calls still running `abortGraceMs` later are
- * aborted. `serverCpuMs()` (optional) is read at both ends of the counted window.
+ * creates): SendMessage, then ReceiveMessage of one message (WaitTimeSeconds
+ * `receiveWaitSeconds`), then DeleteMessage of the message received. For `warmupSeconds`
+ * nothing is counted; then for `seconds` every round trip that completes is counted and
+ * its latency recorded. No loop starts a round trip after the deadline; calls still
+ * running `abortGraceMs` later are aborted. Each of `cpuMeters` (name → function returning
+ * CPU ms used so far, or undefined) is read at both ends of the counted window, as is this
+ * process's own CPU time.
  *
  * Resolves to flat data: round trips and their rate, errors (with a few messages), empty
- * receives, latency p50/p99/max in ms, and the CPU ms of client and server in the window.
+ * receives, latency p50/p99/max in ms, and `cpuMs` used in the window: `client` (this
+ * process) and one entry per meter.
  */
-export async function measureRoundTrips({ endpoint, loops, seconds, warmupSeconds, serverCpuMs = () => undefined }) {
+export async function measureRoundTrips({ endpoint, loops, seconds, warmupSeconds, receiveWaitSeconds, cpuMeters = {} }) {
   const clients = createClients({ endpoint });
   const abort = new AbortController();
+  setMaxListeners(loops * 2, abort.signal); // one listener per call in flight
   try {
     const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'bench-endpoint' }));
-    const run = newRun(serverCpuMs);
+    const run = newRun(cpuMeters);
     const call = (command) => clients.sqs.send(command, { abortSignal: abort.signal });
     const window = countWindow(run, warmupSeconds * 1000, seconds * 1000);
     const abortTimer = setTimeout(() => abort.abort(), (warmupSeconds + seconds) * 1000 + abortGraceMs);
-    await Promise.all(Array.from({ length: loops }, (_, id) => loop(id, run, call, QueueUrl)));
+    const receive = { QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: receiveWaitSeconds };
+    await Promise.all(Array.from({ length: loops }, (_, id) => loop(id, run, call, receive)));
     await window;
     clearTimeout(abortTimer);
     return summarize(run);
@@ -41,9 +50,9 @@ export async function measureRoundTrips({ endpoint, loops, seconds, warmupSecond
   }
 }
 
-function newRun(serverCpuMs) {
+function newRun(cpuMeters) {
   return {
-    serverCpuMs,
+    cpuMeters: { ...cpuMeters, client: clientCpuMs },
     counting: false,
     stopped: false,
     roundTrips: 0,
@@ -56,9 +65,14 @@ function newRun(serverCpuMs) {
   };
 }
 
+function clientCpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Opens the counted window after `warmupMs` and closes it, stopping the loops, `durationMs` later. */
 function countWindow(run, warmupMs, durationMs) {
-  const snapshot = () => ({ at: performance.now(), client: process.cpuUsage(), serverCpuMs: run.serverCpuMs() });
+  const snapshot = () => ({ at: performance.now(), cpuMs: Object.fromEntries(Object.entries(run.cpuMeters).map(([name, read]) => [name, read()])) });
   return new Promise((resolve) => {
     setTimeout(() => {
       run.start = snapshot();
@@ -73,11 +87,11 @@ function countWindow(run, warmupMs, durationMs) {
   });
 }
 
-async function loop(id, run, call, queueUrl) {
+async function loop(id, run, call, receive) {
   for (let seq = 0; !run.stopped; seq++) {
     const began = performance.now();
     try {
-      const deleted = await roundTrip(call, queueUrl, JSON.stringify({ loop: id, seq, seat: `${1 + (seq % 40)}C`, sentAt: Date.now() }));
+      const deleted = await roundTrip(call, receive, JSON.stringify({ loop: id, seq, seat: `${1 + (seq % 40)}C`, sentAt: Date.now() }));
       if (!run.counting) continue;
       if (deleted) {
         run.roundTrips++;
@@ -88,18 +102,18 @@ async function loop(id, run, call, queueUrl) {
     } catch (error) {
       if (run.stopped) return;
       if (run.counting) recordError(run, error);
-      await new Promise((resolve) => setTimeout(resolve, errorPauseMs));
+      await sleep(errorPauseMs);
     }
   }
 }
 
 /** One send → receive → delete; false when the receive came back empty. */
-async function roundTrip(call, queueUrl, body) {
-  await call(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
-  const { Messages } = await call(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0 }));
+async function roundTrip(call, receive, body) {
+  await call(new SendMessageCommand({ QueueUrl: receive.QueueUrl, MessageBody: body }));
+  const { Messages } = await call(new ReceiveMessageCommand(receive));
   const receiptHandle = Messages?.[0]?.ReceiptHandle;
   if (!receiptHandle) return false;
-  await call(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }));
+  await call(new DeleteMessageCommand({ QueueUrl: receive.QueueUrl, ReceiptHandle: receiptHandle }));
   return true;
 }
 
@@ -111,8 +125,10 @@ function recordError(run, error) {
 
 function summarize(run) {
   const elapsedMs = run.end.at - run.start.at;
-  const cpu = (end, start) => (end === undefined || start === undefined ? undefined : end - start);
-  const clientUs = run.end.client.user + run.end.client.system - run.start.client.user - run.start.client.system;
+  const used = (name) => {
+    const [start, end] = [run.start.cpuMs[name], run.end.cpuMs[name]];
+    return start === undefined || end === undefined ? undefined : Math.round(end - start);
+  };
   const ms = (us) => Math.round(us) / 1000;
   return {
     elapsedMs: Math.round(elapsedMs),
@@ -126,7 +142,6 @@ function summarize(run) {
       p99: ms(run.latencyUs.getValueAtPercentile(99)),
       max: ms(run.latencyUs.maxValue),
     },
-    clientCpuMs: Math.round(clientUs / 1000),
-    serverCpuMs: cpu(run.end.serverCpuMs, run.start.serverCpuMs),
+    cpuMs: Object.fromEntries(Object.keys(run.cpuMeters).map((name) => [name, used(name)])),
   };
 }

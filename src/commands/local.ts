@@ -4,9 +4,9 @@ import { startEmbeddedEndpoint, defaultPort } from '../emulator/server.js';
 import { exitCodeHelp } from '../errors.js';
 
 export default class Local extends BaseCommand {
-  static override summary = 'Serve SQS, SNS and DynamoDB on one loopback port, with no Docker.';
+  static override summary = 'Serve SQS, SNS, DynamoDB and Step Functions on one loopback port, with no Docker.';
 
-  static override description = `The embedded endpoint speaks the real AWS wire protocols, so the unmodified AWS SDK talks to it: SQS (JSON protocol), SNS (query protocol) and DynamoDB (dynalite, in memory), routed by X-Amz-Target, credential scope or Action, like LocalStack's edge port. State lives in memory and is gone when it stops (Ctrl-C or SIGTERM). Point clients at it with --endpoint or AWS_ENDPOINT_URL; any credentials are accepted.
+  static override description = `The embedded endpoint speaks the real AWS wire protocols, so the unmodified AWS SDK talks to it: SQS (JSON protocol), SNS (query protocol), DynamoDB (dynalite, in memory) and Step Functions (executions interpreted by aws-local-stepfunctions, with activities, heartbeats and history), routed by X-Amz-Target, credential scope or Action, like LocalStack's edge port. State lives in memory and is gone when it stops (Ctrl-C or SIGTERM). Point clients at it with --endpoint or AWS_ENDPOINT_URL; any credentials are accepted.
 
 Exit codes:
 ${exitCodeHelp}`;

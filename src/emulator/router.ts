@@ -18,19 +18,22 @@ export function credentialScope(headers: IncomingHttpHeaders): { region: string;
   return match ? { region: match[1]!, service: match[2]! } : undefined;
 }
 
+/** Where a request goes: its service (when the headers tell) and the region it was signed for. */
+export interface Route {
+  service: ServiceName | undefined;
+  region: string | undefined;
+}
+
 /**
  * Picks the service a request is for, as LocalStack's edge port does: by X-Amz-Target
- * first, then by the SigV4 credential scope. Undefined when the headers do not tell
- * (the caller may then look at the query Action).
+ * first, then by the SigV4 credential scope. The service is undefined when the headers
+ * do not tell (the caller may then look at the query Action).
  */
-export function serviceFromHeaders(headers: IncomingHttpHeaders): ServiceName | undefined {
-  const target = headers['x-amz-target'];
-  if (typeof target === 'string') {
-    const service = targetPrefixes[target.split('.')[0] ?? ''];
-    if (service) return service;
-  }
+export function routeOf(headers: IncomingHttpHeaders): Route {
   const scope = credentialScope(headers);
-  return scope ? scopeServices[scope.service] : undefined;
+  const target = headers['x-amz-target'];
+  const byTarget = typeof target === 'string' ? targetPrefixes[target.split('.')[0] ?? ''] : undefined;
+  return { service: byTarget ?? (scope ? scopeServices[scope.service] : undefined), region: scope?.region };
 }
 
 /** The operation named by an X-Amz-Target header (`AmazonSQS.SendMessage` → `SendMessage`). */

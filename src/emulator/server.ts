@@ -10,7 +10,7 @@ import { createDynamoDb } from './dynamodb.js';
 import { jsonResponse, readBody, writeResponse, type HttpResponse, type RequestContext } from './http.js';
 import { serveJson } from './json-protocol.js';
 import { decodeQueryForm } from './query-form.js';
-import { credentialScope, serviceFromHeaders, targetOperation } from './router.js';
+import { routeOf, targetOperation } from './router.js';
 import { serveSnsQuery } from './sns/sns-protocol.js';
 import { SnsService } from './sns/sns-service.js';
 import { SfnService } from './sfn/sfn-service.js';
@@ -77,8 +77,9 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<HttpResponse | undefined> {
+    const { service, region } = routeOf(req.headers);
     const context: RequestContext = {
-      region: credentialScope(req.headers)?.region ?? defaultRegion,
+      region: region ?? defaultRegion,
       accountId,
       origin: `http://${req.headers.host ?? `${host}:${port}`}`,
       requestId: randomUUID(),
@@ -86,7 +87,6 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
     if (req.method === 'GET' && (req.url === '/_localstack/health' || req.url === '/_booksim/health')) {
       return jsonResponse({ services: Object.fromEntries(servedServices.map((s) => [s, 'running'])), edition: 'booksim' }, context.requestId);
     }
-    const service = serviceFromHeaders(req.headers);
     if (service === 'dynamodb') {
       dynamodb(req, res);
       return undefined;

@@ -15,7 +15,7 @@ describe('booksim local', () => {
       await clients.sqs.send(new CreateQueueCommand({ QueueName: 'cli-test' }));
       expect((await clients.sqs.send(new ListQueuesCommand({}))).QueueUrls).toEqual([`${url}/000000000000/cli-test`]);
       await clients.sns.send(new ListTopicsCommand({}));
-      expect(await (await fetch(`${url}/_localstack/health`)).json()).toMatchObject({ services: { sqs: 'running', sns: 'running', dynamodb: 'running' } });
+      expect(await (await fetch(`${url}/_localstack/health`)).json()).toMatchObject({ services: { sqs: 'running', sns: 'running', dynamodb: 'running', stepfunctions: 'running' } });
     } finally {
       clients.destroy();
     }

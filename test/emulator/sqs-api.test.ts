@@ -288,7 +288,7 @@ describe('SQS bad input', () => {
   it('when a request is for a service it does not serve, it says which ones it serves', async () => {
     const response = await fetch(fx.endpoint.url, { method: 'POST', headers: { 'x-amz-target': 'Kinesis_20131202.ListStreams' }, body: '{}' });
     expect(response.status).toBe(400);
-    expect(await response.text()).toMatch(/serves sqs, sns, dynamodb/);
+    expect(await response.text()).toMatch(/serves sqs, sns, dynamodb, stepfunctions/);
     await stillServing();
   });
 });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 
 /** The built CLI, as a user runs it (`npm test` builds it first). */
 export const binRun = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
@@ -13,9 +14,15 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-/** Spawns `booksim <args>` with the Node running the tests, collecting its output. */
+/**
+ * Spawns `booksim <args>` with the Node running the tests, collecting its output. Call it
+ * inside a test: the process is killed when the test ends, whatever its outcome.
+ */
 export function spawnCli(args: string[]): CliProcess {
   const child = spawn(process.execPath, [binRun, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

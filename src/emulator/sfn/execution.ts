@@ -67,7 +67,6 @@ export class Execution {
     const handlers = Object.fromEntries(
       [...taskStates(definition)].map(([name, state]) => [name, (input: unknown) => this.runTask(state, input)]),
     );
-    const execution = this;
     const run = new StateMachine(interpreterDefinition(definition) as never, { validationOptions: { noValidate: true } }).run(
       JSON.parse(this.input),
       {
@@ -77,12 +76,7 @@ export class Execution {
           Execution: { Id: this.arn, Name: this.name },
           StateMachine: { Id: this.machine.arn, Name: this.machine.name },
           // Read while the interpreter resolves a Task state's Parameters, just before the task runs.
-          Task: {
-            get Token() {
-              execution.mintedToken = newTaskToken();
-              return execution.mintedToken;
-            },
-          },
+          Task: Object.defineProperty({}, 'Token', { enumerable: true, get: () => (this.mintedToken = newTaskToken()) }),
         },
       },
     );

@@ -68,7 +68,7 @@ export async function performIntegration(
     }
     const dynamoCall = service === 'dynamodb' ? dynamoCalls[action] : undefined;
     if (dynamoCall) {
-      const { $metadata: _metadata, ...output } = (await dynamoCall(targets.dynamodb(), params as never)) as { $metadata: unknown };
+      const { $metadata, ...output } = (await dynamoCall(targets.dynamodb(), params as never)) as { $metadata: unknown };
       return output;
     }
   } catch (error) {
