@@ -32,8 +32,23 @@ interface ScheduledTimer {
 /** A clock that stands still until {@link ManualClock.advance} moves it, firing due timers in order. */
 export class ManualClock implements Clock {
   private timers: ScheduledTimer[] = [];
+  private waiters: Array<{ count: number; resolve: () => void }> = [];
 
   constructor(private current = Date.UTC(2026, 0, 1)) {}
+
+  /** How many timers are set and not yet fired or cancelled. */
+  get pendingTimers(): number {
+    return this.timers.filter((t) => !t.cancelled).length;
+  }
+
+  /**
+   * Resolves once at least `count` timers are pending: how a test knows that a long poll
+   * or a timeout has really started before it moves time forward.
+   */
+  whenPending(count: number): Promise<void> {
+    if (this.pendingTimers >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
 
   now(): number {
     return this.current;
@@ -42,6 +57,10 @@ export class ManualClock implements Clock {
   setTimer(delayMs: number, callback: () => void): Timer {
     const timer: ScheduledTimer = { dueAt: this.current + Math.max(0, delayMs), callback, cancelled: false };
     this.timers.push(timer);
+    const pending = this.pendingTimers;
+    const ready = this.waiters.filter((w) => w.count <= pending);
+    this.waiters = this.waiters.filter((w) => w.count > pending);
+    for (const waiter of ready) waiter.resolve();
     return { cancel: () => (timer.cancelled = true) };
   }
 

@@ -26,6 +26,20 @@ describe('ManualClock', () => {
   });
 });
 
+describe('ManualClock.whenPending', () => {
+  it('when enough timers become pending, it resolves; cancelled ones do not count', async () => {
+    const clock = new ManualClock(0);
+    clock.setTimer(10, () => undefined).cancel();
+    let resolved = false;
+    const pending = clock.whenPending(1).then(() => (resolved = true));
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    clock.setTimer(10, () => undefined);
+    await pending;
+    expect(clock.pendingTimers).toBe(1);
+  });
+});
+
 describe('seededRandom', () => {
   it('when seeded alike, it repeats the same sequence in [0, 1)', () => {
     const a = seededRandom(7);

@@ -16,6 +16,16 @@ export class AwsError extends Error {
   }
 }
 
+/**
+ * The same fault under the code another service gives it: the shared parameter readers
+ * speak SQS's codes (MissingParameter, InvalidParameterValue), SNS and Step Functions
+ * name them otherwise.
+ */
+export function renamed(error: AwsError, codes: Record<string, string>): AwsError {
+  const code = codes[error.code];
+  return code === undefined ? error : new AwsError(code, error.message, error.status);
+}
+
 /** A required parameter is absent. */
 export function missingParameter(name: string): AwsError {
   return new AwsError('MissingParameter', `The request must contain the parameter ${name}.`);

@@ -1,4 +1,4 @@
-import { AwsError } from './aws-error.js';
+import { AwsError, renamed } from './aws-error.js';
 import { jsonResponse, type HttpResponse, type RequestContext } from './http.js';
 import type { Params } from './params.js';
 
@@ -11,6 +11,8 @@ export interface JsonServiceWire {
   errorNamespace: string;
   /** Whether the service also sends the legacy query error code (`x-amzn-query-error`). */
   queryCompatible: boolean;
+  /** Codes of the shared parameter readers that this service names otherwise. */
+  renamedCodes?: Record<string, string>;
 }
 
 /**
@@ -39,8 +41,9 @@ export async function serveJson(
   }
   try {
     return jsonResponse(await operation(params as Params, context), context.requestId);
-  } catch (error) {
-    if (!(error instanceof AwsError)) throw error;
+  } catch (thrown) {
+    if (!(thrown instanceof AwsError)) throw thrown;
+    const error = renamed(thrown, wire.renamedCodes ?? {});
     const response = jsonResponse({ __type: `${wire.errorNamespace}#${error.code}`, message: error.message }, context.requestId, error.status);
     if (wire.queryCompatible) {
       response.headers['x-amzn-query-error'] = `${error.queryCode};${error.senderFault ? 'Sender' : 'Receiver'}`;

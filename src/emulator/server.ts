@@ -43,6 +43,13 @@ export const defaultPort = 4566;
 export const accountId = '000000000000';
 const defaultRegion = 'us-east-1';
 const servedServices = ['sqs', 'sns', 'dynamodb', 'stepfunctions'];
+const sqsWire = { errorNamespace: 'com.amazonaws.sqs', queryCompatible: true };
+// Step Functions reports every malformed request as a ValidationException.
+const sfnWire = {
+  errorNamespace: 'com.amazonaws.sfn',
+  queryCompatible: false,
+  renamedCodes: { MissingParameter: 'ValidationException', InvalidParameterValue: 'ValidationException' },
+};
 
 /** True for addresses on this machine only: 127.0.0.0/8, ::1 and localhost. */
 export function isLoopback(host: string): boolean {
@@ -93,10 +100,10 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
     }
     const body = await readBody(req);
     if (service === 'sqs' && req.headers['x-amz-target']) {
-      return serveJson({ errorNamespace: 'com.amazonaws.sqs', queryCompatible: true }, sqs.operations, targetOperation(req.headers), body, context);
+      return serveJson(sqsWire, sqs.operations, targetOperation(req.headers), body, context);
     }
     if (service === 'states') {
-      return serveJson({ errorNamespace: 'com.amazonaws.sfn', queryCompatible: false }, sfn.operations, targetOperation(req.headers), body, context);
+      return serveJson(sfnWire, sfn.operations, targetOperation(req.headers), body, context);
     }
     const form = decodeQueryForm(body.toString('utf8'));
     if (service === 'sns' || (service === undefined && typeof form.Action === 'string' && Object.hasOwn(sns.operations, form.Action))) {

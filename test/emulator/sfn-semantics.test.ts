@@ -12,13 +12,8 @@ import {
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
-import { createActivity, createMachine, finished, history, historyUntil, start, types } from '../helpers/sfn.js';
+import { activityMachine, createActivity, createMachine, finished, history, historyUntil, start, types } from '../helpers/sfn.js';
 import { createQueue } from '../helpers/sqs.js';
-
-/** A one-task machine around an activity, with optional extra fields on the task. */
-function activityMachine(activityArn: string, task: object = {}, top: object = {}) {
-  return { ...top, StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true, ...task } } };
-}
 
 describe('Step Functions timeouts (injected clock)', () => {
   const clock = new ManualClock();

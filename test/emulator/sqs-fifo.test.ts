@@ -112,8 +112,9 @@ describe('SQS FIFO queues', () => {
   it('when a long poll is waiting, it returns as soon as a message arrives, without the clock moving', async () => {
     const sqs = fx.clients.sqs;
     const url = await createQueue(sqs, uniqueName('longpoll', true));
+    const waiting = clock.whenPending(clock.pendingTimers + 1);
     const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waiting;
     await sendFifo(sqs, url, 'g', 'arrived');
     expect(bodies((await poll).Messages ?? [])).toEqual(['arrived']);
   });
@@ -122,8 +123,9 @@ describe('SQS FIFO queues', () => {
     const sqs = fx.clients.sqs;
     const url = await createQueue(sqs, uniqueName('empty', true));
     let settled = false;
+    const waiting = clock.whenPending(clock.pendingTimers + 1);
     const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 })).finally(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waiting;
     clock.advance(19_000);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(settled).toBe(false);
@@ -136,8 +138,9 @@ describe('SQS FIFO queues', () => {
     const url = await createQueue(sqs, uniqueName('wake', true), { VisibilityTimeout: '5' });
     await sendFifo(sqs, url, 'g', 'm');
     await receive(sqs, url);
+    const waiting = clock.whenPending(clock.pendingTimers + 1);
     const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waiting;
     clock.advance(5_000);
     expect(bodies((await poll).Messages ?? [])).toEqual(['m']);
   });

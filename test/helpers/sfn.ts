@@ -10,6 +10,11 @@ import {
 } from '@aws-sdk/client-sfn';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** A one-task machine around an activity, with extra fields for the task and the top level. */
+export function activityMachine(activityArn: string, task: object = {}, top: object = {}) {
+  return { ...top, StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true, ...task } } };
+}
+
 /** Creates a state machine from a definition object and returns its ARN. */
 export async function createMachine(sfn: SFNClient, name: string, definition: object): Promise<string> {
   const { stateMachineArn } = await sfn.send(

@@ -22,6 +22,7 @@ export interface MachineSnapshot {
   arn: string;
   name: string;
   definition: MachineDefinition;
+  roleArn: string;
 }
 
 /**
@@ -58,7 +59,7 @@ export class Execution {
   /** Starts interpreting; returns at once, the execution runs on. */
   start(): void {
     const { definition } = this.machine;
-    this.history.add('ExecutionStarted', { input: this.input, roleArn: `arn:aws:iam::${this.context.accountId}:role/booksim` });
+    this.history.add('ExecutionStarted', { input: this.input, roleArn: this.machine.roleArn });
     if (definition.TimeoutSeconds !== undefined) {
       this.timeout = this.services.clock.setTimer(definition.TimeoutSeconds * 1000, () =>
         this.end('TIMED_OUT', 'ExecutionTimedOut', { error: 'States.Timeout', cause: `The execution ran longer than ${definition.TimeoutSeconds} seconds.` }),

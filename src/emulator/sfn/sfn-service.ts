@@ -50,14 +50,15 @@ export class SfnService {
       DescribeStateMachine: (p) => this.describeStateMachine(this.machineOf(p)),
       ListStateMachines: (p) =>
         page(p, [...this.machines.values()], 'stateMachines', (m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: seconds(m.creationDate) })),
-      DeleteStateMachine: (p) => (this.machines.delete(this.machineOf(p).arn), {}),
+      // Deleting what does not exist succeeds: the model lists no not-found error here.
+      DeleteStateMachine: (p) => (this.machines.delete(validArn(requiredString(p, 'stateMachineArn'), 'stateMachine')), {}),
       CreateActivity: (p, c) => this.createActivity(p, c),
       DescribeActivity: (p) => describeActivity(this.activityOf(p)),
       ListActivities: (p) => page(p, [...this.activities.values()], 'activities', describeActivity),
       DeleteActivity: (p) => {
-        const activity = this.activityOf(p);
-        this.activities.delete(activity.arn);
-        activity.close();
+        const arn = validArn(requiredString(p, 'activityArn'), 'activity');
+        this.activities.get(arn)?.close();
+        this.activities.delete(arn);
         return {};
       },
       StartExecution: (p, c) => this.startExecution(p, c),
@@ -94,14 +95,15 @@ export class SfnService {
     const definition = parseDefinition(definitionText);
     const roleArn = optionalString(params, 'roleArn') ?? `arn:aws:iam::${context.accountId}:role/booksim`;
     const arn = `arn:aws:states:${context.region}:${context.accountId}:stateMachine:${name}`;
+    const type = optionalString(params, 'type') ?? 'STANDARD';
+    // Idempotent on name, definition and type; a different role is ignored, as on AWS.
     const existing = this.machines.get(arn);
     if (existing) {
-      if (existing.definitionText !== definitionText || existing.roleArn !== roleArn) {
+      if (existing.definitionText !== definitionText || existing.type !== type) {
         throw new AwsError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
       }
       return { stateMachineArn: arn, creationDate: seconds(existing.creationDate) };
     }
-    const type = optionalString(params, 'type') ?? 'STANDARD';
     const creationDate = this.options.clock.now();
     this.machines.set(arn, { arn, name, definitionText, definition, roleArn, type, creationDate });
     return { stateMachineArn: arn, creationDate: seconds(creationDate) };
@@ -110,6 +112,9 @@ export class SfnService {
   private updateStateMachine(params: Params) {
     const machine = this.machineOf(params);
     const definitionText = optionalString(params, 'definition');
+    if (definitionText === undefined && params.roleArn === undefined) {
+      throw new AwsError('MissingRequiredParameter', 'Either the definition or the roleArn must be specified.');
+    }
     if (definitionText !== undefined) {
       machine.definition = parseDefinition(definitionText);
       machine.definitionText = definitionText;
@@ -156,7 +161,7 @@ export class SfnService {
       if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: seconds(existing.startDate) };
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
-    const execution = new Execution(arn, name, { arn: machine.arn, name: machine.name, definition: machine.definition }, input, {
+    const execution = new Execution(arn, name, { arn: machine.arn, name: machine.name, definition: machine.definition, roleArn: machine.roleArn }, input, {
       clock: this.options.clock,
       tokens: this.tokens,
       activity: (activityArn) => this.activities.get(activityArn),

@@ -1,4 +1,4 @@
-import { AwsError } from '../aws-error.js';
+import { AwsError, renamed } from '../aws-error.js';
 
 /** A parameter SNS refuses; AWS starts every such message with "Invalid parameter: ". */
 export function invalidParameter(reason: string): AwsError {
@@ -18,6 +18,5 @@ const snsCodes: Record<string, string> = {
 
 /** The error as SNS reports it: codes of the shared readers are renamed, the rest kept. */
 export function asSnsError(error: AwsError): AwsError {
-  const code = snsCodes[error.code];
-  return code === undefined ? error : new AwsError(code, error.message, error.status);
+  return renamed(error, snsCodes);
 }

@@ -59,7 +59,7 @@ export class SqsService {
       ListQueues: (p, c) => this.listQueues(p, c),
       DeleteQueue: (p) => this.deleteQueue(p),
       PurgeQueue: (p) => (this.queueOf(p).purge(), {}),
-      SendMessage: (p) => this.sendMessage(p),
+      SendMessage: (p) => this.sendMessage(this.queueOf(p), p),
       SendMessageBatch: (p) => this.sendMessageBatch(p),
       ReceiveMessage: (p) => this.receiveMessage(p),
       DeleteMessage: (p) => (this.queueOf(p).delete(requiredString(p, 'ReceiptHandle')), {}),
@@ -187,8 +187,8 @@ export class SqsService {
     return {};
   }
 
-  private sendMessage(params: Params) {
-    const queue = this.queueOf(params);
+  /** Sends one message (a request or a batch entry) and answers as SendMessage does. */
+  private sendMessage(queue: Queue, params: Params) {
     const result = queue.send(this.outgoing(queue, params));
     return {
       MessageId: result.messageId,
@@ -205,15 +205,7 @@ export class SqsService {
     if (total > queue.settings.maximumMessageSize) {
       throw batchError('BatchRequestTooLong', `Batch requests cannot be longer than ${queue.settings.maximumMessageSize} bytes. You have sent ${total} bytes.`, queryPrefix);
     }
-    return this.batch(params, (target, entry) => {
-      const result = target.send(this.outgoing(target, entry));
-      return {
-        MessageId: result.messageId,
-        MD5OfMessageBody: result.md5OfBody,
-        ...(result.md5OfAttributes ? { MD5OfMessageAttributes: result.md5OfAttributes } : {}),
-        ...(result.sequenceNumber ? { SequenceNumber: result.sequenceNumber } : {}),
-      };
-    });
+    return this.batch(params, (target, entry) => this.sendMessage(target, entry));
   }
 
   /** Runs `action` for each batch entry; an entry that fails is reported, not thrown. */
