@@ -7,6 +7,7 @@ import { seededRandom, type Random } from '../random.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsError } from './aws-error.js';
 import { createDynamoDb } from './dynamodb.js';
+import { DynamoDbTimeToLive } from './dynamodb-ttl.js';
 import { jsonResponse, readBody, writeResponse, type HttpResponse, type RequestContext } from './http.js';
 import { serveJson } from './json-protocol.js';
 import { decodeQueryForm } from './query-form.js';
@@ -74,14 +75,11 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
   const dynamodb = createDynamoDb();
   let url = '';
   let integrationsClient: DynamoDBClient | undefined;
-  const sfn = new SfnService({
-    clock,
-    sns: sns.operations,
-    sqs: sqs.operations,
-    // Step Functions' DynamoDB integrations reach dynalite the way every client does: over HTTP.
-    dynamodb: () =>
-      (integrationsClient ??= new DynamoDBClient({ endpoint: url, region: defaultRegion, credentials: { accessKeyId: 'booksim', secretAccessKey: 'booksim' } })),
-  });
+  // Step Functions' DynamoDB integrations and the TTL bookkeeping reach dynalite the way every client does: over HTTP.
+  const dynaliteClient = () =>
+    (integrationsClient ??= new DynamoDBClient({ endpoint: url, region: defaultRegion, credentials: { accessKeyId: 'booksim', secretAccessKey: 'booksim' } }));
+  const sfn = new SfnService({ clock, sns: sns.operations, sqs: sqs.operations, dynamodb: dynaliteClient });
+  const timeToLive = new DynamoDbTimeToLive(dynaliteClient);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<HttpResponse | undefined> {
     const { service, region } = routeOf(req.headers);
@@ -95,6 +93,7 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
       return jsonResponse({ services: Object.fromEntries(servedServices.map((s) => [s, 'running'])), edition: 'booksim' }, context.requestId);
     }
     if (service === 'dynamodb') {
+      if (timeToLive.serves(req.headers)) return timeToLive.serve(req, context);
       dynamodb(req, res);
       return undefined;
     }
