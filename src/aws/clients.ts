@@ -4,11 +4,18 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface ClientOptions {
-  /** Endpoint URL, e.g. http://127.0.0.1:4566. */
-  endpoint: string;
+  /** Endpoint URL, e.g. http://127.0.0.1:4566; undefined lets the SDK resolve it (AWS_ENDPOINT_URL…, AWS). */
+  endpoint: string | undefined;
   region?: string;
-  /** Explicit credentials; a local endpoint accepts any, so test/test is the default. */
+  /**
+   * Explicit credentials. Undefined means the SDK's usual chain, except on a local endpoint
+   * (see `local`) with none configured, where test/test is used as LocalStack expects.
+   */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** The endpoint is on this machine: fall back to test/test credentials. Default true. */
+  local?: boolean;
+  /** Attempts per call, retries included (the SDK's default is 3). */
+  maxAttempts?: number;
 }
 
 /** The AWS SDK clients booksim uses, all pointed at one endpoint. */
@@ -21,12 +28,21 @@ export interface AwsClients {
   destroy(): void;
 }
 
+const localCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** Whether the environment configures credentials for the SDK's chain. */
+function credentialsConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+}
+
 /** Creates every AWS client in one place, so endpoint, region and credentials agree. */
-export function createClients(options: ClientOptions): AwsClients {
+export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  const credentials = options.credentials ?? ((options.local ?? true) && !credentialsConfigured(env) ? localCredentials : undefined);
   const config = {
-    endpoint: options.endpoint,
     region: options.region ?? 'us-east-1',
-    credentials: options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   };
   const clients = { sqs: new SQSClient(config), sns: new SNSClient(config), dynamodb: new DynamoDBClient(config), sfn: new SFNClient(config) };
   return {

@@ -1,0 +1,46 @@
+import { BooksimError, ExitCode } from '../errors.js';
+
+/** How to get an endpoint running, for every "cannot reach" message. */
+export const startEndpointSuggestions = [
+  'Start LocalStack with `docker compose up -d` (in the booksim repository),',
+  'or the embedded endpoint with `npx booksim local` in another terminal,',
+  'or point booksim elsewhere with --endpoint URL / AWS_ENDPOINT_URL.',
+];
+
+interface SdkError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** Whether an error means nothing answered (refused, unresolvable, timed out), not that AWS said no. */
+export function isUnreachable(error: unknown): boolean {
+  const sdk = error as SdkError;
+  if (sdk?.$metadata?.httpStatusCode !== undefined) return false;
+  return typeof sdk?.code === 'string' || sdk?.name === 'TimeoutError' || sdk?.name === 'AbortError' || /ECONN|ENOTFOUND|EAI_AGAIN|socket hang up/.test(sdk?.message ?? '');
+}
+
+/**
+ * Turns an AWS SDK error into a {@link BooksimError} a user understands: what booksim was
+ * doing (undefined: only checking the endpoint answers), against which endpoint, and what
+ * AWS answered. Anything else is returned as is.
+ */
+export function awsFailure(error: unknown, doing: string | undefined, endpoint: string): unknown {
+  if (error instanceof BooksimError) return error;
+  const sdk = error as SdkError;
+  if (isUnreachable(error)) {
+    const reason = sdk?.code ?? sdk?.name ?? 'no answer';
+    const during = doing === undefined ? '' : ` while trying to ${doing}`;
+    return new BooksimError(`no AWS endpoint answers at ${endpoint} (${reason})${during}`, ExitCode.environment, startEndpointSuggestions);
+  }
+  if (sdk?.name === 'CredentialsProviderError') {
+    return new BooksimError(`no AWS credentials for ${endpoint}: ${sdk.message}`, ExitCode.environment, [
+      'Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE; a local endpoint accepts test/test.',
+    ]);
+  }
+  if (sdk?.$metadata) {
+    return new BooksimError(`could not ${doing}: ${sdk.name}: ${sdk.message} (endpoint ${endpoint})`, ExitCode.environment);
+  }
+  return error;
+}

@@ -1,0 +1,223 @@
+import { CreateTableCommand, DescribeTimeToLiveCommand, UpdateTimeToLiveCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateActivityCommand, CreateStateMachineCommand, DescribeStateMachineCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, SetSubscriptionAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import aslValidator from 'asl-validator';
+import type { AwsClients } from '../aws/clients.js';
+import { awsFailure } from '../aws/errors.js';
+import { BooksimError, ExitCode } from '../errors.js';
+import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
+import type { Outcome, ProgressListener, ResourceKind, ResourceOutcome } from './outcome.js';
+import { sagaDefinition, sagaTasks, type SagaResources, type SagaTask } from './saga.js';
+import { deadLetterQueueAttributes, fedQueueAttributes, stackNames, tableSpecs, type StackNames, type StackOptions, type TableSpec } from './stack.js';
+
+/** Where a deploy talks to and how it reports. */
+export interface DeployContext {
+  clients: AwsClients;
+  /** The endpoint as the user named it, for error messages. */
+  endpoint: string;
+  region: string;
+  onProgress?: ProgressListener;
+}
+
+/** What `booksim deploy --dry-run` shows: every resource, and the saga definition. */
+export interface DeployPlan {
+  stack: string;
+  profile: string;
+  resources: Array<{ kind: ResourceKind; name: string }>;
+  definition: object;
+}
+
+const visibilityTimeouts = { inventory: 30, payment: 60 };
+
+/** The resources of a stack in the order deploy creates them, and the definition it will deploy. */
+export function planDeploy(options: StackOptions, region: string): DeployPlan {
+  const names = stackNames(options.stack);
+  const resources: DeployPlan['resources'] = [
+    { kind: 'topic', name: names.bookingsTopic },
+    { kind: 'topic', name: names.notificationsTopic },
+    ...[names.inventoryDlq, names.paymentDlq, names.inventoryQueue, names.paymentQueue, names.manualReviewQueue].map((name) => ({ kind: 'queue' as const, name })),
+    { kind: 'subscription', name: `${names.bookingsTopic} → ${names.inventoryQueue}` },
+    { kind: 'subscription', name: `${names.bookingsTopic} → ${names.paymentQueue}` },
+    ...tableSpecs(names).map((spec) => ({ kind: 'table' as const, name: spec.input.TableName! })),
+    ...sagaTasks.map((task) => ({ kind: 'activity' as const, name: names.activities[task] })),
+    { kind: 'state machine', name: names.stateMachine },
+  ];
+  // Placeholder ARNs: real ones exist only once the activities do; the shape is what is validated.
+  const placeholder = (name: string) => `arn:aws:states:${region}:000000000000:activity:${name}`;
+  const definition = sagaDefinition(options.profile, {
+    activityArns: Object.fromEntries(sagaTasks.map((task) => [task, placeholder(names.activities[task])])) as Record<SagaTask, string>,
+    manualReviewQueueUrl: `https://sqs.${region}.amazonaws.com/000000000000/${names.manualReviewQueue}`,
+  });
+  validateDefinition(definition);
+  return { stack: options.stack, profile: options.profile, resources, definition };
+}
+
+/** Refuses a saga definition that asl-validator rejects, before any AWS call is made. */
+function validateDefinition(definition: object): void {
+  const { isValid, errorsText } = aslValidator(definition, { checkArn: true, checkPaths: true });
+  if (!isValid) throw new BooksimError(`the generated saga definition is invalid: ${errorsText('; ')}`, ExitCode.environment);
+}
+
+/**
+ * Creates the stack, or brings an existing one in line with `options`: idempotent, so a
+ * second run reports every resource unchanged, and a changed profile updates the state
+ * machine in place. Reports each resource through onProgress as it is done.
+ */
+export async function deployStack(options: StackOptions, context: DeployContext): Promise<ResourceOutcome[]> {
+  planDeploy(options, context.region);
+  const names = stackNames(options.stack);
+  const outcomes: ResourceOutcome[] = [];
+  const step = async <T>(kind: ResourceKind, name: string, action: () => Promise<{ outcome: Outcome; detail?: string; value: T }>): Promise<T> => {
+    try {
+      const { outcome, detail, value } = await action();
+      const result: ResourceOutcome = { kind, name, outcome, ...(detail ? { detail } : {}) };
+      outcomes.push(result);
+      context.onProgress?.(result);
+      return value;
+    } catch (error) {
+      throw awsFailure(error, `deploy ${kind} ${name}`, context.endpoint);
+    }
+  };
+  const { clients } = context;
+
+  const bookingsTopic = await step('topic', names.bookingsTopic, () => ensureTopic(clients, names.bookingsTopic, { FifoTopic: 'true', ContentBasedDeduplication: 'false' }));
+  await step('topic', names.notificationsTopic, () => ensureTopic(clients, names.notificationsTopic, {}));
+  const inventoryDlq = await step('queue', names.inventoryDlq, () => ensureQueue(clients, names.inventoryDlq, () => deadLetterQueueAttributes));
+  const paymentDlq = await step('queue', names.paymentDlq, () => ensureQueue(clients, names.paymentDlq, () => deadLetterQueueAttributes));
+  const fed = (dlqArn: string, visibility: number) => (queueArn: string) => fedQueueAttributes(queueArn, bookingsTopic, dlqArn, options.maxReceiveCount, visibility);
+  const inventory = await step('queue', names.inventoryQueue, () => ensureQueue(clients, names.inventoryQueue, fed(inventoryDlq.arn, visibilityTimeouts.inventory)));
+  const payment = await step('queue', names.paymentQueue, () => ensureQueue(clients, names.paymentQueue, fed(paymentDlq.arn, visibilityTimeouts.payment)));
+  const manualReview = await step('queue', names.manualReviewQueue, () => ensureQueue(clients, names.manualReviewQueue, () => ({ MessageRetentionPeriod: '1209600' })));
+  for (const queue of [inventory, payment]) {
+    await step('subscription', `${names.bookingsTopic} → ${queue.name}`, () => ensureRawSubscription(clients, bookingsTopic, queue.arn));
+  }
+  for (const spec of tableSpecs(names)) {
+    await step('table', spec.input.TableName!, () => ensureTable(clients, spec));
+  }
+  const activityArns = {} as Record<SagaTask, string>;
+  for (const task of sagaTasks) {
+    activityArns[task] = await step('activity', names.activities[task], () => ensureActivity(clients, names.activities[task]));
+  }
+  await step('state machine', names.stateMachine, () =>
+    ensureStateMachine(clients, names, options, { activityArns, manualReviewQueueUrl: manualReview.url }),
+  );
+  return outcomes;
+}
+
+type Ensured<T> = Promise<{ outcome: Outcome; detail?: string; value: T }>;
+
+async function ensureTopic(clients: AwsClients, name: string, attributes: Record<string, string>): Ensured<string> {
+  const existing = await findTopicArn(clients, name);
+  if (existing) {
+    const { Attributes = {} } = await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: existing }));
+    const differing = Object.keys(attributes).filter((key) => (Attributes[key] ?? 'false') !== attributes[key]);
+    if (differing.length > 0) {
+      throw new BooksimError(`topic ${name} exists with other settings (${differing.join(', ')})`, ExitCode.environment, ['Run `booksim destroy` for this stack first.']);
+    }
+    return { outcome: 'unchanged', value: existing };
+  }
+  const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name, Attributes: attributes }));
+  return { outcome: 'created', value: TopicArn! };
+}
+
+interface QueueRef {
+  name: string;
+  url: string;
+  arn: string;
+}
+
+/** Creates the queue if needed, then sets whatever attribute differs from what the stack wants. */
+async function ensureQueue(clients: AwsClients, name: string, desired: (queueArn: string) => Record<string, string>): Ensured<QueueRef> {
+  let url = await findQueueUrl(clients, name);
+  const created = url === undefined;
+  if (url === undefined) {
+    // The queue's own ARN (for its policy) exists only once the queue does: create, then set the rest.
+    const creation = { ...(name.endsWith('.fifo') ? { FifoQueue: 'true' } : {}) };
+    url = (await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: creation }))).QueueUrl!;
+  }
+  const response = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
+  const Attributes: Record<string, string | undefined> = response.Attributes ?? {};
+  const arn = Attributes.QueueArn!;
+  const wanted = desired(arn);
+  const changes = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => key !== 'FifoQueue' && !sameAttribute(Attributes[key], value)));
+  if (Object.keys(changes).length > 0) await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: changes }));
+  const value = { name, url, arn };
+  if (created) return { outcome: 'created', value };
+  return Object.keys(changes).length > 0 ? { outcome: 'updated', detail: Object.keys(changes).join(', '), value } : { outcome: 'unchanged', value };
+}
+
+/** Compares queue attribute values; JSON ones (Policy, RedrivePolicy) by content, since endpoints reformat them. */
+function sameAttribute(actual: string | undefined, wanted: string): boolean {
+  if (actual === wanted) return true;
+  if (actual === undefined || !wanted.startsWith('{')) return false;
+  try {
+    return canonicalJson(JSON.parse(actual)) === canonicalJson(JSON.parse(wanted));
+  } catch {
+    return false;
+  }
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  // maxReceiveCount comes back as "5" from some endpoints and 5 from others.
+  return typeof value === 'string' && /^\d+$/.test(value) ? value : JSON.stringify(value);
+}
+
+async function ensureRawSubscription(clients: AwsClients, topicArn: string, queueArn: string): Ensured<string> {
+  const existing = await findSubscription(clients, topicArn, queueArn);
+  if (!existing?.SubscriptionArn) {
+    const { SubscriptionArn } = await clients.sns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' }, ReturnSubscriptionArn: true }),
+    );
+    return { outcome: 'created', value: SubscriptionArn! };
+  }
+  const { Attributes = {} } = await clients.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: existing.SubscriptionArn }));
+  if (Attributes.RawMessageDelivery === 'true') return { outcome: 'unchanged', value: existing.SubscriptionArn };
+  await clients.sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: existing.SubscriptionArn, AttributeName: 'RawMessageDelivery', AttributeValue: 'true' }));
+  return { outcome: 'updated', detail: 'RawMessageDelivery', value: existing.SubscriptionArn };
+}
+
+async function ensureTable(clients: AwsClients, spec: TableSpec): Ensured<string> {
+  const TableName = spec.input.TableName!;
+  let outcome: Outcome = 'unchanged';
+  if (!(await tableExists(clients, TableName))) {
+    await clients.dynamodb.send(new CreateTableCommand(spec.input));
+    outcome = 'created';
+  }
+  await waitUntilTableExists({ client: clients.dynamodb, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName });
+  if (spec.ttlAttribute) {
+    const { TimeToLiveDescription } = await clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName }));
+    const enabled = TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' || TimeToLiveDescription?.TimeToLiveStatus === 'ENABLING';
+    if (!enabled || TimeToLiveDescription?.AttributeName !== spec.ttlAttribute) {
+      await clients.dynamodb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.ttlAttribute } }));
+      if (outcome === 'unchanged') return { outcome: 'updated', detail: `TTL on ${spec.ttlAttribute}`, value: TableName };
+    }
+  }
+  return { outcome, value: TableName };
+}
+
+async function ensureActivity(clients: AwsClients, name: string): Ensured<string> {
+  const existing = await findActivityArn(clients, name);
+  if (existing) return { outcome: 'unchanged', value: existing };
+  const { activityArn } = await clients.sfn.send(new CreateActivityCommand({ name }));
+  return { outcome: 'created', value: activityArn! };
+}
+
+async function ensureStateMachine(clients: AwsClients, names: StackNames, options: StackOptions, resources: SagaResources): Ensured<string> {
+  const definition = sagaDefinition(options.profile, resources);
+  validateDefinition(definition);
+  const text = JSON.stringify(definition);
+  const existing = await findStateMachineArn(clients, names.stateMachine);
+  if (!existing) {
+    const { stateMachineArn } = await clients.sfn.send(new CreateStateMachineCommand({ name: names.stateMachine, definition: text, roleArn: options.roleArn }));
+    return { outcome: 'created', value: stateMachineArn! };
+  }
+  const current = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: existing }));
+  if (current.definition && canonicalJson(JSON.parse(current.definition)) === canonicalJson(definition)) return { outcome: 'unchanged', value: existing };
+  await clients.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: existing, definition: text }));
+  return { outcome: 'updated', detail: `definition (profile ${options.profile})`, value: existing };
+}

@@ -1,0 +1,76 @@
+/** The saga's activities, one per step; booksim's workers poll each by its ARN. */
+export const sagaTasks = ['ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify', 'RefundPayment', 'ReleaseSeat'] as const;
+export type SagaTask = (typeof sagaTasks)[number];
+
+/** Named timing profiles: `fast` for CI (seconds), `realistic` for the figures of the original design. */
+export const timingProfiles = ['fast', 'realistic'] as const;
+export type TimingProfileName = (typeof timingProfiles)[number];
+
+/** A Retry's figures: the n-th retry (from 0) waits IntervalSeconds × BackoffRate^n. */
+export interface RetryTiming {
+  intervalSeconds: number;
+  backoffRate: number;
+  maxAttempts: number;
+}
+
+/** How long one activity may take, and how it is retried. */
+export interface ActivityTiming {
+  /** A worker that sends no heartbeat for this long is presumed dead (crash detection); at most a third of the timeout. */
+  heartbeatSeconds: number;
+  /** Longest one attempt may take, waiting for a worker included; a worker's own timeouts must be shorter. */
+  timeoutSeconds: number;
+  retry: RetryTiming;
+}
+
+/** Every timing figure of the saga's definition. */
+export interface TimingProfile {
+  name: TimingProfileName;
+  activities: Record<SagaTask, ActivityTiming>;
+  /** The manual-review sendMessage tasks: quick SQS calls, retried on anything. */
+  escalation: { timeoutSeconds: number; retry: RetryTiming };
+  /**
+   * Added to the worst-case duration of the longest path (every attempt timing out, every
+   * back-off waited) to make the execution's TimeoutSeconds: room for state transitions
+   * and scheduling, so that only a saga that is truly stuck times out.
+   */
+  executionSlackSeconds: number;
+}
+
+const retry = (intervalSeconds: number, maxAttempts: number): RetryTiming => ({ intervalSeconds, backoffRate: 2, maxAttempts });
+
+const profiles: Record<TimingProfileName, TimingProfile> = {
+  // Seconds, so that CI sees crashes, timeouts and compensation without waiting minutes.
+  fast: {
+    name: 'fast',
+    activities: {
+      ValidatePayment: { heartbeatSeconds: 2, timeoutSeconds: 10, retry: retry(1, 3) },
+      ReserveSeat: { heartbeatSeconds: 2, timeoutSeconds: 10, retry: retry(1, 2) },
+      IssueTicket: { heartbeatSeconds: 2, timeoutSeconds: 20, retry: retry(1, 2) },
+      Notify: { heartbeatSeconds: 2, timeoutSeconds: 10, retry: retry(1, 2) },
+      RefundPayment: { heartbeatSeconds: 2, timeoutSeconds: 10, retry: retry(1, 3) },
+      ReleaseSeat: { heartbeatSeconds: 2, timeoutSeconds: 10, retry: retry(1, 3) },
+    },
+    escalation: { timeoutSeconds: 5, retry: retry(1, 2) },
+    executionSlackSeconds: 30,
+  },
+  // The original design: retries after 2 s, 4 s, 8 s; heartbeat 30 s; tasks 120–300 s.
+  realistic: {
+    name: 'realistic',
+    activities: {
+      ValidatePayment: { heartbeatSeconds: 30, timeoutSeconds: 120, retry: retry(2, 3) },
+      ReserveSeat: { heartbeatSeconds: 30, timeoutSeconds: 120, retry: retry(2, 3) },
+      IssueTicket: { heartbeatSeconds: 30, timeoutSeconds: 300, retry: retry(2, 2) },
+      Notify: { heartbeatSeconds: 30, timeoutSeconds: 120, retry: retry(2, 3) },
+      RefundPayment: { heartbeatSeconds: 30, timeoutSeconds: 120, retry: retry(2, 3) },
+      // An unreleased seat blocks everyone waiting for it, so the release tries longest.
+      ReleaseSeat: { heartbeatSeconds: 30, timeoutSeconds: 120, retry: retry(2, 5) },
+    },
+    escalation: { timeoutSeconds: 60, retry: retry(2, 3) },
+    executionSlackSeconds: 300,
+  },
+};
+
+/** The figures of a named profile; a copy, so that no caller can change what the next one gets. */
+export function timingProfile(name: TimingProfileName): TimingProfile {
+  return structuredClone(profiles[name]);
+}

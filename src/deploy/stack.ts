@@ -1,0 +1,134 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { BooksimError } from '../errors.js';
+import { sagaTasks, type SagaTask, type TimingProfileName } from './saga.js';
+
+/** What a user chooses about a stack. */
+export interface StackOptions {
+  /** Prefix of every resource, so that stacks live side by side. */
+  stack: string;
+  profile: TimingProfileName;
+  /** Receives of a message before its queue moves it to the DLQ. */
+  maxReceiveCount: number;
+  /** The role the saga runs as (LocalStack and booksim local accept any). */
+  roleArn: string;
+}
+
+/** The name of every resource of a stack. */
+export interface StackNames {
+  bookingsTopic: string;
+  notificationsTopic: string;
+  inventoryQueue: string;
+  inventoryDlq: string;
+  paymentQueue: string;
+  paymentDlq: string;
+  manualReviewQueue: string;
+  tables: { bookings: string; seats: string; tickets: string; idempotency: string };
+  activities: Record<SagaTask, string>;
+  stateMachine: string;
+}
+
+const stackNamePattern = /^[A-Za-z][A-Za-z0-9-]{0,39}$/;
+
+/** Checks a stack name: it must make valid names for every AWS resource it prefixes. */
+export function validStackName(stack: string): string {
+  if (!stackNamePattern.test(stack)) {
+    throw new BooksimError(`--stack "${stack}" is not a valid stack name`, undefined, [
+      'Use 1–40 letters, digits or hyphens, starting with a letter (it prefixes queue, topic, table and state machine names).',
+    ]);
+  }
+  return stack;
+}
+
+/** Names every resource of the stack from its prefix. */
+export function stackNames(stack: string): StackNames {
+  return {
+    bookingsTopic: `${stack}-bookings.fifo`,
+    notificationsTopic: `${stack}-notifications`,
+    inventoryQueue: `${stack}-inventory.fifo`,
+    inventoryDlq: `${stack}-inventory-dlq.fifo`,
+    paymentQueue: `${stack}-payment.fifo`,
+    paymentDlq: `${stack}-payment-dlq.fifo`,
+    manualReviewQueue: `${stack}-manual-review`,
+    tables: {
+      bookings: `${stack}-bookings`,
+      seats: `${stack}-seats`,
+      tickets: `${stack}-tickets`,
+      idempotency: `${stack}-idempotency`,
+    },
+    activities: Object.fromEntries(sagaTasks.map((task) => [task, `${stack}-${task}`])) as Record<SagaTask, string>,
+    stateMachine: `${stack}-saga`,
+  };
+}
+
+/** Attribute of the idempotency table that DynamoDB's TTL expires records by (epoch seconds). */
+export const idempotencyTtlAttribute = 'expiresAt';
+
+/** A table of the stack: how to create it, and the TTL attribute if it has one. */
+export interface TableSpec {
+  input: CreateTableCommandInput;
+  ttlAttribute?: string;
+}
+
+const string = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+const number = (name: string) => ({ AttributeName: name, AttributeType: 'N' as const });
+const key = (hash: string, range?: string) => [
+  { AttributeName: hash, KeyType: 'HASH' as const },
+  ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : []),
+];
+
+/**
+ * The stack's tables. Bookings are found by id, by seat in FIFO sequence (bySeat: what
+ * the functions and `verify` read a seat's line from) and by status (byStatus: stuck and
+ * escalated bookings for the reconciler and `verify`).
+ */
+export function tableSpecs(names: StackNames): TableSpec[] {
+  const onDemand = { BillingMode: 'PAY_PER_REQUEST' as const };
+  return [
+    {
+      input: {
+        TableName: names.tables.bookings,
+        ...onDemand,
+        AttributeDefinitions: [string('bookingId'), string('seatId'), number('sequence'), string('status')],
+        KeySchema: key('bookingId'),
+        GlobalSecondaryIndexes: [
+          { IndexName: 'bySeat', KeySchema: key('seatId', 'sequence'), Projection: { ProjectionType: 'ALL' } },
+          { IndexName: 'byStatus', KeySchema: key('status', 'bookingId'), Projection: { ProjectionType: 'ALL' } },
+        ],
+      },
+    },
+    { input: { TableName: names.tables.seats, ...onDemand, AttributeDefinitions: [string('seatId')], KeySchema: key('seatId') } },
+    { input: { TableName: names.tables.tickets, ...onDemand, AttributeDefinitions: [string('bookingId')], KeySchema: key('bookingId') } },
+    {
+      input: { TableName: names.tables.idempotency, ...onDemand, AttributeDefinitions: [string('key')], KeySchema: key('key') },
+      ttlAttribute: idempotencyTtlAttribute,
+    },
+  ];
+}
+
+/** Attributes of a FIFO queue fed by the bookings topic, with its DLQ and the policy that lets the topic send. */
+export function fedQueueAttributes(queueArn: string, topicArn: string, dlqArn: string, maxReceiveCount: number, visibilityTimeout: number): Record<string, string> {
+  return {
+    FifoQueue: 'true',
+    ContentBasedDeduplication: 'false',
+    VisibilityTimeout: String(visibilityTimeout),
+    MaximumMessageSize: '262144',
+    ReceiveMessageWaitTimeSeconds: '20',
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
+    Policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowBookingsTopic',
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: queueArn,
+          Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+        },
+      ],
+    }),
+  };
+}
+
+/** Attributes of a dead-letter FIFO queue: kept for the longest retention SQS allows. */
+export const deadLetterQueueAttributes = { FifoQueue: 'true', MessageRetentionPeriod: '1209600' };

@@ -1,0 +1,93 @@
+import { DescribeStateMachineCommand, paginateListExecutions } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { awsFailure } from '../aws/errors.js';
+import type { DeployContext } from './deploy.js';
+import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
+import type { ResourceKind } from './outcome.js';
+import { profileOfDefinition, sagaTasks } from './saga.js';
+import { stackNames, tableSpecs } from './stack.js';
+
+/** A queue's depths as SQS reports them (approximate). */
+export interface QueueDepth {
+  name: string;
+  visible: number;
+  inFlight: number;
+  /** Messages waiting in the queue's dead-letter queue, if it has one. */
+  deadLetters?: number;
+}
+
+/** What `booksim status` shows. */
+export interface StackStatus {
+  stack: string;
+  /** Whether every resource of the stack exists. */
+  deployed: boolean;
+  resources: Array<{ kind: ResourceKind; name: string; exists: boolean }>;
+  queues: QueueDepth[];
+  runningExecutions: number | undefined;
+  /** The timing profile of the deployed saga, read from its definition. */
+  profile: string | undefined;
+}
+
+/** Reads the state of a stack: which resources exist, queue depths, running sagas, the profile. */
+export async function stackStatus(stack: string, context: Omit<DeployContext, 'onProgress'>): Promise<StackStatus> {
+  try {
+    return await readStatus(stack, context);
+  } catch (error) {
+    throw awsFailure(error, `read the status of stack ${stack}`, context.endpoint);
+  }
+}
+
+async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onProgress'>): Promise<StackStatus> {
+  const names = stackNames(stack);
+  const queueUrls = new Map<string, string | undefined>();
+  for (const name of [names.inventoryQueue, names.inventoryDlq, names.paymentQueue, names.paymentDlq, names.manualReviewQueue]) {
+    queueUrls.set(name, await findQueueUrl(clients, name));
+  }
+  const stateMachineArn = await findStateMachineArn(clients, names.stateMachine);
+  const bookingsTopic = await findTopicArn(clients, names.bookingsTopic);
+  const subscribed = async (queue: string) => {
+    const url = queueUrls.get(queue);
+    if (!bookingsTopic || !url) return false;
+    const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+    return (await findSubscription(clients, bookingsTopic, Attributes?.QueueArn ?? '')) !== undefined;
+  };
+  const resources: StackStatus['resources'] = [
+    { kind: 'topic', name: names.bookingsTopic, exists: bookingsTopic !== undefined },
+    { kind: 'topic', name: names.notificationsTopic, exists: (await findTopicArn(clients, names.notificationsTopic)) !== undefined },
+    ...[...queueUrls].map(([name, url]) => ({ kind: 'queue' as const, name, exists: url !== undefined })),
+    ...(await Promise.all(
+      [names.inventoryQueue, names.paymentQueue].map(async (queue) => ({ kind: 'subscription' as const, name: `${names.bookingsTopic} → ${queue}`, exists: await subscribed(queue) })),
+    )),
+    ...(await Promise.all(tableSpecs(names).map(async ({ input }) => ({ kind: 'table' as const, name: input.TableName!, exists: await tableExists(clients, input.TableName!) })))),
+    ...(await Promise.all(sagaTasks.map(async (task) => ({ kind: 'activity' as const, name: names.activities[task], exists: (await findActivityArn(clients, names.activities[task])) !== undefined })))),
+    { kind: 'state machine', name: names.stateMachine, exists: stateMachineArn !== undefined },
+  ];
+
+  const depth = async (name: string) => {
+    const url = queueUrls.get(name);
+    if (!url) return undefined;
+    const { Attributes = {} } = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  };
+  const queues: QueueDepth[] = [];
+  for (const [name, dlq] of [[names.inventoryQueue, names.inventoryDlq], [names.paymentQueue, names.paymentDlq], [names.manualReviewQueue, undefined]] as const) {
+    const main = await depth(name);
+    if (!main) continue;
+    const dead = dlq ? await depth(dlq) : undefined;
+    queues.push({ name, ...main, ...(dead ? { deadLetters: dead.visible + dead.inFlight } : {}) });
+  }
+
+  let runningExecutions: number | undefined;
+  let profile: string | undefined;
+  if (stateMachineArn) {
+    const { definition } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    profile = definition ? profileOfDefinition(definition) : undefined;
+    runningExecutions = 0;
+    for await (const page of paginateListExecutions({ client: clients.sfn, pageSize: 1000 }, { stateMachineArn, statusFilter: 'RUNNING' })) {
+      runningExecutions += page.executions?.length ?? 0;
+    }
+  }
+  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile };
+}

@@ -1,0 +1,56 @@
+import chalk from 'chalk';
+import type { DeployPlan } from '../deploy/deploy.js';
+import type { ResourceOutcome } from '../deploy/outcome.js';
+import type { StackStatus } from '../deploy/status.js';
+
+const marks: Record<ResourceOutcome['outcome'], string> = {
+  created: chalk.green('✔ created  '),
+  updated: chalk.yellow('↻ updated  '),
+  unchanged: chalk.dim('· unchanged'),
+  deleted: chalk.red('✖ deleted  '),
+  absent: chalk.dim('· absent   '),
+};
+
+/** One progress line for a resource deploy or destroy just handled. */
+export function outcomeLine(outcome: ResourceOutcome): string {
+  const detail = outcome.detail ? chalk.dim(` (${outcome.detail})`) : '';
+  return `  ${marks[outcome.outcome]}  ${outcome.kind.padEnd(13)} ${outcome.name}${detail}`;
+}
+
+/** The closing line of a deploy or destroy: counts by outcome, or that nothing changed. */
+export function outcomeSummary(verb: 'deployed' | 'destroyed', stack: string, outcomes: ResourceOutcome[]): string {
+  const counts = new Map<string, number>();
+  for (const { outcome } of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  const changed = outcomes.some((o) => o.outcome !== 'unchanged' && o.outcome !== 'absent');
+  if (!changed) return verb === 'deployed' ? `stack ${stack} is up to date: nothing to change` : `stack ${stack} was not there: nothing to delete`;
+  return `stack ${stack} ${verb}: ${[...counts].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}`;
+}
+
+/** What `deploy --dry-run` prints: the resources in order, then the saga definition. */
+export function planText(plan: DeployPlan): string {
+  const lines = plan.resources.map((r) => `  ${r.kind.padEnd(13)} ${r.name}`);
+  return [
+    `plan for stack ${plan.stack} (profile ${plan.profile}), ${plan.resources.length} resources:`,
+    ...lines,
+    '',
+    'saga definition (activity ARNs shown with a placeholder account):',
+    JSON.stringify(plan.definition, null, 2),
+  ].join('\n');
+}
+
+/** What `booksim status` prints. */
+export function statusText(status: StackStatus, endpoint: string): string {
+  const header = status.deployed
+    ? `stack ${status.stack} at ${endpoint}: deployed, profile ${status.profile ?? 'unknown'}`
+    : `stack ${status.stack} at ${endpoint}: ${status.resources.some((r) => r.exists) ? 'partly deployed' : 'not deployed'}`;
+  const resources = status.resources.map((r) => `  ${r.exists ? chalk.green('✔') : chalk.red('✖ missing')}  ${r.kind.padEnd(13)} ${r.name}`);
+  const queues = status.queues.map(
+    (q) => `  ${q.name.padEnd(40)} visible ${String(q.visible).padStart(6)}  in flight ${String(q.inFlight).padStart(6)}${q.deadLetters === undefined ? '' : `  DLQ ${String(q.deadLetters).padStart(6)}`}`,
+  );
+  return [
+    header,
+    ...resources,
+    ...(queues.length > 0 ? ['', 'queues:', ...queues] : []),
+    ...(status.runningExecutions !== undefined ? ['', `running saga executions: ${status.runningExecutions}`] : []),
+  ].join('\n');
+}

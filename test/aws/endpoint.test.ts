@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { resolveEndpoint } from '../../src/aws/endpoint.js';
+import { awsFailure } from '../../src/aws/errors.js';
+import { BooksimError } from '../../src/errors.js';
+
+describe('resolveEndpoint', () => {
+  it('when --endpoint is given, it wins over AWS_ENDPOINT_URL and is passed to every client', () => {
+    expect(resolveEndpoint({ endpoint: 'http://127.0.0.1:4567' }, { AWS_ENDPOINT_URL: 'http://elsewhere:1' })).toEqual({
+      endpoint: 'http://127.0.0.1:4567',
+      display: 'http://127.0.0.1:4567',
+      region: 'us-east-1',
+      local: true,
+    });
+  });
+
+  it('when only AWS_ENDPOINT_URL is set, it lets the SDK resolve endpoints so service-specific variables apply', () => {
+    const config = resolveEndpoint({}, { AWS_ENDPOINT_URL: 'http://localstack:4566', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
+    expect(config).toMatchObject({ endpoint: undefined, display: 'http://localstack:4566', local: true });
+  });
+
+  it('when nothing is set, it uses LocalStack’s default and us-east-1', () => {
+    expect(resolveEndpoint({}, {})).toEqual({ endpoint: 'http://localhost:4566', display: 'http://localhost:4566', region: 'us-east-1', local: true });
+  });
+
+  it('when a region is given by flag or environment, it takes the flag first', () => {
+    expect(resolveEndpoint({ region: 'eu-west-1' }, { AWS_REGION: 'ap-south-1' }).region).toBe('eu-west-1');
+    expect(resolveEndpoint({}, { AWS_DEFAULT_REGION: 'ap-south-1' }).region).toBe('ap-south-1');
+  });
+
+  it('when the endpoint is remote, it is not treated as local', () => {
+    expect(resolveEndpoint({ endpoint: 'https://sqs.eu-west-1.amazonaws.com' }, {}).local).toBe(false);
+  });
+
+  it.each(['not a url', 'ftp://localhost:4566'])('when the endpoint is %j, it is a usage error', (endpoint) => {
+    expect(() => resolveEndpoint({ endpoint }, {})).toThrow(expect.objectContaining({ exitCode: 2 }));
+  });
+});
+
+describe('awsFailure', () => {
+  it('when nothing answered, it names the endpoint and how to start one, exit 4', () => {
+    const error = awsFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'deploy queue q', 'http://127.0.0.1:1');
+    expect(error).toBeInstanceOf(BooksimError);
+    expect((error as BooksimError).message).toBe('no AWS endpoint answers at http://127.0.0.1:1 (ECONNREFUSED) while trying to deploy queue q');
+    expect((error as BooksimError).exitCode).toBe(4);
+    expect((error as BooksimError).suggestions.join(' ')).toContain('docker compose up -d');
+  });
+
+  it('when AWS refused, it says what booksim was doing and what AWS answered', () => {
+    const refused = Object.assign(new Error('User is not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect((awsFailure(refused, 'deploy table t', 'https://aws') as BooksimError).message).toBe('could not deploy table t: AccessDenied: User is not authorized (endpoint https://aws)');
+  });
+
+  it('when the error is not from AWS, it is returned as it is', () => {
+    const bug = new TypeError('x is undefined');
+    expect(awsFailure(bug, 'x', 'y')).toBe(bug);
+  });
+});

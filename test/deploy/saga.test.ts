@@ -1,0 +1,374 @@
+import { GetActivityTaskCommand, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { profileOfDefinition, sagaDefinition, sagaTasks, timingProfiles, type SagaResources, type SagaTask } from '../../src/deploy/saga.js';
+import type { Catcher, StateMachineDefinition, TaskState } from '../../src/model/asl.js';
+import { uniqueName, useEndpoint } from '../helpers/endpoint.js';
+import { createActivity, createMachine, finished, history, start } from '../helpers/sfn.js';
+import { createQueue } from '../helpers/sqs.js';
+
+const activityArns = Object.fromEntries(sagaTasks.map((task) => [task, `arn:aws:states:us-east-1:000000000000:activity:booksim-${task}`])) as Record<SagaTask, string>;
+const resources: SagaResources = { activityArns, manualReviewQueueUrl: 'http://127.0.0.1:4566/000000000000/booksim-manual-review' };
+const bookingInput = { bookingId: 'B1', seatId: 'S1', customerId: 'C1', requestId: 'R1', amount: 4200, tier: 'standard' };
+
+const tasksOf = (definition: StateMachineDefinition): Array<[string, TaskState]> =>
+  Object.entries(definition.States).flatMap(([name, state]) => (state.Type === 'Task' ? [[name, state] as [string, TaskState]] : []));
+
+const errorListsOf = (state: TaskState): string[][] => [...(state.Retry ?? []), ...(state.Catch ?? [])].map((entry) => entry.ErrorEquals);
+
+// The path walker: every way an execution can go from StartAt to its end.
+
+/** Where the booking's money stands on a path. */
+type Money = 'none' | 'maybe charged' | 'charged' | 'refunded' | 'refund failed' | 'escalated';
+
+/** How the execution left a state on a path. */
+type Outcome =
+  | { kind: 'succeeded' }
+  | { kind: 'caught'; catcher: Catcher; errors: string[] }
+  | { kind: 'uncaught'; errors: string[] }
+  | { kind: 'chose' }
+  | { kind: 'no choice matched' }
+  | { kind: 'ended' };
+
+interface Step {
+  state: string;
+  outcome: Outcome;
+}
+
+interface SagaPath {
+  steps: Step[];
+  result: 'succeeded' | 'failed';
+  money: Money;
+  ticketed: boolean;
+}
+
+/** Stands for every error no Retry or Catch names (a bug in a worker, an unexpected gateway reply). */
+const unnamedError = 'booksim.UnnamedError';
+const wildcards = new Set(['States.ALL', 'States.TaskFailed']);
+
+/** Whether an ErrorEquals list matches an error, as AWS matches it. */
+function matches(errorEquals: string[], error: string): boolean {
+  return errorEquals.some((name) => name === error || name === 'States.ALL' || (name === 'States.TaskFailed' && error !== 'States.Timeout'));
+}
+
+/**
+ * Every path from StartAt to the end of an execution, exhaustively (the saga is small).
+ * A Task either succeeds or fails with one of the errors its definition names anywhere,
+ * or with an unnamed one; retries change nothing about where a failure ends up, so a
+ * failure goes to the first matching catcher, or fails the execution if none matches.
+ * Failures that end in the same place with the same effect on the money are one path.
+ * The money follows the activities by Resource: a charge attempt that was not declined
+ * may have charged, entering the refund settles it unless the refund fails, and a failed
+ * refund counts as handled once sent to the manual-review queue.
+ * A path does not revisit a state with the same money, so even a looping definition has
+ * finitely many paths, and no ending is missed (the loop changed nothing).
+ * States.Runtime is left out: no Catch can handle it, and the Parameters test rules out
+ * the one way this definition could raise it.
+ */
+function sagaPaths(definition: StateMachineDefinition, { activityArns: arns, manualReviewQueueUrl }: SagaResources): SagaPath[] {
+  const errors = [
+    ...new Set(Object.values(definition.States).flatMap((state) => (state.Type === 'Task' ? errorListsOf(state).flat() : []))),
+  ].filter((name) => !wildcards.has(name));
+  errors.push(unnamedError);
+  const manualReview = (state: TaskState) => state.Resource.startsWith('arn:aws:states:::sqs:sendMessage') && state.Parameters?.QueueUrl === manualReviewQueueUrl;
+  const moneyAfter = (state: TaskState, money: Money, error?: string): Money => {
+    if (state.Resource === arns.ValidatePayment) {
+      if (error === undefined) return 'charged';
+      return error === 'PaymentDeclined' || money === 'charged' ? money : 'maybe charged';
+    }
+    if (state.Resource === arns.RefundPayment) return error === undefined ? 'refunded' : 'refund failed';
+    if (manualReview(state) && money === 'refund failed') return 'escalated';
+    return money;
+  };
+
+  const paths: SagaPath[] = [];
+  const walk = (name: string, money: Money, ticketed: boolean, steps: Step[], seen: Set<string>): void => {
+    const key = `${name}|${money}|${ticketed}`;
+    if (seen.has(key)) return;
+    const state = definition.States[name];
+    if (!state) throw new Error(`transition to a missing state ${name}`);
+    const next = (outcome: Outcome, to: string, nextMoney: Money, nextTicketed = ticketed) =>
+      walk(to, nextMoney, nextTicketed, [...steps, { state: name, outcome }], new Set([...seen, key]));
+    const end = (outcome: Outcome, result: SagaPath['result'], endMoney = money) => {
+      paths.push({ steps: [...steps, { state: name, outcome }], result, money: endMoney, ticketed });
+    };
+    switch (state.Type) {
+      case 'Succeed':
+        return end({ kind: 'ended' }, 'succeeded');
+      case 'Fail':
+        return end({ kind: 'ended' }, 'failed');
+      case 'Choice':
+        for (const target of new Set([...state.Choices.map((rule) => rule.Next), ...(state.Default ? [state.Default] : [])])) next({ kind: 'chose' }, target, money);
+        if (!state.Default) end({ kind: 'no choice matched' }, 'failed');
+        return;
+      case 'Task': {
+        next({ kind: 'succeeded' }, state.Next, moneyAfter(state, money), ticketed || state.Resource === arns.IssueTicket);
+        const failures = new Map<string, { catcher: Catcher | undefined; money: Money; errors: string[] }>();
+        for (const error of errors) {
+          const catcher = state.Catch?.find((candidate) => matches(candidate.ErrorEquals, error));
+          const failedMoney = moneyAfter(state, money, error);
+          const group = `${catcher ? state.Catch!.indexOf(catcher) : 'uncaught'}|${failedMoney}`;
+          const failure = failures.get(group) ?? { catcher, money: failedMoney, errors: [] };
+          failure.errors.push(error);
+          failures.set(group, failure);
+        }
+        for (const { catcher, money: failedMoney, errors: names } of failures.values()) {
+          if (catcher) next({ kind: 'caught', catcher, errors: names }, catcher.Next, failedMoney);
+          else end({ kind: 'uncaught', errors: names }, 'failed', failedMoney);
+        }
+        return;
+      }
+    }
+  };
+  walk(definition.StartAt, 'none', false, [], new Set());
+  return paths;
+}
+
+/**
+ * The paths that break the saga's promise about money: a confirmed booking was charged
+ * and ticketed; a failed one was never charged, was refunded, or went to manual review
+ * after the refund was tried.
+ */
+function moneyViolations(paths: SagaPath[]): SagaPath[] {
+  return paths.filter((path) =>
+    path.result === 'succeeded' ? !(path.money === 'charged' && path.ticketed) : !['none', 'refunded', 'escalated'].includes(path.money),
+  );
+}
+
+/** A path as one readable line, e.g. `ValidatePayment (succeeded) → ReserveSeat (fails: OutOfStock|…) → BookingFailed`. */
+function describePath(path: SagaPath): string {
+  const how = (outcome: Outcome): string => {
+    switch (outcome.kind) {
+      case 'caught':
+      case 'uncaught':
+        return ` (fails: ${outcome.errors.join('|')}${outcome.kind === 'uncaught' ? ', uncaught' : ''})`;
+      case 'ended':
+      case 'chose':
+        return '';
+      default:
+        return ` (${outcome.kind})`;
+    }
+  };
+  return `${path.steps.map((step) => step.state + how(step.outcome)).join(' → ')} ⇒ ${path.result}, money ${path.money}`;
+}
+
+/** The worst case of a path, reckoned attempt by attempt: every attempt times out, every back-off is waited. */
+function pathWorstCaseSeconds(definition: StateMachineDefinition, path: SagaPath): number {
+  let seconds = 0;
+  for (const { state: name } of path.steps) {
+    const state = definition.States[name]!;
+    if (state.Type !== 'Task') continue;
+    seconds += state.TimeoutSeconds!;
+    for (const retrier of state.Retry ?? []) {
+      let wait = retrier.IntervalSeconds;
+      for (let retry = 0; retry < retrier.MaxAttempts; retry++) {
+        seconds += wait + state.TimeoutSeconds!;
+        wait *= retrier.BackoffRate;
+      }
+    }
+  }
+  return seconds;
+}
+
+/** The fields a path has written into the execution's document before each step, the input's included. */
+function fieldsBeforeSteps(definition: StateMachineDefinition, path: SagaPath): Array<Set<string>> {
+  const fields = new Set(Object.keys(bookingInput));
+  return path.steps.map(({ state: name, outcome }) => {
+    const before = new Set(fields);
+    const state = definition.States[name]!;
+    const resultPath = outcome.kind === 'caught' ? outcome.catcher.ResultPath : outcome.kind === 'succeeded' && state.Type === 'Task' ? state.ResultPath : undefined;
+    if (typeof resultPath === 'string') fields.add(resultPath.replace(/^\$\./, '').split('.')[0]!);
+    return before;
+  });
+}
+
+/** The top-level fields of the execution's document a Parameters block reads (`$.x…` paths; `$$` is the context object). */
+function fieldsRead(parameters: unknown): string[] {
+  if (typeof parameters !== 'object' || parameters === null) return [];
+  return Object.entries(parameters).flatMap(([key, value]) =>
+    key.endsWith('.$') && typeof value === 'string' && value.startsWith('$.') ? [value.slice(2).split(/[.[]/)[0]!] : fieldsRead(value),
+  );
+}
+
+describe.each(timingProfiles)('the %s saga definition', (profile) => {
+  const definition = sagaDefinition(profile, resources);
+  const paths = sagaPaths(definition, resources);
+
+  it('when validated as CreateStateMachine validates it, it passes asl-validator with ARN and path checks', () => {
+    const { isValid, errorsText } = aslValidator(definition, { checkArn: true, checkPaths: true });
+    expect(errorsText('; ')).toBe('');
+    expect(isValid).toBe(true);
+  });
+
+  it('when a step is an activity, its Resource is the ARN it was given, and every other task escalates to the manual-review queue', () => {
+    for (const task of sagaTasks) expect(definition.States[task]).toMatchObject({ Type: 'Task', Resource: activityArns[task] });
+    const others = tasksOf(definition).filter(([name]) => !(sagaTasks as readonly string[]).includes(name));
+    expect(others.map(([name]) => name).sort()).toEqual(['EscalateRefund', 'EscalateRelease']);
+    for (const [, state] of others) {
+      expect(state).toMatchObject({ Resource: 'arn:aws:states:::sqs:sendMessage', ResultPath: null, Parameters: { QueueUrl: resources.manualReviewQueueUrl } });
+      expect(Object.keys((state.Parameters!.MessageBody as object)).sort()).toEqual(['amount.$', 'bookingId.$', 'executionArn.$', 'reason.$', 'seatId.$', 'stage']);
+    }
+  });
+
+  it('when a task runs, it has a TimeoutSeconds, and a heartbeat at most a third of it so that a crashed worker is noticed early', () => {
+    for (const [name, state] of tasksOf(definition)) {
+      expect(state.TimeoutSeconds, name).toBeGreaterThan(0);
+      if (state.HeartbeatSeconds !== undefined) expect(state.HeartbeatSeconds, name).toBeLessThanOrEqual(state.TimeoutSeconds! / 3);
+    }
+    for (const task of sagaTasks) expect(definition.States[task], task).toHaveProperty('HeartbeatSeconds');
+  });
+
+  it('when every task on the slowest path uses up every attempt, the execution TimeoutSeconds still covers it', () => {
+    const worst = Math.max(...paths.map((path) => pathWorstCaseSeconds(definition, path)));
+    expect(worst).toBeGreaterThan(0);
+    expect(definition.TimeoutSeconds).toBeGreaterThan(worst);
+  });
+
+  it('when a Retry or Catch names States.HeartbeatTimeout, it names States.Timeout too (LocalStack reports one as the other)', () => {
+    const lists = tasksOf(definition).flatMap(([, state]) => errorListsOf(state));
+    expect(lists.some((list) => list.includes('States.HeartbeatTimeout'))).toBe(true);
+    for (const list of lists) if (list.includes('States.HeartbeatTimeout')) expect(list).toContain('States.Timeout');
+  });
+
+  it('when any task fails for good, a States.ALL catcher decides where the saga goes: no task failure ends the execution unplanned', () => {
+    for (const [name, state] of tasksOf(definition)) expect(state.Catch?.at(-1)?.ErrorEquals, name).toEqual(['States.ALL']);
+  });
+
+  it('when the saga runs any way it can, money is never left charged: a failed booking was declined, refunded, or escalated after its refund was tried', () => {
+    expect(definition.StartAt).toBe('ValidatePayment');
+    expect(moneyViolations(paths).map(describePath)).toEqual([]);
+    expect(new Set(paths.flatMap((path) => path.steps.map((step) => step.state)))).toEqual(new Set(Object.keys(definition.States)));
+    expect(new Set(paths.map((path) => path.money))).toEqual(new Set(['charged', 'none', 'refunded', 'escalated']));
+  });
+
+  it('when the saga runs any way it can, it visits no state twice, so its worst case is bounded', () => {
+    for (const path of paths) expect(new Set(path.steps.map((step) => step.state)).size, describePath(path)).toBe(path.steps.length);
+  });
+
+  it('when a state’s Parameters read a field of the execution, every path into it has written that field (a missing one is an uncatchable States.Runtime)', () => {
+    let checked = 0;
+    for (const path of paths) {
+      fieldsBeforeSteps(definition, path).forEach((fields, index) => {
+        const state = definition.States[path.steps[index]!.state]!;
+        if (state.Type !== 'Task') return;
+        for (const field of fieldsRead(state.Parameters)) {
+          checked += 1;
+          expect(fields.has(field), `${field} before ${state.Resource} on ${describePath(path)}`).toBe(true);
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('the path walker', () => {
+  const broken = (change: (definition: StateMachineDefinition) => void): SagaPath[] => {
+    const definition = structuredClone(sagaDefinition('fast', resources));
+    change(definition);
+    return moneyViolations(sagaPaths(definition, resources));
+  };
+  const task = (definition: StateMachineDefinition, name: string) => definition.States[name] as TaskState;
+
+  const route = (path: SagaPath) => [...path.steps.map((step) => step.state), path.money];
+
+  it.each([
+    {
+      mistake: 'ReserveSeat fails straight to BookingFailed',
+      change: (d: StateMachineDefinition) => (task(d, 'ReserveSeat').Catch![0]!.Next = 'BookingFailed'),
+      route: ['ValidatePayment', 'ReserveSeat', 'BookingFailed', 'charged'],
+    },
+    {
+      mistake: 'an uncertain charge is treated as a decline',
+      change: (d: StateMachineDefinition) => (task(d, 'ValidatePayment').Catch![1]!.Next = 'ReleaseSeat'),
+      route: ['ValidatePayment', 'ReleaseSeat', 'FailureReason', 'BookingFailed', 'maybe charged'],
+    },
+    {
+      mistake: 'a refund that gives up is not escalated',
+      change: (d: StateMachineDefinition) => (task(d, 'RefundPayment').Catch![0]!.Next = 'ReleaseSeat'),
+      route: ['ValidatePayment', 'ReserveSeat', 'RefundPayment', 'ReleaseSeat', 'FailureReason', 'BookingFailed', 'refund failed'],
+    },
+    {
+      mistake: 'Notify has no Catch, so a lost notification fails a paid booking',
+      change: (d: StateMachineDefinition) => delete task(d, 'Notify').Catch,
+      route: ['ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify', 'charged'],
+    },
+    {
+      mistake: 'a failed ticket is confirmed anyway',
+      change: (d: StateMachineDefinition) => (task(d, 'IssueTicket').Catch![0]!.Next = 'Notify'),
+      route: ['ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify', 'BookingConfirmed', 'charged'],
+    },
+    {
+      mistake: 'a Catch loops back to the charge, where a decline hides the first charge',
+      change: (d: StateMachineDefinition) => (task(d, 'ReserveSeat').Catch![0]!.Next = 'ValidatePayment'),
+      route: ['ValidatePayment', 'ReserveSeat', 'ValidatePayment', 'ReleaseSeat', 'FailureReason', 'PaymentDeclined', 'charged'],
+    },
+  ])('when $mistake, it reports the path that keeps the money', ({ change, route: expected }) => {
+    expect(broken(change).map(route)).toContainEqual(expected);
+  });
+});
+
+describe('profileOfDefinition', () => {
+  it.each(timingProfiles)('when given the deployed %s definition, it names that profile', (profile) => {
+    expect(profileOfDefinition(JSON.stringify(sagaDefinition(profile, resources)))).toBe(profile);
+  });
+
+  it.each([
+    ['another machine', JSON.stringify({ Comment: 'orders workflow', StartAt: 'A', States: { A: { Type: 'Succeed' } } })],
+    ['no Comment', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } })],
+    ['an unknown profile', JSON.stringify({ ...sagaDefinition('fast', resources), Comment: 'booksim seat-booking saga; timing profile glacial' })],
+    ['JSON null', 'null'],
+    ['not JSON', '{"Comment":'],
+  ])('when given %s, it returns undefined', (_, text) => {
+    expect(profileOfDefinition(text)).toBeUndefined();
+  });
+});
+
+describe('the fast saga on the embedded endpoint', () => {
+  const fx = useEndpoint();
+
+  /** Creates the saga's activities, queue and machine, as deploy will. */
+  const deploySaga = async () => {
+    const { sfn, sqs } = fx.clients;
+    const arns = {} as Record<SagaTask, string>;
+    for (const task of sagaTasks) arns[task] = await createActivity(sfn, uniqueName(task));
+    const manualReviewQueueUrl = await createQueue(sqs, uniqueName('manual-review'));
+    const machine = await createMachine(sfn, uniqueName('saga'), sagaDefinition('fast', { activityArns: arns, manualReviewQueueUrl }));
+    return { arns, machine };
+  };
+
+  /** Takes the next task of an activity, checks the booking is still in its input, and answers it. */
+  const answer = async (activityArn: string, reply: { output: object } | { error: string }) => {
+    const { sfn } = fx.clients;
+    const task = await sfn.send(new GetActivityTaskCommand({ activityArn }));
+    expect(JSON.parse(task.input!)).toMatchObject(bookingInput);
+    if ('output' in reply) await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(reply.output) }));
+    else await sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: reply.error, cause: 'test' }));
+  };
+
+  const scheduledActivities = async (executionArn: string) =>
+    (await history(fx.clients.sfn, executionArn)).flatMap((event) => (event.type === 'ActivityScheduled' ? [event.activityScheduledEventDetails!.resource] : []));
+
+  it('when every step succeeds, the booking is confirmed with each result beside the input', async () => {
+    const { arns, machine } = await deploySaga();
+    const executionArn = await start(fx.clients.sfn, machine, bookingInput);
+    for (const task of ['ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify'] as const) await answer(arns[task], { output: { done: task } });
+    const done = await finished(fx.clients.sfn, executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({
+      ...bookingInput,
+      payment: { done: 'ValidatePayment' },
+      reservation: { done: 'ReserveSeat' },
+      ticket: { done: 'IssueTicket' },
+      notification: { done: 'Notify' },
+    });
+  });
+
+  it('when the payment is declined, the seat is released without a refund and the execution fails with PaymentDeclined', async () => {
+    const { arns, machine } = await deploySaga();
+    const executionArn = await start(fx.clients.sfn, machine, bookingInput);
+    await answer(arns.ValidatePayment, { error: 'PaymentDeclined' });
+    await answer(arns.ReleaseSeat, { output: { released: true } });
+    expect(await finished(fx.clients.sfn, executionArn)).toMatchObject({ status: 'FAILED', error: 'PaymentDeclined' });
+    expect(await scheduledActivities(executionArn)).toEqual([arns.ValidatePayment, arns.ReleaseSeat]);
+  });
+});
