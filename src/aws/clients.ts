@@ -2,10 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ServiceKey } from './endpoint.js';
 
 export interface ClientOptions {
-  /** Endpoint URL, e.g. http://127.0.0.1:4566; undefined lets the SDK resolve it (AWS_ENDPOINT_URL…, AWS). */
-  endpoint: string | undefined;
+  /** One endpoint URL for every service (e.g. http://127.0.0.1:4566), or one per service. */
+  endpoint: string | Record<ServiceKey, string>;
   region?: string;
   /**
    * Explicit credentials. Undefined means the SDK's usual chain, except on a local endpoint
@@ -38,13 +39,18 @@ function credentialsConfigured(env: NodeJS.ProcessEnv): boolean {
 /** Creates every AWS client in one place, so endpoint, region and credentials agree. */
 export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): AwsClients {
   const credentials = options.credentials ?? ((options.local ?? true) && !credentialsConfigured(env) ? localCredentials : undefined);
-  const config = {
+  const config = (service: ServiceKey) => ({
     region: options.region ?? 'us-east-1',
-    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    endpoint: typeof options.endpoint === 'string' ? options.endpoint : options.endpoint[service],
     ...(credentials ? { credentials } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  });
+  const clients = {
+    sqs: new SQSClient(config('sqs')),
+    sns: new SNSClient(config('sns')),
+    dynamodb: new DynamoDBClient(config('dynamodb')),
+    sfn: new SFNClient(config('sfn')),
   };
-  const clients = { sqs: new SQSClient(config), sns: new SNSClient(config), dynamodb: new DynamoDBClient(config), sfn: new SFNClient(config) };
   return {
     ...clients,
     destroy: () => Object.values(clients).forEach((client) => client.destroy()),

@@ -1,17 +1,24 @@
 import { BooksimError, ExitCode } from '../errors.js';
 
+/** The AWS services booksim calls, by the name their clients use. */
+export type ServiceKey = 'sqs' | 'sns' | 'dynamodb' | 'sfn';
+
+/** The SDK convention's service-specific variables: AWS_ENDPOINT_URL_<service id>. */
+const serviceVariables: Record<ServiceKey, string> = {
+  sqs: 'AWS_ENDPOINT_URL_SQS',
+  sns: 'AWS_ENDPOINT_URL_SNS',
+  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+  sfn: 'AWS_ENDPOINT_URL_SFN',
+};
+
 /** Where booksim sends AWS calls, as resolved from flags and environment. */
 export interface EndpointConfig {
-  /**
-   * The URL every client is given. Undefined when AWS_ENDPOINT_URL (or a service-specific
-   * AWS_ENDPOINT_URL_<SERVICE>) is set and no --endpoint flag: then the SDK resolves each
-   * service's endpoint itself, so a user can mix endpoints as the SDK conventions allow.
-   */
-  endpoint: string | undefined;
-  /** The URL to show the user and to probe. */
+  /** Each service's endpoint URL, given explicitly to its client. */
+  endpoints: Record<ServiceKey, string>;
+  /** The URL to show the user: --endpoint, AWS_ENDPOINT_URL or the default. */
   display: string;
   region: string;
-  /** Whether the endpoint is on this machine (LocalStack, booksim local), where any credentials work. */
+  /** Whether every endpoint is on this machine (LocalStack, booksim local), where any credentials work. */
   local: boolean;
 }
 
@@ -20,29 +27,39 @@ export const defaultRegion = 'us-east-1';
 
 const localHosts = new Set(['localhost', '127.0.0.1', '[::1]', 'localstack', 'host.docker.internal']);
 
-/**
- * Resolves the endpoint: `--endpoint` > AWS_ENDPOINT_URL > http://localhost:4566, and the
- * region: `--region` > AWS_REGION > AWS_DEFAULT_REGION > us-east-1. Throws a usage error
- * for a URL that is not http(s).
- */
-export function resolveEndpoint(flags: { endpoint?: string | undefined; region?: string | undefined }, env: NodeJS.ProcessEnv = process.env): EndpointConfig {
-  const fromEnv = env.AWS_ENDPOINT_URL;
-  const serviceSpecific = Object.keys(env).some((name) => name.startsWith('AWS_ENDPOINT_URL_'));
-  const display = flags.endpoint ?? fromEnv ?? defaultEndpoint;
+function parseEndpoint(text: string, source: string): URL {
   let url: URL;
   try {
-    url = new URL(display);
+    url = new URL(text);
   } catch {
-    throw new BooksimError(`the endpoint "${display}" is not a URL`, ExitCode.usage, ['Give one like --endpoint http://localhost:4566.']);
+    throw new BooksimError(`the endpoint "${text}" (${source}) is not a URL`, ExitCode.usage, ['Give one like --endpoint http://localhost:4566.']);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new BooksimError(`the endpoint "${display}" must be an http:// or https:// URL`, ExitCode.usage);
+    throw new BooksimError(`the endpoint "${text}" (${source}) must be an http:// or https:// URL`, ExitCode.usage);
   }
-  const letSdkResolve = flags.endpoint === undefined && (fromEnv !== undefined || serviceSpecific);
+  return url;
+}
+
+/**
+ * Resolves each service's endpoint: `--endpoint` > AWS_ENDPOINT_URL_<SERVICE> >
+ * AWS_ENDPOINT_URL > http://localhost:4566, so a user can mix endpoints as the SDK
+ * conventions allow; and the region: `--region` > AWS_REGION > AWS_DEFAULT_REGION >
+ * us-east-1. Throws a usage error for a URL that is not http(s).
+ */
+export function resolveEndpoint(flags: { endpoint?: string | undefined; region?: string | undefined }, env: NodeJS.ProcessEnv = process.env): EndpointConfig {
+  const display = flags.endpoint ?? env.AWS_ENDPOINT_URL ?? defaultEndpoint;
+  const endpoints = {} as Record<ServiceKey, string>;
+  let local = true;
+  for (const [service, variable] of Object.entries(serviceVariables) as Array<[ServiceKey, string]>) {
+    const chosen = flags.endpoint !== undefined ? ['--endpoint', flags.endpoint] : env[variable] !== undefined ? [variable, env[variable]!] : ['AWS_ENDPOINT_URL', display];
+    const url = parseEndpoint(chosen[1]!, chosen[0]!);
+    endpoints[service] = chosen[1]!;
+    local &&= localHosts.has(url.hostname) || url.hostname.startsWith('127.');
+  }
   return {
-    endpoint: letSdkResolve ? undefined : display,
+    endpoints,
     display,
     region: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaultRegion,
-    local: localHosts.has(url.hostname) || url.hostname.startsWith('127.'),
+    local,
   };
 }

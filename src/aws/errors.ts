@@ -39,8 +39,18 @@ export function awsFailure(error: unknown, doing: string | undefined, endpoint: 
       'Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE; a local endpoint accepts test/test.',
     ]);
   }
+  if (sdk?.$metadata && doing === undefined) {
+    return new BooksimError(`the endpoint at ${endpoint} answered, but not as AWS does (${sdk.name}: ${firstLine(sdk.message)})`, ExitCode.environment, [
+      'Check the URL and port: is it LocalStack, booksim local or AWS?',
+    ]);
+  }
   if (sdk?.$metadata) {
-    return new BooksimError(`could not ${doing}: ${sdk.name}: ${sdk.message} (endpoint ${endpoint})`, ExitCode.environment);
+    return new BooksimError(`could not ${doing}: ${sdk.name}: ${firstLine(sdk.message)} (endpoint ${endpoint})`, ExitCode.environment);
   }
   return error;
+}
+
+/** SDK messages may run over several lines (deserialisation hints); a one-line error keeps the first. */
+function firstLine(message: string | undefined): string {
+  return (message ?? '').split('\n')[0]!.trim();
 }

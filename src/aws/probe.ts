@@ -6,16 +6,16 @@ import { awsFailure } from './errors.js';
 const probeTimeoutMs = 5_000;
 
 /**
- * Checks that an AWS endpoint answers before a command does anything: one SQS call, no
+ * Checks that the AWS endpoint answers before a command does anything: one SQS call, no
  * retries, a few seconds at most. Throws a BooksimError naming the URL and how to start
  * an endpoint when nothing answers.
  */
 export async function probeEndpoint(config: EndpointConfig): Promise<void> {
-  const { sqs, destroy } = createClients({ endpoint: config.endpoint, region: config.region, local: config.local, maxAttempts: 1 });
+  const { sqs, destroy } = createClients({ endpoint: config.endpoints, region: config.region, local: config.local, maxAttempts: 1 });
   try {
     await sqs.send(new ListQueuesCommand({ MaxResults: 1 }), { abortSignal: AbortSignal.timeout(probeTimeoutMs) });
   } catch (error) {
-    throw awsFailure(error, undefined, config.display);
+    throw awsFailure(error, undefined, config.endpoints.sqs);
   } finally {
     destroy();
   }

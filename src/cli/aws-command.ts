@@ -12,7 +12,7 @@ export abstract class AwsCommand extends BaseCommand {
   protected async withEndpoint<T>(flags: { endpoint?: string | undefined; region?: string | undefined }, work: (clients: AwsClients, config: EndpointConfig) => Promise<T>): Promise<T> {
     const config = resolveEndpoint(flags);
     await probeEndpoint(config);
-    const clients = createClients({ endpoint: config.endpoint, region: config.region, local: config.local });
+    const clients = createClients({ endpoint: config.endpoints, region: config.region, local: config.local });
     try {
       return await work(clients, config);
     } finally {

@@ -3,23 +3,26 @@ import { resolveEndpoint } from '../../src/aws/endpoint.js';
 import { awsFailure } from '../../src/aws/errors.js';
 import { BooksimError } from '../../src/errors.js';
 
+const everywhere = (url: string) => ({ sqs: url, sns: url, dynamodb: url, sfn: url });
+
 describe('resolveEndpoint', () => {
-  it('when --endpoint is given, it wins over AWS_ENDPOINT_URL and is passed to every client', () => {
-    expect(resolveEndpoint({ endpoint: 'http://127.0.0.1:4567' }, { AWS_ENDPOINT_URL: 'http://elsewhere:1' })).toEqual({
-      endpoint: 'http://127.0.0.1:4567',
-      display: 'http://127.0.0.1:4567',
-      region: 'us-east-1',
-      local: true,
-    });
+  it('when --endpoint is given, it wins over every variable and goes to every client', () => {
+    const config = resolveEndpoint({ endpoint: 'http://127.0.0.1:4567' }, { AWS_ENDPOINT_URL: 'http://elsewhere:1', AWS_ENDPOINT_URL_SQS: 'http://elsewhere:2' });
+    expect(config).toEqual({ endpoints: everywhere('http://127.0.0.1:4567'), display: 'http://127.0.0.1:4567', region: 'us-east-1', local: true });
   });
 
-  it('when only AWS_ENDPOINT_URL is set, it lets the SDK resolve endpoints so service-specific variables apply', () => {
+  it('when a service-specific variable is set, that service goes there and the rest to AWS_ENDPOINT_URL', () => {
     const config = resolveEndpoint({}, { AWS_ENDPOINT_URL: 'http://localstack:4566', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
-    expect(config).toMatchObject({ endpoint: undefined, display: 'http://localstack:4566', local: true });
+    expect(config).toMatchObject({ endpoints: { ...everywhere('http://localstack:4566'), dynamodb: 'http://127.0.0.1:8000' }, display: 'http://localstack:4566', local: true });
+  });
+
+  it('when only a service-specific variable is set, the other services keep the local default, never real AWS', () => {
+    const config = resolveEndpoint({}, { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
+    expect(config.endpoints).toEqual({ ...everywhere('http://localhost:4566'), dynamodb: 'http://127.0.0.1:8000' });
   });
 
   it('when nothing is set, it uses LocalStack’s default and us-east-1', () => {
-    expect(resolveEndpoint({}, {})).toEqual({ endpoint: 'http://localhost:4566', display: 'http://localhost:4566', region: 'us-east-1', local: true });
+    expect(resolveEndpoint({}, {})).toEqual({ endpoints: everywhere('http://localhost:4566'), display: 'http://localhost:4566', region: 'us-east-1', local: true });
   });
 
   it('when a region is given by flag or environment, it takes the flag first', () => {
@@ -33,6 +36,7 @@ describe('resolveEndpoint', () => {
 
   it.each(['not a url', 'ftp://localhost:4566'])('when the endpoint is %j, it is a usage error', (endpoint) => {
     expect(() => resolveEndpoint({ endpoint }, {})).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect(() => resolveEndpoint({}, { AWS_ENDPOINT_URL_SNS: endpoint })).toThrow(/AWS_ENDPOINT_URL_SNS/);
   });
 });
 

@@ -1,6 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, unwrap } from '../helpers/cli.js';
 
 describe('booksim deploy, status, destroy (the built CLI)', () => {
   const fx = useEndpoint();
@@ -32,10 +34,30 @@ describe('booksim deploy, status, destroy (the built CLI)', () => {
     for (const command of ['deploy', 'status', 'destroy']) {
       const result = await runCli([command, '--endpoint', 'http://127.0.0.1:9']);
       expect(result.code).toBe(4);
-      expect(result.stderr).toContain('no AWS endpoint answers at http://127.0.0.1:9 (ECONNREFUSED)');
-      expect(result.stderr).toContain('docker compose up -d');
-      expect(result.stderr).toContain('booksim local');
+      expect(unwrap(result.stderr)).toContain('no AWS endpoint answers at http://127.0.0.1:9 (ECONNREFUSED)');
+      expect(unwrap(result.stderr)).toContain('docker compose up -d');
+      expect(unwrap(result.stderr)).toContain('booksim local');
       expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('when --json is given and the command fails, it prints the error as JSON with the exit code', async () => {
+    const result = await runCli(['deploy', '--json', '--endpoint', 'http://127.0.0.1:9']);
+    expect(result.code).toBe(4);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { message: expect.stringContaining('no AWS endpoint answers'), exitCode: 4 } });
+  });
+
+  it('when the endpoint answers but is not AWS, it says so in one line', async () => {
+    const web = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><p>hello</p>'));
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+      const result = await runCli(['status', '--endpoint', url]);
+      expect(result.code).toBe(4);
+      expect(unwrap(result.stderr)).toContain(`the endpoint at ${url} answered, but not as AWS does`);
+      expect(result.stderr).not.toContain('Deserialization error');
+    } finally {
+      web.close();
     }
   });
 
@@ -53,6 +75,6 @@ describe('booksim deploy, status, destroy (the built CLI)', () => {
   ])('when given %j, it refuses with exit 2 and says why', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(message);
+    expect(unwrap(result.stderr)).toContain(message);
   });
 });

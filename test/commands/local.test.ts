@@ -2,7 +2,7 @@ import { CreateQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
-import { runCli, spawnCli, waitForLine } from '../helpers/cli.js';
+import { runCli, spawnCli, unwrap, waitForLine } from '../helpers/cli.js';
 
 const readyLine = /booksim local ready at (http:\/\/127\.0\.0\.1:(\d+))/;
 
@@ -30,7 +30,7 @@ describe('booksim local', () => {
     try {
       const second = await runCli(['local', '--port', port!]);
       expect(second.code).toBe(4);
-      expect(second.stderr).toContain(`port ${port} is in use — is LocalStack running?`);
+      expect(unwrap(second.stderr)).toContain(`port ${port} is in use — is LocalStack running?`);
       expect(second.stderr).not.toMatch(/\n\s+at /);
     } finally {
       first.child.kill('SIGTERM');
@@ -41,13 +41,13 @@ describe('booksim local', () => {
   it('when asked to bind a non-loopback address, it refuses with exit 2', async () => {
     const result = await runCli(['local', '--host', '0.0.0.0', '--port', '0']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('is not a loopback address');
+    expect(unwrap(result.stderr)).toContain('is not a loopback address');
   });
 
   it('when --standard-queue-chaos is not a probability, it refuses with exit 2', async () => {
     const result = await runCli(['local', '--standard-queue-chaos', '2', '--port', '0']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--standard-queue-chaos must be a number from 0 to 1');
+    expect(unwrap(result.stderr)).toContain('--standard-queue-chaos must be a number from 0 to 1');
   });
 
   it('when asked for help, it shows examples and the exit codes', async () => {

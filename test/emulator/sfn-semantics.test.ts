@@ -235,3 +235,22 @@ describe('Step Functions retries and integrations (real clock)', () => {
     expect(types(await history(sfn, vip))).toContain('ChoiceStateEntered');
   });
 });
+
+describe('Step Functions runtime errors', () => {
+  const fx = useEndpoint();
+
+  it('when a task names an activity that does not exist, the execution fails with States.Runtime, which States.ALL cannot catch', async () => {
+    const sfn = fx.clients.sfn;
+    const missing = 'arn:aws:states:us-east-1:000000000000:activity:never-created';
+    const machine = await createMachine(sfn, uniqueName('m'), {
+      StartAt: 'Work',
+      States: {
+        Work: { Type: 'Task', Resource: missing, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Compensate' }], End: true },
+        Compensate: { Type: 'Pass', End: true },
+      },
+    });
+    const executionArn = await start(sfn, machine);
+    expect(await finished(sfn, executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(types(await history(sfn, executionArn))).not.toContain('PassStateEntered');
+  });
+});

@@ -31,6 +31,11 @@ export function spawnCli(args: string[]): CliProcess {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
+/** Undoes oclif's wrapping of error messages (` ›   ` prefixes, line breaks) so tests can match whole sentences. */
+export function unwrap(text: string): string {
+  return text.replace(/\s*\n\s*›?\s*/g, ' ').replace(/^\s*›\s*/, '').replace(/\s+/g, ' ');
+}
+
 /** Runs `booksim <args>` to completion. */
 export async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cli = spawnCli(args);

@@ -115,7 +115,16 @@ export class Execution {
     this.history.add(eventType, details);
     this.timeout?.cancel();
     this.services.tokens.abandonExecution(this.arn);
-    if (status === 'ABORTED' || status === 'TIMED_OUT') this.abortInterpreter();
+    if (status !== 'SUCCEEDED') this.abortInterpreter();
+  }
+
+  /**
+   * A runtime error ends the execution at once: on AWS no Retry or Catch, not even
+   * States.ALL, handles States.Runtime, so it must not reach the interpreter's handlers.
+   */
+  private failAtRuntime(cause: string): never {
+    this.end('FAILED', 'ExecutionFailed', { error: 'States.Runtime', cause });
+    throw new TaskFailure('States.Runtime', cause);
   }
 
   /** Runs one Task state: an activity for a worker, or an integration (with or without a callback token). */
@@ -133,7 +142,7 @@ export class Execution {
       const activity = this.services.activity(resource);
       if (!activity) {
         this.history.add('ActivityScheduleFailed', { error: 'States.Runtime', cause: `Activity ${resource} does not exist.` });
-        throw new TaskFailure('States.Runtime', `Activity ${resource} does not exist.`);
+        return this.failAtRuntime(`Activity ${resource} does not exist.`);
       }
       this.history.add('ActivityScheduled', { resource, input: inputText, ...timingDetails });
       const task = this.services.tokens.create({ kind: 'Activity', executionArn: this.arn, history: this.history, ...timing }, inputText, token);
@@ -141,7 +150,7 @@ export class Execution {
       return task.done;
     }
     const integration = parseIntegration(resource);
-    if (!integration) throw new TaskFailure('States.Runtime', `booksim local cannot run the resource ${resource}.`);
+    if (!integration) return this.failAtRuntime(`booksim local cannot run the resource ${resource}.`);
     const resourceDetails = { resourceType: integration.service, resource: resource.split(':').slice(-1)[0]! };
     this.history.add('TaskScheduled', { ...resourceDetails, region: this.context.region, parameters: inputText, ...timingDetails });
     this.history.add('TaskStarted', resourceDetails);
@@ -155,6 +164,7 @@ export class Execution {
       task?.abandon();
       const failure = error instanceof TaskFailure ? error : new TaskFailure('States.TaskFailed', String(error));
       this.history.add('TaskFailed', { ...resourceDetails, error: failure.name, cause: failure.message });
+      if (failure.name === 'States.Runtime') return this.failAtRuntime(failure.message);
       throw failure;
     }
     if (!task) {

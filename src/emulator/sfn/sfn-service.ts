@@ -71,15 +71,15 @@ export class SfnService {
       },
       GetExecutionHistory: (p) => this.getExecutionHistory(p),
       GetActivityTask: (p) => this.getActivityTask(p),
-      SendTaskHeartbeat: (p) => (this.tokens.open(requiredString(p, 'taskToken')).beat(), {}),
+      SendTaskHeartbeat: (p) => (this.tokens.task(requiredString(p, 'taskToken')).beat(), {}),
       SendTaskSuccess: (p) => {
-        const task = this.tokens.open(requiredString(p, 'taskToken'));
+        const task = this.tokens.task(requiredString(p, 'taskToken'));
         const output = requiredString(p, 'output');
         if (!isJson(output)) throw new AwsError('InvalidOutput', 'Invalid Output: the output is not valid JSON.');
         task.succeed(output);
         return {};
       },
-      SendTaskFailure: (p) => (this.tokens.open(requiredString(p, 'taskToken')).fail(optionalString(p, 'error'), optionalString(p, 'cause')), {}),
+      SendTaskFailure: (p) => (this.tokens.task(requiredString(p, 'taskToken')).fail(optionalString(p, 'error'), optionalString(p, 'cause')), {}),
     };
   }
 

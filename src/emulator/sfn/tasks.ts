@@ -42,6 +42,8 @@ export class PendingTask {
     readonly spec: TaskSpec,
     readonly input: string,
     private readonly clock: Clock,
+    /** Told once when the task ends, however it ends. */
+    private readonly onClose: (task: PendingTask) => void = () => {},
   ) {
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
@@ -109,6 +111,7 @@ export class PendingTask {
     this.open = false;
     this.timeout?.cancel();
     this.heartbeat?.cancel();
+    this.onClose(this);
   }
 }
 
@@ -129,6 +132,8 @@ export class Activity {
 
   /** Queues a scheduled task for the next worker. */
   schedule(task: PendingTask): void {
+    // Tasks that ended while nobody polled (timed out, execution stopped) leave the queue here too.
+    while (this.waiting[0] && !this.waiting[0].isOpen) this.waiting.shift();
     this.waiting.push(task);
     this.arrived.notify();
   }
@@ -152,30 +157,37 @@ export class Activity {
   }
 }
 
-/** Every task token the endpoint has handed out, open or ended, so late calls get the right error. */
+/**
+ * Every task token the endpoint has handed out, so late calls get the right error: open
+ * tasks in full, ended ones as their token only (a task holds its input and history).
+ */
 export class TaskTokens {
-  private readonly tasks = new Map<string, PendingTask>();
+  private readonly open = new Map<string, PendingTask>();
+  private readonly ended = new Set<string>();
 
   constructor(private readonly clock: Clock) {}
 
   /** A new pending task; `token` is used when the definition already read `$$.Task.Token`. */
   create(spec: TaskSpec, input: string, token: string = newTaskToken()): PendingTask {
-    const task = new PendingTask(token, spec, input, this.clock);
-    this.tasks.set(token, task);
+    const task = new PendingTask(token, spec, input, this.clock, (closed) => {
+      this.open.delete(closed.token);
+      this.ended.add(closed.token);
+    });
+    this.open.set(token, task);
     return task;
   }
 
   /** The open task of a token; TaskTimedOut when it has ended, InvalidToken when unknown. */
-  open(token: string): PendingTask {
-    const task = this.tasks.get(token);
-    if (!task) throw new AwsError('InvalidToken', `Invalid Token: '${token.slice(0, 64)}'`);
-    if (!task.isOpen) throw new AwsError('TaskTimedOut', 'Task Timed Out: the task has already ended (finished, failed, timed out or stopped).');
-    return task;
+  task(token: string): PendingTask {
+    const task = this.open.get(token);
+    if (task) return task;
+    if (this.ended.has(token)) throw new AwsError('TaskTimedOut', 'Task Timed Out: the task has already ended (finished, failed, timed out or stopped).');
+    throw new AwsError('InvalidToken', `Invalid Token: '${token.slice(0, 64)}'`);
   }
 
   /** Abandons every open task of an execution that stopped. */
   abandonExecution(executionArn: string): void {
-    for (const task of this.tasks.values()) if (task.isOpen && task.spec.executionArn === executionArn) task.abandon();
+    for (const task of [...this.open.values()]) if (task.spec.executionArn === executionArn) task.abandon();
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
+import { DedupWindow } from '../dedup-window.js';
 import type { Subscription } from './subscription.js';
 import { describeTopic, type TopicSettings } from './topic-attributes.js';
 
@@ -10,15 +11,12 @@ export interface PublishReceipt {
   sequenceNumber?: string;
 }
 
-const dedupWindowMs = 5 * 60 * 1000;
-
 /** One SNS topic: its settings, its subscriptions in subscribe order, and its FIFO state. */
 export class Topic {
   readonly subscriptions = new Map<string, Subscription>();
   tags: Record<string, string> = {};
   subscriptionsDeleted = 0;
-  /** Kept in insertion order, which is expiry order, so pruning stops at the first live entry. */
-  private readonly dedup = new Map<string, { receipt: PublishReceipt; expiresAt: number }>();
+  private readonly dedup: DedupWindow<PublishReceipt>;
   private nextSequence = 1n;
 
   constructor(
@@ -27,8 +25,10 @@ export class Topic {
     /** Creation order, for listing and paging. */
     readonly serial: number,
     public settings: TopicSettings,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.dedup = new DedupWindow(clock);
+  }
 
   get fifo(): boolean {
     return this.settings.fifo;
@@ -41,16 +41,11 @@ export class Topic {
    */
   admit(groupId: string | undefined, dedupId: string | undefined): { receipt: PublishReceipt; duplicate: boolean } {
     if (dedupId === undefined) return { receipt: { messageId: randomUUID() }, duplicate: false };
-    const now = this.clock.now();
     const key = this.settings.dedupScopeIsGroup ? `${groupId}\u0000${dedupId}` : dedupId;
-    const previous = this.dedup.get(key);
-    if (previous && previous.expiresAt > now) return { receipt: previous.receipt, duplicate: true };
-    for (const [oldKey, entry] of this.dedup) {
-      if (entry.expiresAt > now) break;
-      this.dedup.delete(oldKey);
-    }
+    const previous = this.dedup.recall(key);
+    if (previous) return { receipt: previous, duplicate: true };
     const receipt = { messageId: randomUUID(), sequenceNumber: (this.nextSequence++).toString().padStart(20, '0') };
-    this.dedup.set(key, { receipt, expiresAt: now + dedupWindowMs });
+    this.dedup.remember(key, receipt);
     return { receipt, duplicate: false };
   }
 

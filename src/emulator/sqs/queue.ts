@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Random } from '../../random.js';
 import { AwsError, invalidParameterValue } from '../aws-error.js';
 import { type MessageAttributes, md5OfBody, md5OfMessageAttributes } from '../message-attributes.js';
+import { DedupWindow } from '../dedup-window.js';
 import { Signal } from '../signal.js';
 import type { QueueSettings } from './queue-attributes.js';
 
@@ -52,7 +53,6 @@ export interface ReceivedMessage {
 /** Looks up the queue a redrive policy names; undefined when it does not exist. */
 export type QueueLookup = (arn: string) => Queue | undefined;
 
-const dedupWindowMs = 5 * 60 * 1000;
 const purgeIntervalMs = 60 * 1000;
 
 /**
@@ -65,7 +65,7 @@ export class Queue {
   lastModifiedAt: number;
   tags: Record<string, string> = {};
   private readonly messages = new Map<number, StoredMessage>();
-  private readonly dedup = new Map<string, { result: SendResult; expiresAt: number }>();
+  private readonly dedup: DedupWindow<SendResult>;
   private readonly changed: Signal;
   private nextKey = 1;
   private nextSequence = 1n;
@@ -83,6 +83,7 @@ export class Queue {
     this.createdAt = clock.now();
     this.lastModifiedAt = this.createdAt;
     this.changed = new Signal(clock);
+    this.dedup = new DedupWindow(clock);
   }
 
   get fifo(): boolean {
@@ -94,12 +95,11 @@ export class Queue {
     const now = this.clock.now();
     const dedupKey = this.fifo ? this.dedupKeyOf(message) : undefined;
     if (dedupKey !== undefined) {
-      const previous = this.dedup.get(dedupKey);
+      const previous = this.dedup.recall(dedupKey);
       // A duplicate is acknowledged as the original message; the checksums are of this request, as the SDK verifies them.
-      if (previous && previous.expiresAt > now) {
-        return { ...previous.result, md5OfBody: md5OfBody(message.body), md5OfAttributes: md5OfMessageAttributes(message.attributes) };
+      if (previous) {
+        return { ...previous, md5OfBody: md5OfBody(message.body), md5OfAttributes: md5OfMessageAttributes(message.attributes) };
       }
-      this.pruneDedup(now);
     }
     const stored = this.store(message, now, randomUUID());
     const result: SendResult = {
@@ -108,7 +108,7 @@ export class Queue {
       md5OfAttributes: stored.md5OfAttributes,
       ...(stored.sequenceNumber ? { sequenceNumber: stored.sequenceNumber } : {}),
     };
-    if (dedupKey !== undefined) this.dedup.set(dedupKey, { result, expiresAt: now + dedupWindowMs });
+    if (dedupKey !== undefined) this.dedup.remember(dedupKey, result);
     if (!this.fifo && this.standardChaos > 0 && this.random() < this.standardChaos) {
       this.store(message, now, stored.messageId);
     }
@@ -123,7 +123,8 @@ export class Queue {
       this.clock.now(),
       message.messageId,
     );
-    stored.sentAt = message.sentAt;
+    // As on AWS: a standard message keeps its enqueue time (and so its expiry), a FIFO one starts anew.
+    if (!this.fifo) stored.sentAt = message.sentAt;
     stored.deadLetterSourceArn = sourceArn;
     this.notify();
   }
@@ -151,11 +152,6 @@ export class Queue {
   private dedupKeyOf(message: OutgoingMessage): string {
     const id = message.dedupId ?? md5OfBody(message.body);
     return this.settings.dedupScopeIsGroup ? `${message.groupId}\u0000${id}` : id;
-  }
-
-  private pruneDedup(now: number): void {
-    if (this.dedup.size < 1024) return;
-    for (const [key, entry] of this.dedup) if (entry.expiresAt <= now) this.dedup.delete(key);
   }
 
   /**
@@ -202,6 +198,11 @@ export class Queue {
     return true;
   }
 
+  /**
+   * Drops messages past the retention period, oldest first. It stops at the first one still
+   * kept, so receives stay cheap on long queues; a standard message redriven here with an
+   * older enqueue time may outlive its retention a little, behind younger ones.
+   */
   private dropExpired(now: number): void {
     const oldest = now - this.settings.messageRetentionSeconds * 1000;
     for (const message of this.messages.values()) {
