@@ -1,17 +1,19 @@
+import { HttpError } from '../http.js';
+
 /**
  * An error answered to an AWS client in its service's wire format. `code` is the error
  * shape name the SDK maps to an exception class; `queryCode` is the legacy query-protocol
  * code that AWS JSON services still send in `x-amzn-query-error` (SQS does).
  */
-export class AwsError extends Error {
+export class AwsError extends HttpError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
-    readonly status = 400,
+    status = 400,
     readonly queryCode = code,
     readonly senderFault = status < 500,
   ) {
-    super(message);
+    super(code, message, status);
     this.name = 'AwsError';
   }
 }

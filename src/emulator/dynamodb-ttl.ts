@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { DescribeTableCommand, DynamoDBServiceException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsError } from './aws-error.js';
-import { readBody, type HttpResponse, type RequestContext } from './http.js';
+import type { RequestContext } from './http.js';
+import { readBody, type HttpResponse } from '../http.js';
 import { serveJson, type JsonServiceWire, type Operation } from './json-protocol.js';
 import { optionalMap, optionalString, type Params } from './params.js';
 import { targetOperation } from './router.js';

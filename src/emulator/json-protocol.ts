@@ -1,5 +1,6 @@
 import { AwsError, renamed } from './aws-error.js';
-import { jsonResponse, type HttpResponse, type RequestContext } from './http.js';
+import { jsonResponse, type RequestContext } from './http.js';
+import type { HttpResponse } from '../http.js';
 import type { Params } from './params.js';
 
 /** An operation of a JSON-protocol service: decoded request in, response shape out. */

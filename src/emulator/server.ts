@@ -5,10 +5,10 @@ import { systemClock, type Clock } from '../clock.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import { seededRandom, type Random } from '../random.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AwsError } from './aws-error.js';
 import { createDynamoDb } from './dynamodb.js';
 import { DynamoDbTimeToLive } from './dynamodb-ttl.js';
-import { jsonResponse, readBody, writeResponse, type HttpResponse, type RequestContext } from './http.js';
+import { jsonResponse, type RequestContext } from './http.js';
+import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.js';
 import { serveJson } from './json-protocol.js';
 import { decodeQueryForm } from './query-form.js';
 import { routeOf, targetOperation } from './router.js';
@@ -116,8 +116,8 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
     route(req, res)
       .then((response) => response && writeResponse(res, response))
       .catch((error: unknown) => {
-        const status = error instanceof AwsError ? error.status : 500;
-        const code = error instanceof AwsError ? error.code : 'InternalFailure';
+        const status = error instanceof HttpError ? error.status : 500;
+        const code = error instanceof HttpError ? error.code : 'InternalFailure';
         const message = error instanceof Error ? error.message : String(error);
         if (!res.headersSent) writeResponse(res, jsonResponse({ __type: code, message }, randomUUID(), status));
         else res.destroy();

@@ -1,5 +1,6 @@
 import { AwsError } from '../aws-error.js';
-import type { HttpResponse, RequestContext } from '../http.js';
+import type { HttpResponse } from '../../http.js';
+import type { RequestContext } from '../http.js';
 import type { Params } from '../params.js';
 import { xmlElement } from './query-xml.js';
 import { asSnsError } from './sns-errors.js';
