@@ -1,0 +1,124 @@
+import type { AwsClients } from '../aws/clients.js';
+import type { Clock } from '../clock.js';
+import type { StackNames } from '../deploy/stack.js';
+
+/**
+ * The booking system's data, as its functions and `verify` read it. Tables are the
+ * stack's (src/deploy/stack.ts); amounts are integer cents.
+ */
+
+/** `PENDING → HELD | WAITLISTED → CONFIRMED | REJECTED | PAYMENT_FAILED | ESCALATED` (DESIGN.md §1). */
+export type BookingStatus = 'PENDING' | 'HELD' | 'WAITLISTED' | 'CONFIRMED' | 'REJECTED' | 'PAYMENT_FAILED' | 'ESCALATED';
+
+/** States no booking leaves. */
+export const finalStatuses: ReadonlySet<BookingStatus> = new Set(['CONFIRMED', 'REJECTED', 'PAYMENT_FAILED', 'ESCALATED']);
+
+export type Tier = 'VIP' | 'STANDARD';
+
+/** What a client asks for: `POST /bookings`. */
+export interface BookingRequest {
+  seatId: string;
+  customerId: string;
+  /** The client's id for this attempt: a retry carries the same one (SNS FIFO dedups by it). */
+  requestId: string;
+  tier: Tier;
+  amount: number;
+}
+
+/** A row of the bookings table (key bookingId; GSIs bySeat: seatId + sequence, byStatus: status + bookingId). */
+export interface Booking extends BookingRequest {
+  bookingId: string;
+  status: BookingStatus;
+  /** The inventory queue's SequenceNumber for this booking: its place in the seat's line (a decimal string of up to 20 digits, stored as N). */
+  sequence?: string;
+  /** Epoch ms. */
+  createdAt: number;
+  updatedAt: number;
+  /** When the booking reached a final status. */
+  decidedAt?: number;
+  /** Why a booking failed or was escalated, in a sentence. */
+  reason?: string;
+}
+
+/**
+ * A row of the seats table (key seatId). `holder` is the booking that holds or bought the
+ * seat; `line` the bookings waiting behind it, in FIFO order; `sold` once ReserveSeat
+ * confirmed the holder. A seat with no holder is free.
+ */
+export interface Seat {
+  seatId: string;
+  holder?: string;
+  line: string[];
+  sold: boolean;
+}
+
+/** A row of the tickets table (key bookingId): at most one ticket per booking. */
+export interface Ticket {
+  bookingId: string;
+  ticketId: string;
+  seatId: string;
+  issuedAt: number;
+}
+
+/** The message the booking API publishes to the bookings topic (group = seatId, dedup = requestId). */
+export interface BookingMessage extends BookingRequest {
+  bookingId: string;
+}
+
+/** The saga's execution input (execution name = bookingId). */
+export type SagaInput = BookingMessage;
+
+/** What every function needs to find the stack's resources. */
+export interface FunctionResources {
+  names: StackNames;
+  /** ARN of the bookings topic (from the API, never built). */
+  bookingsTopicArn: string;
+  notificationsTopicArn: string;
+  manualReviewQueueUrl: string;
+  stateMachineArn: string;
+  /** Base URL of the payment gateway, e.g. http://127.0.0.1:PORT. */
+  gatewayUrl: string;
+}
+
+/** What every handler is given besides its event: the SDK clients, where things are, and time. */
+export interface FunctionContext {
+  clients: AwsClients;
+  resources: FunctionResources;
+  clock: Clock;
+}
+
+/** One SQS message as a queue handler sees it (Lambda's SQS record, trimmed to what booksim uses). */
+export interface QueueRecord {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  /** SQS system attributes: SequenceNumber, MessageGroupId, ApproximateReceiveCount, … */
+  attributes: Record<string, string>;
+}
+
+/** What the payment function tells its worker to do with the message it was given. */
+export type PaymentOutcome =
+  /** Settled (saga ended, or the booking was rejected): delete the message. */
+  | { kind: 'done' }
+  /** Not yet decidable (the inventory decision is not recorded yet): make it visible again after a while. */
+  | { kind: 'retry'; afterSeconds: number }
+  /** This booking's saga runs: keep the message (and so the seat's group) invisible until the execution ends, then ask again. */
+  | { kind: 'in-saga'; executionArn: string };
+
+/**
+ * A saga task's failure: `error` is what the state machine's Retry/Catch match
+ * (PaymentDeclined, GatewayError, RefundTimeout, OutOfStock), the message its cause.
+ * The worker reports it with SendTaskFailure.
+ */
+export class TaskError extends Error {
+  constructor(
+    readonly error: string,
+    cause: string,
+  ) {
+    super(cause);
+    this.name = 'TaskError';
+  }
+}
+
+/** A saga task: the execution's input (with the results so far) in, the task's result out. */
+export type ActivityHandler = (input: SagaInput & Record<string, unknown>, context: FunctionContext & { heartbeat(): Promise<void> }) => Promise<unknown>;
