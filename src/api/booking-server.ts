@@ -1,0 +1,65 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBooking, getBookingView, ValidationError } from '../functions/booking-api.js';
+import type { BookingRequest, FunctionContext } from '../functions/model.js';
+import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.js';
+
+/** The booking API as a client sees it (API Gateway + Lambda in the original design). */
+export interface BookingServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const json = (status: number, body: unknown): HttpResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * Serves `POST /bookings` (202 with the bookingId; a retry with the same requestId gets
+ * the same one) and `GET /bookings/:id` on 127.0.0.1, calling the booking-API function.
+ */
+export async function startBookingServer(context: FunctionContext, port = 0): Promise<BookingServer> {
+  async function route(req: IncomingMessage): Promise<HttpResponse> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'POST' && path === '/bookings') {
+      let request: unknown;
+      try {
+        request = JSON.parse((await readBody(req)).toString('utf8'));
+      } catch (error) {
+        if (error instanceof HttpError) throw error;
+        return json(400, { error: 'InvalidRequest', message: 'The body must be JSON.' });
+      }
+      return json(202, await createBooking(request as BookingRequest, context));
+    }
+    const booking = /^\/bookings\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && booking) {
+      const view = await getBookingView(decodeURIComponent(booking[1]!), context);
+      return view ? json(200, view) : json(404, { error: 'NotFound', message: 'No such booking.' });
+    }
+    return json(404, { error: 'NotFound', message: `${req.method} ${path} is not an endpoint of the booking API.` });
+  }
+
+  const server = createServer((req, res) => {
+    route(req)
+      .catch((error: unknown) => {
+        if (error instanceof ValidationError) return json(400, { error: 'InvalidRequest', message: error.message });
+        if (error instanceof HttpError) return json(error.status, { error: error.code, message: error.message });
+        return json(500, { error: 'InternalError', message: error instanceof Error ? error.message : String(error) });
+      })
+      .then((response) => writeResponse(res, response));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

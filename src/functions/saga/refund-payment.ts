@@ -1,0 +1,14 @@
+import { refundBooking, sagaGatewayTimeoutMs, type RefundOutcome } from '../gateway-client.js';
+import type { ActivityHandler } from '../model.js';
+
+/**
+ * RefundPayment (compensation): returns whatever was captured for the booking, under the
+ * key `refund:<bookingId>`; its result `{refund}` goes to `$.refund`. Safe to run when the
+ * charge never happened (`nothing_to_refund`) and to run again (`already_refunded` or the
+ * replayed answer): the booking is refunded at most once (DESIGN.md §4 invariants 5, 8).
+ * Throws TaskError RefundTimeout or GatewayError (retried, then escalated to manual
+ * review) or GatewayRejected (escalated at once).
+ */
+export const refundPayment: ActivityHandler = async (input, context): Promise<{ refund: RefundOutcome }> => ({
+  refund: await refundBooking(context.resources.gatewayUrl, input, { timeoutMs: sagaGatewayTimeoutMs }),
+});

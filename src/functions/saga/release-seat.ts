@@ -1,0 +1,46 @@
+import type { ActivityHandler, BookingStatus } from '../model.js';
+import { passSeat, setBookingStatus } from '../store.js';
+
+/** A caught error as the saga's Catch puts it at its ResultPath. */
+interface CaughtError {
+  Error?: string;
+  Cause?: string;
+}
+
+function describe(caught: unknown): string {
+  const { Error: error, Cause: cause } = (caught ?? {}) as CaughtError;
+  return [error, cause].filter(Boolean).join(': ') || 'unknown error';
+}
+
+/**
+ * The booking's final status and why, from what the saga caught on the way here (field
+ * names as src/deploy/saga.ts writes them): a refund that gave up (`$.refundError`)
+ * leaves money at stake, so ESCALATED; a decline (`$.declined`) or any other failure
+ * (`$.error`) is PAYMENT_FAILED.
+ */
+function outcomeOf(input: Record<string, unknown>): { status: BookingStatus; reason: string } {
+  if (input.refundError !== undefined) return { status: 'ESCALATED', reason: `the refund failed (${describe(input.refundError)}); the payment awaits manual review` };
+  if (input.declined !== undefined) return { status: 'PAYMENT_FAILED', reason: `payment declined (${describe(input.declined)})` };
+  return { status: 'PAYMENT_FAILED', reason: `the booking failed (${describe(input.error)}); any payment was refunded` };
+}
+
+/**
+ * ReleaseSeat (compensation): the booking becomes PAYMENT_FAILED or ESCALATED (from
+ * HELD) with its reason, then gives up its seat: the first booking in line becomes the
+ * holder and HELD (from WAITLISTED), or the seat becomes free. Its result
+ * `{status, passed, promoted?}` goes to `$.release`.
+ *
+ * Idempotent: both status changes are conditional, and passing the seat is conditional
+ * on this booking holding it, so a retry cannot pass it twice. A retry that finds the
+ * seat already passed still moves its current holder from WAITLISTED to HELD, which
+ * finishes a promotion an earlier attempt died in the middle of (and changes nothing
+ * otherwise).
+ */
+export const releaseSeat: ActivityHandler = async (input, context): Promise<{ status: BookingStatus; passed: boolean; promoted?: string }> => {
+  const { status, reason } = outcomeOf(input);
+  await setBookingStatus(context, input.bookingId, status, { from: ['HELD'], reason });
+  const { passed, to, seat } = await passSeat(context, input.seatId, input.bookingId);
+  const holder = passed ? to : seat.holder;
+  if (holder !== undefined) await setBookingStatus(context, holder, 'HELD', { from: ['WAITLISTED'] });
+  return { status, passed, ...(passed && to !== undefined ? { promoted: to } : {}) };
+};

@@ -1,0 +1,79 @@
+import { ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { executionArnOf, handlePayment } from '../../src/functions/payment.js';
+import { getBooking, getSeat, markSeatSold, passSeat, setBookingStatus } from '../../src/functions/store.js';
+import { useFunctionStack } from './booking-fixture.js';
+
+describe('payment function', () => {
+  const st = useFunctionStack('pay');
+
+  const executionsOf = async (bookingId: string) => {
+    const { executions = [] } = await st.ctx.clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: st.ctx.resources.stateMachineArn }));
+    return executions.filter((e) => e.name === bookingId);
+  };
+
+  it('when the inventory decision is not recorded yet, it asks to retry shortly', async () => {
+    const message = await st.pending(st.seat());
+    expect(await handlePayment(st.record(message, '1'), st.ctx)).toEqual({ kind: 'retry', afterSeconds: 1 });
+  });
+
+  it('when the booking holds the seat, it starts one saga however often the message comes', async () => {
+    const [holder] = await st.seatWith(1);
+    const first = await handlePayment(st.record(holder!, '1'), st.ctx);
+    const second = await handlePayment(st.record(holder!, '1'), st.ctx);
+    const executionArn = executionArnOf(st.ctx.resources.stateMachineArn, holder!.bookingId);
+    expect(first).toEqual({ kind: 'in-saga', executionArn });
+    expect(second).toEqual(first);
+    expect(await executionsOf(holder!.bookingId)).toEqual([expect.objectContaining({ executionArn, status: 'RUNNING' })]);
+  });
+
+  it('when the saga of the holder has ended, a redelivery finds it by name and is done without a second one', async () => {
+    const [holder] = await st.seatWith(1);
+    const started = await handlePayment(st.record(holder!, '1'), st.ctx);
+    await st.ctx.clients.sfn.send(new StopExecutionCommand({ executionArn: started.kind === 'in-saga' ? started.executionArn : '' }));
+    expect(await handlePayment(st.record(holder!, '1'), st.ctx)).toEqual({ kind: 'done' });
+    expect(await executionsOf(holder!.bookingId)).toEqual([expect.objectContaining({ status: 'ABORTED' })]);
+  });
+
+  it('when the booking holds the seat but is still WAITLISTED (a release died mid-promotion), it becomes HELD and its saga starts', async () => {
+    const [holder, waiting] = await st.seatWith(2);
+    await passSeat(st.ctx, holder!.seatId, holder!.bookingId);
+    expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toMatchObject({ kind: 'in-saga' });
+    expect((await getBooking(st.ctx, waiting!.bookingId))?.status).toBe('HELD');
+  });
+
+  it('when the seat was sold to the holder, a waitlisted booking is rejected and leaves the line, once', async () => {
+    const [holder, waiting, last] = await st.seatWith(3);
+    await markSeatSold(st.ctx, holder!.seatId, holder!.bookingId);
+    await setBookingStatus(st.ctx, holder!.bookingId, 'CONFIRMED', { from: ['HELD'] });
+    expect(await handlePayment(st.record(holder!, '1'), st.ctx)).toEqual({ kind: 'done' });
+    expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toEqual({ kind: 'done' });
+    expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toEqual({ kind: 'done' });
+    const rejected = await getBooking(st.ctx, waiting!.bookingId);
+    expect(rejected).toMatchObject({ status: 'REJECTED', reason: expect.stringContaining(holder!.bookingId), decidedAt: expect.any(Number) });
+    expect(await getSeat(st.ctx, holder!.seatId)).toEqual({ seatId: holder!.seatId, holder: holder!.bookingId, line: [last!.bookingId], sold: true });
+    expect(await executionsOf(waiting!.bookingId)).toEqual([]);
+  });
+
+  it('when a worker died after rejecting the booking, the redelivery takes it out of the line', async () => {
+    const [holder, waiting] = await st.seatWith(2);
+    await markSeatSold(st.ctx, holder!.seatId, holder!.bookingId);
+    // The handler's first write, then the crash.
+    await setBookingStatus(st.ctx, waiting!.bookingId, 'REJECTED', { from: ['WAITLISTED'] });
+    expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toEqual({ kind: 'done' });
+    expect((await getSeat(st.ctx, holder!.seatId)).line).toEqual([]);
+  });
+
+  it('when a waitlisted booking waits behind a holder whose saga has not settled, it asks to retry', async () => {
+    const [, waiting] = await st.seatWith(2);
+    expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toEqual({ kind: 'retry', afterSeconds: 2 });
+    expect((await getBooking(st.ctx, waiting!.bookingId))?.status).toBe('WAITLISTED');
+  });
+
+  it('when the booking is final, it is done without starting a saga', async () => {
+    const [holder] = await st.seatWith(1);
+    await setBookingStatus(st.ctx, holder!.bookingId, 'PAYMENT_FAILED', { from: ['HELD'] });
+    expect(await handlePayment(st.record(holder!, '1'), st.ctx)).toEqual({ kind: 'done' });
+    expect(await executionsOf(holder!.bookingId)).toEqual([]);
+  });
+});
