@@ -1,0 +1,348 @@
+import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { PaymentOutcome, QueueRecord } from '../functions/model.js';
+import { describeError, pause, settleWithin, type RuntimeLogger } from './runtime-log.js';
+
+/** A queue function as the poller calls it; no outcome (the inventory function) means done. */
+export type QueueHandler = (record: QueueRecord) => Promise<PaymentOutcome | void>;
+
+export interface QueuePollerOptions {
+  sqs: SQSClient;
+  /** For DescribeExecution while a message waits for its saga. */
+  sfn: SFNClient;
+  /** As the API returned it (never built). */
+  queueUrl: string;
+  handler: QueueHandler;
+  /** Stops the poller: no more receives, in-flight work finishes (bounded by drainTimeoutMs). */
+  signal: AbortSignal;
+  /** Message groups handled at once; default 10. */
+  concurrency?: number;
+  /** Long-poll wait of each ReceiveMessage; default 20 (the most SQS allows). */
+  waitTimeSeconds?: number;
+  /** The queue's visibility timeout; default: read from the queue once at start. */
+  visibilityTimeoutSeconds?: number;
+  /** How often an in-saga message asks whether its execution ended; default 1000. */
+  executionPollMs?: number;
+  /** How long a finished message may wait for others to share its DeleteMessageBatch; default 20. */
+  deleteDelayMs?: number;
+  /** Longest a stop waits for handlers still running; default 10 000. */
+  drainTimeoutMs?: number;
+  log?: RuntimeLogger;
+}
+
+/** A received message the poller still holds: it keeps it invisible until it is settled. */
+interface Held {
+  record: QueueRecord;
+  /** When its visibility was last set (received or extended), local ms. */
+  leasedAt: number;
+}
+
+/** How the handling of one message ended, as far as its group is concerned. */
+type Settlement = 'done' | 'failed' | 'stopped' | { retryAfterSeconds: number };
+
+/** SQS batch calls take at most ten entries. */
+const batchSize = 10;
+/** After a failed ReceiveMessage, wait this long before the next, so an unreachable endpoint is not hammered. */
+const receiveBackoffMs = 1000;
+
+/**
+ * Long-polls one SQS queue and hands each message to `handler` as a {@link QueueRecord},
+ * until `signal` aborts; resolves once stopped.
+ *
+ * Messages of one MessageGroupId are handled one after another in queue order, different
+ * groups concurrently (up to `concurrency`; a message without a group is a group of its
+ * own). Outcomes: done (or void) → deleted, in DeleteMessageBatch calls shared between
+ * messages; retry → the message, and the rest of its group held here, become visible
+ * again after `afterSeconds`; in-saga → the message stays invisible while DescribeExecution
+ * says RUNNING, then the handler is called again with the same record; a throw → logged,
+ * and the message and the rest of its group are let go, to reappear when their visibility
+ * expires (redelivery, then the DLQ after maxReceiveCount). Every message held longer than
+ * half the visibility timeout has it extended, so nothing reappears while it is handled.
+ * On stop, messages not yet started (and those waiting for a saga) are made visible at
+ * once for another worker.
+ */
+export async function pollQueue(options: QueuePollerOptions): Promise<void> {
+  const visibilitySeconds = options.visibilityTimeoutSeconds ?? (await queueVisibilityTimeout(options.sqs, options.queueUrl));
+  await new QueuePoller(options, visibilitySeconds).run();
+}
+
+async function queueVisibilityTimeout(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }));
+  return Number(Attributes?.VisibilityTimeout ?? 30);
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += batchSize) out.push(items.slice(i, i + batchSize));
+  return out;
+}
+
+class QueuePoller {
+  private readonly held = new Map<string, Held>();
+  /** Messages waiting to be handled, by group; a group is here while its runner runs. */
+  private readonly groups = new Map<string, Held[]>();
+  private readonly runners = new Set<Promise<void>>();
+  private readonly deletes: Deletes;
+  private readonly log: RuntimeLogger;
+  private wakeReceiver: (() => void) | undefined;
+  private extending = false;
+  /** Groups whose handler may run now, and the groups waiting for one of those places. */
+  private running = 0;
+  private readonly queuedRunners: Array<() => void> = [];
+
+  constructor(
+    private readonly options: QueuePollerOptions,
+    private readonly visibilitySeconds: number,
+  ) {
+    this.log = options.log ?? (() => {});
+    this.deletes = new Deletes(options.sqs, options.queueUrl, options.deleteDelayMs ?? 20, this.log);
+  }
+
+  async run(): Promise<void> {
+    const { signal } = this.options;
+    const wake = () => this.wake();
+    signal.addEventListener('abort', wake, { once: true });
+    // Checking four times per lease means each message is extended between half and three quarters of the way through it.
+    const keeper = setInterval(() => void this.extendLeases(), (this.visibilitySeconds * 1000) / 4);
+    try {
+      while (!signal.aborted) {
+        await this.freeSlot();
+        if (signal.aborted) break;
+        for (const message of await this.receive()) this.dispatch(message);
+      }
+      if (!(await settleWithin(this.runners, this.options.drainTimeoutMs ?? 10_000))) {
+        this.log({ kind: 'drain-timeout', message: `${this.runners.size} message group(s) still running at stop; their messages will reappear` });
+      }
+    } finally {
+      clearInterval(keeper);
+      signal.removeEventListener('abort', wake);
+      await this.deletes.flush();
+    }
+  }
+
+  private wake(): void {
+    const wake = this.wakeReceiver;
+    this.wakeReceiver = undefined;
+    wake?.();
+  }
+
+  /** Resolves once fewer than `concurrency` groups are in hand (or on stop): no point holding messages nobody can handle. */
+  private async freeSlot(): Promise<void> {
+    const limit = this.options.concurrency ?? 10;
+    while (this.groups.size >= limit && !this.options.signal.aborted) {
+      await new Promise<void>((resolve) => (this.wakeReceiver = resolve));
+    }
+  }
+
+  private async receive(): Promise<Message[]> {
+    const { sqs, queueUrl, signal } = this.options;
+    try {
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: batchSize,
+          WaitTimeSeconds: this.options.waitTimeSeconds ?? 20,
+          MessageSystemAttributeNames: ['All'],
+        }),
+        { abortSignal: signal },
+      );
+      return Messages ?? [];
+    } catch (error) {
+      if (signal.aborted) return [];
+      this.log({ kind: 'aws-error', message: `ReceiveMessage failed: ${describeError(error)}` });
+      await pause(receiveBackoffMs, signal);
+      return [];
+    }
+  }
+
+  private dispatch(message: Message): void {
+    const record: QueueRecord = {
+      messageId: message.MessageId!,
+      receiptHandle: message.ReceiptHandle!,
+      body: message.Body ?? '',
+      attributes: (message.Attributes ?? {}) as Record<string, string>,
+    };
+    const held: Held = { record, leasedAt: Date.now() };
+    this.held.set(record.receiptHandle, held);
+    const key = record.attributes.MessageGroupId ?? record.messageId;
+    const waiting = this.groups.get(key);
+    if (waiting) {
+      waiting.push(held);
+      return;
+    }
+    this.groups.set(key, [held]);
+    const runner: Promise<void> = this.runGroup(key).finally(() => {
+      this.groups.delete(key);
+      this.runners.delete(runner);
+      this.wake();
+    });
+    this.runners.add(runner);
+  }
+
+  /** Handles a group's messages in order, once one of the `concurrency` places is free. */
+  private async runGroup(key: string): Promise<void> {
+    if (this.running >= (this.options.concurrency ?? 10)) await new Promise<void>((resolve) => this.queuedRunners.push(resolve));
+    else this.running += 1;
+    try {
+      await this.runInOrder(this.groups.get(key)!);
+    } finally {
+      // A finishing group hands its place straight to a waiting one, so no newcomer can slip in between.
+      const next = this.queuedRunners.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+
+  /** The first message that is not done ends the run and takes the rest of the group with it. */
+  private async runInOrder(waiting: Held[]): Promise<void> {
+    while (waiting.length > 0) {
+      if (this.options.signal.aborted) return this.release(waiting.splice(0), 0);
+      const held = waiting[0]!;
+      const settlement = await this.handle(held.record);
+      if (settlement === 'done') {
+        waiting.shift();
+        this.held.delete(held.record.receiptHandle);
+        this.deletes.add(held.record.receiptHandle);
+      } else if (settlement === 'failed') {
+        // Stop extending them: they reappear when their visibility expires, in order, with a higher receive count.
+        for (const rest of waiting.splice(0)) this.held.delete(rest.record.receiptHandle);
+      } else {
+        return this.release(waiting.splice(0), settlement === 'stopped' ? 0 : settlement.retryAfterSeconds);
+      }
+    }
+  }
+
+  private async handle(record: QueueRecord): Promise<Settlement> {
+    try {
+      let outcome = await this.options.handler(record);
+      while (outcome?.kind === 'in-saga') {
+        if (!(await this.executionEnded(outcome.executionArn))) return 'stopped';
+        outcome = await this.options.handler(record);
+      }
+      return outcome?.kind === 'retry' ? { retryAfterSeconds: outcome.afterSeconds } : 'done';
+    } catch (error) {
+      this.log({
+        kind: 'handler-failed',
+        message: `message ${record.messageId} (receive ${record.attributes.ApproximateReceiveCount ?? '?'}): ${describeError(error)}`,
+      });
+      return 'failed';
+    }
+  }
+
+  /** Polls DescribeExecution until the execution is not RUNNING (true) or the poller stops (false). */
+  private async executionEnded(executionArn: string): Promise<boolean> {
+    const { sfn, signal } = this.options;
+    for (;;) {
+      await pause(this.options.executionPollMs ?? 1000, signal);
+      if (signal.aborted) return false;
+      try {
+        const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }), { abortSignal: signal });
+        if (status !== 'RUNNING') return true;
+      } catch (error) {
+        if (signal.aborted) return false;
+        // The handler decides what a missing execution means; anything else may pass.
+        if ((error as Error).name === 'ExecutionDoesNotExist') return true;
+        this.log({ kind: 'aws-error', message: `DescribeExecution failed: ${describeError(error)}` });
+      }
+    }
+  }
+
+  /** Gives messages back to the queue: visible again after `seconds`. */
+  private async release(messages: Held[], seconds: number): Promise<void> {
+    for (const held of messages) this.held.delete(held.record.receiptHandle);
+    await this.changeVisibility(messages, seconds);
+  }
+
+  /** Extends every held message whose lease is half gone to a full visibility timeout. */
+  private async extendLeases(): Promise<void> {
+    if (this.extending) return;
+    this.extending = true;
+    try {
+      const now = Date.now();
+      const due = [...this.held.values()].filter((held) => now - held.leasedAt >= (this.visibilitySeconds * 1000) / 2);
+      const extended = await this.changeVisibility(due, this.visibilitySeconds);
+      for (const held of extended) held.leasedAt = now;
+    } finally {
+      this.extending = false;
+    }
+  }
+
+  /** ChangeMessageVisibilityBatch in chunks of ten; returns the messages that were changed, logs the rest. */
+  private async changeVisibility(messages: Held[], seconds: number): Promise<Held[]> {
+    const changed: Held[] = [];
+    for (const chunk of chunks(messages)) {
+      try {
+        const { Successful, Failed } = await this.options.sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.options.queueUrl,
+            Entries: chunk.map((held, i) => ({ Id: String(i), ReceiptHandle: held.record.receiptHandle, VisibilityTimeout: seconds })),
+          }),
+        );
+        for (const entry of Successful ?? []) changed.push(chunk[Number(entry.Id)]!);
+        for (const entry of Failed ?? []) {
+          this.log({ kind: 'batch-entry-failed', message: `message ${chunk[Number(entry.Id)]!.record.messageId}: visibility not changed (${entry.Code}: ${entry.Message})` });
+        }
+      } catch (error) {
+        this.log({ kind: 'aws-error', message: `ChangeMessageVisibilityBatch failed: ${describeError(error)}` });
+      }
+    }
+    return changed;
+  }
+}
+
+/**
+ * Deletes of finished messages, batched: a delete waits up to `delayMs` for others to
+ * share its DeleteMessageBatch, or goes at once when ten are waiting.
+ */
+class Deletes {
+  private pending: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly delayMs: number,
+    private readonly log: RuntimeLogger,
+  ) {}
+
+  add(receiptHandle: string): void {
+    this.pending.push(receiptHandle);
+    if (this.pending.length >= batchSize) this.send();
+    else this.timer ??= setTimeout(() => this.send(), this.delayMs);
+  }
+
+  /** Sends what is waiting and resolves once every delete has been answered. */
+  async flush(): Promise<void> {
+    this.send();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private send(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const chunk of chunks(this.pending.splice(0))) {
+      const call = this.deleteBatch(chunk).finally(() => this.inFlight.delete(call));
+      this.inFlight.add(call);
+    }
+  }
+
+  private async deleteBatch(receiptHandles: string[]): Promise<void> {
+    try {
+      const { Failed } = await this.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: receiptHandles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) }),
+      );
+      // A failed delete means the message will be handled again: the handlers are idempotent, but it is worth knowing.
+      for (const entry of Failed ?? []) this.log({ kind: 'batch-entry-failed', message: `delete failed (${entry.Code}: ${entry.Message}); the message will be redelivered` });
+    } catch (error) {
+      this.log({ kind: 'aws-error', message: `DeleteMessageBatch failed: ${describeError(error)}; ${receiptHandles.length} message(s) will be redelivered` });
+    }
+  }
+}

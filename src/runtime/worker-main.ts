@@ -1,0 +1,33 @@
+/**
+ * A worker process's entry (dist/runtime/worker-main.js, spawned by the supervisor with
+ * an IPC channel): reads its configuration from BOOKSIM_WORKER_CONFIG and runs the
+ * worker with the real handlers. The only runtime file that imports src/functions'
+ * registry and resources, so the pollers stay independent of the system under test.
+ * SIGTERM (or the parent going away) stops it cleanly: exit 0 after in-flight work;
+ * SIGKILL is a real crash.
+ */
+import { functionRegistry } from '../functions/registry.js';
+import { resolveResources } from '../functions/resources.js';
+import { readWorkerConfig, runWorker, type WorkerMessage } from './worker.js';
+
+const controller = new AbortController();
+process.once('SIGTERM', () => controller.abort());
+// An orphaned worker would poll forever; the IPC channel closing means the parent is gone.
+process.once('disconnect', () => controller.abort());
+
+const send = (message: WorkerMessage) => {
+  if (process.connected) process.send?.(message);
+};
+
+try {
+  await runWorker(readWorkerConfig(process.env), { registry: functionRegistry, resolveResources, send }, controller.signal);
+  process.exitCode = 0;
+} catch (error) {
+  // Goes to the supervisor, which keeps the tail of a worker's stderr for its exit event.
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+}
+// IPC messages go out in order: once an empty one is flushed, every report before it is too.
+if (process.connected) await new Promise<void>((resolve) => process.send!({ type: 'flush' }, () => resolve()));
+// Handlers abandoned by a bounded drain may still hold the event loop; the worker is done.
+process.exit();

@@ -1,0 +1,134 @@
+import { GetActivityTaskCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import type { QueueRecord } from '../../src/functions/model.js';
+import { countCalls } from '../../src/runtime/call-counter.js';
+import { pollQueue, type QueueHandler, type QueuePollerOptions } from '../../src/runtime/queue-poller.js';
+import type { RuntimeLog } from '../../src/runtime/runtime-log.js';
+import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
+import { activityMachine, createActivity, createMachine, finished, start } from '../helpers/sfn.js';
+import { createQueue, queueCount, sendFifo } from '../helpers/sqs.js';
+import { waitFor } from './wait-for.js';
+
+const fixture = useEndpoint();
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+/** Starts a poller with short polls on its own clients; it is stopped after the test. */
+function startPoller(queueUrl: string, handler: QueueHandler, options: Partial<QueuePollerOptions> = {}) {
+  const clients: AwsClients = createClients({ endpoint: fixture.endpoint.url });
+  const counter = countCalls(clients);
+  const logs: RuntimeLog[] = [];
+  const controller = new AbortController();
+  const done = pollQueue({ sqs: clients.sqs, sfn: clients.sfn, queueUrl, handler, signal: controller.signal, waitTimeSeconds: 1, log: (e) => logs.push(e), ...options });
+  const stop = async () => {
+    controller.abort();
+    await done;
+    clients.destroy();
+  };
+  stops.push(stop);
+  return { counter, logs, stop };
+}
+
+const empty = async (queueUrl: string) =>
+  (await queueCount(fixture.clients.sqs, queueUrl, 'ApproximateNumberOfMessages')) + (await queueCount(fixture.clients.sqs, queueUrl, 'ApproximateNumberOfMessagesNotVisible')) === 0;
+
+describe('pollQueue', () => {
+  it('when two groups are interleaved, it handles each group in order and the groups concurrently', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('order', true));
+    for (const body of ['a1', 'b1', 'a2', 'b2', 'a3', 'b3']) await sendFifo(fixture.clients.sqs, queueUrl, body[0]!, body);
+    const calls: string[] = [];
+    startPoller(queueUrl, async (record) => {
+      calls.push(`start ${record.body}`);
+      // Group a is slow: b must not wait for it.
+      await sleep(record.body.startsWith('a') ? 30 : 5);
+      calls.push(`end ${record.body}`);
+    });
+    await waitFor('all six handled and deleted', async () => calls.length === 12 && (await empty(queueUrl)));
+    const started = (group: string) => calls.filter((c) => c.startsWith(`start ${group}`)).map((c) => c.slice(6));
+    expect(started('a')).toEqual(['a1', 'a2', 'a3']);
+    expect(started('b')).toEqual(['b1', 'b2', 'b3']);
+    // Within a group, a message starts only after the one before it ended.
+    for (const [before, after] of [['a1', 'a2'], ['a2', 'a3'], ['b1', 'b2'], ['b2', 'b3']]) {
+      expect(calls.indexOf(`end ${before}`)).toBeLessThan(calls.indexOf(`start ${after}`));
+    }
+    expect(calls.indexOf('end b3')).toBeLessThan(calls.indexOf('end a1'));
+  });
+
+  it('when messages finish together, it deletes them in a shared DeleteMessageBatch', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('deletes', true));
+    for (let seat = 0; seat < 10; seat += 1) await sendFifo(fixture.clients.sqs, queueUrl, `seat${seat}`, `m${seat}`);
+    let handled = 0;
+    const { counter } = startPoller(queueUrl, async () => void (handled += 1));
+    await waitFor('all ten handled and deleted', async () => handled === 10 && (await empty(queueUrl)));
+    const sqs = counter.snapshot().sqs!;
+    expect(sqs.DeleteMessage).toBeUndefined();
+    // Ten deletes; one call, or two when a loaded machine spreads the handlers beyond the batching window.
+    expect(sqs.DeleteMessageBatch).toBeLessThanOrEqual(2);
+  });
+
+  it('when the handler says retry, it makes the message visible again after that many seconds', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('retry', true), { VisibilityTimeout: '30' });
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm1');
+    const seen: Array<{ at: number; count: string | undefined }> = [];
+    startPoller(queueUrl, async (record) => {
+      seen.push({ at: Date.now(), count: record.attributes.ApproximateReceiveCount });
+      return seen.length === 1 ? { kind: 'retry', afterSeconds: 1 } : { kind: 'done' };
+    });
+    await waitFor('the retried message handled again and deleted', async () => seen.length === 2 && (await empty(queueUrl)), 5000);
+    expect(seen.map((s) => s.count)).toEqual(['1', '2']);
+    // Well before the queue's 30 s visibility timeout: the retry outcome set it.
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(seen[1]!.at - seen[0]!.at).toBeLessThan(5000);
+  });
+
+  it('when the handler throws, it logs it and the message is redelivered with a higher receive count', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('throw', true), { VisibilityTimeout: '1' });
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm1');
+    const counts: Array<string | undefined> = [];
+    const { logs } = startPoller(queueUrl, async (record) => {
+      counts.push(record.attributes.ApproximateReceiveCount);
+      if (counts.length === 1) throw new Error('inventory table unavailable');
+    });
+    await waitFor('the redelivered message handled and deleted', async () => counts.length === 2 && (await empty(queueUrl)), 5000);
+    expect(counts).toEqual(['1', '2']);
+    expect(logs).toContainEqual({ kind: 'handler-failed', message: expect.stringContaining('inventory table unavailable') });
+  });
+
+  it('when the handler says in-saga, it keeps the group blocked past the visibility timeout until the execution ends, then asks again', async () => {
+    const { sfn, sqs } = fixture.clients;
+    const activityArn = await createActivity(sfn, uniqueName('saga'));
+    const machineArn = await createMachine(sfn, uniqueName('saga'), activityMachine(activityArn));
+    // A visibility timeout shorter than the saga: only extension keeps m1 from reappearing.
+    const queueUrl = await createQueue(sqs, uniqueName('insaga', true), { VisibilityTimeout: '1' });
+    await sendFifo(sqs, queueUrl, 'seat', 'm1');
+    await sendFifo(sqs, queueUrl, 'seat', 'm2');
+    const calls: Array<{ body: string; count: string | undefined; at: number }> = [];
+    let executionArn = '';
+    startPoller(
+      queueUrl,
+      async (record: QueueRecord) => {
+        calls.push({ body: record.body, count: record.attributes.ApproximateReceiveCount, at: Date.now() });
+        if (record.body !== 'm1') return { kind: 'done' };
+        executionArn ||= await start(sfn, machineArn, {});
+        return (await finished(sfn, executionArn, 0).catch(() => undefined)) ? { kind: 'done' } : { kind: 'in-saga', executionArn };
+      },
+      { executionPollMs: 100 },
+    );
+    const task = await sfn.send(new GetActivityTaskCommand({ activityArn }));
+    await sleep(2500);
+    expect(calls.map((c) => c.body)).toEqual(['m1']);
+    const endedAt = Date.now();
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken!, output: '{}' }));
+    await waitFor('m2 handled and the queue empty', async () => calls.length === 3 && (await empty(queueUrl)), 5000);
+    expect(calls.map((c) => [c.body, c.count])).toEqual([
+      ['m1', '1'],
+      ['m1', '1'],
+      ['m2', '1'],
+    ]);
+    expect(calls[2]!.at).toBeGreaterThanOrEqual(endedAt);
+  });
+});
