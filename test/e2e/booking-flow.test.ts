@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBookingServer, type BookingServer } from '../../src/api/booking-server.js';
+import { systemClock } from '../../src/clock.js';
+import { deployStack } from '../../src/deploy/deploy.js';
+import { sagaTasks } from '../../src/deploy/saga.js';
+import { bookingIdFor } from '../../src/functions/booking-api.js';
+import { getBooking } from '../../src/functions/store.js';
+import { finalStatuses, type BookingStatus, type FunctionContext } from '../../src/functions/model.js';
+import { resolveResources } from '../../src/functions/resources.js';
+import { declineBookings } from '../../src/gateway/policies.js';
+import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import { Supervisor } from '../../src/runtime/supervisor.js';
+import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
+
+const workerScript = fileURLToPath(new URL('../../dist/runtime/worker-main.js', import.meta.url));
+
+/**
+ * The whole system under test, as storm will run it: the stack deployed on the embedded
+ * endpoint, the gateway, the booking API, and one worker process per function.
+ */
+describe('a booking flow through every part (workers as real processes)', () => {
+  const fx = useEndpoint();
+  const running: Array<{ close(): Promise<void> } | Supervisor> = [];
+  afterEach(async () => {
+    for (const part of running.splice(0).reverse()) await (part instanceof Supervisor ? part.stop() : part.close());
+  });
+
+  async function system() {
+    const stack = uniqueName('flow');
+    await deployStack({ stack, profile: 'fast', maxReceiveCount: 5, roleArn: 'arn:aws:iam::000000000000:role/test' }, { clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
+    const gateway: Gateway = await startGateway({});
+    running.push(gateway);
+    const context: FunctionContext = { clients: fx.clients, resources: await resolveResources(fx.clients, stack, gateway.url), clock: systemClock };
+    const api: BookingServer = await startBookingServer(context);
+    running.push(api);
+    const supervisor = new Supervisor({
+      plan: (['inventory', 'payment', ...sagaTasks] as const).map((fn) => ({ function: fn, concurrency: 4, processes: 1 })),
+      config: { endpoint: fx.endpoint.url, region: 'us-east-1', stack, gatewayUrl: gateway.url, profile: 'fast', coldStartMs: 0 },
+      script: workerScript,
+    });
+    running.push(supervisor);
+    await supervisor.start();
+    return { context, api, gateway, declined: (ids: string[]) => gateway.setPolicy(declineBookings(new Set(ids))) };
+  }
+
+  async function book(api: BookingServer, seatId: string, n: number): Promise<string> {
+    const response = await fetch(`${api.url}/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seatId, customerId: `c${n}`, requestId: `${seatId}-r${n}`, tier: 'STANDARD', amount: 4200 }),
+    });
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { bookingId: string }).bookingId;
+  }
+
+  /** Waits (bounded) until every booking has a final status, and returns them. */
+  async function decided(context: FunctionContext, ids: string[], timeoutMs = 30_000): Promise<BookingStatus[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const statuses = await Promise.all(ids.map(async (id) => (await getBooking(context, id))?.status ?? 'PENDING'));
+      if (statuses.every((status) => finalStatuses.has(status))) return statuses;
+      if (Date.now() > deadline) throw new Error(`not decided after ${timeoutMs} ms: ${statuses.join(', ')}`);
+      await sleep(100);
+    }
+  }
+
+  it('when three customers book each of two seats, the first in line gets each seat and pays once; the others are rejected', async () => {
+    const { context, api, gateway } = await system();
+    const bookings = { A: [] as string[], B: [] as string[] };
+    for (let n = 1; n <= 3; n++) for (const seat of ['A', 'B'] as const) bookings[seat].push(await book(api, seat, n));
+    for (const seat of ['A', 'B'] as const) {
+      expect(await decided(context, bookings[seat])).toEqual(['CONFIRMED', 'REJECTED', 'REJECTED']);
+    }
+    const captures = gateway.ledger().filter((entry) => entry.outcome === 'captured');
+    expect(captures.map((entry) => entry.bookingId).sort()).toEqual([bookings.A[0], bookings.B[0]].sort());
+  });
+
+  it('when the first in line is declined, the seat passes to the second, who pays; the first is not charged', async () => {
+    const { context, api, gateway, declined } = await system();
+    // Ids follow from request ids, so the decline is in place before the booking exists.
+    declined([bookingIdFor('S-r1')]);
+    const first = await book(api, 'S', 1);
+    const second = await book(api, 'S', 2);
+    const third = await book(api, 'S', 3);
+    expect(await decided(context, [first, second, third])).toEqual(['PAYMENT_FAILED', 'CONFIRMED', 'REJECTED']);
+    expect(gateway.ledger().filter((entry) => entry.outcome === 'captured').map((entry) => entry.bookingId)).toEqual([second]);
+  });
+});
