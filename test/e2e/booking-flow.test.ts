@@ -1,47 +1,36 @@
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBookingServer, type BookingServer } from '../../src/api/booking-server.js';
+import type { BookingServer } from '../../src/api/booking-server.js';
+import { resolveEndpoint } from '../../src/aws/endpoint.js';
 import { systemClock } from '../../src/clock.js';
 import { deployStack } from '../../src/deploy/deploy.js';
-import { sagaTasks } from '../../src/deploy/saga.js';
 import { bookingIdFor } from '../../src/functions/booking-api.js';
 import { getBooking } from '../../src/functions/store.js';
 import { finalStatuses, type BookingStatus, type FunctionContext } from '../../src/functions/model.js';
-import { resolveResources } from '../../src/functions/resources.js';
 import { declineBookings } from '../../src/gateway/policies.js';
-import { startGateway, type Gateway } from '../../src/gateway/server.js';
-import { Supervisor } from '../../src/runtime/supervisor.js';
+import { startSystem, type RunningSystem } from '../../src/storm/system.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 
 const workerScript = fileURLToPath(new URL('../../dist/runtime/worker-main.js', import.meta.url));
 
 /**
- * The whole system under test, as storm will run it: the stack deployed on the embedded
+ * The whole system under test, as storm runs it: the stack deployed on the embedded
  * endpoint, the gateway, the booking API, and one worker process per function.
  */
 describe('a booking flow through every part (workers as real processes)', () => {
   const fx = useEndpoint();
-  const running: Array<{ close(): Promise<void> } | Supervisor> = [];
+  const running: RunningSystem[] = [];
   afterEach(async () => {
-    for (const part of running.splice(0).reverse()) await (part instanceof Supervisor ? part.stop() : part.close());
+    for (const system of running.splice(0)) await system.stop();
   });
 
   async function system() {
     const stack = uniqueName('flow');
     await deployStack({ stack, profile: 'fast', maxReceiveCount: 5, roleArn: 'arn:aws:iam::000000000000:role/test' }, { clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
-    const gateway: Gateway = await startGateway({});
-    running.push(gateway);
-    const context: FunctionContext = { clients: fx.clients, resources: await resolveResources(fx.clients, stack, gateway.url), clock: systemClock };
-    const api: BookingServer = await startBookingServer(context);
-    running.push(api);
-    const supervisor = new Supervisor({
-      plan: (['inventory', 'payment', ...sagaTasks] as const).map((fn) => ({ function: fn, concurrency: 4, processes: 1 })),
-      config: { endpoint: fx.endpoint.url, region: 'us-east-1', stack, gatewayUrl: gateway.url, profile: 'fast', coldStartMs: 0 },
-      script: workerScript,
-    });
-    running.push(supervisor);
-    await supervisor.start();
+    const started = await startSystem({ endpoint: resolveEndpoint({ endpoint: fx.endpoint.url }, {}), stack, profile: 'fast', clock: systemClock, concurrency: 4, workerScript });
+    running.push(started);
+    const { context, api, gateway } = started;
     return { context, api, gateway, declined: (ids: string[]) => gateway.setPolicy(declineBookings(new Set(ids))) };
   }
 

@@ -1,0 +1,84 @@
+import { fileURLToPath } from 'node:url';
+import { createClients } from '../aws/clients.js';
+import type { EndpointConfig } from '../aws/endpoint.js';
+import { startBookingServer, type BookingServer } from '../api/booking-server.js';
+import type { Clock } from '../clock.js';
+import { sagaTasks, type TimingProfileName } from '../deploy/saga.js';
+import type { FunctionContext } from '../functions/model.js';
+import { resolveResources } from '../functions/resources.js';
+import type { FaultPolicy } from '../gateway/fault-policy.js';
+import { startGateway, type Gateway } from '../gateway/server.js';
+import { addCallCounts, countCalls, type CallCounts } from '../runtime/call-counter.js';
+import { Supervisor } from '../runtime/supervisor.js';
+
+/** How the system under test is started for a run. */
+export interface SystemOptions {
+  endpoint: EndpointConfig;
+  stack: string;
+  profile: TimingProfileName;
+  clock: Clock;
+  /** Message groups or tasks each worker process handles at once. */
+  concurrency: number;
+  /** Where the gateway appends its ledger, one JSON line per entry. */
+  ledgerFile?: string;
+  gatewayPolicy?: FaultPolicy;
+  /** The worker entry; default the built dist/runtime/worker-main.js. */
+  workerScript?: string;
+}
+
+/** The running system under test: the gateway, the booking API, and a worker process per function. */
+export interface RunningSystem {
+  context: FunctionContext;
+  gateway: Gateway;
+  api: BookingServer;
+  supervisor: Supervisor;
+  /** AWS calls so far by every part: the booking API (this process) and every worker. */
+  calls(): CallCounts;
+  /** Stops the workers, the API and the gateway, in that order. */
+  stop(): Promise<void>;
+}
+
+const defaultWorkerScript = fileURLToPath(new URL('../runtime/worker-main.js', import.meta.url));
+
+/**
+ * Starts the system under test against a deployed stack (a BooksimError says to run
+ * `booksim deploy` when it is not): the payment gateway, the booking API on 127.0.0.1,
+ * and one worker process per function, waiting until every worker is ready.
+ */
+export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const clients = createClients({ endpoint: options.endpoint.endpoints, region: options.endpoint.region, local: options.endpoint.local });
+  const apiCalls = countCalls(clients);
+  const started: Array<() => Promise<void>> = [async () => clients.destroy()];
+  const stop = async () => {
+    for (const close of started.splice(0).reverse()) await close();
+  };
+  try {
+    const gateway = await startGateway({
+      clock: options.clock,
+      ...(options.ledgerFile ? { ledgerFile: options.ledgerFile } : {}),
+      ...(options.gatewayPolicy ? { policy: options.gatewayPolicy } : {}),
+    });
+    started.push(() => gateway.close());
+    const context: FunctionContext = { clients, resources: await resolveResources(clients, options.stack, gateway.url), clock: options.clock };
+    const api = await startBookingServer(context);
+    started.push(() => api.close());
+    const supervisor = new Supervisor({
+      plan: (['inventory', 'payment', ...sagaTasks] as const).map((fn) => ({ function: fn, concurrency: options.concurrency, processes: 1 })),
+      config: {
+        endpoint: options.endpoint.endpoints,
+        region: options.endpoint.region,
+        stack: options.stack,
+        gatewayUrl: gateway.url,
+        profile: options.profile,
+        coldStartMs: 0,
+      },
+      script: options.workerScript ?? defaultWorkerScript,
+    });
+    started.push(() => supervisor.stop());
+    await supervisor.start();
+    return { context, gateway, api, supervisor, calls: () => addCallCounts(apiCalls.snapshot(), supervisor.calls()), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
