@@ -34,6 +34,8 @@ export interface Gateway {
   ledger(): LedgerEntry[];
   /** Requests and replays so far. */
   stats(): GatewayStats;
+  /** Requests received and not yet answered (hanging ones included, until their client gives up). */
+  inFlight(): number;
   /** Replaces the fault policy for requests from now on; undefined injects nothing. */
   setPolicy(policy: FaultPolicy | undefined): void;
   /** Stops listening, drops every connection (hanging requests included), cancels delayed answers, closes the ledger file. */
@@ -111,7 +113,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     }
   }
 
-  const server = createServer((req, res) => void serve(req, res));
+  let inFlight = 0;
+  const server = createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => (inFlight -= 1));
+    void serve(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(new BooksimError(`the payment gateway cannot listen on ${host}:${port}: ${error.message}`, ExitCode.environment)));
     server.listen(port, host, () => resolve());
@@ -122,6 +129,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     url: `http://${host}:${(server.address() as AddressInfo).port}`,
     ledger: () => ledger.all(),
     stats: () => stats.snapshot(),
+    inFlight: () => inFlight,
     setPolicy: (policy) => gateway.setPolicy(policy),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {

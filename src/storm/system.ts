@@ -1,9 +1,10 @@
+import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { fileURLToPath } from 'node:url';
 import { createClients } from '../aws/clients.js';
 import type { EndpointConfig } from '../aws/endpoint.js';
 import { startBookingServer, type BookingServer } from '../api/booking-server.js';
 import type { Clock } from '../clock.js';
-import { sagaTasks, type TimingProfileName } from '../deploy/saga.js';
+import { profileOfDefinition, sagaTasks, type TimingProfileName } from '../deploy/saga.js';
 import type { FunctionContext } from '../functions/model.js';
 import { resolveResources } from '../functions/resources.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
@@ -15,7 +16,6 @@ import { Supervisor } from '../runtime/supervisor.js';
 export interface SystemOptions {
   endpoint: EndpointConfig;
   stack: string;
-  profile: TimingProfileName;
   clock: Clock;
   /** Message groups or tasks each worker process handles at once. */
   concurrency: number;
@@ -32,6 +32,8 @@ export interface RunningSystem {
   gateway: Gateway;
   api: BookingServer;
   supervisor: Supervisor;
+  /** The timing profile the deployed saga was generated for (workers pace their heartbeats by it). */
+  profile: TimingProfileName;
   /** AWS calls so far by every part: the booking API (this process) and every worker. */
   calls(): CallCounts;
   /** Stops the workers, the API and the gateway, in that order. */
@@ -60,6 +62,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
     started.push(() => gateway.close());
     const context: FunctionContext = { clients, resources: await resolveResources(clients, options.stack, gateway.url), clock: options.clock };
+    const { definition } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: context.resources.stateMachineArn }));
+    const profile = (definition && profileOfDefinition(definition)) || 'fast';
     const api = await startBookingServer(context);
     started.push(() => api.close());
     const supervisor = new Supervisor({
@@ -69,14 +73,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         region: options.endpoint.region,
         stack: options.stack,
         gatewayUrl: gateway.url,
-        profile: options.profile,
+        profile,
         coldStartMs: 0,
       },
       script: options.workerScript ?? defaultWorkerScript,
     });
     started.push(() => supervisor.stop());
     await supervisor.start();
-    return { context, gateway, api, supervisor, calls: () => addCallCounts(apiCalls.snapshot(), supervisor.calls()), stop };
+    return { context, gateway, api, supervisor, profile, calls: () => addCallCounts(apiCalls.snapshot(), supervisor.calls()), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -28,7 +28,7 @@ describe('a booking flow through every part (workers as real processes)', () => 
   async function system() {
     const stack = uniqueName('flow');
     await deployStack({ stack, profile: 'fast', maxReceiveCount: 5, roleArn: 'arn:aws:iam::000000000000:role/test' }, { clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
-    const started = await startSystem({ endpoint: resolveEndpoint({ endpoint: fx.endpoint.url }, {}), stack, profile: 'fast', clock: systemClock, concurrency: 4, workerScript });
+    const started = await startSystem({ endpoint: resolveEndpoint({ endpoint: fx.endpoint.url }, {}), stack, clock: systemClock, concurrency: 4, workerScript });
     running.push(started);
     const { context, api, gateway } = started;
     return { context, api, gateway, declined: (ids: string[]) => gateway.setPolicy(declineBookings(new Set(ids))) };

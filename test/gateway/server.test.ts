@@ -46,6 +46,20 @@ describe('gateway server', () => {
     });
   });
 
+  it('when a request hangs, it counts as in flight until its client gives up', async () => {
+    let hanging!: () => void;
+    const received = new Promise<void>((resolve) => (hanging = resolve));
+    const gateway = await gatewayFor({ policy: () => ({ type: 'hang', applied: false }), onFault: () => hanging() });
+    expect(gateway.inFlight()).toBe(0);
+    const abort = new AbortController();
+    const request = fetch(`${gateway.url}/charges`, { method: 'POST', headers: { 'idempotency-key': 'k' }, body: JSON.stringify(charge('b-1')), signal: abort.signal });
+    await received;
+    expect(gateway.inFlight()).toBe(1);
+    abort.abort();
+    await expect(request).rejects.toThrow();
+    await expect.poll(() => gateway.inFlight()).toBe(0);
+  });
+
   it('when closed with a request hanging, it ends that request and resolves', async () => {
     let hanging!: () => void;
     const received = new Promise<void>((resolve) => (hanging = resolve));

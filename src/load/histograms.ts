@@ -1,0 +1,60 @@
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { BooksimError, ExitCode } from '../errors.js';
+
+/** Percentiles of a latency histogram, in milliseconds; all zero when it is empty. */
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** Records latencies given in ms into an HDR histogram kept in microseconds. */
+export interface LatencyRecorder {
+  record(latencyMs: number): void;
+  /** The histogram so far, as hdr-histogram-js's compressed base64. */
+  encode(): string;
+}
+
+// Microseconds with 3 significant digits: 0.1% precision from 1 µs up; auto-resizing so
+// that a pathological latency is recorded rather than thrown away.
+function emptyHistogram(): Histogram {
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, autoResize: true });
+}
+
+function decode(encoded: string): Histogram {
+  try {
+    return decodeFromCompressedBase64(encoded);
+  } catch (error) {
+    throw new BooksimError(`not an encoded HDR histogram: ${error instanceof Error ? error.message : String(error)}`, ExitCode.invalid);
+  }
+}
+
+/** A fresh recorder; latencies under 1 µs count as 1 µs. */
+export function latencyRecorder(): LatencyRecorder {
+  const histogram = emptyHistogram();
+  return {
+    record: (latencyMs) => histogram.recordValue(Math.max(1, Math.round(latencyMs * 1000))),
+    encode: () => encodeIntoCompressedBase64(histogram),
+  };
+}
+
+/** p50/p90/p99/p99.9/max in ms of an encoded microsecond histogram; throws BooksimError if it does not decode. */
+export function percentiles(encoded: string): Percentiles {
+  const histogram = decode(encoded);
+  const ms = (percentile: number) => (histogram.totalCount === 0 ? 0 : histogram.getValueAtPercentile(percentile) / 1000);
+  return { count: histogram.totalCount, p50: ms(50), p90: ms(90), p99: ms(99), p999: ms(99.9), max: histogram.totalCount === 0 ? 0 : histogram.maxValue / 1000 };
+}
+
+/**
+ * Adds encoded histograms into one (the raw counts, so percentiles of the result are
+ * exact up to the histograms' precision, unlike averaged percentiles). An empty list gives
+ * an empty histogram.
+ */
+export function mergeHistograms(encoded: string[]): string {
+  const merged = emptyHistogram();
+  for (const one of encoded) merged.add(decode(one));
+  return encodeIntoCompressedBase64(merged);
+}

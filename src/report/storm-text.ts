@@ -1,0 +1,112 @@
+import chalk from 'chalk';
+import type { Tier } from '../functions/model.js';
+import type { Percentiles } from '../load/histograms.js';
+import type { BookingCounts } from '../storm/decisions.js';
+import type { QuiescenceSnapshot } from '../storm/settle.js';
+
+/**
+ * What a storm reports, as plain data (run.json's summary, `storm --json`): the storm
+ * engine fills it, {@link stormSummaryText} renders it. Durations in ms, rates in
+ * requests per second.
+ */
+export interface StormSummary {
+  runId: string;
+  runDir: string;
+  endpoint: string;
+  stack: string;
+  /** The saga's timing profile. */
+  profile: string;
+  seed: number;
+  seats: number;
+  rate: { target: number; achieved: number };
+  /** How long the load ran. */
+  durationMs: number;
+  requests: { sent: number; completed: number; errors: number; non2xx: number };
+  bookings: BookingCounts;
+  seatsSold: number;
+  settle: { settled: boolean; waitedMs: number };
+  /** AWS API calls made by the system under test during the run: all, and by service (sqs, sns, dynamodb, sfn). */
+  awsCalls: { total: number; byService: Record<string, number> };
+  latency: {
+    /** Booking API latency, corrected for coordinated omission. */
+    api: Percentiles;
+    /** Request to CONFIRMED / REJECTED / PAYMENT_FAILED. */
+    timeToDecision: Percentiles;
+    timeToDecisionByTier: Record<Tier, Percentiles>;
+  };
+}
+
+const label = (text: string) => chalk.bold(text.padEnd(10));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** A count, in red when it is not zero: errors, non-2xx, undecided bookings. */
+const bad = (n: number, what: string) => (n > 0 ? chalk.red(`${n} ${what}`) : `${n} ${what}`);
+
+/** Columns of the percentile table, after the row label and the count. */
+const percentileColumns = [
+  ['p50', 'p50'],
+  ['p90', 'p90'],
+  ['p99', 'p99'],
+  ['p999', 'p99.9'],
+  ['max', 'max'],
+] as const;
+const rowLabelWidth = 22;
+const cellWidth = 10;
+
+/** Milliseconds with one decimal; a dash when nothing was recorded. */
+const cell = (value: number, count: number) => (count === 0 || !Number.isFinite(value) ? '–' : value.toFixed(1)).padStart(cellWidth);
+
+function percentileRow(name: string, p: Percentiles): string {
+  return `  ${name.padEnd(rowLabelWidth)}${String(p.count).padStart(cellWidth)}${percentileColumns.map(([key]) => cell(p[key], p.count)).join('')}`;
+}
+
+/** The latency table: API latency and time-to-decision, with a row per tier. */
+function latencyTable(latency: StormSummary['latency']): string[] {
+  const header = `  ${'latency (ms)'.padEnd(rowLabelWidth)}${'count'.padStart(cellWidth)}${percentileColumns.map(([, title]) => title.padStart(cellWidth)).join('')}`;
+  return [
+    chalk.bold(header),
+    percentileRow('API', latency.api),
+    percentileRow('time to decision', latency.timeToDecision),
+    ...Object.entries(latency.timeToDecisionByTier).map(([tier, p]) => percentileRow(`  ${tier}`, p)),
+  ];
+}
+
+/** Calls per accepted booking, in total and by service. */
+function awsCallsLine(calls: StormSummary['awsCalls'], accepted: number): string {
+  const per = (n: number) => (accepted === 0 ? '–' : (n / accepted).toFixed(1));
+  const services = Object.entries(calls.byService)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([service, n]) => `${service} ${per(n)}`)
+    .join(', ');
+  return `${label('AWS calls')}${calls.total} total, ${chalk.bold(per(calls.total))} per booking${services ? ` (${services})` : ''}`;
+}
+
+/** The terminal summary of a storm (pure): the run, the load, the outcome, and the latency table. */
+export function stormSummaryText(summary: StormSummary): string {
+  const { rate, requests, bookings, settle } = summary;
+  const share = rate.target > 0 ? ` (${((100 * rate.achieved) / rate.target).toFixed(1)} % of target)` : '';
+  const settled = settle.settled ? chalk.green(`settled in ${seconds(settle.waitedMs)}`) : chalk.red(`NOT settled after ${seconds(settle.waitedMs)}`);
+  return [
+    `${chalk.bold(`storm ${summary.runId}`)}: stack ${summary.stack}, profile ${summary.profile}, seed ${summary.seed}`,
+    `${label('endpoint')}${summary.endpoint}`,
+    `${label('run dir')}${summary.runDir}`,
+    '',
+    `${label('load')}${summary.seats} seats, target ${rate.target} rps, achieved ${rate.achieved.toFixed(1)} rps${share} over ${seconds(summary.durationMs)}`,
+    `${label('requests')}${requests.sent} sent, ${requests.completed} completed, ${bad(requests.errors, 'errors')}, ${bad(requests.non2xx, 'non-2xx')}`,
+    `${label('bookings')}${bookings.accepted} accepted: ${chalk.green(`${bookings.confirmed} confirmed`)}, ${bookings.rejected} rejected, ` +
+      `${bookings.paymentFailed} payment failed, ${bookings.escalated} escalated, ${bad(bookings.undecided, 'undecided')}`,
+    `${label('seats')}${summary.seatsSold} of ${summary.seats} sold`,
+    `${label('settle')}${settled}`,
+    awsCallsLine(summary.awsCalls, bookings.accepted),
+    '',
+    ...latencyTable(summary.latency),
+  ].join('\n');
+}
+
+/** One line of progress while waiting for quiescence: each queue's depth, running sagas, undecided bookings if known. */
+export function formatSettleProgress(snapshot: QuiescenceSnapshot, elapsedMs?: number): string {
+  const queues = snapshot.queues.map((q) => `${q.name} ${q.visible} waiting, ${q.inFlight} in flight`);
+  const sagas = `${snapshot.runningExecutions}${snapshot.moreRunning ? '+' : ''} sagas running`;
+  const undecided = snapshot.undecided === undefined ? [] : [`${snapshot.undecided} undecided`];
+  const after = elapsedMs === undefined ? '' : ` (${seconds(elapsedMs)})`;
+  return `settling${after}: ${[...queues, sagas, ...undecided].join(' · ')}`;
+}

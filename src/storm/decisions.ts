@@ -1,0 +1,113 @@
+import { paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { BookingStatus, FunctionContext, Tier } from '../functions/model.js';
+import { latencyRecorder, percentiles, type LatencyRecorder, type Percentiles } from '../load/histograms.js';
+
+/** Bookings by outcome. `accepted` is every booking the API acknowledged; `undecided` those not in a final status. */
+export interface BookingCounts {
+  accepted: number;
+  confirmed: number;
+  rejected: number;
+  paymentFailed: number;
+  escalated: number;
+  undecided: number;
+}
+
+/** A distribution of durations: the HDR histogram (microseconds) as src/load/histograms.ts encodes it, and its percentiles in ms. */
+export interface EncodedDistribution {
+  histogram: string;
+  percentiles: Percentiles;
+}
+
+/**
+ * What the bookings table says at the end of a run.
+ * - `bookings`: every booking the API accepted (each has a row), by status; `undecided`
+ *   are those not in a final status (PENDING, HELD, WAITLISTED).
+ * - `seatsSold`: distinct seats with a CONFIRMED booking.
+ * - `timeToDecision`: decidedAt − createdAt of every booking decided CONFIRMED, REJECTED
+ *   or PAYMENT_FAILED (ESCALATED ones wait for a person, so their time says nothing of
+ *   the system), overall and per tier. createdAt is when the booking API stored the
+ *   booking, within the request.
+ */
+export interface DecisionSummary {
+  bookings: BookingCounts;
+  seatsSold: number;
+  timeToDecision: { all: EncodedDistribution; byTier: Record<Tier, EncodedDistribution> };
+}
+
+/** Segments of the parallel scan: enough to overlap round trips, few enough for a local endpoint. */
+const scanSegments = 4;
+
+/** The attributes a decision needs; the scan reads no others. */
+const attributes = ['seatId', 'tier', 'status', 'createdAt', 'decidedAt'] as const;
+
+const timedStatuses: ReadonlySet<BookingStatus> = new Set(['CONFIRMED', 'REJECTED', 'PAYMENT_FAILED']);
+
+const tiers: readonly Tier[] = ['VIP', 'STANDARD'];
+
+/** The count each final status adds to; the others are undecided. */
+const countedAs: Partial<Record<BookingStatus, keyof BookingCounts>> = {
+  CONFIRMED: 'confirmed',
+  REJECTED: 'rejected',
+  PAYMENT_FAILED: 'paymentFailed',
+  ESCALATED: 'escalated',
+};
+
+/**
+ * Reads every booking of the stack's bookings table (a parallel, strongly consistent
+ * scan of the few attributes needed) and sums up the decisions: see
+ * {@link DecisionSummary}. Memory grows with the number of bookings only through the
+ * set of sold seats. SDK errors pass through.
+ */
+export async function readDecisions(context: FunctionContext): Promise<DecisionSummary> {
+  const bookings: BookingCounts = { accepted: 0, confirmed: 0, rejected: 0, paymentFailed: 0, escalated: 0, undecided: 0 };
+  const soldSeats = new Set<string>();
+  const all = latencyRecorder();
+  const byTier = Object.fromEntries(tiers.map((tier) => [tier, latencyRecorder()])) as Record<Tier, LatencyRecorder>;
+
+  const take = (item: Record<string, AttributeValue>) => {
+    const status = item.status?.S as BookingStatus;
+    bookings.accepted += 1;
+    const counted = countedAs[status];
+    if (counted) bookings[counted] += 1;
+    else bookings.undecided += 1;
+    if (status === 'CONFIRMED' && item.seatId?.S !== undefined) soldSeats.add(item.seatId.S);
+    if (!timedStatuses.has(status) || item.decidedAt?.N === undefined || item.createdAt?.N === undefined) return;
+    // Two processes' clocks (API, worker) may disagree by a hair: never a negative duration.
+    const ms = Math.max(0, Number(item.decidedAt.N) - Number(item.createdAt.N));
+    all.record(ms);
+    byTier[item.tier?.S as Tier]?.record(ms);
+  };
+
+  const table = context.resources.names.tables.bookings;
+  await Promise.all(
+    Array.from({ length: scanSegments }, async (_, segment) => {
+      const pages = paginateScan(
+        { client: context.clients.dynamodb },
+        {
+          TableName: table,
+          Segment: segment,
+          TotalSegments: scanSegments,
+          ConsistentRead: true,
+          // `status` is a reserved word: every name goes through a placeholder.
+          ProjectionExpression: attributes.map((name) => `#${name}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(attributes.map((name) => [`#${name}`, name])),
+        },
+      );
+      for await (const page of pages) page.Items?.forEach(take);
+    }),
+  );
+
+  return {
+    bookings,
+    seatsSold: soldSeats.size,
+    timeToDecision: {
+      all: encoded(all),
+      byTier: Object.fromEntries(tiers.map((tier) => [tier, encoded(byTier[tier])])) as Record<Tier, EncodedDistribution>,
+    },
+  };
+}
+
+function encoded(recorder: LatencyRecorder): EncodedDistribution {
+  const histogram = recorder.encode();
+  return { histogram, percentiles: percentiles(histogram) };
+}

@@ -1,0 +1,145 @@
+import type { EndpointConfig } from '../aws/endpoint.js';
+import type { Clock } from '../clock.js';
+import { percentiles } from '../load/histograms.js';
+import { planRequests, validateLoadShape, type LoadShape, type PlannedRequest } from '../load/plan.js';
+import type { FaultPolicy } from '../gateway/fault-policy.js';
+import { runLoad, type LoadProgress, type LoadResult } from '../load/run-load.js';
+import type { StormSummary } from '../report/storm-text.js';
+import type { CallCounts } from '../runtime/call-counter.js';
+import { readDecisions, type DecisionSummary } from './decisions.js';
+import { createRunDir } from './run-dir.js';
+import { waitForQuiescence, type QuiescenceResult, type QuiescenceSnapshot } from './settle.js';
+import { startSystem } from './system.js';
+
+/** Everything a storm is asked to do. */
+export interface StormOptions {
+  endpoint: EndpointConfig;
+  stack: string;
+  shape: LoadShape;
+  /** How long to wait for the system to settle after the load. */
+  settleTimeoutMs: number;
+  /** Message groups or tasks each worker process handles at once. */
+  concurrency: number;
+  /** Where run directories go (`reports`). */
+  reportsDir: string;
+  clock: Clock;
+  /** The worker entry; default the built one. */
+  workerScript?: string;
+  /** Faults of the payment gateway, chosen knowing the plan (e.g. decline the first booking of every seat). */
+  gatewayPolicy?: (plan: PlannedRequest[]) => FaultPolicy;
+}
+
+/** What a storm tells whoever runs it, as it goes. The engine never prints. */
+export interface StormHooks {
+  /** Aborting it stops the load; the storm still waits for the system to settle. */
+  loadSignal?: AbortSignal;
+  /** Aborting it stops waiting for the system to settle. */
+  settleSignal?: AbortSignal;
+  onPhase?(phase: 'starting' | 'load' | 'settle' | 'report', detail: string): void;
+  onLoadProgress?(progress: LoadProgress): void;
+  onSettleProgress?(snapshot: QuiescenceSnapshot, elapsedMs: number): void;
+}
+
+/** A finished storm: the summary, and where its artifacts are. */
+export interface StormResult {
+  summary: StormSummary;
+  calls: CallCounts;
+}
+
+/**
+ * Runs a storm against a deployed stack: starts the system under test (gateway, booking
+ * API, workers), sends the planned bookings at the target rate, waits until the system is
+ * quiet, reads every booking's outcome, and writes `reports/<run-id>/` (run.json, the
+ * request log, the gateway ledger, histograms) and `reports/latest`.
+ */
+export async function runStorm(options: StormOptions, hooks: StormHooks = {}): Promise<StormResult> {
+  const shape = validateLoadShape(options.shape);
+  const run = await createRunDir(options.reportsDir, undefined, options.clock);
+  const plan = tagRequests(planRequests(shape), run.id);
+  hooks.onPhase?.('starting', `run ${run.id}: starting the gateway, the booking API and the workers`);
+  const system = await startSystem({
+    endpoint: options.endpoint,
+    stack: options.stack,
+    clock: options.clock,
+    concurrency: options.concurrency,
+    ledgerFile: run.path('ledger.jsonl'),
+    ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+    ...(options.gatewayPolicy ? { gatewayPolicy: options.gatewayPolicy(plan) } : {}),
+  });
+  let load: LoadResult;
+  let settle: QuiescenceResult;
+  let decisions: DecisionSummary;
+  let calls: CallCounts;
+  try {
+    hooks.onPhase?.('load', `${plan.length} bookings at ${shape.rps}/s on stack ${options.stack} (profile ${system.profile})`);
+    load = await runLoad(system.api.url, plan, {
+      rps: shape.rps,
+      ...(hooks.loadSignal ? { signal: hooks.loadSignal } : {}),
+      ...(hooks.onLoadProgress ? { onProgress: hooks.onLoadProgress } : {}),
+    });
+    hooks.onPhase?.('settle', 'waiting for the queues to drain and the sagas to end');
+    const settleStart = options.clock.now();
+    settle = await waitForQuiescence({
+      context: system.context,
+      gatewayIdle: () => system.gateway.inFlight() === 0,
+      timeoutMs: options.settleTimeoutMs,
+      ...(hooks.settleSignal ? { signal: hooks.settleSignal } : {}),
+      ...(hooks.onSettleProgress ? { onProgress: (snapshot: QuiescenceSnapshot) => hooks.onSettleProgress!(snapshot, options.clock.now() - settleStart) } : {}),
+    });
+    hooks.onPhase?.('report', 'reading the outcome of every booking');
+    decisions = await readDecisions(system.context);
+    calls = system.calls();
+  } finally {
+    await system.stop();
+  }
+
+  const byService = Object.fromEntries(Object.entries(calls).map(([service, operations]) => [service, Object.values(operations).reduce((a, b) => a + b, 0)]));
+  const summary: StormSummary = {
+    runId: run.id,
+    runDir: run.dir,
+    endpoint: options.endpoint.display,
+    stack: options.stack,
+    profile: system.profile,
+    seed: shape.seed,
+    seats: shape.seats,
+    rate: { target: load.targetRps, achieved: load.achievedRps },
+    durationMs: load.durationMs,
+    requests: { sent: load.sent, completed: load.completed, errors: load.errors, non2xx: load.non2xx },
+    bookings: decisions.bookings,
+    seatsSold: decisions.seatsSold,
+    settle: { settled: settle.settled, waitedMs: settle.waitedMs },
+    awsCalls: { total: Object.values(byService).reduce((a, b) => a + b, 0), byService },
+    latency: {
+      api: percentiles(load.latencyHistogram),
+      timeToDecision: decisions.timeToDecision.all.percentiles,
+      timeToDecisionByTier: { VIP: decisions.timeToDecision.byTier.VIP.percentiles, STANDARD: decisions.timeToDecision.byTier.STANDARD.percentiles },
+    },
+  };
+  await run.writeJson('run.json', {
+    config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency },
+    topology: 'fifo-fanout',
+    versions: { booksim: process.env.npm_package_version ?? 'dev', node: process.version },
+    summary,
+    awsCalls: calls,
+    lastSettleSnapshot: settle.last,
+  });
+  await run.writeJson('requests.json', load.requests);
+  await run.writeJson('histograms.json', {
+    unit: 'microseconds, hdr-histogram-js compressed base64',
+    apiLatency: load.latencyHistogram,
+    timeToDecision: decisions.timeToDecision.all.histogram,
+    timeToDecisionByTier: { VIP: decisions.timeToDecision.byTier.VIP.histogram, STANDARD: decisions.timeToDecision.byTier.STANDARD.histogram },
+  });
+  await run.writeJson('faults.json', []);
+  await run.markLatest();
+  return { summary, calls };
+}
+
+/**
+ * Makes the plan's request ids unique to this run: the same seed plans the same load, but
+ * a second run on the same stack must not look like one long client retry of the first
+ * (bookingIds derive from requestIds). Retries keep sharing their original's id.
+ */
+function tagRequests(plan: PlannedRequest[], runId: string): PlannedRequest[] {
+  return plan.map((request) => ({ ...request, body: { ...request.body, requestId: `${runId}-${request.body.requestId}` } }));
+}

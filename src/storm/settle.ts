@@ -1,0 +1,116 @@
+import { paginateListExecutions } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { findQueueUrl } from '../deploy/lookup.js';
+import type { QueueDepth } from '../deploy/status.js';
+import { BooksimError, ExitCode } from '../errors.js';
+import type { FunctionContext } from '../functions/model.js';
+
+/** What one poll of {@link waitForQuiescence} saw. */
+export interface QuiescenceSnapshot {
+  /** The inventory and payment queues' depths. */
+  queues: Array<Pick<QueueDepth, 'name' | 'visible' | 'inFlight'>>;
+  /**
+   * Saga executions RUNNING, as far as one page of ListExecutions shows: at most
+   * {@link runningPageSize}, a lower bound when `moreRunning` is set.
+   */
+  runningExecutions: number;
+  /** More executions run than `runningExecutions` counts. */
+  moreRunning?: boolean;
+  /** Bookings not yet decided, when the caller knows (settling does not read bookings: a scan per poll is not cheap). */
+  undecided?: number;
+}
+
+export interface QuiescenceOptions {
+  context: FunctionContext;
+  /** Whether the payment gateway has no request in progress; default: always idle. */
+  gatewayIdle?: () => boolean;
+  /** Gives up after this long (measured on the context's clock). */
+  timeoutMs: number;
+  /** Time between polls; default 250 ms. */
+  pollMs?: number;
+  /** Stops waiting early (a second Ctrl-C): the answer is then not settled. */
+  signal?: AbortSignal;
+  /** Told of every poll. */
+  onProgress?: (snapshot: QuiescenceSnapshot) => void;
+}
+
+export interface QuiescenceResult {
+  settled: boolean;
+  waitedMs: number;
+  /** The last poll's snapshot. */
+  last: QuiescenceSnapshot;
+}
+
+/** Executions one poll lists at most: one ListExecutions page. */
+export const runningPageSize = 100;
+
+/** Quiet polls in a row that make the system settled: a message moving between two polls (payment handing over to the saga) is caught by the next. */
+const quietPollsNeeded = 2;
+
+/**
+ * Waits until the system under test is quiet: the inventory and payment queues hold no
+ * message (visible or in flight), no saga execution is RUNNING and the gateway is idle,
+ * seen on {@link quietPollsNeeded} polls in a row. Each poll costs three AWS calls
+ * (GetQueueAttributes for each queue, one ListExecutions page); finding the queue URLs
+ * costs two more, once. Answers settled: false when `timeoutMs` passes or `signal`
+ * aborts first, with the last snapshot; never throws for either. Throws a BooksimError
+ * if the stack's queues do not exist; SDK errors pass through.
+ */
+export async function waitForQuiescence(options: QuiescenceOptions): Promise<QuiescenceResult> {
+  const { context, gatewayIdle = () => true, timeoutMs, pollMs = 250, signal, onProgress } = options;
+  const { clock } = context;
+  const started = clock.now();
+  const poll = await poller(context);
+  let quietPolls = 0;
+  for (;;) {
+    const last = await poll();
+    onProgress?.(last);
+    const quiet = last.runningExecutions === 0 && last.queues.every((q) => q.visible === 0 && q.inFlight === 0) && gatewayIdle();
+    quietPolls = quiet ? quietPolls + 1 : 0;
+    const waitedMs = clock.now() - started;
+    if (quietPolls >= quietPollsNeeded) return { settled: true, waitedMs, last };
+    if (waitedMs >= timeoutMs) return { settled: false, waitedMs, last };
+    await pause(context, Math.min(pollMs, timeoutMs - waitedMs), signal);
+    if (signal?.aborted) return { settled: false, waitedMs: clock.now() - started, last };
+  }
+}
+
+/** Finds the queues once and returns the poll: both queues' depths and the running executions, read in parallel. */
+async function poller({ clients, resources }: FunctionContext): Promise<() => Promise<QuiescenceSnapshot>> {
+  const queueNames = [resources.names.inventoryQueue, resources.names.paymentQueue];
+  const queues = await Promise.all(queueNames.map(async (name) => ({ name, url: await findQueueUrl(clients, name) })));
+  const missing = queues.filter((q) => q.url === undefined).map((q) => q.name);
+  if (missing.length > 0) {
+    throw new BooksimError(`the stack's queues are missing (${missing.join(', ')}): cannot tell whether the system is quiet`, ExitCode.environment);
+  }
+  const depth = async (name: string, url: string) => {
+    const { Attributes = {} } = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    return { name, visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  };
+  const running = async () => {
+    const pages = paginateListExecutions({ client: clients.sfn, pageSize: runningPageSize }, { stateMachineArn: resources.stateMachineArn, statusFilter: 'RUNNING' });
+    // The first page is enough to know whether any runs; reading on would cost a call per page.
+    for await (const page of pages) return { runningExecutions: page.executions?.length ?? 0, ...(page.nextToken ? { moreRunning: true } : {}) };
+    return { runningExecutions: 0 };
+  };
+  return async () => {
+    const [depths, executions] = await Promise.all([Promise.all(queues.map((q) => depth(q.name, q.url!))), running()]);
+    return { queues: depths, ...executions };
+  };
+}
+
+/** Sleeps on the context's clock; an abort ends it at once. */
+function pause({ clock }: FunctionContext, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      timer.cancel();
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = clock.setTimer(ms, done);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { formatSettleProgress, stormSummaryText, type StormSummary } from '../../src/report/storm-text.js';
+
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/storm-summary.json', import.meta.url), 'utf8')) as StormSummary;
+const plain = (text: string) => stripVTControlCharacters(text);
+
+describe('the storm summary as text', () => {
+  it('when a storm settled, it shows the run, the load, the outcome and the AWS calls per booking', () => {
+    const text = plain(stormSummaryText(fixture));
+    expect(text).toContain('storm 2026-11-23T07-40-12Z-1f3a: stack booksim, profile fast, seed 42');
+    expect(text).toContain('http://127.0.0.1:4566');
+    expect(text).toContain('reports/2026-11-23T07-40-12Z-1f3a');
+    expect(text).toContain('100 seats, target 500 rps, achieved 493.3 rps (98.7 % of target) over 20.0 s');
+    expect(text).toContain('10000 sent, 9995 completed, 5 errors, 0 non-2xx');
+    expect(text).toContain('9995 accepted: 100 confirmed, 9880 rejected, 15 payment failed, 0 escalated, 0 undecided');
+    expect(text).toContain('100 of 100 sold');
+    expect(text).toContain('settled in 3.2 s');
+    expect(text).toContain('47976 total, 4.8 per booking (dynamodb 2.0, sfn 0.2, sns 1.0, sqs 1.6)');
+    expect(text).not.toMatch(/undefined|NaN|\[object/);
+  });
+
+  it('when rendered, the latency table has a header and a row per distribution and tier, in aligned columns', () => {
+    const lines = plain(stormSummaryText(fixture)).split('\n');
+    const header = lines.find((line) => line.includes('latency (ms)'))!;
+    expect(header.trim().split(/\s{2,}/)).toEqual(['latency (ms)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']);
+    const rows = lines.slice(lines.indexOf(header) + 1);
+    expect(rows.map((row) => row.trim().split(/\s{2,}/))).toEqual([
+      ['API', '10000', '4.2', '9.9', '31.5', '88.1', '140.3'],
+      ['time to decision', '9995', '812.4', '2210.8', '4015.1', '6120.5', '7003.9'],
+      ['VIP', '1003', '790.2', '2105.6', '3950.0', '5003.1', '5003.1'],
+      ['STANDARD', '8992', '815.1', '2230.4', '4020.7', '6150.9', '7003.9'],
+    ]);
+    // Right-aligned: every column ends where its header ends.
+    const ends = (line: string) => [...line.matchAll(/\S+(?=\s{2,}|$)/g)].slice(-6).map((m) => m.index! + m[0].length);
+    for (const row of rows) expect(ends(row)).toEqual(ends(header));
+  });
+
+  it('when the system did not settle and nothing was decided, it says so and prints dashes, not NaN', () => {
+    const empty = { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
+    const summary: StormSummary = {
+      ...fixture,
+      rate: { target: 0, achieved: 0 },
+      requests: { sent: 0, completed: 0, errors: 0, non2xx: 0 },
+      bookings: { accepted: 0, confirmed: 0, rejected: 0, paymentFailed: 0, escalated: 0, undecided: 0 },
+      settle: { settled: false, waitedMs: 30_000 },
+      awsCalls: { total: 0, byService: {} },
+      latency: { api: empty, timeToDecision: empty, timeToDecisionByTier: { VIP: empty, STANDARD: empty } },
+    };
+    const text = plain(stormSummaryText(summary));
+    expect(text).toContain('NOT settled after 30.0 s');
+    expect(text).toContain('0 total, – per booking');
+    expect(text).toMatch(/API\s+0\s+–\s+–\s+–\s+–\s+–/);
+    expect(text).not.toMatch(/undefined|NaN|Infinity/);
+  });
+
+  it('when settling, the progress line shows each queue, the running sagas and the undecided bookings', () => {
+    const line = formatSettleProgress(
+      { queues: [{ name: 'b-inventory.fifo', visible: 3, inFlight: 1 }, { name: 'b-payment.fifo', visible: 0, inFlight: 2 }], runningExecutions: 100, moreRunning: true, undecided: 7 },
+      2500,
+    );
+    expect(plain(line)).toBe('settling (2.5 s): b-inventory.fifo 3 waiting, 1 in flight · b-payment.fifo 0 waiting, 2 in flight · 100+ sagas running · 7 undecided');
+    expect(line).not.toContain('\n');
+  });
+});

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { resolveEndpoint } from '../../src/aws/endpoint.js';
+import { systemClock } from '../../src/clock.js';
+import { deployStack } from '../../src/deploy/deploy.js';
+import { bookingIdFor } from '../../src/functions/booking-api.js';
+import type { Booking } from '../../src/functions/model.js';
+import { declineBookings } from '../../src/gateway/policies.js';
+import type { LedgerEntry } from '../../src/gateway/ledger.js';
+import type { RequestLogEntry } from '../../src/load/run-load.js';
+import type { PlannedRequest } from '../../src/load/plan.js';
+import { runStorm, type StormOptions } from '../../src/storm/run-storm.js';
+import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+
+const workerScript = fileURLToPath(new URL('../../dist/runtime/worker-main.js', import.meta.url));
+
+describe('a storm on the embedded endpoint (workers as real processes)', () => {
+  const fx = useEndpoint();
+
+  async function storm(overrides: Partial<StormOptions> & { shape: StormOptions['shape'] }) {
+    const stack = uniqueName('storm');
+    await deployStack({ stack, profile: 'fast', maxReceiveCount: 5, roleArn: 'arn:aws:iam::000000000000:role/test' }, { clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
+    const reportsDir = mkdtempSync(join(tmpdir(), 'booksim-storm-'));
+    const result = await runStorm({
+      endpoint: resolveEndpoint({ endpoint: fx.endpoint.url }, {}),
+      stack,
+      settleTimeoutMs: 60_000,
+      concurrency: 8,
+      reportsDir,
+      clock: systemClock,
+      workerScript,
+      ...overrides,
+    });
+    const { Items = [] } = await fx.clients.dynamodb.send(new ScanCommand({ TableName: `${stack}-bookings`, ConsistentRead: true }));
+    const bookings = Items.map((item) => ({ bookingId: item.bookingId!.S!, seatId: item.seatId!.S!, status: item.status!.S! }) as Pick<Booking, 'bookingId' | 'seatId' | 'status'>);
+    const runDir = result.summary.runDir;
+    const ledger = readFileSync(join(runDir, 'ledger.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as LedgerEntry);
+    const requests = JSON.parse(readFileSync(join(runDir, 'requests.json'), 'utf8')) as RequestLogEntry[];
+    return { result, bookings, ledger, requests, runDir, reportsDir };
+  }
+
+  it('when many customers storm few seats with retries, each requested seat is confirmed once, paid once, and the rest rejected', async () => {
+    const { result, bookings, ledger, requests, runDir, reportsDir } = await storm({ shape: { seats: 10, bookings: 100, rps: 50, contention: 5, duplicates: 0.2, vip: 0.1, seed: 3 } });
+    expect(result.summary.settle.settled).toBe(true);
+    expect(result.summary.requests).toMatchObject({ sent: 100, completed: 100, errors: 0, non2xx: 0 });
+
+    const requestedSeats = new Set(requests.map((r) => r.seatId));
+    const confirmed = bookings.filter((b) => b.status === 'CONFIRMED');
+    expect(confirmed.map((b) => b.seatId).sort()).toEqual([...requestedSeats].sort());
+    expect(bookings.filter((b) => b.status !== 'CONFIRMED').every((b) => b.status === 'REJECTED')).toBe(true);
+    // A retry with the same requestId is the same booking: one row per distinct request.
+    expect(bookings).toHaveLength(new Set(requests.map((r) => r.requestId)).size);
+    const captures = ledger.filter((entry) => entry.outcome === 'captured');
+    expect(captures.map((entry) => entry.bookingId).sort()).toEqual(confirmed.map((b) => b.bookingId).sort());
+
+    expect(readdirSync(runDir).sort()).toEqual(['faults.json', 'histograms.json', 'ledger.jsonl', 'requests.json', 'run.json']);
+    expect(readdirSync(reportsDir)).toContain('latest');
+    expect(result.summary.bookings).toMatchObject({ accepted: bookings.length, confirmed: confirmed.length, undecided: 0 });
+  });
+
+  it('when the gateway declines the first booking of every seat, each seat goes to a later one in line and the declined are never charged', async () => {
+    const firstPerSeat = (plan: PlannedRequest[]) => {
+      const seen = new Map<string, string>();
+      for (const request of plan) if (!seen.has(request.body.seatId)) seen.set(request.body.seatId, bookingIdFor(request.body.requestId));
+      return new Set(seen.values());
+    };
+    let declined = new Set<string>();
+    const { bookings, ledger } = await storm({
+      shape: { seats: 4, bookings: 16, rps: 10, contention: 4, duplicates: 0, vip: 0, seed: 5 },
+      gatewayPolicy: (plan) => declineBookings((declined = firstPerSeat(plan))),
+    });
+    const bySeat = Map.groupBy(bookings, (b) => b.seatId);
+    for (const [, seatBookings] of bySeat) {
+      expect(seatBookings.filter((b) => b.status === 'CONFIRMED')).toHaveLength(1);
+      expect(seatBookings.find((b) => b.status === 'CONFIRMED')!.bookingId).not.toSatisfy((id: string) => declined.has(id));
+    }
+    expect(bookings.filter((b) => declined.has(b.bookingId)).map((b) => b.status)).toEqual(['PAYMENT_FAILED', 'PAYMENT_FAILED', 'PAYMENT_FAILED', 'PAYMENT_FAILED']);
+    expect(ledger.filter((e) => e.outcome === 'captured' && declined.has(e.bookingId))).toEqual([]);
+  });
+});
