@@ -5,7 +5,7 @@ import { planRequests, validateLoadShape, type LoadShape, type PlannedRequest } 
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { runLoad, type LoadProgress, type LoadResult } from '../load/run-load.js';
 import type { StormSummary } from '../report/storm-text.js';
-import type { CallCounts } from '../runtime/call-counter.js';
+import { addCallCounts, type CallCounts } from '../runtime/call-counter.js';
 import { readDecisions, type DecisionSummary } from './decisions.js';
 import { createRunDir } from './run-dir.js';
 import { waitForQuiescence, type QuiescenceResult, type QuiescenceSnapshot } from './settle.js';
@@ -77,6 +77,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       ...(hooks.loadSignal ? { signal: hooks.loadSignal } : {}),
       ...(hooks.onLoadProgress ? { onProgress: hooks.onLoadProgress } : {}),
     });
+    // Taken now: from here on this process's clients poll for quiescence and read the outcome, which is measurement, not the system's cost.
+    const apiCalls = system.apiCalls();
     hooks.onPhase?.('settle', 'waiting for the queues to drain and the sagas to end');
     const settleStart = options.clock.now();
     settle = await waitForQuiescence({
@@ -88,7 +90,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     });
     hooks.onPhase?.('report', 'reading the outcome of every booking');
     decisions = await readDecisions(system.context);
-    calls = system.calls();
+    calls = addCallCounts(apiCalls, system.workerCalls());
   } finally {
     await system.stop();
   }

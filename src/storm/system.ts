@@ -9,7 +9,7 @@ import type { FunctionContext } from '../functions/model.js';
 import { resolveResources } from '../functions/resources.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
-import { addCallCounts, countCalls, type CallCounts } from '../runtime/call-counter.js';
+import { countCalls, type CallCounts } from '../runtime/call-counter.js';
 import { Supervisor } from '../runtime/supervisor.js';
 
 /** How the system under test is started for a run. */
@@ -34,8 +34,10 @@ export interface RunningSystem {
   supervisor: Supervisor;
   /** The timing profile the deployed saga was generated for (workers pace their heartbeats by it). */
   profile: TimingProfileName;
-  /** AWS calls so far by every part: the booking API (this process) and every worker. */
-  calls(): CallCounts;
+  /** AWS calls so far by the booking API: this process's clients, which also serve whoever uses `context`. */
+  apiCalls(): CallCounts;
+  /** AWS calls so far by the worker processes. */
+  workerCalls(): CallCounts;
   /** Stops the workers, the API and the gateway, in that order. */
   stop(): Promise<void>;
 }
@@ -80,7 +82,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
     started.push(() => supervisor.stop());
     await supervisor.start();
-    return { context, gateway, api, supervisor, profile, calls: () => addCallCounts(apiCalls.snapshot(), supervisor.calls()), stop };
+    return { context, gateway, api, supervisor, profile, apiCalls: () => apiCalls.snapshot(), workerCalls: () => supervisor.calls(), stop };
   } catch (error) {
     await stop();
     throw error;
