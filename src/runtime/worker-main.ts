@@ -12,6 +12,8 @@ import { readWorkerConfig, runWorker, type WorkerMessage } from './worker.js';
 
 const controller = new AbortController();
 process.once('SIGTERM', () => controller.abort());
+// Ctrl-C in a terminal reaches the whole process group: the storm decides what stops, and tells its workers with SIGTERM.
+process.on('SIGINT', () => undefined);
 // An orphaned worker would poll forever; the IPC channel closing means the parent is gone.
 process.once('disconnect', () => controller.abort());
 
