@@ -6,7 +6,7 @@ import { deployStack } from '../../src/deploy/deploy.js';
 import { runCli, unwrap } from '../helpers/cli.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 
-describe('booksim storm (the built CLI)', () => {
+describe('booksim storm (the built CLI)', { timeout: 120_000 }, () => {
   const fx = useEndpoint();
 
   it('when run against a deployed stack, it prints the summary, writes the run directory and exits 0', async () => {

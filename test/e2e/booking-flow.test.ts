@@ -18,7 +18,8 @@ const workerScript = fileURLToPath(new URL('../../dist/runtime/worker-main.js', 
  * The whole system under test, as storm runs it: the stack deployed on the embedded
  * endpoint, the gateway, the booking API, and one worker process per function.
  */
-describe('a booking flow through every part (workers as real processes)', () => {
+// Worker processes and sagas take seconds; a loaded CI machine may stretch them.
+describe('a booking flow through every part (workers as real processes)', { timeout: 120_000 }, () => {
   const fx = useEndpoint();
   const running: RunningSystem[] = [];
   afterEach(async () => {

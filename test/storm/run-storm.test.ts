@@ -18,7 +18,8 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 
 const workerScript = fileURLToPath(new URL('../../dist/runtime/worker-main.js', import.meta.url));
 
-describe('a storm on the embedded endpoint (workers as real processes)', () => {
+// Worker processes and sagas take seconds; a loaded CI machine may stretch them.
+describe('a storm on the embedded endpoint (workers as real processes)', { timeout: 120_000 }, () => {
   const fx = useEndpoint();
 
   async function storm(overrides: Partial<StormOptions> & { shape: StormOptions['shape'] }) {
