@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createBooking, getBookingView, ValidationError } from '../functions/booking-api.js';
+import { bookingIdFor, createBooking, getBookingView, ValidationError } from '../functions/booking-api.js';
 import type { BookingRequest, FunctionContext } from '../functions/model.js';
 import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.js';
+import { withBooking } from '../runtime/call-counter.js';
 
 /** The booking API as a client sees it (API Gateway + Lambda in the original design). */
 export interface BookingServer {
@@ -16,9 +17,17 @@ const json = (status: number, body: unknown): HttpResponse => ({
   body: JSON.stringify(body),
 });
 
+/** The booking a `POST /bookings` body is for, when it has a requestId to derive it from (a malformed one is refused before any call). */
+function bookingOf(request: unknown): string | undefined {
+  const requestId = (request as { requestId?: unknown } | null)?.requestId;
+  return typeof requestId === 'string' ? bookingIdFor(requestId) : undefined;
+}
+
 /**
  * Serves `POST /bookings` (202 with the bookingId; a retry with the same requestId gets
  * the same one) and `GET /bookings/:id` on 127.0.0.1, calling the booking-API function.
+ * A POST runs in the scope of its booking ({@link withBooking}), so counted clients
+ * attribute its calls to it.
  */
 export async function startBookingServer(context: FunctionContext, port = 0): Promise<BookingServer> {
   async function route(req: IncomingMessage): Promise<HttpResponse> {
@@ -31,7 +40,7 @@ export async function startBookingServer(context: FunctionContext, port = 0): Pr
         if (error instanceof HttpError) throw error;
         return json(400, { error: 'InvalidRequest', message: 'The body must be JSON.' });
       }
-      return json(202, await createBooking(request as BookingRequest, context));
+      return json(202, await withBooking(bookingOf(request), () => createBooking(request as BookingRequest, context)));
     }
     const booking = /^\/bookings\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && booking) {

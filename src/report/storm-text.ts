@@ -25,8 +25,18 @@ export interface StormSummary {
   bookings: BookingCounts;
   seatsSold: number;
   settle: { settled: boolean; waitedMs: number };
-  /** AWS API calls made by the system under test during the run: all, and by service (sqs, sns, dynamodb, sfn). */
-  awsCalls: { total: number; byService: Record<string, number> };
+  /** AWS API calls made by the system under test during the run. A mean is null when there is no booking to divide by. */
+  awsCalls: {
+    total: number;
+    /** By service: sqs, sns, dynamodb, sfn. */
+    byService: Record<string, number>;
+    /** Mean calls made for one CONFIRMED booking: its own calls only. */
+    perConfirmed: number | null;
+    /** Mean calls made for one REJECTED booking: its own calls only. */
+    perRejected: number | null;
+    /** Calls made for no single booking (start-up lookups, batched receives and deletes, polls) per accepted booking. */
+    sharedPerBooking: number | null;
+  };
   latency: {
     /** Booking API latency, corrected for coordinated omission. */
     api: Percentiles;
@@ -70,14 +80,18 @@ function latencyTable(latency: StormSummary['latency']): string[] {
   ];
 }
 
-/** Calls per accepted booking, in total and by service. */
-function awsCallsLine(calls: StormSummary['awsCalls'], accepted: number): string {
+/** Calls per accepted booking, in total and by service; then per confirmed and per rejected booking, and the shared share. */
+function awsCallsLines(calls: StormSummary['awsCalls'], accepted: number): string[] {
   const per = (n: number) => (accepted === 0 ? '–' : (n / accepted).toFixed(1));
+  const mean = (n: number | null) => (n === null ? '–' : n.toFixed(1));
   const services = Object.entries(calls.byService)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([service, n]) => `${service} ${per(n)}`)
     .join(', ');
-  return `${label('AWS calls')}${calls.total} total, ${chalk.bold(per(calls.total))} per booking${services ? ` (${services})` : ''}`;
+  return [
+    `${label('AWS calls')}${calls.total} total, ${chalk.bold(per(calls.total))} per booking${services ? ` (${services})` : ''}`,
+    `${label('')}calls per booking: confirmed ${mean(calls.perConfirmed)}, rejected ${chalk.bold(mean(calls.perRejected))}, + ${mean(calls.sharedPerBooking)} shared`,
+  ];
 }
 
 /** The terminal summary of a storm (pure): the run, the load, the outcome, and the latency table. */
@@ -96,7 +110,7 @@ export function stormSummaryText(summary: StormSummary): string {
       `${bookings.paymentFailed} payment failed, ${bookings.escalated} escalated, ${bad(bookings.undecided, 'undecided')}`,
     `${label('seats')}${summary.seatsSold} of ${summary.seats} sold`,
     `${label('settle')}${settled}`,
-    awsCallsLine(summary.awsCalls, bookings.accepted),
+    ...awsCallsLines(summary.awsCalls, bookings.accepted),
     '',
     ...latencyTable(summary.latency),
   ].join('\n');

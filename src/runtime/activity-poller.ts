@@ -6,6 +6,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { TaskError } from '../functions/model.js';
+import { bookingIdIn, withBooking } from './call-counter.js';
 import { describeError, pause, settleWithin, type RuntimeLogger } from './runtime-log.js';
 
 /** A saga task as the poller runs it: the parsed input in, the output (JSON-serialisable) out. */
@@ -46,6 +47,8 @@ const pollBackoffMs = 1000;
  * When the task ended meanwhile (TaskTimedOut, InvalidToken) that is logged and the
  * poller moves on. A poll aborted by a stop may have been handed a task: as on AWS, that
  * task is lost to this worker and ends by its heartbeat timeout (which the saga retries).
+ * Each task runs in the scope of its input's `bookingId` ({@link withBooking}); the polls
+ * belong to no single booking.
  */
 export async function pollActivity(options: ActivityPollerOptions): Promise<void> {
   const running = new Set<Promise<void>>();
@@ -72,9 +75,11 @@ async function pollLoop(options: ActivityPollerOptions, running: Set<Promise<voi
       await pause(pollBackoffMs, signal);
       continue;
     }
+    const { taskToken, input = '{}' } = task;
     // An empty answer: the long poll ran out with no task.
-    if (!task.taskToken) continue;
-    const run: Promise<void> = runTask(options, task.taskToken, task.input ?? '{}', halt).finally(() => running.delete(run));
+    if (!taskToken) continue;
+    // The whole task, heartbeats and report included, counts as its booking's calls.
+    const run: Promise<void> = withBooking(bookingIdIn(input), () => runTask(options, taskToken, input, halt)).finally(() => running.delete(run));
     running.add(run);
     await Promise.race([run, stopped]);
   }

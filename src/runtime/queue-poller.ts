@@ -8,6 +8,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { PaymentOutcome, QueueRecord } from '../functions/model.js';
+import { bookingIdIn, withBooking } from './call-counter.js';
 import { describeError, pause, settleWithin, type RuntimeLogger } from './runtime-log.js';
 
 /** A queue function as the poller calls it; no outcome (the inventory function) means done. */
@@ -66,7 +67,9 @@ const receiveBackoffMs = 1000;
  * expires (redelivery, then the DLQ after maxReceiveCount). Every message held longer than
  * half the visibility timeout has it extended, so nothing reappears while it is handled.
  * On stop, messages not yet started (and those waiting for a saga) are made visible at
- * once for another worker.
+ * once for another worker. Each message is handled in the scope of its body's
+ * `bookingId` ({@link withBooking}), so its calls are counted as that booking's; the
+ * batched receives, deletes and visibility changes belong to no single booking.
  */
 export async function pollQueue(options: QueuePollerOptions): Promise<void> {
   const visibilitySeconds = options.visibilityTimeoutSeconds ?? (await queueVisibilityTimeout(options.sqs, options.queueUrl));
@@ -219,7 +222,12 @@ class QueuePoller {
     }
   }
 
-  private async handle(record: QueueRecord): Promise<Settlement> {
+  /** Runs in the scope of the message's booking, so the handler's calls and the DescribeExecution polls count as that booking's. */
+  private handle(record: QueueRecord): Promise<Settlement> {
+    return withBooking(bookingIdIn(record.body), () => this.settle(record));
+  }
+
+  private async settle(record: QueueRecord): Promise<Settlement> {
     try {
       let outcome = await this.options.handler(record);
       while (outcome?.kind === 'in-saga') {

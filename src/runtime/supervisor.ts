@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { addCallCounts, type CallCounts } from './call-counter.js';
+import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from './call-counter.js';
 import type { RuntimeLog } from './runtime-log.js';
 import { workerConfigVariable, type WorkerConfig, type WorkerFunction, type WorkerMessage } from './worker.js';
 
@@ -65,12 +65,14 @@ const defaultScript = fileURLToPath(new URL('./worker-main.js', import.meta.url)
  * channel and its configuration in its environment. A worker that dies while the
  * supervisor runs is reported ('exit') and replaced after `restartDelayMs` ('restart'),
  * as Lambda replaces a crashed instance. Call counts reported by workers are kept per
- * process, including dead ones, so {@link Supervisor.calls} totals the whole run (a
- * killed worker's calls since its last report are lost with it).
+ * process, including dead ones, so {@link Supervisor.calls} and
+ * {@link Supervisor.callsByBooking} total the whole run (a killed worker's calls since
+ * its last report are lost with it).
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly workers = new Map<number, Worker>();
-  private readonly counts = new Map<number, CallCounts>();
+  /** Each worker's last report of its calls, by pid. */
+  private readonly reports = new Map<number, { counts: CallCounts; byBooking: BookingCalls }>();
   private readonly restarts = new Set<NodeJS.Timeout>();
   private stopping = false;
 
@@ -95,7 +97,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Calls made by every worker so far, by service and operation. */
   calls(): CallCounts {
-    return addCallCounts(...this.counts.values());
+    return addCallCounts(...[...this.reports.values()].map((report) => report.counts));
+  }
+
+  /** Calls made by every worker so far in the scope of a booking, by bookingId. */
+  callsByBooking(): BookingCalls {
+    return addBookingCalls(...[...this.reports.values()].map((report) => report.byBooking));
   }
 
   /** Stops every worker: SIGTERM, then SIGKILL for those still alive after `stopTimeoutMs`. Nothing is restarted from here on. */
@@ -138,7 +145,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private received(info: WorkerInfo, message: WorkerMessage): void {
-    if (message.type === 'calls') this.counts.set(info.pid, message.counts);
+    if (message.type === 'calls') this.reports.set(info.pid, { counts: message.counts, byBooking: message.byBooking });
     else if (message.type === 'heartbeat') this.emit('heartbeat', { ...info });
     else if (message.type === 'log') this.emit('log', { ...info, ...message.entry });
   }

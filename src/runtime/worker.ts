@@ -7,7 +7,7 @@ import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from 
 import { BooksimError } from '../errors.js';
 import type { ActivityHandler, FunctionContext, FunctionResources, PaymentOutcome, QueueRecord, SagaInput } from '../functions/model.js';
 import { pollActivity } from './activity-poller.js';
-import { countCalls, type CallCounts } from './call-counter.js';
+import { countCalls, type BookingCalls, type CallCounts } from './call-counter.js';
 import { pollQueue } from './queue-poller.js';
 import { pause, type RuntimeLog } from './runtime-log.js';
 
@@ -34,10 +34,10 @@ export interface WorkerConfig {
 /** The environment variable a worker reads its {@link WorkerConfig} from. */
 export const workerConfigVariable = 'BOOKSIM_WORKER_CONFIG';
 
-/** What a worker tells its parent over IPC. `calls` carries the worker's totals so far, not a delta. */
+/** What a worker tells its parent over IPC. `calls` carries the worker's totals so far (by operation, and those of them attributed to a booking), not a delta. */
 export type WorkerMessage =
   | { type: 'ready'; function: WorkerFunction }
-  | { type: 'calls'; counts: CallCounts }
+  | { type: 'calls'; counts: CallCounts; byBooking: BookingCalls }
   | { type: 'heartbeat'; function: WorkerFunction }
   | { type: 'log'; entry: RuntimeLog }
   /** Sent last, by worker-main: once it is flushed, every message before it has been too. */
@@ -74,9 +74,9 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
  * Runs one worker until `signal` aborts: builds counted clients and the function context,
  * finds its queue (GetQueueUrl) or activity (ListActivities), says `ready`, and polls,
  * invoking the configured handler; the first invocation waits `coldStartMs`. Sends the
- * call counts every `reportMs` (when they changed) and once more at the end, a
- * `heartbeat` message for every heartbeat sent, and the pollers' logs. Resolves after the
- * poller has stopped (in-flight work finished or given up on).
+ * call counts (and the calls per booking) every `reportMs` (when they changed) and once
+ * more at the end, a `heartbeat` message for every heartbeat sent, and the pollers' logs.
+ * Resolves after the poller has stopped (in-flight work finished or given up on).
  */
 export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, signal: AbortSignal): Promise<void> {
   const clients = createClients({ endpoint: config.endpoint, region: config.region });
@@ -85,7 +85,8 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
   const reportCalls = () => {
     const counts = counter.snapshot();
     const text = JSON.stringify(counts);
-    if (text !== reported) deps.send({ type: 'calls', counts });
+    // Every attributed call is counted by operation too: unchanged counts mean unchanged per-booking totals.
+    if (text !== reported) deps.send({ type: 'calls', counts, byBooking: counter.byBooking() });
     reported = text;
   };
   const reporter = setInterval(reportCalls, config.reportMs ?? 1000);

@@ -27,10 +27,13 @@ export interface EncodedDistribution {
  *   or PAYMENT_FAILED (ESCALATED ones wait for a person, so their time says nothing of
  *   the system), overall and per tier. createdAt is when the booking API stored the
  *   booking, within the request.
+ * - `statuses`: every booking's status, by bookingId, for joining other per-booking
+ *   figures (AWS calls) to outcomes.
  */
 export interface DecisionSummary {
   bookings: BookingCounts;
   seatsSold: number;
+  statuses: Map<string, BookingStatus>;
   timeToDecision: { all: EncodedDistribution; byTier: Record<Tier, EncodedDistribution> };
 }
 
@@ -38,7 +41,7 @@ export interface DecisionSummary {
 const scanSegments = 4;
 
 /** The attributes a decision needs; the scan reads no others. */
-const attributes = ['seatId', 'tier', 'status', 'createdAt', 'decidedAt'] as const;
+const attributes = ['bookingId', 'seatId', 'tier', 'status', 'createdAt', 'decidedAt'] as const;
 
 const timedStatuses: ReadonlySet<BookingStatus> = new Set(['CONFIRMED', 'REJECTED', 'PAYMENT_FAILED']);
 
@@ -55,18 +58,20 @@ const countedAs: Partial<Record<BookingStatus, keyof BookingCounts>> = {
 /**
  * Reads every booking of the stack's bookings table (a parallel, strongly consistent
  * scan of the few attributes needed) and sums up the decisions: see
- * {@link DecisionSummary}. Memory grows with the number of bookings only through the
- * set of sold seats. SDK errors pass through.
+ * {@link DecisionSummary}. Memory grows with the number of bookings through the map of
+ * statuses (an id and a status each). SDK errors pass through.
  */
 export async function readDecisions(context: FunctionContext): Promise<DecisionSummary> {
   const bookings: BookingCounts = { accepted: 0, confirmed: 0, rejected: 0, paymentFailed: 0, escalated: 0, undecided: 0 };
   const soldSeats = new Set<string>();
+  const statuses = new Map<string, BookingStatus>();
   const all = latencyRecorder();
   const byTier = Object.fromEntries(tiers.map((tier) => [tier, latencyRecorder()])) as Record<Tier, LatencyRecorder>;
 
   const take = (item: Record<string, AttributeValue>) => {
     const status = item.status?.S as BookingStatus;
     bookings.accepted += 1;
+    if (item.bookingId?.S !== undefined) statuses.set(item.bookingId.S, status);
     const counted = countedAs[status];
     if (counted) bookings[counted] += 1;
     else bookings.undecided += 1;
@@ -100,6 +105,7 @@ export async function readDecisions(context: FunctionContext): Promise<DecisionS
   return {
     bookings,
     seatsSold: soldSeats.size,
+    statuses,
     timeToDecision: {
       all: encoded(all),
       byTier: Object.fromEntries(tiers.map((tier) => [tier, encoded(byTier[tier])])) as Record<Tier, EncodedDistribution>,

@@ -1,11 +1,12 @@
 import type { EndpointConfig } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';
+import type { BookingStatus } from '../functions/model.js';
 import { percentiles } from '../load/histograms.js';
 import { planRequests, validateLoadShape, type LoadShape, type PlannedRequest } from '../load/plan.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { runLoad, type LoadProgress, type LoadResult } from '../load/run-load.js';
 import type { StormSummary } from '../report/storm-text.js';
-import { addCallCounts, type CallCounts } from '../runtime/call-counter.js';
+import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
 import { readDecisions, type DecisionSummary } from './decisions.js';
 import { createRunDir } from './run-dir.js';
 import { waitForQuiescence, type QuiescenceResult, type QuiescenceSnapshot } from './settle.js';
@@ -70,6 +71,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   let settle: QuiescenceResult;
   let decisions: DecisionSummary;
   let calls: CallCounts;
+  let callsByBooking: BookingCalls;
   try {
     hooks.onPhase?.('load', `${plan.length} bookings at ${shape.rps}/s on stack ${options.stack} (profile ${system.profile})`);
     load = await runLoad(system.api.url, plan, {
@@ -79,6 +81,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     });
     // Taken now: from here on this process's clients poll for quiescence and read the outcome, which is measurement, not the system's cost.
     const apiCalls = system.apiCalls();
+    const apiCallsByBooking = system.apiCallsByBooking();
     hooks.onPhase?.('settle', 'waiting for the queues to drain and the sagas to end');
     const settleStart = options.clock.now();
     settle = await waitForQuiescence({
@@ -91,11 +94,13 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     hooks.onPhase?.('report', 'reading the outcome of every booking');
     decisions = await readDecisions(system.context);
     calls = addCallCounts(apiCalls, system.workerCalls());
+    callsByBooking = addBookingCalls(apiCallsByBooking, system.workerCallsByBooking());
   } finally {
     await system.stop();
   }
 
   const byService = Object.fromEntries(Object.entries(calls).map(([service, operations]) => [service, Object.values(operations).reduce((a, b) => a + b, 0)]));
+  const total = Object.values(byService).reduce((a, b) => a + b, 0);
   const summary: StormSummary = {
     runId: run.id,
     runDir: run.dir,
@@ -110,7 +115,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     bookings: decisions.bookings,
     seatsSold: decisions.seatsSold,
     settle: { settled: settle.settled, waitedMs: settle.waitedMs },
-    awsCalls: { total: Object.values(byService).reduce((a, b) => a + b, 0), byService },
+    awsCalls: { total, byService, ...callsPerBooking(total, callsByBooking, decisions.statuses) },
     latency: {
       api: percentiles(load.latencyHistogram),
       timeToDecision: decisions.timeToDecision.all.percentiles,
@@ -135,6 +140,32 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   await run.writeJson('faults.json', []);
   await run.markLatest();
   return { summary, calls };
+}
+
+/**
+ * The mean calls of a CONFIRMED and of a REJECTED booking (the calls made in its scope),
+ * and the rest of `total` per accepted booking: calls no single booking caused (start-up
+ * lookups, batched receives and deletes, polls, visibility changes) and calls for a
+ * bookingId the table does not hold (a request whose write failed). Null where there is
+ * no booking to divide by.
+ */
+function callsPerBooking(total: number, byBooking: BookingCalls, statuses: Map<string, BookingStatus>): Pick<StormSummary['awsCalls'], 'perConfirmed' | 'perRejected' | 'sharedPerBooking'> {
+  const sums = { CONFIRMED: { bookings: 0, calls: 0 }, REJECTED: { bookings: 0, calls: 0 } };
+  let attributed = 0;
+  for (const [bookingId, status] of statuses) {
+    const calls = byBooking[bookingId] ?? 0;
+    attributed += calls;
+    if (status === 'CONFIRMED' || status === 'REJECTED') {
+      sums[status].bookings += 1;
+      sums[status].calls += calls;
+    }
+  }
+  const mean = (calls: number, bookings: number) => (bookings === 0 ? null : calls / bookings);
+  return {
+    perConfirmed: mean(sums.CONFIRMED.calls, sums.CONFIRMED.bookings),
+    perRejected: mean(sums.REJECTED.calls, sums.REJECTED.bookings),
+    sharedPerBooking: mean(total - attributed, statuses.size),
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { FunctionContext } from '../functions/model.js';
 import { resolveResources } from '../functions/resources.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
-import { countCalls, type CallCounts } from '../runtime/call-counter.js';
+import { countCalls, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
 import { Supervisor } from '../runtime/supervisor.js';
 
 /** How the system under test is started for a run. */
@@ -36,8 +36,12 @@ export interface RunningSystem {
   profile: TimingProfileName;
   /** AWS calls so far by the booking API: this process's clients, which also serve whoever uses `context`. */
   apiCalls(): CallCounts;
+  /** Those of {@link RunningSystem.apiCalls} made for one booking (POST /bookings), by bookingId. */
+  apiCallsByBooking(): BookingCalls;
   /** AWS calls so far by the worker processes. */
   workerCalls(): CallCounts;
+  /** Those of {@link RunningSystem.workerCalls} made for one booking, by bookingId. */
+  workerCallsByBooking(): BookingCalls;
   /** Stops the workers, the API and the gateway, in that order. */
   stop(): Promise<void>;
 }
@@ -82,7 +86,18 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
     started.push(() => supervisor.stop());
     await supervisor.start();
-    return { context, gateway, api, supervisor, profile, apiCalls: () => apiCalls.snapshot(), workerCalls: () => supervisor.calls(), stop };
+    return {
+      context,
+      gateway,
+      api,
+      supervisor,
+      profile,
+      apiCalls: () => apiCalls.snapshot(),
+      apiCallsByBooking: () => apiCalls.byBooking(),
+      workerCalls: () => supervisor.calls(),
+      workerCallsByBooking: () => supervisor.callsByBooking(),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -18,6 +18,7 @@ describe('the storm summary as text', () => {
     expect(text).toContain('100 of 100 sold');
     expect(text).toContain('settled in 3.2 s');
     expect(text).toContain('47976 total, 4.8 per booking (dynamodb 2.0, sfn 0.2, sns 1.0, sqs 1.6)');
+    expect(text).toContain('calls per booking: confirmed 21.4, rejected 3.3, + 1.3 shared');
     expect(text).not.toMatch(/undefined|NaN|\[object/);
   });
 
@@ -45,12 +46,13 @@ describe('the storm summary as text', () => {
       requests: { sent: 0, completed: 0, errors: 0, non2xx: 0 },
       bookings: { accepted: 0, confirmed: 0, rejected: 0, paymentFailed: 0, escalated: 0, undecided: 0 },
       settle: { settled: false, waitedMs: 30_000 },
-      awsCalls: { total: 0, byService: {} },
+      awsCalls: { total: 0, byService: {}, perConfirmed: null, perRejected: null, sharedPerBooking: null },
       latency: { api: empty, timeToDecision: empty, timeToDecisionByTier: { VIP: empty, STANDARD: empty } },
     };
     const text = plain(stormSummaryText(summary));
     expect(text).toContain('NOT settled after 30.0 s');
     expect(text).toContain('0 total, – per booking');
+    expect(text).toContain('calls per booking: confirmed –, rejected –, + – shared');
     expect(text).toMatch(/API\s+0\s+–\s+–\s+–\s+–\s+–/);
     expect(text).not.toMatch(/undefined|NaN|Infinity/);
   });

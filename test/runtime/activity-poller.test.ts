@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { TaskError } from '../../src/functions/model.js';
 import { pollActivity, type TaskHandler } from '../../src/runtime/activity-poller.js';
+import { bookingScope } from '../../src/runtime/call-counter.js';
 import type { RuntimeLog } from '../../src/runtime/runtime-log.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 import { activityMachine, createActivity, createMachine, finished, history, start, types } from '../helpers/sfn.js';
@@ -44,6 +45,12 @@ describe('pollActivity', () => {
     const execution = await finished(fixture.clients.sfn, await start(fixture.clients.sfn, machineArn, { n: 21 }));
     expect(execution.status).toBe('SUCCEEDED');
     expect(JSON.parse(execution.output!)).toEqual({ doubled: 42 });
+  });
+
+  it("when the task's input names a bookingId, the handler runs in that booking's scope", async () => {
+    const { machineArn } = await pollNewActivity(async () => ({ scope: bookingScope.getStore() ?? null }));
+    const execution = await finished(fixture.clients.sfn, await start(fixture.clients.sfn, machineArn, { bookingId: 'B7' }));
+    expect(JSON.parse(execution.output!)).toEqual({ scope: 'B7' });
   });
 
   it("when the handler throws a TaskError, it sends it with SendTaskFailure and the state machine's Catch routes it", async () => {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import type { QueueRecord } from '../../src/functions/model.js';
-import { countCalls } from '../../src/runtime/call-counter.js';
+import { bookingScope, countCalls } from '../../src/runtime/call-counter.js';
 import { pollQueue, type QueueHandler, type QueuePollerOptions } from '../../src/runtime/queue-poller.js';
 import type { RuntimeLog } from '../../src/runtime/runtime-log.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
@@ -68,6 +68,16 @@ describe('pollQueue', () => {
     expect(sqs.DeleteMessage).toBeUndefined();
     // Ten deletes; one call, or two when a loaded machine spreads the handlers beyond the batching window.
     expect(sqs.DeleteMessageBatch).toBeLessThanOrEqual(2);
+  });
+
+  it("when a message's body names a bookingId, its handler runs in that booking's scope; otherwise in none", async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('scope', true));
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g1', JSON.stringify({ bookingId: 'B1' }));
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g2', 'not-json');
+    const scopes = new Map<string, string | undefined>();
+    startPoller(queueUrl, async (record) => void scopes.set(record.body, bookingScope.getStore()));
+    await waitFor('both handled', () => scopes.size === 2);
+    expect(Object.fromEntries(scopes)).toEqual({ '{"bookingId":"B1"}': 'B1', 'not-json': undefined });
   });
 
   it('when the handler says retry, it makes the message visible again after that many seconds', async () => {

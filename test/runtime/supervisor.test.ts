@@ -43,6 +43,7 @@ describe('Supervisor', () => {
     expect(supervisor.running().map((worker) => worker.pid).sort()).toEqual([survivor, restart.pid].sort());
     // The dead worker's last report still counts.
     await waitFor('three workers reported', () => supervisor.calls().sqs?.ReceiveMessage === 3);
+    expect(supervisor.callsByBooking()).toEqual({ B1: 3 });
   });
 
   it('when stopped, it ends every worker and restarts none', async () => {

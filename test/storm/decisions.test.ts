@@ -50,6 +50,8 @@ describe('reading the decisions from the bookings table', () => {
     const summary = await readDecisions(context);
     expect(summary.bookings).toEqual({ accepted: 108, confirmed: 3, rejected: 100, paymentFailed: 1, escalated: 1, undecided: 3 });
     expect(summary.seatsSold).toBe(2);
+    expect(summary.statuses.size).toBe(108);
+    expect([...summary.statuses.values()].filter((status) => status === 'CONFIRMED')).toHaveLength(3);
 
     const { all, byTier } = summary.timeToDecision;
     expect(all.percentiles.count).toBe(104);
@@ -71,6 +73,7 @@ describe('reading the decisions from the bookings table', () => {
     const summary = await readDecisions(context);
     expect(summary.bookings).toEqual({ accepted: 0, confirmed: 0, rejected: 0, paymentFailed: 0, escalated: 0, undecided: 0 });
     expect(summary.seatsSold).toBe(0);
+    expect(summary.statuses.size).toBe(0);
     expect(summary.timeToDecision.all.percentiles).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 });
     expect(percentiles(summary.timeToDecision.byTier.STANDARD.histogram).count).toBe(0);
   });

@@ -61,6 +61,18 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
     expect(readdirSync(runDir).sort()).toEqual(['faults.json', 'histograms.json', 'ledger.jsonl', 'requests.json', 'run.json']);
     expect(readdirSync(reportsDir)).toContain('latest');
     expect(result.summary.bookings).toMatchObject({ accepted: bookings.length, confirmed: confirmed.length, undecided: 0 });
+
+    // A confirmed booking pays for its saga; a rejected one only for its request and its queue messages; batched calls are shared.
+    const { awsCalls, bookings: counts } = result.summary;
+    const { perConfirmed, perRejected, sharedPerBooking } = awsCalls;
+    expect(perRejected).toBeGreaterThan(0);
+    expect(perConfirmed).toBeGreaterThan(perRejected!);
+    expect(sharedPerBooking).toBeGreaterThanOrEqual(0);
+    // Every booking here is CONFIRMED or REJECTED (checked above), so there are no other outcomes' calls to add.
+    expect(counts.confirmed + counts.rejected).toBe(counts.accepted);
+    expect(perConfirmed! * counts.confirmed + perRejected! * counts.rejected + sharedPerBooking! * counts.accepted).toBeCloseTo(awsCalls.total, 6);
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { summary: typeof result.summary };
+    expect(run.summary.awsCalls).toEqual(awsCalls);
   });
 
   it('when the gateway declines the first booking of every seat, each seat goes to a later one in line and the declined are never charged', async () => {
