@@ -14,14 +14,25 @@ function readOr(read) {
   }
 }
 
+/** The fields of /proc/PID/stat from field 3 of proc(5) on; undefined if the process is gone. */
+function statFields(pid) {
+  const stat = readOr(() => readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  // The command name before them is in parentheses and may hold spaces.
+  return stat === undefined ? undefined : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** CPU time (user + system) the process `pid` has used so far; undefined if it is gone. */
 export function processCpuMs(pid) {
-  const stat = readOr(() => readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  if (stat === undefined) return undefined;
-  // The fields after the command name, which is in parentheses and may hold spaces, start
-  // with field 3 of proc(5): utime is field 14 and stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * msPerTick;
+  const fields = statFields(pid);
+  // utime is field 14 of proc(5) and stime 15.
+  return fields && (Number(fields[11]) + Number(fields[12])) * msPerTick;
+}
+
+/** CPU time the waited-for children of process `pid` (and theirs) have used; undefined if it is gone. */
+export function childrenCpuMs(pid = 'self') {
+  const fields = statFields(pid);
+  // cutime is field 16 of proc(5) and cstime 17.
+  return fields && (Number(fields[13]) + Number(fields[14])) * msPerTick;
 }
 
 /** CPU time all cores of the machine have spent busy (not idle or waiting on I/O) so far. */

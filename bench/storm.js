@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { childrenCpuMs } from './cpu-time.js';
 import { startServerProcess } from './server-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,14 +27,6 @@ function booksim(args) {
       error ? reject(new Error(`booksim ${args[0]} failed: ${stderr || error.message}`)) : resolve(stdout),
     );
   });
-}
-
-/** CPU ms this process's waited-for children have used (the storm and, through it, its workers). */
-function childrenCpuMs() {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // cutime and cstime are fields 16 and 17 of proc(5), in clock ticks (100 a second on Linux).
-  return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
 /** Resident memory (MiB) of every booksim process now: the endpoint, the storm and its workers. */

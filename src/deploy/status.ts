@@ -1,5 +1,6 @@
 import { DescribeStateMachineCommand, paginateListExecutions } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { AwsClients } from '../aws/clients.js';
 import { awsFailure } from '../aws/errors.js';
 import type { DeployContext } from './deploy.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
@@ -26,6 +27,14 @@ export interface StackStatus {
   runningExecutions: number | undefined;
   /** The timing profile of the deployed saga, read from its definition. */
   profile: string | undefined;
+}
+
+/** A queue's approximate depth: messages visible and in flight. One GetQueueAttributes call. */
+export async function readQueueDepth(clients: AwsClients, queueUrl: string): Promise<{ visible: number; inFlight: number }> {
+  const { Attributes = {} } = await clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
 }
 
 /** Reads the state of a stack: which resources exist, queue depths, running sagas, the profile. */
@@ -65,11 +74,7 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
 
   const depth = async (name: string) => {
     const url = queueUrls.get(name);
-    if (!url) return undefined;
-    const { Attributes = {} } = await clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-    );
-    return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+    return url ? readQueueDepth(clients, url) : undefined;
   };
   const queues: QueueDepth[] = [];
   for (const [name, dlq] of [[names.inventoryQueue, names.inventoryDlq], [names.paymentQueue, names.paymentDlq], [names.manualReviewQueue, undefined]] as const) {

@@ -1,7 +1,6 @@
 import { paginateListExecutions } from '@aws-sdk/client-sfn';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { findQueueUrl } from '../deploy/lookup.js';
-import type { QueueDepth } from '../deploy/status.js';
+import { readQueueDepth, type QueueDepth } from '../deploy/status.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { FunctionContext } from '../functions/model.js';
 
@@ -83,12 +82,7 @@ async function poller({ clients, resources }: FunctionContext): Promise<() => Pr
   if (missing.length > 0) {
     throw new BooksimError(`the stack's queues are missing (${missing.join(', ')}): cannot tell whether the system is quiet`, ExitCode.environment);
   }
-  const depth = async (name: string, url: string) => {
-    const { Attributes = {} } = await clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-    );
-    return { name, visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
-  };
+  const depth = async (name: string, url: string) => ({ name, ...(await readQueueDepth(clients, url)) });
   const running = async () => {
     const pages = paginateListExecutions({ client: clients.sfn, pageSize: runningPageSize }, { stateMachineArn: resources.stateMachineArn, statusFilter: 'RUNNING' });
     // The first page is enough to know whether any runs; reading on would cost a call per page.
