@@ -83,11 +83,14 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<HttpResponse | undefined> {
     const { service, region } = routeOf(req.headers);
+    const clientGone = new AbortController();
+    res.once('close', () => res.writableFinished || clientGone.abort());
     const context: RequestContext = {
       region: region ?? defaultRegion,
       accountId,
       origin: `http://${req.headers.host ?? `${host}:${port}`}`,
       requestId: randomUUID(),
+      clientGone: clientGone.signal,
     };
     if (req.method === 'GET' && (req.url === '/_localstack/health' || req.url === '/_booksim/health')) {
       return jsonResponse({ services: Object.fromEntries(servedServices.map((s) => [s, 'running'])), edition: 'booksim' }, context.requestId);

@@ -10,17 +10,19 @@ export class Signal {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Resolves on the next notify(), at `until` (clock time), or at once when closed. */
-  wait(until: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  /** Resolves on the next notify(), at `until` (clock time), when `cancel` aborts, or at once when closed. */
+  wait(until: number, cancel?: AbortSignal): Promise<void> {
+    if (this.closed || cancel?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         this.waiters.delete(wake);
         timer.cancel();
+        cancel?.removeEventListener('abort', wake);
         resolve();
       };
       const timer: Timer = this.clock.setTimer(until - this.clock.now(), wake);
       this.waiters.add(wake);
+      cancel?.addEventListener('abort', wake, { once: true });
     });
   }
 

@@ -1,8 +1,8 @@
 import { GetActivityTaskCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
-import { createActivity, createMachine, finished, history, historyUntil, start, types } from '../helpers/sfn.js';
+import { activityMachine, createActivity, createMachine, finished, history, historyUntil, start, types } from '../helpers/sfn.js';
 
 describe('Step Functions activities', () => {
   const clock = new ManualClock();
@@ -66,5 +66,23 @@ describe('Step Functions activities', () => {
     expect(types(events)).toContain('PassStateEntered');
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
     await historyUntil(sfn, executionArn, 'ExecutionSucceeded');
+  });
+
+  it('when the client of a GetActivityTask long poll goes away, the next task waits for the next worker', async () => {
+    const sfn = fx.clients.sfn;
+    const activityArn = await createActivity(sfn, uniqueName('gone'));
+    const machine = await createMachine(sfn, uniqueName('m'), activityMachine(activityArn));
+    const before = clock.pendingTimers;
+    const waiting = clock.whenPending(before + 1);
+    const client = new AbortController();
+    const poll = sfn.send(new GetActivityTaskCommand({ activityArn }), { abortSignal: client.signal }).catch((error: Error) => error.name);
+    await waiting;
+    client.abort();
+    expect(await poll).toBe('AbortError');
+    await vi.waitFor(() => expect(clock.pendingTimers).toBe(before));
+    const executionArn = await start(sfn, machine, { n: 1 });
+    const task = await sfn.send(new GetActivityTaskCommand({ activityArn }));
+    expect(JSON.parse(task.input!)).toEqual({ n: 1 });
+    expect(types(await history(sfn, executionArn))).toContain('ActivityStarted');
   });
 });

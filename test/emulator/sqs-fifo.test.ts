@@ -4,7 +4,7 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 import { bodies, createQueue, queueCount, receive, sendFifo } from '../helpers/sqs.js';
@@ -143,5 +143,23 @@ describe('SQS FIFO queues', () => {
     await waiting;
     clock.advance(5_000);
     expect(bodies((await poll).Messages ?? [])).toEqual(['m']);
+  });
+
+  it('when the client of a long poll goes away, the poll ends without taking the next message', async () => {
+    const sqs = fx.clients.sqs;
+    const url = await createQueue(sqs, uniqueName('gone', true));
+    const before = clock.pendingTimers;
+    const waiting = clock.whenPending(before + 1);
+    const client = new AbortController();
+    const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }), { abortSignal: client.signal }).catch((error: Error) => error.name);
+    await waiting;
+    client.abort();
+    expect(await poll).toBe('AbortError');
+    // The poll's timer goes once the endpoint has noticed the closed connection.
+    await vi.waitFor(() => expect(clock.pendingTimers).toBe(before));
+    await sendFifo(sqs, url, 'g', 'for-the-next-poll');
+    const [message] = await receive(sqs, url);
+    expect(message?.Body).toBe('for-the-next-poll');
+    expect(message?.Attributes?.ApproximateReceiveCount).toBe('1');
   });
 });

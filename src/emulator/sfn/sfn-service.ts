@@ -70,7 +70,7 @@ export class SfnService {
         return { stopDate: seconds(execution.stopDate ?? this.options.clock.now()) };
       },
       GetExecutionHistory: (p) => this.getExecutionHistory(p),
-      GetActivityTask: (p) => this.getActivityTask(p),
+      GetActivityTask: (p, c) => this.getActivityTask(p, c),
       SendTaskHeartbeat: (p) => (this.tokens.task(requiredString(p, 'taskToken')).beat(), {}),
       SendTaskSuccess: (p) => {
         const task = this.tokens.task(requiredString(p, 'taskToken'));
@@ -212,9 +212,9 @@ export class SfnService {
     return page(params, events, 'events', (event) => event);
   }
 
-  private async getActivityTask(params: Params) {
+  private async getActivityTask(params: Params, context?: RequestContext) {
     const activity = this.activityOf(params);
-    const task = await activity.take(activityPollMs);
+    const task = await activity.take(activityPollMs, context?.clientGone);
     if (!task) return {};
     task.spec.history.add('ActivityStarted', { workerName: optionalString(params, 'workerName') });
     task.started();

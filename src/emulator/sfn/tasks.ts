@@ -138,16 +138,17 @@ export class Activity {
     this.arrived.notify();
   }
 
-  /** Takes the oldest open task, waiting up to `waitMs` for one (GetActivityTask's long poll). */
-  async take(waitMs: number): Promise<PendingTask | undefined> {
+  /** Takes the oldest open task, waiting up to `waitMs` for one (GetActivityTask's long poll); none once `clientGone` aborts. */
+  async take(waitMs: number, clientGone?: AbortSignal): Promise<PendingTask | undefined> {
     const deadline = this.clock.now() + waitMs;
     for (;;) {
+      if (clientGone?.aborted) return undefined;
       while (this.waiting.length > 0) {
         const task = this.waiting.shift()!;
         if (task.isOpen) return task;
       }
       if (this.clock.now() >= deadline || this.arrived.isClosed) return undefined;
-      await this.arrived.wait(deadline);
+      await this.arrived.wait(deadline, clientGone);
     }
   }
 

@@ -288,10 +288,10 @@ export class Queue {
 
   /**
    * Resolves when something may have become receivable: a send, a delete, a visibility
-   * change, a message whose timeout or delay runs out — or at `deadline`.
+   * change, a message whose timeout or delay runs out — or at `deadline`, or when `cancel` aborts.
    */
-  waitForChange(deadline: number): Promise<void> {
-    return this.changed.wait(Math.min(deadline, this.nextVisibleAt(this.clock.now())));
+  waitForChange(deadline: number, cancel?: AbortSignal): Promise<void> {
+    return this.changed.wait(Math.min(deadline, this.nextVisibleAt(this.clock.now())), cancel);
   }
 
   private nextVisibleAt(now: number): number {

@@ -61,7 +61,7 @@ export class SqsService {
       PurgeQueue: (p) => (this.queueOf(p).purge(), {}),
       SendMessage: (p) => this.sendMessage(this.queueOf(p), p),
       SendMessageBatch: (p) => this.sendMessageBatch(p),
-      ReceiveMessage: (p) => this.receiveMessage(p),
+      ReceiveMessage: (p, c) => this.receiveMessage(p, c),
       DeleteMessage: (p) => (this.queueOf(p).delete(requiredString(p, 'ReceiptHandle')), {}),
       DeleteMessageBatch: (p) => this.batch(p, (queue, entry) => queue.delete(requiredString(entry, 'ReceiptHandle'))),
       ChangeMessageVisibility: (p) => (this.changeVisibility(this.queueOf(p), p), {}),
@@ -265,7 +265,7 @@ export class SqsService {
     };
   }
 
-  private async receiveMessage(params: Params) {
+  private async receiveMessage(params: Params, context?: RequestContext) {
     const queue = this.queueOf(params);
     const max = optionalInteger(params, 'MaxNumberOfMessages', 1, 10) ?? 1;
     const visibility = optionalInteger(params, 'VisibilityTimeout', 0, 43_200) ?? queue.settings.visibilityTimeoutSeconds;
@@ -274,7 +274,8 @@ export class SqsService {
     const lookup = (arn: string) => this.queueByArn(arn);
     let received: ReceivedMessage[] = queue.receive(max, visibility, lookup);
     while (received.length === 0 && this.options.clock.now() < deadline && !queue.isClosed) {
-      await queue.waitForChange(deadline);
+      await queue.waitForChange(deadline, context?.clientGone);
+      if (context?.clientGone?.aborted) return {};
       received = queue.receive(max, visibility, lookup);
     }
     if (received.length === 0) return {};
