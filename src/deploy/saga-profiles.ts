@@ -34,6 +34,8 @@ export interface TimingProfile {
    * and scheduling, so that only a saga that is truly stuck times out.
    */
   executionSlackSeconds: number;
+  /** The queue workers' long-poll wait (ReceiveMessage WaitTimeSeconds), which bounds how long a stopping worker waits for its poll to return. */
+  queueWaitSeconds: number;
 }
 
 const retry = (intervalSeconds: number, maxAttempts: number): RetryTiming => ({ intervalSeconds, backoffRate: 2, maxAttempts });
@@ -52,6 +54,7 @@ const profiles: Record<TimingProfileName, TimingProfile> = {
     },
     escalation: { timeoutSeconds: 5, retry: retry(1, 2) },
     executionSlackSeconds: 30,
+    queueWaitSeconds: 2,
   },
   // The original design: retries after 2 s, 4 s, 8 s; heartbeat 30 s; tasks 120–300 s.
   realistic: {
@@ -67,6 +70,7 @@ const profiles: Record<TimingProfileName, TimingProfile> = {
     },
     escalation: { timeoutSeconds: 60, retry: retry(2, 3) },
     executionSlackSeconds: 300,
+    queueWaitSeconds: 20,
   },
 };
 

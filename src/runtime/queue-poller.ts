@@ -25,7 +25,7 @@ export interface QueuePollerOptions {
   signal: AbortSignal;
   /** Message groups handled at once; default 10. */
   concurrency?: number;
-  /** Long-poll wait of each ReceiveMessage; default 20 (the most SQS allows). */
+  /** Long-poll wait of each ReceiveMessage; default 20 (the most SQS allows). A stop waits for the poll in progress, so this bounds how long a stop takes. */
   waitTimeSeconds?: number;
   /** The queue's visibility timeout; default: read from the queue once at start. */
   visibilityTimeoutSeconds?: number;
@@ -148,13 +148,13 @@ class QueuePoller {
     const { sqs, queueUrl, signal } = this.options;
     try {
       const { Messages } = await sqs.send(
+        // Not aborted on stop: a long poll cut off may still take messages (AWS does), which would then stay invisible for a whole visibility timeout. Whatever it brings after a stop is given back at once.
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
           MaxNumberOfMessages: batchSize,
           WaitTimeSeconds: this.options.waitTimeSeconds ?? 20,
           MessageSystemAttributeNames: ['All'],
         }),
-        { abortSignal: signal },
       );
       return Messages ?? [];
     } catch (error) {

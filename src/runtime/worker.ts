@@ -109,6 +109,7 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
           return deps.registry.queues[fn](record, ctx);
         },
         concurrency: config.concurrency,
+        waitTimeSeconds: timingProfile(config.profile).queueWaitSeconds,
         signal,
         log,
       });

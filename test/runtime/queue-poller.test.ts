@@ -80,6 +80,19 @@ describe('pollQueue', () => {
     expect(Object.fromEntries(scopes)).toEqual({ '{"bookingId":"B1"}': 'B1', 'not-json': undefined });
   });
 
+  it('when stopped during a long poll, it lets the poll finish and gives back what it brings, unhandled', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('stoppoll', true));
+    const handled: string[] = [];
+    const poller = startPoller(queueUrl, async (record) => void handled.push(record.body), { waitTimeSeconds: 2 });
+    await waitFor('the first long poll sent', async () => (poller.counter.snapshot().sqs?.ReceiveMessage ?? 0) >= 1);
+    const stopped = poller.stop();
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'late');
+    await stopped;
+    expect(handled).toEqual([]);
+    expect(await queueCount(fixture.clients.sqs, queueUrl, 'ApproximateNumberOfMessages')).toBe(1);
+    expect(await queueCount(fixture.clients.sqs, queueUrl, 'ApproximateNumberOfMessagesNotVisible')).toBe(0);
+  });
+
   it('when the handler says retry, it makes the message visible again after that many seconds', async () => {
     const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('retry', true), { VisibilityTimeout: '30' });
     await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm1');
