@@ -56,12 +56,13 @@ const countedAs: Partial<Record<BookingStatus, keyof BookingCounts>> = {
 };
 
 /**
- * Reads every booking of the stack's bookings table (a parallel, strongly consistent
- * scan of the few attributes needed) and sums up the decisions: see
- * {@link DecisionSummary}. Memory grows with the number of bookings through the map of
- * statuses (an id and a status each). SDK errors pass through.
+ * Reads the bookings of one run from the stack's bookings table (a parallel, strongly
+ * consistent scan of the few attributes needed; a stack keeps the bookings of every run
+ * made on it, and a run's requestIds all begin with `requestIdPrefix`) and sums up the
+ * decisions: see {@link DecisionSummary}. Memory grows with the number of bookings
+ * through the map of statuses (an id and a status each). SDK errors pass through.
  */
-export async function readDecisions(context: FunctionContext): Promise<DecisionSummary> {
+export async function readDecisions(context: FunctionContext, requestIdPrefix: string): Promise<DecisionSummary> {
   const bookings: BookingCounts = { accepted: 0, confirmed: 0, rejected: 0, paymentFailed: 0, escalated: 0, undecided: 0 };
   const soldSeats = new Set<string>();
   const statuses = new Map<string, BookingStatus>();
@@ -95,7 +96,9 @@ export async function readDecisions(context: FunctionContext): Promise<DecisionS
           ConsistentRead: true,
           // `status` is a reserved word: every name goes through a placeholder.
           ProjectionExpression: attributes.map((name) => `#${name}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(attributes.map((name) => [`#${name}`, name])),
+          FilterExpression: 'begins_with(#requestId, :run)',
+          ExpressionAttributeNames: Object.fromEntries([...attributes, 'requestId'].map((name) => [`#${name}`, name])),
+          ExpressionAttributeValues: { ':run': { S: requestIdPrefix } },
         },
       );
       for await (const page of pages) page.Items?.forEach(take);

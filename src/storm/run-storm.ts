@@ -64,6 +64,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     clock: options.clock,
     concurrency: options.concurrency,
     ledgerFile: run.path('ledger.jsonl'),
+    workerLogFile: run.path('workers.jsonl'),
     ...(options.workerScript ? { workerScript: options.workerScript } : {}),
     ...(options.gatewayPolicy ? { gatewayPolicy: options.gatewayPolicy(plan) } : {}),
   });
@@ -92,7 +93,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       ...(hooks.onSettleProgress ? { onProgress: (snapshot: QuiescenceSnapshot) => hooks.onSettleProgress!(snapshot, options.clock.now() - settleStart) } : {}),
     });
     hooks.onPhase?.('report', 'reading the outcome of every booking');
-    decisions = await readDecisions(system.context);
+    decisions = await readDecisions(system.context, requestTag(run.id));
     calls = addCallCounts(apiCalls, system.workerCalls());
     callsByBooking = addBookingCalls(apiCallsByBooking, system.workerCallsByBooking());
   } finally {
@@ -168,11 +169,14 @@ function callsPerBooking(total: number, byBooking: BookingCalls, statuses: Map<s
   };
 }
 
+/** What every requestId of a run begins with: how the run's bookings are told from earlier runs' on the same stack. */
+const requestTag = (runId: string) => `${runId}-`;
+
 /**
  * Makes the plan's request ids unique to this run: the same seed plans the same load, but
  * a second run on the same stack must not look like one long client retry of the first
  * (bookingIds derive from requestIds). Retries keep sharing their original's id.
  */
 function tagRequests(plan: PlannedRequest[], runId: string): PlannedRequest[] {
-  return plan.map((request) => ({ ...request, body: { ...request.body, requestId: `${runId}-${request.body.requestId}` } }));
+  return plan.map((request) => ({ ...request, body: { ...request.body, requestId: `${requestTag(runId)}${request.body.requestId}` } }));
 }

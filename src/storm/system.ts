@@ -1,4 +1,5 @@
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
+import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createClients } from '../aws/clients.js';
 import type { EndpointConfig } from '../aws/endpoint.js';
@@ -24,6 +25,8 @@ export interface SystemOptions {
   gatewayPolicy?: FaultPolicy;
   /** The worker entry; default the built dist/runtime/worker-main.js. */
   workerScript?: string;
+  /** Where what the workers report (handler failures, AWS errors, deaths) is appended, one JSON line each. */
+  workerLogFile?: string;
 }
 
 /** The running system under test: the gateway, the booking API, and a worker process per function. */
@@ -38,6 +41,8 @@ export interface RunningSystem {
   apiCalls(): CallCounts;
   /** Those of {@link RunningSystem.apiCalls} made for one booking (POST /bookings), by bookingId. */
   apiCallsByBooking(): BookingCalls;
+  /** How many entries the workers have logged (handler failures, AWS errors, deaths). */
+  workerLogEntries(): number;
   /** AWS calls so far by the worker processes. */
   workerCalls(): CallCounts;
   /** Those of {@link RunningSystem.workerCalls} made for one booking, by bookingId. */
@@ -56,6 +61,7 @@ const defaultWorkerScript = fileURLToPath(new URL('../runtime/worker-main.js', i
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const clients = createClients({ endpoint: options.endpoint.endpoints, region: options.endpoint.region, local: options.endpoint.local });
   const apiCalls = countCalls(clients);
+  let workerLog: WorkerLog | undefined;
   const started: Array<() => Promise<void>> = [async () => clients.destroy()];
   const stop = async () => {
     for (const close of started.splice(0).reverse()) await close();
@@ -84,6 +90,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       },
       script: options.workerScript ?? defaultWorkerScript,
     });
+    if (options.workerLogFile) {
+      const log = recordWorkerLog(supervisor, options.workerLogFile, options.clock);
+      workerLog = log;
+      // Closed after the workers stopped: a draining worker may still log.
+      started.push(() => log.close());
+    }
     started.push(() => supervisor.stop());
     await supervisor.start();
     return {
@@ -94,6 +106,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       profile,
       apiCalls: () => apiCalls.snapshot(),
       apiCallsByBooking: () => apiCalls.byBooking(),
+      workerLogEntries: () => workerLog?.entries() ?? 0,
       workerCalls: () => supervisor.calls(),
       workerCallsByBooking: () => supervisor.callsByBooking(),
       stop,
@@ -102,4 +115,25 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await stop();
     throw error;
   }
+}
+
+interface WorkerLog {
+  entries(): number;
+  close(): Promise<void>;
+}
+
+/** Appends the supervisor's log and exit events to `file` as JSON lines, each with its time: what a run keeps of its workers' troubles. */
+function recordWorkerLog(supervisor: Supervisor, file: string, clock: Clock): WorkerLog {
+  const out = createWriteStream(file, { flags: 'a' });
+  let entries = 0;
+  const write = (entry: object) => {
+    entries += 1;
+    out.write(`${JSON.stringify({ at: new Date(clock.now()).toISOString(), ...entry })}\n`);
+  };
+  supervisor.on('log', write);
+  supervisor.on('exit', ({ stderr, ...exit }) => write({ kind: 'worker-exit', ...exit, message: stderr.trim().split('\n').at(-1) ?? '' }));
+  return {
+    entries: () => entries,
+    close: () => new Promise((resolve) => out.end(resolve)),
+  };
 }

@@ -9,8 +9,8 @@ describe('reading the decisions from the bookings table', () => {
   const { deployed } = useFreshStacks('decisions');
 
   let bookings = 0;
-  /** Stores a booking row as the functions would leave it; `tookMs` sets decidedAt. */
-  async function put(context: FunctionContext, seatId: string, status: BookingStatus, tier: Tier, tookMs?: number): Promise<void> {
+  /** Stores a booking row of run `run` as the functions would leave it; `tookMs` sets decidedAt. */
+  async function put(context: FunctionContext, seatId: string, status: BookingStatus, tier: Tier, tookMs?: number, run = 'run1'): Promise<void> {
     bookings += 1;
     const createdAt = 1_800_000_000_000 + bookings;
     const n = (value: number) => ({ N: String(value) });
@@ -18,7 +18,7 @@ describe('reading the decisions from the bookings table', () => {
       bookingId: { S: `b${bookings}` },
       seatId: { S: seatId },
       customerId: { S: `c${bookings}` },
-      requestId: { S: `r${bookings}` },
+      requestId: { S: `${run}-r${bookings}` },
       tier: { S: tier },
       amount: n(4200),
       status: { S: status },
@@ -46,8 +46,10 @@ describe('reading the decisions from the bookings table', () => {
     await put(context, 'X', 'PENDING', 'STANDARD');
     await put(context, 'X', 'HELD', 'VIP');
     await put(context, 'X', 'WAITLISTED', 'STANDARD');
+    // Another run's booking on the same stack: not this run's.
+    await put(context, 'V', 'CONFIRMED', 'VIP', 1, 'run0');
 
-    const summary = await readDecisions(context);
+    const summary = await readDecisions(context, 'run1-');
     expect(summary.bookings).toEqual({ accepted: 108, confirmed: 3, rejected: 100, paymentFailed: 1, escalated: 1, undecided: 3 });
     expect(summary.seatsSold).toBe(2);
     expect(summary.statuses.size).toBe(108);
@@ -68,9 +70,10 @@ describe('reading the decisions from the bookings table', () => {
     expect(percentiles(byTier.VIP.histogram)).toEqual(byTier.VIP.percentiles);
   });
 
-  it('when no booking was made, everything is zero and the histograms are empty', async () => {
+  it('when the run made no booking (others did), everything is zero and the histograms are empty', async () => {
     const context = await deployed();
-    const summary = await readDecisions(context);
+    await put(context, 'A', 'CONFIRMED', 'VIP', 5, 'run8');
+    const summary = await readDecisions(context, 'run9-');
     expect(summary.bookings).toEqual({ accepted: 0, confirmed: 0, rejected: 0, paymentFailed: 0, escalated: 0, undecided: 0 });
     expect(summary.seatsSold).toBe(0);
     expect(summary.statuses.size).toBe(0);

@@ -23,7 +23,7 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
   const fx = useEndpoint();
 
   async function storm(overrides: Partial<StormOptions> & { shape: StormOptions['shape'] }) {
-    const stack = uniqueName('storm');
+    const stack = overrides.stack ?? uniqueName('storm');
     await deployStack({ stack, profile: 'fast', maxReceiveCount: 5, roleArn: 'arn:aws:iam::000000000000:role/test' }, { clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
     const reportsDir = mkdtempSync(join(tmpdir(), 'booksim-storm-'));
     const result = await runStorm({
@@ -58,7 +58,9 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
     const captures = ledger.filter((entry) => entry.outcome === 'captured');
     expect(captures.map((entry) => entry.bookingId).sort()).toEqual(confirmed.map((b) => b.bookingId).sort());
 
-    expect(readdirSync(runDir).sort()).toEqual(['faults.json', 'histograms.json', 'ledger.jsonl', 'requests.json', 'run.json']);
+    expect(readdirSync(runDir).sort()).toEqual(['faults.json', 'histograms.json', 'ledger.jsonl', 'requests.json', 'run.json', 'workers.jsonl']);
+    // Nothing went wrong in the workers: no handler failed, no worker died.
+    expect(readFileSync(join(runDir, 'workers.jsonl'), 'utf8')).toBe('');
     expect(readdirSync(reportsDir)).toContain('latest');
     expect(result.summary.bookings).toMatchObject({ accepted: bookings.length, confirmed: confirmed.length, undecided: 0 });
 
@@ -73,6 +75,16 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
     expect(perConfirmed! * counts.confirmed + perRejected! * counts.rejected + sharedPerBooking! * counts.accepted).toBeCloseTo(awsCalls.total, 6);
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { summary: typeof result.summary };
     expect(run.summary.awsCalls).toEqual(awsCalls);
+  });
+
+  it('when a second storm runs on the same stack, it settles and reports only its own bookings', async () => {
+    const shape = { seats: 5, bookings: 30, rps: 30, contention: 3, duplicates: 0, vip: 0, seed: 4 };
+    const first = await storm({ shape });
+    const second = await storm({ shape: { ...shape, seats: 6 }, stack: first.result.summary.stack });
+    expect(second.result.summary.settle.settled).toBe(true);
+    expect(second.result.summary.bookings).toMatchObject({ accepted: 30, undecided: 0 });
+    // Seats 1–5 were sold in the first run; a sixth is new.
+    expect(second.bookings.filter((b) => b.status === 'CONFIRMED')).toHaveLength(first.result.summary.seatsSold + second.result.summary.seatsSold);
   });
 
   it('when the gateway declines the first booking of every seat, each seat goes to a later one in line and the declined are never charged', async () => {
