@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { Booking, BookingMessage, BookingRequest, BookingStatus, FunctionContext } from './model.js';
-import { getBooking, putPendingBooking } from './store.js';
+import { getBooking, placementOf, putPendingBooking } from './store.js';
 
 /** A request the booking API refuses as malformed: the HTTP layer answers 400 with its message. */
 export class ValidationError extends BooksimError {
@@ -88,8 +88,17 @@ export async function createBooking(request: BookingRequest, ctx: FunctionContex
   return { bookingId: booking.bookingId, status: booking.status };
 }
 
-/** `GET /bookings/:id`: the booking as stored, or undefined if there is none (a malformed id included, without asking DynamoDB). */
-export function getBookingView(bookingId: string, ctx: FunctionContext): Promise<Booking | undefined> {
-  if (!bookingIdPattern.test(bookingId)) return Promise.resolve(undefined);
-  return getBooking(ctx, bookingId);
+/**
+ * `GET /bookings/:id`: the booking as stored, or undefined if there is none (a malformed
+ * id included, without asking DynamoDB). A PENDING booking the inventory function has
+ * placed shows where it stands: HELD as the seat's holder, WAITLISTED in its line.
+ */
+export async function getBookingView(bookingId: string, ctx: FunctionContext): Promise<Booking | undefined> {
+  if (!bookingIdPattern.test(bookingId)) return undefined;
+  const booking = await getBooking(ctx, bookingId);
+  if (booking?.status !== 'PENDING') return booking;
+  const { placement } = await placementOf(ctx, booking.seatId, bookingId);
+  if (placement === 'holder') return { ...booking, status: 'HELD' };
+  if (placement === 'line') return { ...booking, status: 'WAITLISTED' };
+  return booking;
 }

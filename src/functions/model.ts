@@ -7,7 +7,12 @@ import type { StackNames } from '../deploy/stack.js';
  * stack's (src/deploy/stack.ts); amounts are integer cents.
  */
 
-/** `PENDING → HELD | WAITLISTED → CONFIRMED | REJECTED | PAYMENT_FAILED | ESCALATED` (DESIGN.md §1). */
+/**
+ * `PENDING → HELD | WAITLISTED → CONFIRMED | REJECTED | PAYMENT_FAILED | ESCALATED` (DESIGN.md §1).
+ * WAITLISTED is never stored: a waiting booking's row stays PENDING, and its place in
+ * the seat's line (where the inventory function records its decision) makes it
+ * WAITLISTED in `GET /bookings/:id`. Writing it would cost every rejected booking a call.
+ */
 export type BookingStatus = 'PENDING' | 'HELD' | 'WAITLISTED' | 'CONFIRMED' | 'REJECTED' | 'PAYMENT_FAILED' | 'ESCALATED';
 
 /** States no booking leaves. */
@@ -29,7 +34,11 @@ export interface BookingRequest {
 export interface Booking extends BookingRequest {
   bookingId: string;
   status: BookingStatus;
-  /** The inventory queue's SequenceNumber for this booking: its place in the seat's line (a decimal string of up to 20 digits, stored as N). */
+  /**
+   * The payment queue's SequenceNumber for this booking, written with its decision: its
+   * place in the seat's FIFO stream, the order the inventory queue placed it in too (a
+   * decimal string of up to 20 digits, stored as N).
+   */
   sequence?: string;
   /** Epoch ms. */
   createdAt: number;
@@ -42,8 +51,9 @@ export interface Booking extends BookingRequest {
 
 /**
  * A row of the seats table (key seatId). `holder` is the booking that holds or bought the
- * seat; `line` the bookings waiting behind it, in FIFO order; `sold` once ReserveSeat
- * confirmed the holder. A seat with no holder is free.
+ * seat; `line` the bookings placed behind it, in FIFO order (those rejected once the seat
+ * was sold stay in it: see src/functions/store.ts); `sold` once ReserveSeat confirmed the
+ * holder. A seat with no holder is free.
  */
 export interface Seat {
   seatId: string;

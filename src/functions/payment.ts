@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parseBookingMessage } from './booking-api.js';
-import { finalStatuses, type Booking, type FunctionContext, type PaymentOutcome, type QueueRecord, type SagaInput } from './model.js';
-import { dropFromLine, getBooking, getSeat, setBookingStatus } from './store.js';
+import type { BookingMessage, FunctionContext, PaymentOutcome, QueueRecord, SagaInput } from './model.js';
+import { placementOf, setBookingStatus } from './store.js';
 
 /** How long to wait for the inventory decision of a booking (the inventory queue is usually a moment behind or ahead). */
 const inventoryWaitSeconds = 1;
@@ -19,8 +19,13 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
-/** The saga's input, from the stored booking, with keys in a fixed order: a restart sends byte-identical input, which StartExecution needs to be idempotent. */
-function sagaInput(booking: Booking): SagaInput {
+/**
+ * The saga's input, with keys in a fixed order: a restart sends byte-identical input,
+ * which StartExecution needs to be idempotent. The message carries what the booking API
+ * stored (the API refuses a requestId reused for a different booking), so the reconciler,
+ * building it from the stored row, sends the same.
+ */
+function sagaInput(booking: BookingMessage): SagaInput {
   const { bookingId, seatId, customerId, requestId, tier, amount } = booking;
   return { bookingId, seatId, customerId, requestId, tier, amount };
 }
@@ -29,7 +34,7 @@ function sagaInput(booking: Booking): SagaInput {
  * Starts the booking's saga once (execution name = bookingId): a redelivery finds the
  * execution by name instead of starting a second. In saga while it runs; done once it ended.
  */
-async function startSaga(booking: Booking, ctx: FunctionContext): Promise<PaymentOutcome> {
+async function startSaga(booking: BookingMessage, ctx: FunctionContext): Promise<PaymentOutcome> {
   const { stateMachineArn } = ctx.resources;
   try {
     const { executionArn } = await ctx.clients.sfn.send(new StartExecutionCommand({ stateMachineArn, name: booking.bookingId, input: JSON.stringify(sagaInput(booking)) }));
@@ -43,36 +48,38 @@ async function startSaga(booking: Booking, ctx: FunctionContext): Promise<Paymen
 }
 
 /**
- * The payment function, for one message of the payment queue (DESIGN §1, rule 2 and 3).
- * Reads the seat, then:
- * - the booking holds the seat: once its inventory decision is recorded, start its saga
- *   (in-saga while it runs, done once it ended or the booking is final);
- * - the seat is sold to another booking: the booking becomes REJECTED (from WAITLISTED)
- *   and leaves the line: done;
- * - otherwise: retry while the booking is PENDING (inventory has not decided) or waits
- *   behind an unsettled holder; done once it is final.
- * Side effects: at most one execution per booking; a status change; a line removal.
- * Idempotent: each write is conditional, and a final booking is only tidied, never moved.
+ * The payment function, for one message of the payment queue (DESIGN §1, rules 2 and 3).
+ * Reads the seat, where the inventory function recorded its decision, then:
+ * - not placed yet (the inventory queue is a moment behind): retry shortly;
+ * - the booking holds the seat: it becomes HELD, with its sequence number, and its saga
+ *   starts (in-saga while it runs); a booking already final is done;
+ * - it waits in line and the seat is sold: it becomes REJECTED with its sequence number
+ *   (from PENDING: waiting bookings are not written before), and is done;
+ * - it waits behind a holder whose payment has not settled (FIFO order should prevent
+ *   it): retry;
+ * - it held the seat and gave it up (its release made it final): done.
+ * Two calls for a rejected booking, three for a holder. Idempotent: every write is
+ * conditional on a status that comes before, and the saga starts once by name.
  */
 export async function handlePayment(record: QueueRecord, ctx: FunctionContext): Promise<PaymentOutcome> {
-  const { bookingId, seatId } = parseBookingMessage(record.body);
-  const seat = await getSeat(ctx, seatId);
-  if (seat.holder === bookingId) {
-    const booking = await getBooking(ctx, bookingId);
-    if (!booking || booking.status === 'PENDING') return { kind: 'retry', afterSeconds: inventoryWaitSeconds };
-    if (finalStatuses.has(booking.status)) return { kind: 'done' };
-    // Promoted by a release that died between passing the seat and updating the booking: finish it.
-    if (booking.status === 'WAITLISTED') await setBookingStatus(ctx, bookingId, 'HELD', { from: ['WAITLISTED'] });
-    return startSaga(booking, ctx);
+  const message = parseBookingMessage(record.body);
+  const sequence = record.attributes.SequenceNumber;
+  if (sequence === undefined || !/^\d{1,20}$/.test(sequence)) throw new Error(`message ${record.messageId} has no FIFO SequenceNumber (is the queue FIFO?)`);
+  const { bookingId, seatId } = message;
+  const { placement, seat } = await placementOf(ctx, seatId, bookingId);
+  switch (placement) {
+    case 'unplaced':
+      return { kind: 'retry', afterSeconds: inventoryWaitSeconds };
+    case 'holder':
+      // HELD again on a redelivery, or after a release promoted it; false only for a final booking.
+      if (!(await setBookingStatus(ctx, bookingId, 'HELD', { from: ['PENDING', 'HELD'], sequence }))) return { kind: 'done' };
+      return startSaga(message, ctx);
+    case 'line':
+      if (!seat.sold) return { kind: 'retry', afterSeconds: holderWaitSeconds };
+      // False on a redelivery: it was rejected already.
+      await setBookingStatus(ctx, bookingId, 'REJECTED', { from: ['PENDING'], sequence, reason: `seat ${seatId} was sold to an earlier booking (${seat.holder})` });
+      return { kind: 'done' };
+    case 'gone':
+      return { kind: 'done' };
   }
-  if (seat.sold && (await setBookingStatus(ctx, bookingId, 'REJECTED', { from: ['WAITLISTED'], reason: `seat ${seatId} was sold to an earlier booking (${seat.holder})` }))) {
-    await dropFromLine(ctx, seatId, bookingId, seat);
-    return { kind: 'done' };
-  }
-  const booking = await getBooking(ctx, bookingId);
-  if (!booking || booking.status === 'PENDING') return { kind: 'retry', afterSeconds: inventoryWaitSeconds };
-  if (!finalStatuses.has(booking.status)) return { kind: 'retry', afterSeconds: holderWaitSeconds };
-  // Rejected by an earlier delivery that may have died before leaving the line.
-  await dropFromLine(ctx, seatId, bookingId, seat);
-  return { kind: 'done' };
 }

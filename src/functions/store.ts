@@ -20,6 +20,10 @@ import { finalStatuses, type Booking, type BookingMessage, type BookingStatus, t
  * booking the inventory function ever placed on the seat. It is what makes placing a
  * booking idempotent even after the booking left the seat (released, rejected), so that
  * a late redelivery cannot put it back.
+ *
+ * The line is only ever shortened from the front, by a release. A booking rejected
+ * because the seat was sold stays in it: rejecting then costs one write, and a release
+ * (which only follows a failed sale, rarely after rejections) passes over it.
  */
 
 type Item = Record<string, AttributeValue>;
@@ -194,8 +198,18 @@ export async function getSeat(ctx: FunctionContext, seatId: string): Promise<Sea
   return seat;
 }
 
-/** Where {@link placeOnSeat} put a booking: holder, in line, or (decided earlier) no longer on the seat. */
+/** Where {@link placeOnSeat} put a booking: holder, in line, or no longer on the seat (a holder that gave it up). */
 export type Placement = 'holder' | 'line' | 'gone';
+
+const placementIn = (seat: SeatItem, bookingId: string): Placement | 'unplaced' =>
+  !seat.seen.includes(bookingId) ? 'unplaced' : seat.holder === bookingId ? 'holder' : seat.line.includes(bookingId) ? 'line' : 'gone';
+
+/** Where the inventory function placed the booking ('unplaced': not yet), and the seat, in one consistent read. */
+export async function placementOf(ctx: FunctionContext, seatId: string, bookingId: string): Promise<{ placement: Placement | 'unplaced'; seat: Seat }> {
+  const item = await readSeat(ctx, seatId);
+  const { seen: _seen, ...seat } = item;
+  return { placement: placementIn(item, bookingId), seat };
+}
 
 /**
  * Places the booking on its seat, once: it becomes the holder of a free seat, or joins
@@ -221,8 +235,8 @@ export async function placeOnSeat(ctx: FunctionContext, seatId: string, bookingI
     });
     if (held) return 'holder';
     // Both failed: placed before, or the seat changed hands between the two writes.
-    const seat = await readSeat(ctx, seatId);
-    if (seat.seen.includes(bookingId)) return seat.holder === bookingId ? 'holder' : seat.line.includes(bookingId) ? 'line' : 'gone';
+    const placement = placementIn(await readSeat(ctx, seatId), bookingId);
+    if (placement !== 'unplaced') return placement;
   }
   throw new Error(`could not place booking ${bookingId} on seat ${seatId}: lost ${maxRaces} races in a row`);
 }
@@ -264,22 +278,4 @@ export async function passSeat(ctx: FunctionContext, seatId: string, bookingId: 
     if (passed) return { passed: true, ...(next !== undefined ? { to: next } : {}), seat };
   }
   throw new Error(`could not release seat ${seatId} from booking ${bookingId}: lost ${maxRaces} races in a row`);
-}
-
-/** Takes the booking out of the seat's line, wherever it stands; nothing if it is not in it. `seat`: a recent read, to save one. */
-export async function dropFromLine(ctx: FunctionContext, seatId: string, bookingId: string, seat?: Seat): Promise<void> {
-  let line = seat?.line ?? (await readSeat(ctx, seatId)).line;
-  for (let race = 0; race < maxRaces; race++) {
-    const index = line.indexOf(bookingId);
-    if (index < 0) return;
-    // The index is a path, not a value; the condition checks it still points at this booking.
-    const removed = await update(ctx, seatsTable(ctx), { seatId: s(seatId) }, {
-      update: `REMOVE #line[${index}]`,
-      condition: `#line[${index}] = :b`,
-      values: { ':b': s(bookingId) },
-    });
-    if (removed) return;
-    line = (await readSeat(ctx, seatId)).line;
-  }
-  throw new Error(`could not drop booking ${bookingId} from the line of seat ${seatId}: lost ${maxRaces} races in a row`);
 }

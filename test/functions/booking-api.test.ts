@@ -4,6 +4,7 @@ import { findQueueUrl } from '../../src/deploy/lookup.js';
 import { BooksimError } from '../../src/errors.js';
 import { bookingIdFor, createBooking, getBookingView, ValidationError } from '../../src/functions/booking-api.js';
 import { handleInventory } from '../../src/functions/inventory.js';
+import { handlePayment } from '../../src/functions/payment.js';
 import type { BookingRequest } from '../../src/functions/model.js';
 import { resolveResources } from '../../src/functions/resources.js';
 import { getBooking } from '../../src/functions/store.js';
@@ -32,15 +33,23 @@ describe('booking API', () => {
     }
   });
 
-  it('when its message reaches the inventory function through the queue, the booking is decided with the queue’s sequence number', async () => {
+  it('when its messages reach the inventory and payment functions through the queues, the booking is HELD with the payment queue’s sequence number', async () => {
     const seatId = st.seat();
     const { bookingId } = await createBooking(request(seatId, 'api-flow-1'), st.ctx);
-    const [message] = (await receive(st.fx.clients.sqs, await queueUrl(st.ctx.resources.names.inventoryQueue))).filter((m) => m.Attributes?.MessageGroupId === seatId);
-    await handleInventory({ messageId: message!.MessageId!, receiptHandle: message!.ReceiptHandle!, body: message!.Body!, attributes: message!.Attributes! }, st.ctx);
-    const booking = await getBookingView(bookingId, st.ctx);
+    const { names } = st.ctx.resources;
+    const recordFrom = async (queue: string) => {
+      const [message] = (await receive(st.fx.clients.sqs, await queueUrl(queue))).filter((m) => m.Attributes?.MessageGroupId === seatId);
+      return { messageId: message!.MessageId!, receiptHandle: message!.ReceiptHandle!, body: message!.Body!, attributes: message!.Attributes! };
+    };
+    await handleInventory(await recordFrom(names.inventoryQueue), st.ctx);
+    expect(await getBookingView(bookingId, st.ctx)).toMatchObject({ bookingId, status: 'HELD' });
+    expect(await getBooking(st.ctx, bookingId)).toMatchObject({ bookingId, status: 'PENDING' });
+    const payment = await recordFrom(names.paymentQueue);
+    await handlePayment(payment, st.ctx);
+    const booking = await getBooking(st.ctx, bookingId);
     expect(booking).toMatchObject({ bookingId, status: 'HELD' });
     // DynamoDB gives numbers back in canonical form: the queue's zero padding goes, the value stays.
-    expect(BigInt(booking!.sequence!)).toBe(BigInt(message!.Attributes!.SequenceNumber!));
+    expect(BigInt(booking!.sequence!)).toBe(BigInt(payment.attributes.SequenceNumber!));
   });
 
   it('when a request is malformed, it refuses it with a ValidationError and stores nothing', async () => {

@@ -5,7 +5,7 @@ import { bookingIdFor } from '../../src/functions/booking-api.js';
 import { handleInventory } from '../../src/functions/inventory.js';
 import type { BookingMessage, FunctionContext, QueueRecord } from '../../src/functions/model.js';
 import { resolveResources } from '../../src/functions/resources.js';
-import { putPendingBooking } from '../../src/functions/store.js';
+import { putPendingBooking, setBookingStatus } from '../../src/functions/store.js';
 import { useEndpoint, uniqueName, type EndpointFixture } from '../helpers/endpoint.js';
 
 export interface FunctionStack {
@@ -20,7 +20,7 @@ export interface FunctionStack {
   record(message: BookingMessage, sequence: string): QueueRecord;
   /** A seat id no other test of the file uses. */
   seat(): string;
-  /** A new seat booked by `count` bookings through the inventory function, in order: the first holds it. Usable as saga input. */
+  /** A new seat booked by `count` bookings through the inventory function, in order: the first holds it and is HELD, as the payment function makes it before its saga. Usable as saga input. */
   seatWith(count: number): Promise<Array<BookingMessage & Record<string, unknown>>>;
 }
 
@@ -54,6 +54,7 @@ export function useFunctionStack(prefix: string): FunctionStack {
         await handleInventory(stack.record(message, String(i + 1)), stack.ctx);
         bookings.push({ ...message });
       }
+      await setBookingStatus(stack.ctx, bookings[0]!.bookingId, 'HELD', { from: ['PENDING'] });
       return bookings;
     },
   };

@@ -1,8 +1,12 @@
 import { ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { executionArnOf, handlePayment } from '../../src/functions/payment.js';
+import { getBookingView } from '../../src/functions/booking-api.js';
 import { getBooking, getSeat, markSeatSold, passSeat, setBookingStatus } from '../../src/functions/store.js';
 import { useFunctionStack } from './booking-fixture.js';
+
+// 20-digit FIFO sequence numbers, beyond a double's precision, so that a lossy conversion shows.
+const sequence = (n: number) => `1864728593302347${String(1000 + n)}`;
 
 describe('payment function', () => {
   const st = useFunctionStack('pay');
@@ -17,13 +21,15 @@ describe('payment function', () => {
     expect(await handlePayment(st.record(message, '1'), st.ctx)).toEqual({ kind: 'retry', afterSeconds: 1 });
   });
 
-  it('when the booking holds the seat, it starts one saga however often the message comes', async () => {
+  it('when the booking holds the seat, it becomes HELD with its sequence number and starts one saga however often the message comes', async () => {
     const [holder] = await st.seatWith(1);
-    const first = await handlePayment(st.record(holder!, '1'), st.ctx);
-    const second = await handlePayment(st.record(holder!, '1'), st.ctx);
+    await setBookingStatus(st.ctx, holder!.bookingId, 'PENDING', { from: ['HELD'] });
+    const first = await handlePayment(st.record(holder!, sequence(1)), st.ctx);
+    const second = await handlePayment(st.record(holder!, sequence(1)), st.ctx);
     const executionArn = executionArnOf(st.ctx.resources.stateMachineArn, holder!.bookingId);
     expect(first).toEqual({ kind: 'in-saga', executionArn });
     expect(second).toEqual(first);
+    expect(await getBooking(st.ctx, holder!.bookingId)).toMatchObject({ status: 'HELD', sequence: sequence(1) });
     expect(await executionsOf(holder!.bookingId)).toEqual([expect.objectContaining({ executionArn, status: 'RUNNING' })]);
   });
 
@@ -35,39 +41,37 @@ describe('payment function', () => {
     expect(await executionsOf(holder!.bookingId)).toEqual([expect.objectContaining({ status: 'ABORTED' })]);
   });
 
-  it('when the booking holds the seat but is still WAITLISTED (a release died mid-promotion), it becomes HELD and its saga starts', async () => {
+  it('when a release promoted the booking but died before making it HELD, it becomes HELD and its saga starts', async () => {
     const [holder, waiting] = await st.seatWith(2);
     await passSeat(st.ctx, holder!.seatId, holder!.bookingId);
     expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toMatchObject({ kind: 'in-saga' });
     expect((await getBooking(st.ctx, waiting!.bookingId))?.status).toBe('HELD');
   });
 
-  it('when the seat was sold to the holder, a waitlisted booking is rejected and leaves the line, once', async () => {
+  it('when the seat was sold to the holder, a booking in line is rejected with its sequence number, once, and stays in the line', async () => {
     const [holder, waiting, last] = await st.seatWith(3);
     await markSeatSold(st.ctx, holder!.seatId, holder!.bookingId);
     await setBookingStatus(st.ctx, holder!.bookingId, 'CONFIRMED', { from: ['HELD'] });
     expect(await handlePayment(st.record(holder!, '1'), st.ctx)).toEqual({ kind: 'done' });
-    expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toEqual({ kind: 'done' });
-    expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toEqual({ kind: 'done' });
+    expect(await handlePayment(st.record(waiting!, sequence(2)), st.ctx)).toEqual({ kind: 'done' });
     const rejected = await getBooking(st.ctx, waiting!.bookingId);
-    expect(rejected).toMatchObject({ status: 'REJECTED', reason: expect.stringContaining(holder!.bookingId), decidedAt: expect.any(Number) });
-    expect(await getSeat(st.ctx, holder!.seatId)).toEqual({ seatId: holder!.seatId, holder: holder!.bookingId, line: [last!.bookingId], sold: true });
+    expect(await handlePayment(st.record(waiting!, sequence(2)), st.ctx)).toEqual({ kind: 'done' });
+    expect(await getBooking(st.ctx, waiting!.bookingId)).toEqual(rejected);
+    expect(rejected).toMatchObject({ status: 'REJECTED', sequence: sequence(2), reason: expect.stringContaining(holder!.bookingId), decidedAt: expect.any(Number) });
+    expect(await getSeat(st.ctx, holder!.seatId)).toEqual({ seatId: holder!.seatId, holder: holder!.bookingId, line: [waiting!.bookingId, last!.bookingId], sold: true });
     expect(await executionsOf(waiting!.bookingId)).toEqual([]);
-  });
-
-  it('when a worker died after rejecting the booking, the redelivery takes it out of the line', async () => {
-    const [holder, waiting] = await st.seatWith(2);
-    await markSeatSold(st.ctx, holder!.seatId, holder!.bookingId);
-    // The handler's first write, then the crash.
-    await setBookingStatus(st.ctx, waiting!.bookingId, 'REJECTED', { from: ['WAITLISTED'] });
-    expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toEqual({ kind: 'done' });
-    expect((await getSeat(st.ctx, holder!.seatId)).line).toEqual([]);
   });
 
   it('when a waitlisted booking waits behind a holder whose saga has not settled, it asks to retry', async () => {
     const [, waiting] = await st.seatWith(2);
     expect(await handlePayment(st.record(waiting!, '2'), st.ctx)).toEqual({ kind: 'retry', afterSeconds: 2 });
-    expect((await getBooking(st.ctx, waiting!.bookingId))?.status).toBe('WAITLISTED');
+    expect((await getBooking(st.ctx, waiting!.bookingId))?.status).toBe('PENDING');
+    expect((await getBookingView(waiting!.bookingId, st.ctx))?.status).toBe('WAITLISTED');
+  });
+
+  it('when a record has no FIFO sequence number, it throws so that the queue redrives it', async () => {
+    const [holder] = await st.seatWith(1);
+    await expect(handlePayment({ ...st.record(holder!, '1'), attributes: {} }, st.ctx)).rejects.toThrow(/SequenceNumber/);
   });
 
   it('when the booking is final, it is done without starting a saga', async () => {

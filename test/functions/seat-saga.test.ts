@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { getBookingView } from '../../src/functions/booking-api.js';
 import { handleInventory } from '../../src/functions/inventory.js';
+import { handlePayment } from '../../src/functions/payment.js';
 import { TaskError, type ActivityHandler } from '../../src/functions/model.js';
 import { releaseSeat } from '../../src/functions/saga/release-seat.js';
 import { reserveSeat } from '../../src/functions/saga/reserve-seat.js';
-import { getBooking, getSeat, passSeat, setBookingStatus } from '../../src/functions/store.js';
+import { getBooking, getSeat, markSeatSold, passSeat, setBookingStatus } from '../../src/functions/store.js';
 import { useFunctionStack } from './booking-fixture.js';
 
 type TaskInput = Parameters<ActivityHandler>[0];
@@ -12,7 +14,7 @@ describe('ReserveSeat and ReleaseSeat', () => {
   const st = useFunctionStack('seat');
   const worker = () => ({ ...st.ctx, heartbeat: async () => {} });
 
-  const statusOf = async (bookingId: string) => (await getBooking(st.ctx, bookingId))?.status;
+  const statusOf = async (bookingId: string) => (await getBookingView(bookingId, st.ctx))?.status;
 
   it('when the holder reserves twice, the seat is sold to it and both succeed', async () => {
     const [holder] = await st.seatWith(1);
@@ -53,9 +55,32 @@ describe('ReserveSeat and ReleaseSeat', () => {
     const [holder, second] = await st.seatWith(2);
     await setBookingStatus(st.ctx, holder!.bookingId, 'PAYMENT_FAILED', { from: ['HELD'] });
     await passSeat(st.ctx, holder!.seatId, holder!.bookingId);
-    expect(await statusOf(second!.bookingId)).toBe('WAITLISTED');
+    expect((await getBooking(st.ctx, second!.bookingId))?.status).toBe('PENDING');
     expect(await releaseSeat({ ...holder!, declined: {} }, worker())).toEqual({ status: 'PAYMENT_FAILED', passed: false });
-    expect(await statusOf(second!.bookingId)).toBe('HELD');
+    expect((await getBooking(st.ctx, second!.bookingId))?.status).toBe('HELD');
+  });
+
+  it('when bookings rejected in line stand first as a sold seat is released, the release passes over them to the next that can buy it', async () => {
+    const [holder, rejected, next] = await st.seatWith(3);
+    await markSeatSold(st.ctx, holder!.seatId, holder!.bookingId);
+    // The payment queue's group came unblocked mid-saga (say, the holder's message went to the DLQ).
+    expect(await handlePayment(st.record(rejected!, '2'), st.ctx)).toEqual({ kind: 'done' });
+    const input: TaskInput = { ...holder!, error: { Error: 'TicketingFailed', Cause: 'printer on fire' } };
+    expect(await releaseSeat(input, worker())).toEqual({ status: 'PAYMENT_FAILED', passed: true, promoted: next!.bookingId });
+    expect(await getSeat(st.ctx, holder!.seatId)).toEqual({ seatId: holder!.seatId, holder: next!.bookingId, line: [], sold: false });
+    expect(await statusOf(rejected!.bookingId)).toBe('REJECTED');
+    expect(await statusOf(next!.bookingId)).toBe('HELD');
+  });
+
+  it('when a retried release finds the seat bought by the booking it was passed to, it leaves the sale alone', async () => {
+    const [holder, second] = await st.seatWith(2);
+    const input: TaskInput = { ...holder!, declined: {} };
+    await releaseSeat(input, worker());
+    await reserveSeat(second!, worker());
+    await setBookingStatus(st.ctx, second!.bookingId, 'CONFIRMED', { from: ['HELD'] });
+    expect(await releaseSeat(input, worker())).toEqual({ status: 'PAYMENT_FAILED', passed: false });
+    expect(await getSeat(st.ctx, holder!.seatId)).toEqual({ seatId: holder!.seatId, holder: second!.bookingId, line: [], sold: true });
+    expect(await statusOf(second!.bookingId)).toBe('CONFIRMED');
   });
 
   it('when a seat sold to the holder is released with no one in line, it becomes free and unsold; a refund that gave up escalates', async () => {

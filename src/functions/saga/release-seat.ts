@@ -1,5 +1,5 @@
-import type { ActivityHandler, BookingStatus } from '../model.js';
-import { passSeat, setBookingStatus } from '../store.js';
+import type { ActivityHandler, BookingStatus, FunctionContext } from '../model.js';
+import { getBooking, passSeat, setBookingStatus } from '../store.js';
 
 /** A caught error as the saga's Catch puts it at its ResultPath. */
 interface CaughtError {
@@ -25,22 +25,36 @@ function outcomeOf(input: Record<string, unknown>): { status: BookingStatus; rea
 }
 
 /**
+ * Makes the seat's holder HELD, passing over holders that are final but for CONFIRMED:
+ * bookings rejected while they stood in line (rare: a rejection needs the seat sold, a
+ * release a failed sale), or a failed holder whose own release died mid-pass. Answers
+ * the booking that holds the seat in the end, if any.
+ */
+async function settleHolder(context: FunctionContext, seatId: string, holder: string | undefined): Promise<string | undefined> {
+  while (holder !== undefined) {
+    if (await setBookingStatus(context, holder, 'HELD', { from: ['PENDING', 'HELD'] })) return holder;
+    if ((await getBooking(context, holder))?.status === 'CONFIRMED') return holder;
+    const { passed, to, seat } = await passSeat(context, seatId, holder);
+    holder = passed ? to : seat.holder;
+  }
+  return undefined;
+}
+
+/**
  * ReleaseSeat (compensation): the booking becomes PAYMENT_FAILED or ESCALATED (from
- * HELD) with its reason, then gives up its seat: the first booking in line becomes the
- * holder and HELD (from WAITLISTED), or the seat becomes free. Its result
+ * HELD) with its reason, then gives up its seat: the first booking in line that can
+ * still buy it becomes the holder and HELD, or the seat becomes free. Its result
  * `{status, passed, promoted?}` goes to `$.release`.
  *
- * Idempotent: both status changes are conditional, and passing the seat is conditional
- * on this booking holding it, so a retry cannot pass it twice. A retry that finds the
- * seat already passed still moves its current holder from WAITLISTED to HELD, which
- * finishes a promotion an earlier attempt died in the middle of (and changes nothing
- * otherwise).
+ * Idempotent: the status change is conditional, and passing the seat is conditional on
+ * the booking holding it, so a retry cannot pass it twice. A retry that finds the seat
+ * already passed still settles its current holder, which finishes a promotion an
+ * earlier attempt died in the middle of (and changes nothing otherwise).
  */
 export const releaseSeat: ActivityHandler = async (input, context): Promise<{ status: BookingStatus; passed: boolean; promoted?: string }> => {
   const { status, reason } = outcomeOf(input);
   await setBookingStatus(context, input.bookingId, status, { from: ['HELD'], reason });
   const { passed, to, seat } = await passSeat(context, input.seatId, input.bookingId);
-  const holder = passed ? to : seat.holder;
-  if (holder !== undefined) await setBookingStatus(context, holder, 'HELD', { from: ['WAITLISTED'] });
-  return { status, passed, ...(passed && to !== undefined ? { promoted: to } : {}) };
+  const promoted = await settleHolder(context, input.seatId, passed ? to : seat.holder);
+  return { status, passed, ...(passed && promoted !== undefined ? { promoted } : {}) };
 };
