@@ -1,0 +1,78 @@
+import type { LedgerOutcome } from '../../gateway/ledger.js';
+import type { EvidenceIndex } from '../timeline.js';
+import { checker, counted, type Violation } from './result.js';
+
+/**
+ * Invariant 5: at most one capture and one refund per booking in the ledger, whatever
+ * retried; at most one ticket per booking, and only for a CONFIRMED one; at most one saga
+ * execution per booking. Without a ledger the tickets and executions can still prove a
+ * violation, but not its absence.
+ */
+export const exactlyOnceEffects = checker(
+  {
+    id: 5,
+    key: 'exactly-once-effects',
+    title: 'at most one capture and one refund per booking; at most one ticket per booking, and only for a confirmed one',
+    checkedWhat: 'bookings with effects',
+  },
+  (index) => {
+    const violations = [...ledgerViolations(index), ...ticketViolations(index), ...executionViolations(index)];
+    const withEffects = new Set([...index.ledger.keys(), ...index.tickets.keys(), ...index.executions.keys()]);
+    return {
+      checked: withEffects.size,
+      violations,
+      ...(index.evidence.ledger === undefined && { unknown: 'the run has no gateway ledger, so captures and refunds were not checked' }),
+    };
+  },
+);
+
+const onceOnly: ReadonlyArray<[LedgerOutcome, string]> = [
+  ['captured', 'charged'],
+  ['refunded', 'refunded'],
+];
+
+function ledgerViolations(index: EvidenceIndex): Violation[] {
+  const violations: Violation[] = [];
+  for (const [bookingId, entries] of index.ledger) {
+    for (const [outcome, done] of onceOnly) {
+      const applied = entries.filter((entry) => entry.outcome === outcome);
+      if (applied.length < 2) continue;
+      const seatId = index.bookings.get(bookingId)?.seatId;
+      const amounts = applied.map((entry) => entry.amount).join(', ');
+      violations.push({
+        ...(seatId !== undefined && { seatId }),
+        bookingIds: [bookingId],
+        message: `booking ${bookingId} was ${done} ${applied.length} times (${amounts})`,
+      });
+    }
+  }
+  return violations;
+}
+
+function ticketViolations(index: EvidenceIndex): Violation[] {
+  const violations: Violation[] = [];
+  for (const [bookingId, tickets] of index.tickets) {
+    const booking = index.bookings.get(bookingId);
+    const seatId = booking?.seatId ?? tickets[0]!.seatId;
+    const ticketIds = tickets.map((ticket) => ticket.ticketId).join(', ');
+    if (tickets.length > 1) {
+      violations.push({ seatId, bookingIds: [bookingId], message: `booking ${bookingId} has ${tickets.length} tickets (${ticketIds})` });
+    }
+    if (booking === undefined) {
+      violations.push({ seatId, bookingIds: [bookingId], message: `ticket ${ticketIds} is for booking ${bookingId}, which is not in the bookings table` });
+    } else if (booking.status !== 'CONFIRMED') {
+      violations.push({ seatId, bookingIds: [bookingId], message: `booking ${bookingId} has ticket ${ticketIds} although it is ${booking.status}` });
+    }
+  }
+  return violations;
+}
+
+function executionViolations(index: EvidenceIndex): Violation[] {
+  const violations: Violation[] = [];
+  for (const [bookingId, executions] of index.executions) {
+    if (executions.length < 2) continue;
+    const seatId = index.bookings.get(bookingId)?.seatId;
+    violations.push({ ...(seatId !== undefined && { seatId }), bookingIds: [bookingId], message: `booking ${bookingId} has ${counted(executions.length, 'saga execution')}` });
+  }
+  return violations;
+}

@@ -1,0 +1,53 @@
+import type { Booking } from '../../functions/model.js';
+import { isFinal } from './booking-facts.js';
+import { checker, listed, type Violation } from './result.js';
+
+/**
+ * Invariant 4: no seat is left unsold while an eligible booking waited behind a failed one.
+ * A seat with a CONFIRMED booking is sold and holds it. On any other seat, a holder whose
+ * booking is final (so not CONFIRMED) while others still wait or were turned away, or
+ * failing that any REJECTED booking, is a violation. Only decidable once the system has
+ * settled: a seat may still be passing on.
+ */
+export const reassignment = checker(
+  { id: 4, key: 'reassignment', title: 'no seat is left unsold while an eligible booking waited behind a failed one', checkedWhat: 'seats' },
+  (index) => {
+    const violations: Violation[] = [];
+    for (const [seatId, bookings] of index.bookingsBySeat) {
+      if (bookings.some((booking) => booking.status === 'CONFIRMED')) continue;
+      const holderId = index.seats.get(seatId)?.holder;
+      const holder = holderId === undefined ? undefined : index.bookings.get(holderId);
+      const eligible = (booking: Booking) => booking !== holder && (booking.status === 'REJECTED' || !isFinal(booking));
+      const waited = bookings.filter(eligible).map((booking) => booking.bookingId);
+      if (holder !== undefined && isFinal(holder) && waited.length > 0) {
+        violations.push({
+          seatId,
+          bookingIds: [holder.bookingId, ...waited],
+          message: `seat ${seatId} is still held by ${holder.bookingId}, ${failure(holder)}, while ${listed(waited)} waited`,
+        });
+        continue;
+      }
+      const turnedAway = bookings.filter((booking) => booking.status === 'REJECTED').map((booking) => booking.bookingId);
+      if (turnedAway.length > 0) {
+        violations.push({
+          seatId,
+          bookingIds: turnedAway,
+          message: `seat ${seatId} is unsold although ${listed(turnedAway)} ${turnedAway.length === 1 ? 'was' : 'were'} REJECTED`,
+        });
+      }
+    }
+    const settled = index.evidence.settled === true;
+    return { checked: index.bookingsBySeat.size, violations, ...(!settled && { unknown: 'the storm did not see the system settle, so a seat may still be passing on' }) };
+  },
+);
+
+function failure(holder: Booking): string {
+  switch (holder.status) {
+    case 'PAYMENT_FAILED':
+      return 'whose payment failed';
+    case 'ESCALATED':
+      return 'whose booking was escalated';
+    default:
+      return `whose booking is ${holder.status}`;
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { invariantCheckers } from '../../../src/verify/invariants/index.js';
+import { evidenceOf, seatWith, type EvidencePart } from '../evidence-fixture.js';
+
+describe('the invariant checkers', () => {
+  it('when listed, they come in the order of DESIGN.md §4 and each names itself', () => {
+    expect(invariantCheckers.map((check) => [check.describe.id, check.describe.key])).toEqual([
+      [1, 'no-double-booking'],
+      [2, 'first-come-first-served'],
+      [3, 'payment-only-for-holder'],
+      [4, 'reassignment'],
+      [5, 'exactly-once-effects'],
+      [6, 'nothing-lost'],
+      [7, 'no-limbo'],
+      [8, 'compensation-complete'],
+    ]);
+  });
+
+  it('when a healthy settled run is checked, every invariant is valid', () => {
+    const evidence = evidenceOf(seatWith('S1', ['PAYMENT_FAILED', 'CONFIRMED', 'REJECTED']), seatWith('S2', ['CONFIRMED', 'REJECTED']), seatWith('S3', ['PAYMENT_FAILED']));
+    const results = invariantCheckers.map((check) => check(evidence));
+    expect(results.map((result) => [result.key, result.verdict])).toEqual(invariantCheckers.map((check) => [check.describe.key, 'valid']));
+    expect(results.map((result) => result.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('when a run has 100,000 bookings on contended seats, every checker gets through them', () => {
+    const seats: EvidencePart[] = [];
+    for (let seat = 1; seat <= 100; seat++) seats.push(seatWith(`S${seat}`, ['PAYMENT_FAILED', 'CONFIRMED', ...Array<'REJECTED'>(998).fill('REJECTED')]));
+    const evidence = evidenceOf(...seats);
+    expect(evidence.bookings).toHaveLength(100_000);
+    const results = invariantCheckers.map((check) => check(evidence));
+    expect(results.map((result) => result.verdict)).toEqual(Array(8).fill('valid'));
+  });
+});
