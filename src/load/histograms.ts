@@ -49,6 +49,17 @@ export function percentiles(encoded: string): Percentiles {
 }
 
 /**
+ * The value at any percentile in (0, 100] of an encoded microsecond histogram, in ms;
+ * 100 gives the max, as {@link percentiles} does. Undefined when the histogram is empty;
+ * throws BooksimError if it does not decode.
+ */
+export function valueAtPercentile(encoded: string, percentile: number): number | undefined {
+  const histogram = decode(encoded);
+  if (histogram.totalCount === 0) return undefined;
+  return (percentile >= 100 ? histogram.maxValue : histogram.getValueAtPercentile(percentile)) / 1000;
+}
+
+/**
  * Adds encoded histograms into one (the raw counts, so percentiles of the result are
  * exact up to the histograms' precision, unlike averaged percentiles). An empty list gives
  * an empty histogram.
