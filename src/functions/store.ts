@@ -94,7 +94,8 @@ function bookingToItem(booking: Booking): Item {
   return item;
 }
 
-function bookingFromItem(item: Item): Booking {
+/** A bookings-table item as a {@link Booking} (what `verify` reads with a Scan, too). */
+export function bookingFromItem(item: Item): Booking {
   const str = (name: string) => item[name]?.S ?? '';
   const num = (name: string) => Number(item[name]?.N);
   return {
@@ -176,13 +177,14 @@ export async function setBookingStatus(
   });
 }
 
-interface SeatItem extends Seat {
+/** A seats-table item: the {@link Seat}, and `seen` (see the module comment). */
+export interface SeatItem extends Seat {
   /** Every booking ever placed on the seat (see the module comment). */
   seen: string[];
 }
 
-async function readSeat(ctx: FunctionContext, seatId: string): Promise<SeatItem> {
-  const item = await getItem(ctx, seatsTable(ctx), { seatId: s(seatId) });
+/** A seats-table item as the seat with `seen`; no item (a seat no booking reached) is a free seat. */
+export function seatFromItem(seatId: string, item: Item | undefined): SeatItem {
   return {
     seatId,
     ...(item?.holder?.S !== undefined ? { holder: item.holder.S } : {}),
@@ -190,6 +192,10 @@ async function readSeat(ctx: FunctionContext, seatId: string): Promise<SeatItem>
     sold: item?.sold?.BOOL ?? false,
     seen: item?.seen?.SS ?? [],
   };
+}
+
+async function readSeat(ctx: FunctionContext, seatId: string): Promise<SeatItem> {
+  return seatFromItem(seatId, await getItem(ctx, seatsTable(ctx), { seatId: s(seatId) }));
 }
 
 /** The seat, read consistently; a seat no booking ever reached is free: `{seatId, line: [], sold: false}`. */
