@@ -96,6 +96,9 @@ async function latestRun(root: string): Promise<string | undefined> {
   }
 }
 
+/** What every requestId of a run begins with: how the run's bookings are told from other runs' on the same stack. */
+export const requestIdPrefix = (runId: string): string => `${runId}-`;
+
 /** The run directories under root, oldest first (ids sort by time). */
 export async function listRuns(root: string): Promise<string[]> {
   try {

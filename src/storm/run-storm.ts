@@ -8,7 +8,7 @@ import { runLoad, type LoadProgress, type LoadResult } from '../load/run-load.js
 import type { StormSummary } from '../report/storm-text.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
 import { readDecisions, type DecisionSummary } from './decisions.js';
-import { createRunDir } from './run-dir.js';
+import { createRunDir, requestIdPrefix } from './run-dir.js';
 import { waitForQuiescence, type QuiescenceResult, type QuiescenceSnapshot } from './settle.js';
 import { startSystem } from './system.js';
 
@@ -93,7 +93,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       ...(hooks.onSettleProgress ? { onProgress: (snapshot: QuiescenceSnapshot) => hooks.onSettleProgress!(snapshot, options.clock.now() - settleStart) } : {}),
     });
     hooks.onPhase?.('report', 'reading the outcome of every booking');
-    decisions = await readDecisions(system.context, requestTag(run.id));
+    decisions = await readDecisions(system.context, requestIdPrefix(run.id));
     calls = addCallCounts(apiCalls, system.workerCalls());
     callsByBooking = addBookingCalls(apiCallsByBooking, system.workerCallsByBooking());
   } finally {
@@ -169,14 +169,11 @@ function callsPerBooking(total: number, byBooking: BookingCalls, statuses: Map<s
   };
 }
 
-/** What every requestId of a run begins with: how the run's bookings are told from earlier runs' on the same stack. */
-const requestTag = (runId: string) => `${runId}-`;
-
 /**
  * Makes the plan's request ids unique to this run: the same seed plans the same load, but
  * a second run on the same stack must not look like one long client retry of the first
  * (bookingIds derive from requestIds). Retries keep sharing their original's id.
  */
 function tagRequests(plan: PlannedRequest[], runId: string): PlannedRequest[] {
-  return plan.map((request) => ({ ...request, body: { ...request.body, requestId: `${requestTag(runId)}${request.body.requestId}` } }));
+  return plan.map((request) => ({ ...request, body: { ...request.body, requestId: `${requestIdPrefix(runId)}${request.body.requestId}` } }));
 }

@@ -1,0 +1,59 @@
+import { Flags } from '@oclif/core';
+import { AwsCommand } from '../cli/aws-command.js';
+import { endpointFlags } from '../cli/flags.js';
+import { systemClock } from '../clock.js';
+import { validStackName } from '../deploy/stack.js';
+import { exitCodeHelp } from '../errors.js';
+import { verifyText } from '../report/verify-text.js';
+import { prepareVerify, runVerify } from '../verify/run-verify.js';
+
+export default class Verify extends AwsCommand {
+  static override summary = 'Check the booking invariants of a run, with counterexamples; exit 0 valid, 1 violated, 3 unknown.';
+
+  static override description = `Reads the stack's DynamoDB tables, its saga executions and queues, and the run directory (request log, gateway ledger, histograms), then checks the eight invariants of the booking system: no double booking, first come first served, payment only for the holder, reassignment, exactly-once effects, nothing lost, no limbo, compensation complete. Each one is valid, invalid (with counterexamples: the seat, the bookings, their events in time order) or unknown (the data to decide is missing — never a silent pass). Thresholds in the k6 style fail the run when a latency percentile is out of bounds.
+
+Writes verify.json and junit.xml into the run directory; --junit FILE writes a copy for CI.
+
+Metrics for --threshold: api (request latency), decision (request → CONFIRMED/REJECTED/PAYMENT_FAILED), vip.decision, standard.decision; statistics p50, p90, p99, p99.9, any p<number>, max; values in ms.
+
+Exit codes:
+${exitCodeHelp}`;
+
+  static override examples = [
+    '<%= config.bin %> verify',
+    '<%= config.bin %> verify --run latest --threshold "decision.p99<2000" --threshold "api.p99.9<500"',
+    '<%= config.bin %> verify --run 2026-11-23T09-03-08Z-e909 --junit verify-junit.xml',
+    '<%= config.bin %> verify --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    ...endpointFlags,
+    stack: Flags.string({ description: 'stack to read (default: the one the run names in run.json)' }),
+    run: Flags.string({ description: 'run id, `latest`, or the path of a run directory', default: 'latest' }),
+    'reports-dir': Flags.string({ description: 'where run directories are', default: 'reports' }),
+    threshold: Flags.string({ description: 'a latency bound that fails the run, k6 style: "decision.p99<2000" (repeatable)', multiple: true, default: [] }),
+    junit: Flags.string({ description: 'also write the JUnit XML report here', helpValue: 'FILE' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Verify);
+    const stack = flags.stack === undefined ? undefined : validStackName(flags.stack);
+    const human = !this.jsonEnabled();
+    const prepared = await prepareVerify({
+      run: flags.run,
+      reportsDir: flags['reports-dir'],
+      ...(stack !== undefined ? { stack } : {}),
+      thresholds: flags.threshold,
+      ...(flags.junit !== undefined ? { junitFile: flags.junit } : {}),
+    });
+    const report = await this.withEndpoint(flags, (clients, endpoint) =>
+      runVerify(clients, prepared, { endpoint: endpoint.display, clock: systemClock }, { onPhase: (detail) => human && this.logToStderr(detail) }),
+    );
+    if (human) this.log(verifyText(report));
+    // Set after printing, so the verdict (and --json) is out before the exit code says it.
+    process.exitCode = report.exitCode;
+    return report;
+  }
+}
