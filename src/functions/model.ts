@@ -1,5 +1,6 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
+import type { Sabotage } from '../chaos/model.js';
 import type { StackNames } from '../deploy/stack.js';
 
 /**
@@ -75,8 +76,19 @@ export interface BookingMessage extends BookingRequest {
   bookingId: string;
 }
 
-/** The saga's execution input (execution name = bookingId). */
-export type SagaInput = BookingMessage;
+/**
+ * The saga's execution input (execution name = bookingId; `<bookingId>-r<n>` for the
+ * reconciler's restarts, src/functions/reconciler.ts).
+ */
+export interface SagaInput extends BookingMessage {
+  /**
+   * Idempotency keys that replace the ones derived from the bookingId
+   * (src/functions/gateway-client.ts). Only the reconciler sets them, and only under the
+   * sabotage `new-key-on-retry`: a normal saga, restarted or not, never carries them.
+   */
+  chargeKey?: string;
+  refundKey?: string;
+}
 
 /** What every function needs to find the stack's resources. */
 export interface FunctionResources {
@@ -95,6 +107,8 @@ export interface FunctionContext {
   clients: AwsClients;
   resources: FunctionResources;
   clock: Clock;
+  /** Safeguards switched off on purpose (src/chaos/model.ts); none in a normal run. */
+  sabotage?: ReadonlySet<Sabotage>;
 }
 
 /** One SQS message as a queue handler sees it (Lambda's SQS record, trimmed to what booksim uses). */

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { FaultParamReader, faultText, isActive, parseFaultSpec, withOverrides } from '../../src/chaos/faults.js';
+import { BooksimError } from '../../src/errors.js';
+import { allScenarios, scenarioNamed } from '../../src/scenarios/index.js';
+
+const usageError = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BooksimError);
+    expect((error as BooksimError).exitCode).toBe(2);
+    return (error as BooksimError).message;
+  }
+  throw new Error('expected a usage error');
+};
+
+describe('fault specs', () => {
+  it('when written NAME:key=value,…, it reads numbers, booleans and words, and writes them back the same', () => {
+    const spec = parseFaultSpec('refund-timeout:rate=0.5,applied=true,for=10s');
+    expect(spec).toEqual({ name: 'refund-timeout', params: { rate: 0.5, applied: true, for: '10s' } });
+    expect(faultText(spec)).toBe('refund-timeout:rate=0.5,applied=true,for=10s');
+    expect(parseFaultSpec('cold-start')).toEqual({ name: 'cold-start', params: {} });
+  });
+
+  it.each([
+    ['crash-mid-hearbeat:after=2', 'there is no fault "crash-mid-hearbeat"'],
+    ['payment-decline:rate', '"rate" is not key=value'],
+    ['payment-decline:rate=0.1,=2', '"=2" is not key=value'],
+  ])('when given %s, it refuses with a usage error that says what is wrong', (text, message) => {
+    expect(usageError(() => parseFaultSpec(text))).toContain(message);
+  });
+
+  it('when a scenario fault is named again, its parameters are overridden key by key; a new one is added', () => {
+    const base = [parseFaultSpec('payment-decline:rate=0.4'), parseFaultSpec('refund-timeout:for=15s')];
+    const merged = withOverrides(base, [parseFaultSpec('refund-timeout:applied=true'), parseFaultSpec('cold-start:ms=10')]);
+    expect(merged.map(faultText)).toEqual(['payment-decline:rate=0.4', 'refund-timeout:for=15s,applied=true', 'cold-start:ms=10']);
+    expect(base[1]!.params).toEqual({ for: '15s' });
+  });
+
+  it('when a parameter is read, a bad value or an unknown key is a usage error naming the fault', () => {
+    expect(usageError(() => new FaultParamReader(parseFaultSpec('payment-decline:rate=2')).probability('rate', 0))).toContain('rate=2 is not a share between 0 and 1');
+    expect(usageError(() => new FaultParamReader(parseFaultSpec('worker-hang:for=soon')).durationMs('for', 0))).toContain('for=soon is not a duration');
+    expect(usageError(() => new FaultParamReader(parseFaultSpec('crash-mid-heartbeat:after=1.5')).integer('after', 2, 1))).toContain('after=1.5 is not a whole number');
+    const reader = new FaultParamReader(parseFaultSpec('payment-decline:rate=0.1,rte=0.2'));
+    reader.probability('rate', 0);
+    expect(usageError(() => reader.done())).toContain('unknown parameter rte');
+  });
+
+  it('when a fault has a window, it is active from `from` for `for`, and healed after', () => {
+    const window = new FaultParamReader(parseFaultSpec('refund-timeout:from=1s,for=500ms')).window();
+    expect(window).toEqual({ fromMs: 1000, forMs: 500 });
+    expect([999, 1000, 1499, 1500].map((ms) => isActive(window, ms))).toEqual([false, true, true, false]);
+    expect(isActive({ fromMs: 0 }, 1e9)).toBe(true);
+  });
+});
+
+describe('scenarios', () => {
+  it('when listed, every preset the issue names is there, with a summary and at least one fault', () => {
+    expect(allScenarios.map((s) => s.name)).toEqual(['duplicates', 'declines', 'lost-responses', 'refund-timeouts', 'heartbeat-crash', 'throttling', 'stuck-orders', 'cold-starts', 'kitchen-sink']);
+    for (const scenario of allScenarios) {
+      expect(scenario.summary.length).toBeGreaterThan(10);
+      expect(scenario.faults.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('when a name is unknown, it says so and lists the scenarios (exit 2)', () => {
+    expect(usageError(() => scenarioNamed('chaos-monkey'))).toBe('there is no scenario "chaos-monkey"');
+  });
+});
