@@ -73,7 +73,7 @@ export class FaultParamReader {
 
   /** A duration in ms: `500ms`, `2s`, or a plain number of ms. */
   durationMs(key: string, fallback: number): number;
-  durationMs(key: string, fallback: undefined): number | undefined;
+  durationMs(key: string, fallback: number | undefined): number | undefined;
   durationMs(key: string, fallback: number | undefined): number | undefined {
     const value = this.raw(key);
     if (value === undefined) return fallback;
@@ -90,6 +90,12 @@ export class FaultParamReader {
   choice<T extends string>(key: string, choices: readonly T[], fallback: T): T {
     const value = String(this.raw(key) ?? fallback);
     return (choices as readonly unknown[]).includes(value) ? (value as T) : this.fail(key, `one of ${choices.join(', ')}`);
+  }
+
+  /** A name as given (an operation such as PutItem), if any. */
+  word(key: string): string | undefined {
+    const value = this.raw(key);
+    return value === undefined ? undefined : String(value);
   }
 
   /** When the fault is active (`from`, `for`): the heal step is the end of the window. */

@@ -22,7 +22,25 @@ export interface ActivityTiming {
   retry: RetryTiming;
 }
 
-/** Every timing figure of the saga's definition. */
+/**
+ * When the reconciler (src/functions/reconciler.ts) acts. A booking counts as stuck once
+ * it has not changed for `stuckAfterSeconds`; each restart or refund retry changes it, so
+ * the same figure also spaces the reconciler's attempts on one booking.
+ */
+export interface ReconcilerTiming {
+  /** Time between two passes. */
+  intervalSeconds: number;
+  /**
+   * How long a HELD booking may go unchanged before the reconciler looks at its saga, and
+   * an escalated refund waits between two retries. Longer than the payment function needs
+   * between HELD and StartExecution, so that the reconciler does not race it.
+   */
+  stuckAfterSeconds: number;
+  /** Restarts of one booking's saga (and, apart, retries of its escalated refund) before the reconciler gives up and leaves it ESCALATED. */
+  maxAttempts: number;
+}
+
+/** Every timing figure of the saga's definition, and of the reconciler that watches it. */
 export interface TimingProfile {
   name: TimingProfileName;
   activities: Record<SagaTask, ActivityTiming>;
@@ -36,6 +54,7 @@ export interface TimingProfile {
   executionSlackSeconds: number;
   /** The queue workers' long-poll wait (ReceiveMessage WaitTimeSeconds), which bounds how long a stopping worker waits for its poll to return. */
   queueWaitSeconds: number;
+  reconciler: ReconcilerTiming;
 }
 
 const retry = (intervalSeconds: number, maxAttempts: number): RetryTiming => ({ intervalSeconds, backoffRate: 2, maxAttempts });
@@ -55,6 +74,8 @@ const profiles: Record<TimingProfileName, TimingProfile> = {
     escalation: { timeoutSeconds: 5, retry: retry(1, 2) },
     executionSlackSeconds: 30,
     queueWaitSeconds: 2,
+    // A stopped saga is restarted within seconds; three restarts, 5 s apart, then manual review.
+    reconciler: { intervalSeconds: 1, stuckAfterSeconds: 5, maxAttempts: 3 },
   },
   // The original design: retries after 2 s, 4 s, 8 s; heartbeat 30 s; tasks 120–300 s.
   realistic: {
@@ -71,6 +92,8 @@ const profiles: Record<TimingProfileName, TimingProfile> = {
     escalation: { timeoutSeconds: 60, retry: retry(2, 3) },
     executionSlackSeconds: 300,
     queueWaitSeconds: 20,
+    // A pass every 30 s; a booking is stuck after 5 minutes unchanged (beyond any healthy step but the long IssueTicket, whose saga is RUNNING and left alone).
+    reconciler: { intervalSeconds: 30, stuckAfterSeconds: 300, maxAttempts: 5 },
   },
 };
 

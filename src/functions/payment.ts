@@ -25,7 +25,7 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
  * stored (the API refuses a requestId reused for a different booking), so the reconciler,
  * building it from the stored row, sends the same.
  */
-function sagaInput(booking: BookingMessage): SagaInput {
+export function sagaInput(booking: BookingMessage): SagaInput {
   const { bookingId, seatId, customerId, requestId, tier, amount } = booking;
   return { bookingId, seatId, customerId, requestId, tier, amount };
 }

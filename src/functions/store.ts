@@ -46,11 +46,13 @@ async function conditional(write: Promise<unknown>): Promise<boolean> {
 }
 
 /**
- * A conditional UpdateItem on one key. Every `#name` in the expressions stands for the
- * attribute `name`, so ExpressionAttributeNames is derived rather than written out (and
- * never lists a name the expressions do not use, which DynamoDB rejects).
+ * A conditional UpdateItem on one key: true if applied, false if its condition failed.
+ * Every `#name` in the expressions stands for the attribute `name`, so
+ * ExpressionAttributeNames is derived rather than written out (and never lists a name the
+ * expressions do not use, which DynamoDB rejects); every `:value` given must be used.
+ * Exported for the reconciler's counters on booking rows.
  */
-function update(
+export function update(
   ctx: FunctionContext,
   table: string,
   key: Item,

@@ -37,6 +37,20 @@ export interface StormSummary {
     /** Calls made for no single booking (start-up lookups, batched receives and deletes, polls) per accepted booking. */
     sharedPerBooking: number | null;
   };
+  /** Faults of the run (DESIGN.md §3): absent when none was asked for. */
+  chaos?: {
+    scenario?: string;
+    /** The faults as given (`crash-mid-heartbeat:after=1`). */
+    faults: string[];
+    /** Safeguards switched off on purpose. */
+    sabotage?: string[];
+    /** Injections by fault name, from the fault log. */
+    injected: Record<string, number>;
+    /** Crash detection: kill → HeartbeatTimeout, when workers were killed mid-task. */
+    detectionMs?: Percentiles;
+    /** What the reconciler recovered. */
+    reconciler?: { restarted: number; refunded: number; gaveUp: number };
+  };
   latency: {
     /** Booking API latency, corrected for coordinated omission. */
     api: Percentiles;
@@ -111,9 +125,26 @@ export function stormSummaryText(summary: StormSummary): string {
     `${label('seats')}${summary.seatsSold} of ${summary.seats} sold`,
     `${label('settle')}${settled}`,
     ...awsCallsLines(summary.awsCalls, bookings.accepted),
+    ...chaosLines(summary.chaos),
     '',
     ...latencyTable(summary.latency),
   ].join('\n');
+}
+
+/** What the faults did: injections by name (and crash detection), and the reconciler's recoveries. */
+function chaosLines(chaos: StormSummary['chaos']): string[] {
+  if (!chaos) return [];
+  const injected = Object.entries(chaos.injected).map(([name, count]) => {
+    const detection = name === 'crash-mid-heartbeat' && chaos.detectionMs && chaos.detectionMs.count > 0 ? ` (kill → timeout p50 ${seconds(chaos.detectionMs.p50)}, max ${seconds(chaos.detectionMs.max)})` : '';
+    return `${name} ${count}${detection}`;
+  });
+  const { reconciler } = chaos;
+  return [
+    ...(chaos.scenario ? [`${label('scenario')}${chaos.scenario}`] : []),
+    ...(chaos.sabotage ? [`${label('sabotage')}${chalk.red(chaos.sabotage.join(', '))} (a safeguard switched off on purpose)`] : []),
+    ...(chaos.faults.length > 0 ? [`${label('faults')}${injected.length > 0 ? injected.join(', ') : chalk.yellow(`none fired (${chaos.faults.join(' ')})`)}`] : []),
+    ...(reconciler ? [`${label('recovered')}reconciler restarted ${reconciler.restarted} sagas, finished ${reconciler.refunded} refunds, gave up on ${reconciler.gaveUp}`] : []),
+  ];
 }
 
 /** One line of progress while waiting for quiescence: each queue's depth, running sagas, undecided bookings if known. */

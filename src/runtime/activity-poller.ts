@@ -27,9 +27,24 @@ export interface ActivityPollerOptions {
   /** Longest a stop waits for running tasks; default 10 000. */
   drainTimeoutMs?: number;
   /** Told of every heartbeat sent (the crash-mid-heartbeat fault counts them). */
-  onHeartbeat?: () => void;
+  onHeartbeat?: (heartbeat: TaskHeartbeat) => void;
   log?: RuntimeLogger;
+  /**
+   * Asked once per task taken (with its input's bookingId): true runs the handler twice,
+   * one run after the other, as a Step Functions retry of a task that did run allows (the
+   * duplicate-delivery fault). The second run's result is the one sent.
+   */
+  duplicate?: (bookingId: string | undefined) => boolean;
 }
+
+/** One heartbeat sent: whose task it was, and the bookings of every task the poller holds now (what a crash would take with it). */
+export interface TaskHeartbeat {
+  bookingId?: string;
+  holding: string[];
+}
+
+/** The tasks a poller runs now, with the bookingId of each (when its input names one). */
+type Running = Map<Promise<void>, string | undefined>;
 
 /** Errors of SendTask* meaning the task ended meanwhile (timed out, execution stopped): nothing left to report to. */
 const endedTaskErrors = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
@@ -51,19 +66,19 @@ const pollBackoffMs = 1000;
  * belong to no single booking.
  */
 export async function pollActivity(options: ActivityPollerOptions): Promise<void> {
-  const running = new Set<Promise<void>>();
+  const running: Running = new Map();
   // Ends the automatic heartbeats of tasks still running when the drain gives up, so they time out instead of living on.
   const halt = new AbortController();
   const stopped = new Promise<void>((resolve) => (options.signal.aborted ? resolve() : options.signal.addEventListener('abort', () => resolve(), { once: true })));
   await Promise.all(Array.from({ length: options.concurrency ?? 1 }, () => pollLoop(options, running, stopped, halt.signal)));
-  if (!(await settleWithin(running, options.drainTimeoutMs ?? 10_000))) {
+  if (!(await settleWithin(running.keys(), options.drainTimeoutMs ?? 10_000))) {
     options.log?.({ kind: 'drain-timeout', message: `${running.size} task(s) still running at stop; they will time out and be retried` });
   }
   halt.abort();
 }
 
 /** One poll-then-run loop; a task's run is tracked in `running`, so that a stop can wait for it (bounded). */
-async function pollLoop(options: ActivityPollerOptions, running: Set<Promise<void>>, stopped: Promise<void>, halt: AbortSignal): Promise<void> {
+async function pollLoop(options: ActivityPollerOptions, running: Running, stopped: Promise<void>, halt: AbortSignal): Promise<void> {
   const { sfn, activityArn, workerName, signal } = options;
   while (!signal.aborted) {
     let task: { taskToken?: string; input?: string };
@@ -78,23 +93,34 @@ async function pollLoop(options: ActivityPollerOptions, running: Set<Promise<voi
     const { taskToken, input = '{}' } = task;
     // An empty answer: the long poll ran out with no task.
     if (!taskToken) continue;
+    const bookingId = bookingIdIn(input);
+    const holding = () => [...running.values()].filter((id) => id !== undefined);
     // The whole task, heartbeats and report included, counts as its booking's calls.
-    const run: Promise<void> = withBooking(bookingIdIn(input), () => runTask(options, taskToken, input, halt)).finally(() => running.delete(run));
-    running.add(run);
+    const run: Promise<void> = withBooking(bookingId, () => runTask(options, { taskToken, input, bookingId, holding }, halt)).finally(() => running.delete(run));
+    running.set(run, bookingId);
     await Promise.race([run, stopped]);
   }
 }
 
+/** A task taken: its token and input, and what its heartbeats report. */
+interface Task {
+  taskToken: string;
+  input: string;
+  bookingId: string | undefined;
+  holding: () => string[];
+}
+
 /** Runs one task with automatic heartbeats and reports its result; never throws. */
-async function runTask(options: ActivityPollerOptions, taskToken: string, input: string, halt: AbortSignal): Promise<void> {
+async function runTask(options: ActivityPollerOptions, task: Task, halt: AbortSignal): Promise<void> {
   const { sfn } = options;
+  const { taskToken, bookingId } = task;
   const log = options.log ?? (() => {});
   let ended = false;
   const heartbeat = async () => {
     if (ended || halt.aborted) return;
     try {
       await sfn.send(new SendTaskHeartbeatCommand({ taskToken }));
-      options.onHeartbeat?.();
+      options.onHeartbeat?.({ ...(bookingId === undefined ? {} : { bookingId }), holding: task.holding() });
     } catch (error) {
       if (!endedTaskErrors.has((error as Error).name)) throw error;
       ended = true;
@@ -108,8 +134,11 @@ async function runTask(options: ActivityPollerOptions, taskToken: string, input:
   const stopHeartbeats = () => clearInterval(automatic);
   halt.addEventListener('abort', stopHeartbeats, { once: true });
   let report: SendTaskSuccessCommand | SendTaskFailureCommand;
+  // Each run gets its own copy of the input: a handler may change what it is given.
+  const run = () => options.handler(JSON.parse(task.input) as Record<string, unknown>, heartbeat);
   try {
-    const output = await options.handler(JSON.parse(input) as Record<string, unknown>, heartbeat);
+    if (options.duplicate?.(bookingId)) await run().catch((error: unknown) => log({ kind: 'handler-failed', message: `first of two runs: ${describeError(error)}` }));
+    const output = await run();
     report = new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? null) });
   } catch (error) {
     if (error instanceof TaskError) {

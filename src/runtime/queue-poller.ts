@@ -36,6 +36,12 @@ export interface QueuePollerOptions {
   /** Longest a stop waits for handlers still running; default 10 000. */
   drainTimeoutMs?: number;
   log?: RuntimeLogger;
+  /**
+   * Asked once per message received (with its body's bookingId): true hands the message
+   * to the handler a second time right after the first, as SQS's at-least-once delivery
+   * allows (the duplicate-delivery fault). The second outcome is the one that counts.
+   */
+  duplicate?: (bookingId: string | undefined) => boolean;
 }
 
 /** A received message the poller still holds: it keeps it invisible until it is settled. */
@@ -224,11 +230,13 @@ class QueuePoller {
 
   /** Runs in the scope of the message's booking, so the handler's calls and the DescribeExecution polls count as that booking's. */
   private handle(record: QueueRecord): Promise<Settlement> {
-    return withBooking(bookingIdIn(record.body), () => this.settle(record));
+    const bookingId = bookingIdIn(record.body);
+    return withBooking(bookingId, () => this.settle(record, this.options.duplicate?.(bookingId) ?? false));
   }
 
-  private async settle(record: QueueRecord): Promise<Settlement> {
+  private async settle(record: QueueRecord, twice: boolean): Promise<Settlement> {
     try {
+      if (twice) await this.deliverDuplicate(record);
       let outcome = await this.options.handler(record);
       while (outcome?.kind === 'in-saga') {
         if (!(await this.executionEnded(outcome.executionArn))) return 'stopped';
@@ -241,6 +249,15 @@ class QueuePoller {
         message: `message ${record.messageId} (receive ${record.attributes.ApproximateReceiveCount ?? '?'}): ${describeError(error)}`,
       });
       return 'failed';
+    }
+  }
+
+  /** The first of two deliveries: its outcome is dropped (the second one counts), a throw only logged. */
+  private async deliverDuplicate(record: QueueRecord): Promise<void> {
+    try {
+      await this.options.handler(record);
+    } catch (error) {
+      this.log({ kind: 'handler-failed', message: `message ${record.messageId} (first of a duplicate delivery): ${describeError(error)}` });
     }
   }
 

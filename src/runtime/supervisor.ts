@@ -1,9 +1,18 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import type { FaultLogEntry } from '../chaos/model.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from './call-counter.js';
 import type { RuntimeLog } from './runtime-log.js';
-import { workerConfigVariable, type WorkerConfig, type WorkerFunction, type WorkerMessage } from './worker.js';
+import {
+  withSettings,
+  workerConfigVariable,
+  type ParentMessage,
+  type WorkerConfig,
+  type WorkerFunction,
+  type WorkerMessage,
+  type WorkerSettings,
+} from './worker.js';
 
 /** How many worker processes host a function, and how much each takes on at once. */
 export interface WorkerPlanEntry {
@@ -44,9 +53,17 @@ export interface SupervisorEvents {
   exit: [WorkerExit];
   /** A replacement for the worker with `previousPid` started. */
   restart: [WorkerInfo & { previousPid: number }];
-  /** The worker sent a task heartbeat. */
-  heartbeat: [WorkerInfo];
+  /** The worker sent a task heartbeat: for `bookingId`'s task; `holding` lists the bookings of every task it holds now. */
+  heartbeat: [WorkerInfo & { bookingId?: string; holding: string[] }];
   log: [WorkerInfo & RuntimeLog];
+  /** A worker injected a fault (duplicate delivery, cold start); its pid and function are in the entry's detail. */
+  fault: [Omit<FaultLogEntry, 'at'>];
+}
+
+/** What {@link Supervisor.scale} did: the workers it started (ready) and those it retired (exited). */
+export interface ScaleResult {
+  started: WorkerInfo[];
+  retired: WorkerInfo[];
 }
 
 interface Worker {
@@ -73,16 +90,76 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly workers = new Map<number, Worker>();
   /** Each worker's last report of its calls, by pid. */
   private readonly reports = new Map<number, { counts: CallCounts; byBooking: BookingCalls }>();
-  private readonly restarts = new Set<NodeJS.Timeout>();
+  /** Pending restarts of dead workers, with the plan entry each will start. */
+  private readonly restarts = new Map<NodeJS.Timeout, WorkerPlanEntry>();
+  /** Workers told to stop by a scale-down: their exit is expected, and nobody replaces them. */
+  private readonly retiring = new Set<number>();
+  /** The plan, by function: `processes` is the number wanted now ({@link Supervisor.scale} changes it). */
+  private readonly plan: Map<WorkerFunction, WorkerPlanEntry>;
+  /** The configuration new workers get: the options' with {@link Supervisor.configure}'s changes. */
+  private config: SupervisorOptions['config'];
   private stopping = false;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
+    this.plan = new Map(options.plan.map((entry) => [entry.function, { ...entry }]));
+    this.config = options.config;
   }
 
   /** Starts every worker of the plan; resolves once each has said ready, rejects if one dies first. */
   async start(): Promise<void> {
-    await Promise.all(this.options.plan.flatMap((entry) => Array.from({ length: entry.processes }, () => this.spawn(entry))));
+    await Promise.all([...this.plan.values()].flatMap((entry) => Array.from({ length: entry.processes }, () => this.spawn(entry))));
+  }
+
+  /**
+   * Changes how many worker processes host `fn` (a function of the plan), as Lambda
+   * scales: new workers start (and pay their cold start at their first invocation);
+   * surplus ones are retired with SIGTERM, drain their work and exit (the newest first;
+   * a pending restart of a dead worker is dropped before a live one is retired). Resolves
+   * once the new workers are ready and the retired ones have exited; rejects if a new one
+   * dies before it is ready (it is then restarted like any dead worker).
+   */
+  async scale(fn: WorkerFunction, processes: number): Promise<ScaleResult> {
+    const entry = this.plan.get(fn);
+    if (!entry) throw new Error(`no worker hosts ${fn}: it is not in the plan`);
+    if (!Number.isInteger(processes) || processes < 0) throw new Error(`cannot run ${processes} workers`);
+    if (this.stopping) return { started: [], retired: [] };
+    entry.processes = processes;
+    let surplus = this.wanted(fn) - processes;
+    for (const [timer, restart] of this.restarts) {
+      if (surplus <= 0) break;
+      if (restart.function !== fn) continue;
+      clearTimeout(timer);
+      this.restarts.delete(timer);
+      surplus -= 1;
+    }
+    const retired = this.live(fn).slice(Math.max(0, this.live(fn).length - surplus));
+    for (const worker of retired) {
+      this.retiring.add(worker.info.pid);
+      worker.child.kill('SIGTERM');
+      // A hung (SIGSTOPped) worker would keep the signal pending.
+      worker.child.kill('SIGCONT');
+    }
+    const started = await Promise.all(Array.from({ length: Math.max(0, -surplus) }, () => this.spawn(entry)));
+    await Promise.all(retired.map((worker) => worker.exited));
+    return { started, retired: retired.map((worker) => ({ ...worker.info })) };
+  }
+
+  /** The plan as it is now: every hosted function, with the number of processes it should have. */
+  planned(): WorkerPlanEntry[] {
+    return [...this.plan.values()].map((entry) => ({ ...entry }));
+  }
+
+  /**
+   * Changes workers' settings (a chaos window opening or closing): workers started from
+   * now on get them in their configuration, running ones over IPC (`faults` merged key by
+   * key; a new `coldStartMs` is paid by a worker not yet invoked).
+   */
+  configure(settings: WorkerSettings): void {
+    this.config = withSettings(this.config, settings);
+    const message: ParentMessage = { type: 'configure', settings };
+    // A worker dying meanwhile misses it, as it should: the callback keeps its closed channel from raising an 'error'.
+    for (const { child } of this.workers.values()) if (child.connected) child.send(message, () => undefined);
   }
 
   /** The workers running now. */
@@ -108,16 +185,30 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Stops every worker: SIGTERM, then SIGKILL for those still alive after `stopTimeoutMs`. Nothing is restarted from here on. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const timer of this.restarts) clearTimeout(timer);
+    for (const timer of this.restarts.keys()) clearTimeout(timer);
     const workers = [...this.workers.values()];
-    for (const worker of workers) worker.child.kill('SIGTERM');
+    for (const worker of workers) {
+      worker.child.kill('SIGTERM');
+      // A hung (SIGSTOPped) worker acts on SIGTERM only once it runs again.
+      worker.child.kill('SIGCONT');
+    }
     const timeout = setTimeout(() => workers.forEach((worker) => worker.child.kill('SIGKILL')), this.options.stopTimeoutMs ?? 15_000);
     await Promise.all(workers.map((worker) => worker.exited));
     clearTimeout(timeout);
   }
 
-  private spawn(entry: WorkerPlanEntry, previousPid?: number): Promise<void> {
-    const config: WorkerConfig = { ...this.options.config, function: entry.function, concurrency: entry.concurrency };
+  /** The workers of `fn` that are not being retired, oldest first. */
+  private live(fn: WorkerFunction): Worker[] {
+    return [...this.workers.values()].filter((worker) => worker.info.function === fn && !this.retiring.has(worker.info.pid));
+  }
+
+  /** How many workers of `fn` there are or soon will be: live ones and pending restarts. */
+  private wanted(fn: WorkerFunction): number {
+    return this.live(fn).length + [...this.restarts.values()].filter((entry) => entry.function === fn).length;
+  }
+
+  private spawn(entry: WorkerPlanEntry, previousPid?: number): Promise<WorkerInfo> {
+    const config: WorkerConfig = { ...this.config, function: entry.function, concurrency: entry.concurrency };
     const child = fork(this.options.script ?? defaultScript, [], {
       env: { ...process.env, [workerConfigVariable]: JSON.stringify(config) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -126,10 +217,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const worker: Worker = { child, info, entry, stderr: '', exited: once(child, 'exit') };
     this.workers.set(info.pid, worker);
     child.stderr!.on('data', (chunk: Buffer) => (worker.stderr = (worker.stderr + chunk.toString()).slice(-stderrTailChars)));
-    const ready = new Promise<void>((resolve, reject) => {
+    const ready = new Promise<WorkerInfo>((resolve, reject) => {
       child.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready') {
-          resolve();
+          resolve({ ...info });
           this.emit('ready', { ...info });
           if (previousPid !== undefined) this.emit('restart', { ...info, previousPid });
         } else this.received(info, message);
@@ -146,18 +237,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private received(info: WorkerInfo, message: WorkerMessage): void {
     if (message.type === 'calls') this.reports.set(info.pid, { counts: message.counts, byBooking: message.byBooking });
-    else if (message.type === 'heartbeat') this.emit('heartbeat', { ...info });
+    else if (message.type === 'heartbeat') this.emit('heartbeat', { ...info, holding: message.holding, ...(message.bookingId === undefined ? {} : { bookingId: message.bookingId }) });
     else if (message.type === 'log') this.emit('log', { ...info, ...message.entry });
+    else if (message.type === 'fault') this.emit('fault', { ...message.entry, detail: { ...message.entry.detail, pid: info.pid, function: info.function } });
   }
 
   private exited(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
     this.workers.delete(worker.info.pid);
-    if (this.stopping) return;
+    if (this.retiring.delete(worker.info.pid) || this.stopping) return;
     this.emit('exit', { ...worker.info, code, signal, stderr: worker.stderr });
+    // A scale-down meanwhile may have made the replacement surplus.
+    if (this.wanted(worker.entry.function) >= worker.entry.processes) return;
     const timer = setTimeout(() => {
       this.restarts.delete(timer);
       void this.spawn(worker.entry, worker.info.pid);
     }, this.options.restartDelayMs ?? 250);
-    this.restarts.add(timer);
+    this.restarts.set(timer, worker.entry);
   }
 }

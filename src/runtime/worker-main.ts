@@ -4,11 +4,12 @@
  * worker with the real handlers. The only runtime file that imports src/functions'
  * registry and resources, so the pollers stay independent of the system under test.
  * SIGTERM (or the parent going away) stops it cleanly: exit 0 after in-flight work;
- * SIGKILL is a real crash.
+ * SIGKILL is a real crash, SIGSTOP a hang. The parent's `configure` messages change its
+ * faults while it runs.
  */
 import { functionRegistry } from '../functions/registry.js';
 import { resolveResources } from '../functions/resources.js';
-import { readWorkerConfig, runWorker, type WorkerMessage } from './worker.js';
+import { readWorkerConfig, runWorker, type ParentMessage, type WorkerMessage, type WorkerSettings } from './worker.js';
 
 const controller = new AbortController();
 process.once('SIGTERM', () => controller.abort());
@@ -20,9 +21,14 @@ process.once('disconnect', () => controller.abort());
 const send = (message: WorkerMessage) => {
   if (process.connected) process.send?.(message);
 };
+const onSettings = (listener: (settings: WorkerSettings) => void) => {
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'configure') listener(message.settings);
+  });
+};
 
 try {
-  await runWorker(readWorkerConfig(process.env), { registry: functionRegistry, resolveResources, send }, controller.signal);
+  await runWorker(readWorkerConfig(process.env), { registry: functionRegistry, resolveResources, send, onSettings }, controller.signal);
   process.exitCode = 0;
 } catch (error) {
   // Goes to the supervisor, which keeps the tail of a worker's stderr for its exit event.

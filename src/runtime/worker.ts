@@ -1,13 +1,15 @@
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { paginateListActivities } from '@aws-sdk/client-sfn';
 import { createClients, type AwsClients } from '../aws/clients.js';
+import type { FaultLogEntry, FaultLogger, Sabotage } from '../chaos/model.js';
 import type { ServiceKey } from '../aws/endpoint.js';
 import { systemClock } from '../clock.js';
 import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
 import { BooksimError } from '../errors.js';
 import type { ActivityHandler, FunctionContext, FunctionResources, PaymentOutcome, QueueRecord, SagaInput } from '../functions/model.js';
+import { seededRandom, type Random } from '../random.js';
 import { pollActivity } from './activity-poller.js';
-import { countCalls, type BookingCalls, type CallCounts } from './call-counter.js';
+import { bookingScope, countCalls, type BookingCalls, type CallCounts } from './call-counter.js';
 import { pollQueue } from './queue-poller.js';
 import { pause, type RuntimeLog } from './runtime-log.js';
 
@@ -25,20 +27,47 @@ export interface WorkerConfig {
   function: WorkerFunction;
   /** Message groups (queue functions) or tasks (activities) handled at once. */
   concurrency: number;
-  /** Delay paid by the first invocation: a cold start (DESIGN.md §3). */
+  /** Delay paid by the first invocation: a cold start (DESIGN.md §3). A worker not yet invoked takes a new value from its parent ({@link ParentMessage}). */
   coldStartMs: number;
   /** How often call counts are reported to the parent; default 1000. */
   reportMs?: number;
+  /** Faults injected inside the worker (src/chaos/workers.ts sets them, and changes them through {@link ParentMessage}); none in a normal run. */
+  faults?: WorkerFaults;
+  /** Safeguards the hosted functions switch off on purpose (FunctionContext.sabotage). */
+  sabotage?: Sabotage[];
+}
+
+/** The faults a worker injects itself, each logged to its parent as a `fault` message. */
+export interface WorkerFaults {
+  /** Share (0–1) of deliveries handed to the handler twice: queue messages, activity tasks. */
+  duplicateDeliveryRate?: number;
+  /** Seeds the duplicate draws (with the hosted function's name, so workers do not draw alike); default 0. A new seed starts a new sequence. */
+  seed?: number;
+  /**
+   * Per saga task, a pause before its handler runs and after each heartbeat the handler
+   * sends: work that keeps the task alive for a few heartbeats, so that a worker can be
+   * killed mid-task (crash-mid-heartbeat) in a profile whose tasks are otherwise quick.
+   */
+  taskWorkMs?: Partial<Record<SagaTask, number>>;
 }
 
 /** The environment variable a worker reads its {@link WorkerConfig} from. */
 export const workerConfigVariable = 'BOOKSIM_WORKER_CONFIG';
 
+/** What a worker's settings a running worker takes from its parent: the faults of a chaos window opening or closing. */
+export type WorkerSettings = Partial<Pick<WorkerConfig, 'coldStartMs' | 'faults'>>;
+
+/** What the parent tells a worker over IPC: new settings, merged into its configuration (`faults` key by key). */
+export type ParentMessage = { type: 'configure'; settings: WorkerSettings };
+
 /** What a worker tells its parent over IPC. `calls` carries the worker's totals so far (by operation, and those of them attributed to a booking), not a delta. */
 export type WorkerMessage =
   | { type: 'ready'; function: WorkerFunction }
   | { type: 'calls'; counts: CallCounts; byBooking: BookingCalls }
-  | { type: 'heartbeat'; function: WorkerFunction }
+  /** A task heartbeat: whose task, and the bookings of every task the worker holds (what killing it would take down). */
+  | { type: 'heartbeat'; function: WorkerFunction; bookingId?: string; holding: string[] }
+  /** A fault the worker injected (duplicate delivery, cold start); the parent adds the time. */
+  | { type: 'fault'; entry: Omit<FaultLogEntry, 'at'> }
   | { type: 'log'; entry: RuntimeLog }
   /** Sent last, by worker-main: once it is flushed, every message before it has been too. */
   | { type: 'flush' };
@@ -57,16 +86,29 @@ export interface WorkerDependencies {
   registry: FunctionRegistry;
   resolveResources(clients: AwsClients, stack: string, gatewayUrl: string): Promise<FunctionResources>;
   send(message: WorkerMessage): void;
+  /** Subscribes to the parent's new settings ({@link ParentMessage}); none without a parent. */
+  onSettings?(listener: (settings: WorkerSettings) => void): void;
 }
 
-const workerFunctions: ReadonlySet<string> = new Set(['inventory', 'payment', ...sagaTasks]);
+/** Settings merged into a configuration: `faults` key by key, so one window's change leaves the others' faults alone. */
+export function withSettings<T extends WorkerSettings>(config: T, settings: WorkerSettings): T {
+  return {
+    ...config,
+    ...(settings.coldStartMs === undefined ? {} : { coldStartMs: settings.coldStartMs }),
+    ...(settings.faults === undefined ? {} : { faults: { ...config.faults, ...settings.faults } }),
+  };
+}
+
+/** Every function a worker can host. */
+export const workerFunctions: readonly WorkerFunction[] = ['inventory', 'payment', ...sagaTasks];
+const hostable: ReadonlySet<string> = new Set(workerFunctions);
 
 /** Reads and checks the worker's configuration from its environment; throws a BooksimError when it is missing or malformed. */
 export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   const text = env[workerConfigVariable];
   if (!text) throw new BooksimError(`${workerConfigVariable} is not set: a worker is started by booksim's supervisor`);
   const config = JSON.parse(text) as WorkerConfig;
-  if (!workerFunctions.has(config.function)) throw new BooksimError(`a worker cannot host "${config.function}"`);
+  if (!hostable.has(config.function)) throw new BooksimError(`a worker cannot host "${config.function}"`);
   return config;
 }
 
@@ -75,7 +117,9 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
  * finds its queue (GetQueueUrl) or activity (ListActivities), says `ready`, and polls,
  * invoking the configured handler; the first invocation waits `coldStartMs`. Sends the
  * call counts (and the calls per booking) every `reportMs` (when they changed) and once
- * more at the end, a `heartbeat` message for every heartbeat sent, and the pollers' logs.
+ * more at the end, a `heartbeat` message for every heartbeat sent (with the bookings of
+ * the tasks held), the pollers' logs, and a `fault` message for every fault of
+ * `config.faults` it injects (and for the cold start, when there is one).
  * Resolves after the poller has stopped (in-flight work finished or given up on).
  */
 export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, signal: AbortSignal): Promise<void> {
@@ -91,51 +135,130 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
   };
   const reporter = setInterval(reportCalls, config.reportMs ?? 1000);
   try {
-    const ctx: FunctionContext = { clients, resources: await deps.resolveResources(clients, config.stack, config.gatewayUrl), clock: systemClock };
-    let warming: Promise<void> | undefined;
-    const warmUp = () => (warming ??= pause(config.coldStartMs));
-    const log = (entry: RuntimeLog) => deps.send({ type: 'log', entry });
+    const ctx: FunctionContext = {
+      clients,
+      resources: await deps.resolveResources(clients, config.stack, config.gatewayUrl),
+      clock: systemClock,
+      sabotage: new Set(config.sabotage),
+    };
+    const faults = workerFaults(config, (entry) => deps.send({ type: 'fault', entry }));
+    deps.onSettings?.(faults.update);
+    const host: Host = { config, deps, ctx, signal, faults };
     const fn = config.function;
-    if (fn === 'inventory' || fn === 'payment') {
-      const queueName = fn === 'inventory' ? ctx.resources.names.inventoryQueue : ctx.resources.names.paymentQueue;
-      const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
-      deps.send({ type: 'ready', function: fn });
-      await pollQueue({
-        sqs: clients.sqs,
-        sfn: clients.sfn,
-        queueUrl: QueueUrl!,
-        handler: async (record) => {
-          await warmUp();
-          return deps.registry.queues[fn](record, ctx);
-        },
-        concurrency: config.concurrency,
-        waitTimeSeconds: timingProfile(config.profile).queueWaitSeconds,
-        signal,
-        log,
-      });
-    } else {
-      const activityArn = await findActivity(clients, ctx.resources.names.activities[fn]);
-      deps.send({ type: 'ready', function: fn });
-      await pollActivity({
-        sfn: clients.sfn,
-        activityArn,
-        workerName: `booksim-${fn}-${process.pid}`,
-        handler: async (input, heartbeat) => {
-          await warmUp();
-          return deps.registry.activities[fn](input as SagaInput & Record<string, unknown>, { ...ctx, heartbeat });
-        },
-        heartbeatSeconds: timingProfile(config.profile).activities[fn].heartbeatSeconds,
-        concurrency: config.concurrency,
-        signal,
-        onHeartbeat: () => deps.send({ type: 'heartbeat', function: fn }),
-        log,
-      });
-    }
+    // A third kind of function, the reconciler's loop (src/runtime/reconciler-loop.ts), polls neither: it gets its own host here.
+    if (fn === 'inventory' || fn === 'payment') await hostQueueFunction(host, fn);
+    else await hostActivity(host, fn);
   } finally {
     clearInterval(reporter);
     reportCalls();
     clients.destroy();
   }
+}
+
+/** What hosting a function takes: the worker's configuration, its context, and the faults it injects. */
+interface Host {
+  config: WorkerConfig;
+  deps: WorkerDependencies;
+  ctx: FunctionContext;
+  signal: AbortSignal;
+  faults: WorkerFaultInjector;
+}
+
+/** Polls the function's queue until the signal aborts. */
+async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn: 'inventory' | 'payment'): Promise<void> {
+  const queueName = fn === 'inventory' ? ctx.resources.names.inventoryQueue : ctx.resources.names.paymentQueue;
+  const { QueueUrl } = await ctx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+  deps.send({ type: 'ready', function: fn });
+  await pollQueue({
+    sqs: ctx.clients.sqs,
+    sfn: ctx.clients.sfn,
+    queueUrl: QueueUrl!,
+    handler: async (record) => {
+      await faults.warmUp();
+      return deps.registry.queues[fn](record, ctx);
+    },
+    concurrency: config.concurrency,
+    waitTimeSeconds: timingProfile(config.profile).queueWaitSeconds,
+    signal,
+    log: (entry) => deps.send({ type: 'log', entry }),
+    duplicate: faults.duplicate,
+  });
+}
+
+/** Polls the task's activity until the signal aborts. */
+async function hostActivity({ config, deps, ctx, signal, faults }: Host, fn: SagaTask): Promise<void> {
+  const activityArn = await findActivity(ctx.clients, ctx.resources.names.activities[fn]);
+  // No timer at all in a run without the fault.
+  const work = async () => {
+    const ms = faults.workMs();
+    if (ms > 0) await pause(ms);
+  };
+  deps.send({ type: 'ready', function: fn });
+  await pollActivity({
+    sfn: ctx.clients.sfn,
+    activityArn,
+    workerName: `booksim-${fn}-${process.pid}`,
+    handler: async (input, heartbeat) => {
+      await faults.warmUp();
+      await work();
+      const heartbeatThenWork = async () => {
+        await heartbeat();
+        await work();
+      };
+      return deps.registry.activities[fn](input as SagaInput & Record<string, unknown>, { ...ctx, heartbeat: heartbeatThenWork });
+    },
+    heartbeatSeconds: timingProfile(config.profile).activities[fn].heartbeatSeconds,
+    concurrency: config.concurrency,
+    signal,
+    onHeartbeat: (heartbeat) => deps.send({ type: 'heartbeat', function: fn, ...heartbeat }),
+    log: (entry) => deps.send({ type: 'log', entry }),
+    duplicate: faults.duplicate,
+  });
+}
+
+/** The faults a worker injects into its own invocations, as its current settings say. */
+interface WorkerFaultInjector {
+  /** Resolves at once, except for the first invocation, which pays the cold start. */
+  warmUp(): Promise<void>;
+  /** Whether this delivery goes to the handler twice (drawn, and logged when it does). */
+  duplicate(bookingId: string | undefined): boolean;
+  /** The pause a task's work takes now (taskWorkMs of the hosted task; 0 for queue functions). */
+  workMs(): number;
+  /** Takes new settings from the parent. */
+  update(settings: WorkerSettings): void;
+}
+
+function workerFaults(initial: WorkerConfig, log: FaultLogger): WorkerFaultInjector {
+  const fn = initial.function;
+  let config = initial;
+  let seed: number | undefined;
+  let random: Random = () => 1;
+  let warming: Promise<void> | undefined;
+  const coldStart = async () => {
+    const ms = config.coldStartMs;
+    if (ms <= 0) return;
+    // Called in the first invocation's booking scope: the booking that paid for it.
+    const bookingId = bookingScope.getStore();
+    log({ fault: 'cold-start', action: `first invocation of ${fn} waits ${ms} ms`, ...(bookingId ? { bookingId } : {}), detail: { function: fn, ms } });
+    await pause(ms);
+  };
+  return {
+    warmUp: () => (warming ??= coldStart()),
+    duplicate: (bookingId) => {
+      const rate = config.faults?.duplicateDeliveryRate ?? 0;
+      if (rate <= 0) return false;
+      if (seed !== (config.faults?.seed ?? 0)) {
+        seed = config.faults?.seed ?? 0;
+        // Each function draws its own sequence; a restarted worker draws the same one again (reproducible runs).
+        random = seededRandom([...fn].reduce((hash, char) => Math.imul(hash, 31) + char.charCodeAt(0), seed));
+      }
+      if (!(random() < rate)) return false;
+      log({ fault: 'duplicate-delivery', action: `delivered twice to ${fn}`, ...(bookingId ? { bookingId } : {}), detail: { function: fn } });
+      return true;
+    },
+    workMs: () => (fn === 'inventory' || fn === 'payment' ? 0 : (config.faults?.taskWorkMs?.[fn] ?? 0)),
+    update: (settings) => (config = withSettings(config, settings)),
+  };
 }
 
 /** The ARN of the activity with this name, as the endpoint reports it (ARNs are never built). */

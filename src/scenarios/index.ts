@@ -19,10 +19,13 @@ export const scenarios: readonly Scenario[] = [
   scenario('duplicates', 'client retries and SQS/Step Functions duplicate deliveries: every effect must still happen once', { duplicates: 0.3 }, ['duplicate-delivery:rate=0.3']),
   scenario('declines', 'the gateway declines a third of the charges: seats pass to the next in line', {}, ['payment-decline:rate=0.35']),
   scenario('lost-responses', 'charges and refunds applied but their answers lost: retries under the same key must not charge twice', {}, ['gateway-lost-response:rate=0.3,on=charge', 'aws-lost-response:rate=0.02']),
-  scenario('refund-timeouts', 'declines whose refunds hang past the task timeout for 15 s: bookings escalate, then the reconciler finishes them', {}, ['payment-decline:rate=0.4', 'refund-timeout:for=15s']),
+  scenario('refund-timeouts', 'charges fail until the saga compensates, and its refunds hang past the task timeout for 25 s: bookings escalate, then the reconciler finishes them', {}, [
+    'gateway-error:on=charge,rate=0.8,for=12s',
+    'refund-timeout:for=25s',
+  ]),
   scenario('heartbeat-crash', 'IssueTicket workers SIGKILLed mid-heartbeat: HeartbeatTimeout, retry on a restarted worker', {}, ['crash-mid-heartbeat:after=1,times=2']),
   scenario('throttling', 'AWS calls of the workers throttled and failed at the proxy: SDK retries must absorb them', {}, ['aws-throttle:rate=0.05', 'aws-error:rate=0.02', 'aws-latency:rate=0.1,ms=50']),
-  scenario('stuck-orders', 'running sagas stopped mid-flight: the reconciler restarts them with the same payment key', {}, ['stop-execution:count=3,after=1s']),
+  scenario('stuck-orders', 'running sagas stopped mid-flight: the reconciler restarts them with the same payment key', {}, ['stop-execution:count=3,after=300ms']),
   scenario('cold-starts', 'workers start cold and are scaled up and down during the run', {}, ['cold-start:ms=1500,scale=both']),
 ];
 
@@ -38,7 +41,7 @@ const kitchenSink: Scenario = {
     'crash-mid-heartbeat:after=1,times=1',
     'aws-throttle:rate=0.02',
     'aws-latency:rate=0.05,ms=50',
-    'stop-execution:count=2,after=1s',
+    'stop-execution:count=2,after=300ms',
     'cold-start:ms=500',
   ].map(parseFaultSpec),
 };

@@ -1,7 +1,7 @@
 import type { EndpointConfig } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';
 import type { BookingStatus } from '../functions/model.js';
-import { percentiles } from '../load/histograms.js';
+import { percentiles, type Percentiles } from '../load/histograms.js';
 import { planRequests, validateLoadShape, type LoadShape, type PlannedRequest } from '../load/plan.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { runLoad, type LoadProgress, type LoadResult } from '../load/run-load.js';
@@ -10,7 +10,10 @@ import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } fr
 import { readDecisions, type DecisionSummary } from './decisions.js';
 import { createRunDir, requestIdPrefix } from './run-dir.js';
 import { waitForQuiescence, type QuiescenceResult, type QuiescenceSnapshot } from './settle.js';
-import { startSystem } from './system.js';
+import { StormChaos, type ChaosOptions } from './chaos.js';
+import { startSystem, type ReconcilerState, type RunningSystem } from './system.js';
+import { faultText } from '../chaos/faults.js';
+import { BooksimError, ExitCode } from '../errors.js';
 
 /** Everything a storm is asked to do. */
 export interface StormOptions {
@@ -28,6 +31,8 @@ export interface StormOptions {
   workerScript?: string;
   /** Faults of the payment gateway, chosen knowing the plan (e.g. decline the first booking of every seat). */
   gatewayPolicy?: (plan: PlannedRequest[]) => FaultPolicy;
+  /** The run's faults (DESIGN.md §3) and sabotaged safeguards; none when absent. */
+  chaos?: ChaosOptions;
 }
 
 /** What a storm tells whoever runs it, as it goes. The engine never prints. */
@@ -57,24 +62,39 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   const shape = validateLoadShape(options.shape);
   const run = await createRunDir(options.reportsDir, undefined, options.clock);
   const plan = tagRequests(planRequests(shape), run.id);
+  const chaos = new StormChaos(options.chaos ?? { faults: [], sabotage: [] }, shape.seed, options.clock);
   hooks.onPhase?.('starting', `run ${run.id}: starting the gateway, the booking API and the workers`);
-  const system = await startSystem({
-    endpoint: options.endpoint,
-    stack: options.stack,
-    clock: options.clock,
-    concurrency: options.concurrency,
-    ledgerFile: run.path('ledger.jsonl'),
-    workerLogFile: run.path('workers.jsonl'),
-    ...(options.workerScript ? { workerScript: options.workerScript } : {}),
-    ...(options.gatewayPolicy ? { gatewayPolicy: options.gatewayPolicy(plan) } : {}),
-  });
+  let system: RunningSystem;
+  try {
+    const workerEndpoint = await chaos.startProxy(singleEndpoint(options.endpoint));
+    const gatewayPolicy = firstFault(options.gatewayPolicy?.(plan), chaos.gatewayPolicy);
+    system = await startSystem({
+      endpoint: options.endpoint,
+      stack: options.stack,
+      clock: options.clock,
+      concurrency: options.concurrency,
+      ledgerFile: run.path('ledger.jsonl'),
+      workerLogFile: run.path('workers.jsonl'),
+      ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+      ...(gatewayPolicy ? { gatewayPolicy } : {}),
+      ...(workerEndpoint ? { workerEndpoint } : {}),
+      sabotage: chaos.options.sabotage,
+    });
+  } catch (error) {
+    await chaos.stop();
+    throw error;
+  }
   let load: LoadResult;
   let settle: QuiescenceResult;
   let decisions: DecisionSummary;
   let calls: CallCounts;
   let callsByBooking: BookingCalls;
+  let recovered: ReconcilerState;
+  let detection: Percentiles | undefined;
   try {
     hooks.onPhase?.('load', `${plan.length} bookings at ${shape.rps}/s on stack ${options.stack} (profile ${system.profile})`);
+    chaos.loadStarted();
+    chaos.startWorkerFaults(system);
     load = await runLoad(system.api.url, plan, {
       rps: shape.rps,
       ...(hooks.loadSignal ? { signal: hooks.loadSignal } : {}),
@@ -83,11 +103,12 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     // Taken now: from here on this process's clients poll for quiescence and read the outcome, which is measurement, not the system's cost.
     const apiCalls = system.apiCalls();
     const apiCallsByBooking = system.apiCallsByBooking();
+    // Worker faults go on while the system settles (kills and stops are bounded in number): a saga that is still running is as good a target as any.
     hooks.onPhase?.('settle', 'waiting for the queues to drain and the sagas to end');
     const settleStart = options.clock.now();
     settle = await waitForQuiescence({
       context: system.context,
-      gatewayIdle: () => system.gateway.inFlight() === 0,
+      othersIdle: () => system.gateway.inFlight() === 0 && system.reconciler().waiting === 0,
       timeoutMs: options.settleTimeoutMs,
       ...(hooks.settleSignal ? { signal: hooks.settleSignal } : {}),
       ...(hooks.onSettleProgress ? { onProgress: (snapshot: QuiescenceSnapshot) => hooks.onSettleProgress!(snapshot, options.clock.now() - settleStart) } : {}),
@@ -96,8 +117,12 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     decisions = await readDecisions(system.context, requestIdPrefix(run.id));
     calls = addCallCounts(apiCalls, system.workerCalls());
     callsByBooking = addBookingCalls(apiCallsByBooking, system.workerCallsByBooking());
+    recovered = system.reconciler();
+    await chaos.stopWorkerFaults();
+    detection = await chaos.detection(system.context.clients);
   } finally {
     await system.stop();
+    await chaos.stop();
   }
 
   const byService = Object.fromEntries(Object.entries(calls).map(([service, operations]) => [service, Object.values(operations).reduce((a, b) => a + b, 0)]));
@@ -117,6 +142,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     seatsSold: decisions.seatsSold,
     settle: { settled: settle.settled, waitedMs: settle.waitedMs },
     awsCalls: { total, byService, ...callsPerBooking(total, callsByBooking, decisions.statuses) },
+    ...(options.chaos && (options.chaos.faults.length > 0 || options.chaos.sabotage.length > 0) ? { chaos: chaosSummary(options.chaos, chaos, recovered, detection) } : {}),
     latency: {
       api: percentiles(load.latencyHistogram),
       timeToDecision: decisions.timeToDecision.all.percentiles,
@@ -138,7 +164,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     timeToDecision: decisions.timeToDecision.all.histogram,
     timeToDecisionByTier: { VIP: decisions.timeToDecision.byTier.VIP.histogram, STANDARD: decisions.timeToDecision.byTier.STANDARD.histogram },
   });
-  await run.writeJson('faults.json', []);
+  await run.writeJson('faults.json', chaos.entries());
   await run.markLatest();
   return { summary, calls };
 }
@@ -176,4 +202,35 @@ function callsPerBooking(total: number, byBooking: BookingCalls, statuses: Map<s
  */
 function tagRequests(plan: PlannedRequest[], runId: string): PlannedRequest[] {
   return plan.map((request) => ({ ...request, body: { ...request.body, requestId: `${requestIdPrefix(runId)}${request.body.requestId}` } }));
+}
+
+/** The one endpoint the chaos proxy stands in front of; a run whose services have different endpoints cannot use it. */
+function singleEndpoint(endpoint: EndpointConfig): string {
+  const urls = new Set(Object.values(endpoint.endpoints));
+  if (urls.size !== 1) throw new BooksimError('AWS faults go through one proxy in front of one endpoint, and this run has one per service', ExitCode.usage, ['Unset the AWS_ENDPOINT_URL_<SERVICE> variables, or leave out the aws-* faults.']);
+  return [...urls][0]!;
+}
+
+/** The first policy that has a fault for the request decides. */
+function firstFault(...policies: Array<FaultPolicy | undefined>): FaultPolicy | undefined {
+  const present = policies.filter((policy): policy is FaultPolicy => policy !== undefined);
+  if (present.length <= 1) return present[0];
+  return (request) => {
+    for (const policy of present) {
+      const fault = policy(request);
+      if (fault) return fault;
+    }
+    return undefined;
+  };
+}
+
+function chaosSummary(options: ChaosOptions, chaos: StormChaos, recovered: ReconcilerState, detection: Percentiles | undefined): NonNullable<StormSummary['chaos']> {
+  return {
+    ...(options.scenario ? { scenario: options.scenario } : {}),
+    faults: options.faults.map(faultText),
+    ...(options.sabotage.length > 0 ? { sabotage: options.sabotage } : {}),
+    injected: chaos.injected(),
+    ...(detection ? { detectionMs: detection } : {}),
+    reconciler: { restarted: recovered.restarted, refunded: recovered.refunded, gaveUp: recovered.gaveUp },
+  };
 }

@@ -21,8 +21,8 @@ export interface QuiescenceSnapshot {
 
 export interface QuiescenceOptions {
   context: FunctionContext;
-  /** Whether the payment gateway has no request in progress; default: always idle. */
-  gatewayIdle?: () => boolean;
+  /** Whether the system's other parts are idle: the payment gateway has no request in progress, the reconciler nothing left to do; default: always. */
+  othersIdle?: () => boolean;
   /** Gives up after this long (measured on the context's clock). */
   timeoutMs: number;
   /** Time between polls; default 250 ms. */
@@ -48,7 +48,7 @@ const quietPollsNeeded = 2;
 
 /**
  * Waits until the system under test is quiet: the inventory and payment queues hold no
- * message (visible or in flight), no saga execution is RUNNING and the gateway is idle,
+ * message (visible or in flight), no saga execution is RUNNING and the other parts are idle,
  * seen on {@link quietPollsNeeded} polls in a row. Each poll costs three AWS calls
  * (GetQueueAttributes for each queue, one ListExecutions page); finding the queue URLs
  * costs two more, once. Answers settled: false when `timeoutMs` passes or `signal`
@@ -56,7 +56,7 @@ const quietPollsNeeded = 2;
  * if the stack's queues do not exist; SDK errors pass through.
  */
 export async function waitForQuiescence(options: QuiescenceOptions): Promise<QuiescenceResult> {
-  const { context, gatewayIdle = () => true, timeoutMs, pollMs = 250, signal, onProgress } = options;
+  const { context, othersIdle = () => true, timeoutMs, pollMs = 250, signal, onProgress } = options;
   const { clock } = context;
   const started = clock.now();
   const poll = await poller(context);
@@ -64,7 +64,7 @@ export async function waitForQuiescence(options: QuiescenceOptions): Promise<Qui
   for (;;) {
     const last = await poll();
     onProgress?.(last);
-    const quiet = last.runningExecutions === 0 && last.queues.every((q) => q.visible === 0 && q.inFlight === 0) && gatewayIdle();
+    const quiet = last.runningExecutions === 0 && last.queues.every((q) => q.visible === 0 && q.inFlight === 0) && othersIdle();
     quietPolls = quiet ? quietPolls + 1 : 0;
     const waitedMs = clock.now() - started;
     if (quietPolls >= quietPollsNeeded) return { settled: true, waitedMs, last };

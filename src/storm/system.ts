@@ -5,12 +5,15 @@ import { createClients } from '../aws/clients.js';
 import type { EndpointConfig } from '../aws/endpoint.js';
 import { startBookingServer, type BookingServer } from '../api/booking-server.js';
 import type { Clock } from '../clock.js';
-import { profileOfDefinition, sagaTasks, type TimingProfileName } from '../deploy/saga.js';
+import type { Sabotage } from '../chaos/model.js';
+import { profileOfDefinition, sagaTasks, timingProfile, type TimingProfileName } from '../deploy/saga.js';
 import type { FunctionContext } from '../functions/model.js';
 import { resolveResources } from '../functions/resources.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { countCalls, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
+import { runReconciler } from '../runtime/reconciler-loop.js';
+import type { RuntimeLogger } from '../runtime/runtime-log.js';
 import { Supervisor } from '../runtime/supervisor.js';
 
 /** How the system under test is started for a run. */
@@ -27,6 +30,18 @@ export interface SystemOptions {
   workerScript?: string;
   /** Where what the workers report (handler failures, AWS errors, deaths) is appended, one JSON line each. */
   workerLogFile?: string;
+  /** The endpoint the workers send their AWS calls to instead of `endpoint` (the chaos proxy). */
+  workerEndpoint?: string;
+  /** Safeguards switched off on purpose, in the workers and the reconciler. */
+  sabotage?: Sabotage[];
+}
+
+/** What the reconciler has recovered so far, and how many bookings it still means to act on. */
+export interface ReconcilerState {
+  restarted: number;
+  refunded: number;
+  gaveUp: number;
+  waiting: number;
 }
 
 /** The running system under test: the gateway, the booking API, and a worker process per function. */
@@ -43,6 +58,8 @@ export interface RunningSystem {
   apiCallsByBooking(): BookingCalls;
   /** How many entries the workers have logged (handler failures, AWS errors, deaths). */
   workerLogEntries(): number;
+  /** The reconciler's recoveries (distinct bookings) and its last pass's count of bookings waiting for it. */
+  reconciler(): ReconcilerState;
   /** AWS calls so far by the worker processes. */
   workerCalls(): CallCounts;
   /** Those of {@link RunningSystem.workerCalls} made for one booking, by bookingId. */
@@ -81,7 +98,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const supervisor = new Supervisor({
       plan: (['inventory', 'payment', ...sagaTasks] as const).map((fn) => ({ function: fn, concurrency: options.concurrency, processes: 1 })),
       config: {
-        endpoint: options.endpoint.endpoints,
+        endpoint: options.workerEndpoint ?? options.endpoint.endpoints,
+        ...(options.sabotage && options.sabotage.length > 0 ? { sabotage: options.sabotage } : {}),
         region: options.endpoint.region,
         stack: options.stack,
         gatewayUrl: gateway.url,
@@ -98,6 +116,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     }
     started.push(() => supervisor.stop());
     await supervisor.start();
+    const reconciler = startReconciler({ ...context, sabotage: new Set(options.sabotage ?? []) }, profile, (entry) => workerLog?.write(entry));
+    // Stopped before the workers and the gateway: a pass in progress may still call both.
+    started.push(() => reconciler.stop());
     return {
       context,
       gateway,
@@ -107,6 +128,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       apiCalls: () => apiCalls.snapshot(),
       apiCallsByBooking: () => apiCalls.byBooking(),
       workerLogEntries: () => workerLog?.entries() ?? 0,
+      reconciler: () => reconciler.state(),
       workerCalls: () => supervisor.calls(),
       workerCallsByBooking: () => supervisor.callsByBooking(),
       stop,
@@ -118,6 +140,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 }
 
 interface WorkerLog {
+  write(entry: object): void;
   entries(): number;
   close(): Promise<void>;
 }
@@ -133,7 +156,42 @@ function recordWorkerLog(supervisor: Supervisor, file: string, clock: Clock): Wo
   supervisor.on('log', write);
   supervisor.on('exit', ({ stderr, ...exit }) => write({ kind: 'worker-exit', ...exit, message: stderr.trim().split('\n').at(-1) ?? '' }));
   return {
+    write,
     entries: () => entries,
     close: () => new Promise((resolve) => out.end(resolve)),
+  };
+}
+
+/**
+ * Runs the reconciler (src/functions/reconciler.ts) in this process on the profile's
+ * schedule, as the runtime hosts a scheduled function, keeping the distinct bookings it
+ * recovered and its last count of bookings waiting for it (the storm is not settled
+ * before that is 0).
+ */
+function startReconciler(ctx: FunctionContext, profile: TimingProfileName, log: RuntimeLogger): { state(): ReconcilerState; stop(): Promise<void> } {
+  const timing = timingProfile(profile).reconciler;
+  const recovered = { restarted: new Set<string>(), refunded: new Set<string>(), gaveUp: new Set<string>() };
+  let waiting = 0;
+  const stop = new AbortController();
+  const loop = runReconciler({
+    ctx,
+    intervalMs: timing.intervalSeconds * 1000,
+    stuckAfterMs: timing.stuckAfterSeconds * 1000,
+    maxAttempts: timing.maxAttempts,
+    signal: stop.signal,
+    log,
+    onReport: (report) => {
+      report.restarted.forEach((id) => recovered.restarted.add(id));
+      report.refunded.forEach((id) => recovered.refunded.add(id));
+      report.gaveUp.forEach((id) => recovered.gaveUp.add(id));
+      waiting = report.waiting;
+    },
+  });
+  return {
+    state: () => ({ restarted: recovered.restarted.size, refunded: recovered.refunded.size, gaveUp: recovered.gaveUp.size, waiting }),
+    stop: async () => {
+      stop.abort();
+      await loop;
+    },
   };
 }

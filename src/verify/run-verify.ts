@@ -4,6 +4,7 @@ import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import { requestIdPrefix, resolveRun } from '../storm/run-dir.js';
+import { bookingIdOfExecution } from '../functions/reconciler.js';
 import { collectStackEvidence, sagaTimeline } from './collect.js';
 import { earlierFirst } from './invariants/booking-facts.js';
 import { invariantCheckers } from './invariants/index.js';
@@ -137,16 +138,16 @@ function overallVerdict(invariants: InvariantResult[], thresholds: ThresholdResu
 
 /** Merges each involved booking's saga history into the time lines of the first counterexamples. */
 async function addSagaTimelines(clients: AwsClients, evidence: VerifyEvidence, invariants: InvariantResult[]): Promise<void> {
-  const executionOf = new Map(evidence.executions.map((execution) => [execution.name, execution.executionArn]));
+  const executionsOf = Map.groupBy(evidence.executions, (execution) => bookingIdOfExecution(execution.name));
   const counterexamples = invariants.flatMap((result) => result.counterexamples).slice(0, sagaTimelinesRead);
   const read = new Map<string, ReturnType<typeof sagaTimeline>>();
   for (const counterexample of counterexamples) {
-    const histories = counterexample.bookingIds.flatMap((bookingId) => {
-      const executionArn = executionOf.get(bookingId);
-      if (executionArn === undefined) return [];
-      if (!read.has(executionArn)) read.set(executionArn, sagaTimeline(clients, executionArn));
-      return [read.get(executionArn)!];
-    });
+    const histories = counterexample.bookingIds.flatMap((bookingId) =>
+      (executionsOf.get(bookingId) ?? []).map(({ executionArn }) => {
+        if (!read.has(executionArn)) read.set(executionArn, sagaTimeline(clients, executionArn));
+        return read.get(executionArn)!;
+      }),
+    );
     const sagaEvents = (await Promise.all(histories)).flat();
     counterexample.events = [...counterexample.events, ...sagaEvents].sort((a, b) => earlierFirst(a.at, b.at));
   }

@@ -3,6 +3,7 @@ import type { Booking, Ticket } from '../functions/model.js';
 import type { LedgerEntry, MoneyState } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
 import type { ExecutionRecord, SeatRecord, TimelineEvent, VerifyEvidence } from './model.js';
+import { bookingIdOfExecution } from '../functions/reconciler.js';
 
 /**
  * The evidence looked up by booking and by seat, so that every checker stays linear in
@@ -22,7 +23,7 @@ export interface EvidenceIndex {
   /** bookingId → its ledger entries in ledger order; empty when the run has no ledger. */
   ledger: ReadonlyMap<string, readonly LedgerEntry[]>;
   tickets: ReadonlyMap<string, readonly Ticket[]>;
-  /** bookingId (the execution's name) → its executions, in the order they started. */
+  /** bookingId → its executions (the first named after it, the reconciler's restarts `<bookingId>-r<n>`), in the order they started. */
   executions: ReadonlyMap<string, readonly ExecutionRecord[]>;
   /** The bookings of this run (requestId begins with the run's prefix), in table order. */
   runBookings: readonly Booking[];
@@ -64,7 +65,7 @@ function buildIndex(evidence: VerifyEvidence): EvidenceIndex {
     if (bookingId !== undefined) push(requests, bookingId, request);
   }
 
-  const executions = groupBy(evidence.executions, (execution) => execution.name);
+  const executions = groupBy(evidence.executions, (execution) => bookingIdOfExecution(execution.name));
   for (const started of executions.values()) started.sort((a, b) => a.startDate - b.startDate);
 
   return {

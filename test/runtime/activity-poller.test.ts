@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { TaskError } from '../../src/functions/model.js';
-import { pollActivity, type TaskHandler } from '../../src/runtime/activity-poller.js';
+import { pollActivity, type ActivityPollerOptions, type TaskHandler, type TaskHeartbeat } from '../../src/runtime/activity-poller.js';
 import { bookingScope } from '../../src/runtime/call-counter.js';
 import type { RuntimeLog } from '../../src/runtime/runtime-log.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
@@ -13,14 +13,14 @@ afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()));
 });
 
-/** Creates an activity and a one-task machine around it (task fields as given), and polls the activity with `handler`. */
-async function pollNewActivity(handler: TaskHandler, task: object = {}, heartbeatSeconds = 1) {
+/** Creates an activity and a one-task machine around it (task fields as given), and polls the activity with `handler` (and any other options given). */
+async function pollNewActivity(handler: TaskHandler, task: object = {}, heartbeatSeconds = 1, options: Partial<ActivityPollerOptions> = {}) {
   const activityArn = await createActivity(fixture.clients.sfn, uniqueName('task'));
   const machineArn = await createMachine(fixture.clients.sfn, uniqueName('machine'), activityMachine(activityArn, task));
   const clients = createClients({ endpoint: fixture.endpoint.url });
   const controller = new AbortController();
   const logs: RuntimeLog[] = [];
-  let heartbeats = 0;
+  const heartbeats: TaskHeartbeat[] = [];
   const done = pollActivity({
     sfn: clients.sfn,
     activityArn,
@@ -28,15 +28,16 @@ async function pollNewActivity(handler: TaskHandler, task: object = {}, heartbea
     handler,
     heartbeatSeconds,
     signal: controller.signal,
-    onHeartbeat: () => (heartbeats += 1),
+    onHeartbeat: (heartbeat) => heartbeats.push(heartbeat),
     log: (entry) => logs.push(entry),
+    ...options,
   });
   stops.push(async () => {
     controller.abort();
     await done;
     clients.destroy();
   });
-  return { machineArn, logs, heartbeats: () => heartbeats };
+  return { machineArn, logs, heartbeats };
 }
 
 describe('pollActivity', () => {
@@ -98,10 +99,34 @@ describe('pollActivity', () => {
 
   it('when the handler runs past HeartbeatSeconds, automatic heartbeats keep the task alive', async () => {
     const { machineArn, heartbeats } = await pollNewActivity(async () => new Promise((resolve) => setTimeout(() => resolve('late'), 2500)), { HeartbeatSeconds: 1 });
-    const executionArn = await start(fixture.clients.sfn, machineArn);
+    const executionArn = await start(fixture.clients.sfn, machineArn, { bookingId: 'B9' });
     const execution = await finished(fixture.clients.sfn, executionArn);
     expect(execution.status).toBe('SUCCEEDED');
     expect(types(await history(fixture.clients.sfn, executionArn))).not.toContain('ActivityTimedOut');
-    expect(heartbeats()).toBeGreaterThanOrEqual(3);
+    expect(heartbeats.length).toBeGreaterThanOrEqual(3);
+    // Each heartbeat names its task's booking and what the poller holds: what a crash now would take down.
+    expect(heartbeats[0]).toEqual({ bookingId: 'B9', holding: ['B9'] });
+  });
+
+  it('when a delivery is duplicated, the handler runs twice, one run after the other, and the second result is sent', async () => {
+    let runs = 0;
+    let running = 0;
+    const asked: Array<string | undefined> = [];
+    const { machineArn } = await pollNewActivity(
+      async () => {
+        running += 1;
+        expect(running).toBe(1);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+        return { run: (runs += 1) };
+      },
+      {},
+      1,
+      { duplicate: (bookingId) => asked.push(bookingId) > 0 },
+    );
+    const execution = await finished(fixture.clients.sfn, await start(fixture.clients.sfn, machineArn, { bookingId: 'B3' }));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output!)).toEqual({ run: 2 });
+    expect(asked).toEqual(['B3']);
   });
 });

@@ -154,4 +154,16 @@ describe('pollQueue', () => {
     ]);
     expect(calls[2]!.at).toBeGreaterThanOrEqual(endedAt);
   });
+
+  it('when a delivery is duplicated, the handler gets the message twice in a row, and the message is deleted once', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('twice', true));
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', JSON.stringify({ bookingId: 'B2' }));
+    const received: string[] = [];
+    const asked: Array<string | undefined> = [];
+    const { counter } = startPoller(queueUrl, async (record) => void received.push(record.messageId), { duplicate: (bookingId) => asked.push(bookingId) > 0 });
+    await waitFor('handled twice and deleted', async () => received.length === 2 && (await empty(queueUrl)));
+    expect(received[0]).toBe(received[1]);
+    expect(asked).toEqual(['B2']);
+    expect(counter.snapshot().sqs!.DeleteMessageBatch).toBe(1);
+  });
 });

@@ -57,4 +57,36 @@ describe('Supervisor', () => {
     expect(supervisor.running()).toEqual([]);
     expect(exits).toBe(0);
   });
+
+  it('when scaled up and down, it starts ready workers and retires the newest with SIGTERM, replacing none of them', async () => {
+    const supervisor = supervise(1);
+    await supervisor.start();
+    const [first] = supervisor.running().map((worker) => worker.pid);
+    let exits = 0;
+    supervisor.on('exit', () => (exits += 1));
+    const up = await supervisor.scale('inventory', 3);
+    expect(up.retired).toEqual([]);
+    expect(up.started).toHaveLength(2);
+    for (const { pid } of up.started) expect(alive(pid)).toBe(true);
+    expect(supervisor.planned()).toEqual([{ function: 'inventory', concurrency: 1, processes: 3 }]);
+    const down = await supervisor.scale('inventory', 1);
+    expect(down.retired.map((worker) => worker.pid).sort()).toEqual(up.started.map((worker) => worker.pid).sort());
+    for (const { pid } of down.retired) expect(alive(pid)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(supervisor.running().map((worker) => worker.pid)).toEqual([first]);
+    expect(exits).toBe(0);
+  });
+
+  it('when scaled down while a dead worker awaits its restart, it drops the restart before retiring a live worker', async () => {
+    const supervisor = supervise(2);
+    await supervisor.start();
+    const [victim, survivor] = supervisor.running().map((worker) => worker.pid);
+    const exited = once(supervisor, 'exit');
+    supervisor.kill(victim!);
+    await exited;
+    const { started, retired } = await supervisor.scale('inventory', 1);
+    expect([started, retired]).toEqual([[], []]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(supervisor.running().map((worker) => worker.pid)).toEqual([survivor]);
+  });
 });

@@ -62,7 +62,7 @@ describe('waiting for the system to be quiet (embedded endpoint, no workers)', (
   it('when the gateway is busy, it is not settled until the gateway is idle', async () => {
     const context = await deployed();
     let idle = false;
-    const result = waitForQuiescence({ context, timeoutMs: 5000, pollMs: 50, gatewayIdle: () => idle });
+    const result = waitForQuiescence({ context, timeoutMs: 5000, pollMs: 50, othersIdle: () => idle });
     setTimeout(() => (idle = true), 300);
     const { settled, waitedMs } = await result;
     expect(settled).toBe(true);
@@ -72,7 +72,7 @@ describe('waiting for the system to be quiet (embedded endpoint, no workers)', (
   it('when aborted, it stops waiting at once and answers not settled', async () => {
     const context = await deployed();
     const controller = new AbortController();
-    const result = waitForQuiescence({ context, timeoutMs: 60_000, pollMs: 10_000, gatewayIdle: () => false, signal: controller.signal });
+    const result = waitForQuiescence({ context, timeoutMs: 60_000, pollMs: 10_000, othersIdle: () => false, signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
     const { settled, waitedMs } = await result;
     expect(settled).toBe(false);

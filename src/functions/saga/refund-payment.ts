@@ -7,7 +7,9 @@ import type { ActivityHandler } from '../model.js';
  * charge never happened (`nothing_to_refund`) and to run again (`already_refunded` or the
  * replayed answer): the booking is refunded at most once (DESIGN.md §4 invariants 5, 8).
  * Throws TaskError RefundTimeout or GatewayError (retried, then escalated to manual
- * review) or GatewayRejected (escalated at once).
+ * review) or GatewayRejected (escalated at once). An input's `refundKey` replaces the key
+ * (the reconciler's sabotage `new-key-on-retry`); the gateway still refunds a booking at
+ * most once.
  */
 export const refundPayment: ActivityHandler = async (input, context): Promise<{ refund: RefundOutcome }> => ({
   refund: await refundBooking(context.resources.gatewayUrl, input, { timeoutMs: sagaGatewayTimeoutMs }),

@@ -12,6 +12,9 @@ function describe(caught: unknown): string {
   return [error, cause].filter(Boolean).join(': ') || 'unknown error';
 }
 
+/** How the reason of a booking escalated because its refund gave up begins: the reconciler retries those refunds. */
+export const refundFailedReason = 'the refund failed ';
+
 /**
  * The booking's final status and why, from what the saga caught on the way here (field
  * names as src/deploy/saga.ts writes them): a refund that gave up (`$.refundError`)
@@ -19,7 +22,7 @@ function describe(caught: unknown): string {
  * (`$.error`) is PAYMENT_FAILED.
  */
 function outcomeOf(input: Record<string, unknown>): { status: BookingStatus; reason: string } {
-  if (input.refundError !== undefined) return { status: 'ESCALATED', reason: `the refund failed (${describe(input.refundError)}); the payment awaits manual review` };
+  if (input.refundError !== undefined) return { status: 'ESCALATED', reason: `${refundFailedReason}(${describe(input.refundError)}); the payment awaits manual review` };
   if (input.declined !== undefined) return { status: 'PAYMENT_FAILED', reason: `payment declined (${describe(input.declined)})` };
   return { status: 'PAYMENT_FAILED', reason: `the booking failed (${describe(input.error)}); any payment was refunded` };
 }
@@ -54,7 +57,19 @@ async function settleHolder(context: FunctionContext, seatId: string, holder: st
 export const releaseSeat: ActivityHandler = async (input, context): Promise<{ status: BookingStatus; passed: boolean; promoted?: string }> => {
   const { status, reason } = outcomeOf(input);
   await setBookingStatus(context, input.bookingId, status, { from: ['HELD'], reason });
-  const { passed, to, seat } = await passSeat(context, input.seatId, input.bookingId);
-  const promoted = await settleHolder(context, input.seatId, passed ? to : seat.holder);
-  return { status, passed, ...(passed && promoted !== undefined ? { promoted } : {}) };
+  return { status, ...(await releaseHold(context, input.seatId, input.bookingId)) };
 };
+
+/**
+ * The seat part of ReleaseSeat (the reconciler's too): the booking gives up its seat, and
+ * the first booking in line that can still buy it becomes the holder and HELD, or the
+ * seat becomes free. Leaves the booking's own status alone. Answers whether this call
+ * passed the seat, and to whom when it did. Idempotent: a booking that no longer holds
+ * the seat passes nothing, and the seat's current holder is settled again (which
+ * finishes a promotion an earlier attempt died in the middle of).
+ */
+export async function releaseHold(context: FunctionContext, seatId: string, bookingId: string): Promise<{ passed: boolean; promoted?: string }> {
+  const { passed, to, seat } = await passSeat(context, seatId, bookingId);
+  const promoted = await settleHolder(context, seatId, passed ? to : seat.holder);
+  return { passed, ...(passed && promoted !== undefined ? { promoted } : {}) };
+}

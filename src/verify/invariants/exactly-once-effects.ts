@@ -1,11 +1,12 @@
 import type { LedgerOutcome } from '../../gateway/ledger.js';
+import type { ExecutionRecord } from '../model.js';
 import type { EvidenceIndex } from '../timeline.js';
-import { checker, counted, type Violation } from './result.js';
+import { checker, counted, listed, type Violation } from './result.js';
 
 /**
  * Invariant 5: at most one capture and one refund per booking in the ledger, whatever
  * retried; at most one ticket per booking, and only for a CONFIRMED one; at most one saga
- * execution per booking. Without a ledger the tickets and executions can still prove a
+ * execution per booking that did not fail (the reconciler restarts failed ones). Without a ledger the tickets and executions can still prove a
  * violation, but not its absence.
  */
 export const exactlyOnceEffects = checker(
@@ -67,12 +68,20 @@ function ticketViolations(index: EvidenceIndex): Violation[] {
   return violations;
 }
 
+/** A restart by the reconciler follows an execution that ended this way; two executions that did not are two sagas for one booking. */
+const endedInFailure: ReadonlySet<ExecutionRecord['status']> = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
+
 function executionViolations(index: EvidenceIndex): Violation[] {
   const violations: Violation[] = [];
   for (const [bookingId, executions] of index.executions) {
-    if (executions.length < 2) continue;
+    const live = executions.filter((execution) => !endedInFailure.has(execution.status));
+    if (live.length < 2) continue;
     const seatId = index.bookings.get(bookingId)?.seatId;
-    violations.push({ ...(seatId !== undefined && { seatId }), bookingIds: [bookingId], message: `booking ${bookingId} has ${counted(executions.length, 'saga execution')}` });
+    violations.push({
+      ...(seatId !== undefined && { seatId }),
+      bookingIds: [bookingId],
+      message: `booking ${bookingId} has ${counted(live.length, 'saga execution')} that succeeded or still run (${listed(live.map((execution) => execution.name))})`,
+    });
   }
   return violations;
 }

@@ -29,10 +29,18 @@ describe('invariant 5: exactly-once effects', () => {
     expect(timeline(result.counterexamples[0])).toEqual(expect.arrayContaining(['S1-B1: ticket T-S1-B1 issued', 'S1-B1: ticket T-again issued']));
   });
 
-  it('when a booking’s saga was started twice, it is invalid', () => {
-    const result = exactlyOnceEffects(evidenceOf(seatWith('S1', ['CONFIRMED']), { executions: [executionOf('S1-B1', 'ABORTED', t0 + 50)] }));
-    expect(result.counterexamples.map((c) => c.message)).toEqual(['booking S1-B1 has 2 saga executions']);
-    expect(timeline(result.counterexamples[0])).toEqual(expect.arrayContaining(['S1-B1: saga ended ABORTED', 'S1-B1: saga ended SUCCEEDED']));
+  it('when a booking’s saga ran twice to success (or still runs), it is invalid', () => {
+    const result = exactlyOnceEffects(evidenceOf(seatWith('S1', ['CONFIRMED']), { executions: [executionOf('S1-B1', 'RUNNING', t0 + 50)] }));
+    expect(result.counterexamples.map((c) => c.message)).toEqual(['booking S1-B1 has 2 saga executions that succeeded or still run (S1-B1 and S1-B1)']);
+    expect(timeline(result.counterexamples[0])).toEqual(expect.arrayContaining(['S1-B1: saga RUNNING now', 'S1-B1: saga ended SUCCEEDED']));
+  });
+
+  it('when the reconciler restarted a saga that had failed (a new name, <bookingId>-r1), it is one saga, valid', () => {
+    const restarted = { ...executionOf('S1-B1', 'SUCCEEDED', t0 + 2000), name: 'S1-B1-r1' };
+    const evidence = evidenceOf(seatWith('S1', [{ status: 'CONFIRMED', execution: 'ABORTED' }]), { executions: [restarted] });
+    expect(exactlyOnceEffects(evidence).verdict).toBe('valid');
+    const twice = evidenceOf(seatWith('S1', ['CONFIRMED']), { executions: [restarted] });
+    expect(exactlyOnceEffects(twice).counterexamples.map((c) => c.message)).toEqual(['booking S1-B1 has 2 saga executions that succeeded or still run (S1-B1 and S1-B1-r1)']);
   });
 
   it('when the run has no ledger, it is unknown, unless a ticket proves a violation', () => {

@@ -1,0 +1,217 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, paginateListExecutions, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveEndpoint } from '../../src/aws/endpoint.js';
+import { parseFaultSpec } from '../../src/chaos/faults.js';
+import type { FaultLogEntry } from '../../src/chaos/model.js';
+import { detectionLatencies, detectionLatency, parseWorkerFaults, startWorkerChaos, workerFaultConfig } from '../../src/chaos/workers.js';
+import { systemClock } from '../../src/clock.js';
+import { deployStack } from '../../src/deploy/deploy.js';
+import { timingProfile } from '../../src/deploy/saga-profiles.js';
+import { BooksimError } from '../../src/errors.js';
+import { finalStatuses, type BookingStatus } from '../../src/functions/model.js';
+import { getBooking } from '../../src/functions/store.js';
+import { seededRandom } from '../../src/random.js';
+import type { SupervisorEvents } from '../../src/runtime/supervisor.js';
+import { startSystem, type RunningSystem } from '../../src/storm/system.js';
+import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
+import { finished, history, types } from '../helpers/sfn.js';
+import { waitFor } from '../runtime/wait-for.js';
+
+const workerScript = fileURLToPath(new URL('../../dist/runtime/worker-main.js', import.meta.url));
+const specs = (...texts: string[]) => texts.map(parseFaultSpec);
+
+describe('worker fault parameters', () => {
+  it('when a parameter is out of range, unknown or contradictory, it is a usage error naming the fault', () => {
+    const bad = [
+      'duplicate-delivery:rate=2',
+      'crash-mid-heartbeat:after=0',
+      'crash-mid-heartbeat:task=Nap',
+      'worker-hang:task=IssueTicket,function=payment',
+      'stop-execution:rate=-1',
+      'cold-start:scale=sideways',
+      'cold-start:ms=1s,color=blue',
+    ];
+    for (const text of bad) {
+      expect(() => parseWorkerFaults(specs(text)), text).toThrow(BooksimError);
+      expect(() => parseWorkerFaults(specs(text)), text).toThrow(new RegExp(text.split(':')[0]!));
+    }
+  });
+
+  it('when a crash needs more heartbeats than its task can live for in the profile, it is a usage error', () => {
+    expect(() => workerFaultConfig(specs('crash-mid-heartbeat:after=20'), 'fast')).toThrow(/cannot work/);
+  });
+
+  it('when faults are given, the workers start with what is open at the start of the load', () => {
+    const interval = (timingProfile('fast').activities.IssueTicket.heartbeatSeconds * 1000) / 3;
+    const settings = workerFaultConfig(specs('duplicate-delivery:rate=0.3', 'cold-start:ms=800', 'crash-mid-heartbeat:after=2', 'payment-decline:rate=1'), 'fast');
+    expect(settings.coldStartMs).toBe(800);
+    expect(settings.faults).toMatchObject({ duplicateDeliveryRate: 0.3, taskWorkMs: { IssueTicket: Math.ceil((3 * interval) / 2), Notify: 0 } });
+    // A window that opens later is closed at the start.
+    expect(workerFaultConfig(specs('duplicate-delivery:rate=0.3,from=5s'), 'fast').faults).toMatchObject({ duplicateDeliveryRate: 0 });
+  });
+
+  it('when the attempt running at the kill timed out, its detection latency is kill → ActivityTimedOut; otherwise there is none', () => {
+    const at = (type: string, ms: number) => ({ type, timestamp: new Date(ms) }) as HistoryEvent;
+    const timedOut = [at('ActivityStarted', 1000), at('ActivityTimedOut', 3200), at('ActivityStarted', 4000), at('ActivitySucceeded', 4500)];
+    expect(detectionLatency(timedOut, 1700)).toBe(1500);
+    expect(detectionLatency(timedOut, 4100)).toBeUndefined();
+    expect(detectionLatency(timedOut, 500)).toBeUndefined();
+  });
+});
+
+// Worker processes and sagas take seconds; a loaded CI machine may stretch them.
+describe('worker faults on a running system (workers as real processes)', { timeout: 120_000 }, () => {
+  const fx = useEndpoint();
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** A fresh stack (fast profile) and the system on it; `faults` start with the load, which is now. */
+  async function withFaults(faults: string[], before?: (system: RunningSystem) => Promise<void>) {
+    const stack = uniqueName('chaos');
+    await deployStack({ stack, profile: 'fast', maxReceiveCount: 5, roleArn: 'arn:aws:iam::000000000000:role/test' }, { clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
+    const system = await startSystem({ endpoint: resolveEndpoint({ endpoint: fx.endpoint.url }, {}), stack, clock: systemClock, concurrency: 2, workerScript });
+    cleanups.push(() => system.stop());
+    await before?.(system);
+    const log: Array<Omit<FaultLogEntry, 'at'>> = [];
+    const { context, supervisor, profile } = system;
+    const chaos = startWorkerChaos({
+      supervisor,
+      clients: context.clients,
+      stateMachineArn: context.resources.stateMachineArn,
+      specs: specs(...faults),
+      profile,
+      random: seededRandom(7),
+      log: (entry) => log.push(entry),
+      clock: systemClock,
+    });
+    cleanups.push(() => chaos.stop());
+    let requests = 0;
+    /** Books `seatId` through the API; returns the bookingId. */
+    const book = async (seatId: string): Promise<string> => {
+      requests += 1;
+      const body = { seatId, customerId: `c${requests}`, requestId: `${stack}-r${requests}`, tier: 'STANDARD', amount: 1500 };
+      const response = await fetch(`${system.api.url}/bookings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status).toBe(202);
+      return ((await response.json()) as { bookingId: string }).bookingId;
+    };
+    const status = async (bookingId: string): Promise<BookingStatus> => (await getBooking(context, bookingId))?.status ?? 'PENDING';
+    /** Every booking's final status, once all have one (bounded). */
+    const outcomes = async (ids: string[], timeoutMs = 60_000): Promise<BookingStatus[]> => {
+      await waitFor('every booking decided', async () => (await Promise.all(ids.map(status))).every((s) => finalStatuses.has(s)), timeoutMs);
+      return Promise.all(ids.map(status));
+    };
+    const executionOf = async (bookingId: string): Promise<string> => {
+      for await (const page of paginateListExecutions({ client: context.clients.sfn }, { stateMachineArn: context.resources.stateMachineArn })) {
+        const found = page.executions?.find((execution) => execution.name === bookingId);
+        if (found) return found.executionArn!;
+      }
+      throw new Error(`no execution for ${bookingId}`);
+    };
+    const ticketsOf = async (bookingId: string): Promise<number> => {
+      const { Items = [] } = await context.clients.dynamodb.send(new ScanCommand({ TableName: context.resources.names.tables.tickets, ConsistentRead: true }));
+      return Items.filter((item) => item.bookingId?.S === bookingId).length;
+    };
+    return { system, log, chaos, book, status, outcomes, executionOf, ticketsOf };
+  }
+
+  const entries = (log: Array<Omit<FaultLogEntry, 'at'>>, fault: FaultLogEntry['fault']) => log.filter((entry) => entry.fault === fault);
+
+  it('when every delivery is duplicated, each handler gets each message twice and every effect still happens once', async () => {
+    const { system, log, book, outcomes, ticketsOf } = await withFaults(['duplicate-delivery:rate=1']);
+    const first = await book('D1');
+    const second = await book('D1');
+    expect(await outcomes([first, second])).toEqual(['CONFIRMED', 'REJECTED']);
+    const duplicated = (bookingId: string) => new Set(entries(log, 'duplicate-delivery').filter((e) => e.bookingId === bookingId).map((e) => e.detail!.function));
+    expect(duplicated(first)).toEqual(new Set(['inventory', 'payment', 'ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify']));
+    expect(duplicated(second)).toEqual(new Set(['inventory', 'payment']));
+    // The second ValidatePayment run charged again under the same key: a replay, not a second capture.
+    expect(system.gateway.stats().byEndpoint['POST /charges']?.replays).toBeGreaterThanOrEqual(1);
+    expect(system.gateway.ledger().filter((entry) => entry.outcome === 'captured').map((entry) => entry.bookingId)).toEqual([first]);
+    expect(await ticketsOf(first)).toBe(1);
+  });
+
+  it('when the IssueTicket worker is SIGKILLed mid-heartbeat, it is restarted, the task times out by heartbeat and the saga completes by its Retry', async () => {
+    const { system, log, book, outcomes, executionOf, ticketsOf } = await withFaults(['crash-mid-heartbeat:after=2']);
+    const restarted = new Promise<SupervisorEvents['restart'][0]>((resolve) => system.supervisor.once('restart', resolve));
+    const bookingId = await book('K1');
+    expect(await outcomes([bookingId])).toEqual(['CONFIRMED']);
+    const [kill, ...more] = entries(log, 'crash-mid-heartbeat');
+    expect(more).toEqual([]);
+    expect(kill).toMatchObject({ bookingId, detail: { task: 'IssueTicket', heartbeats: 2, bookingIds: [bookingId] } });
+    const restart = await restarted;
+    expect(restart).toMatchObject({ previousPid: kill!.detail!.pid, function: 'IssueTicket' });
+    expect(system.supervisor.running().filter((worker) => worker.function === 'IssueTicket').map((worker) => worker.pid)).toEqual([restart.pid]);
+
+    // CONFIRMED comes from IssueTicket; Notify follows.
+    const executionArn = await executionOf(bookingId);
+    expect((await finished(system.context.clients.sfn, executionArn, 20_000)).status).toBe('SUCCEEDED');
+    const events = await history(system.context.clients.sfn, executionArn);
+    const timeouts = events.filter((event) => event.type === 'ActivityTimedOut');
+    expect(timeouts).toHaveLength(1);
+    expect(['States.HeartbeatTimeout', 'States.Timeout']).toContain(timeouts[0]!.activityTimedOutEventDetails?.error);
+    // Retried after the timeout, and ticketed by the new worker.
+    expect(types(events).filter((type) => type === 'ActivityStarted').length).toBeGreaterThan(4);
+    expect(await ticketsOf(bookingId)).toBe(1);
+
+    const latencies = await detectionLatencies(system.context.clients, log);
+    expect(latencies).toHaveLength(1);
+    const heartbeatMs = timingProfile(system.profile).activities.IssueTicket.heartbeatSeconds * 1000;
+    // The last heartbeat came just before the kill: Step Functions notices within HeartbeatSeconds of it (plus its timer's slack).
+    expect(latencies[0]).toBeGreaterThan(0);
+    expect(latencies[0]).toBeLessThanOrEqual(heartbeatMs + 500);
+  });
+
+  it('when a worker hangs, it is stopped (alive, silent) for the time given, then resumed, and its work goes on', async () => {
+    const { system, log, book, outcomes } = await withFaults(['worker-hang:function=inventory,for=1500ms']);
+    await waitFor('the hang', () => entries(log, 'worker-hang').length === 1);
+    const { pid } = entries(log, 'worker-hang')[0]!.detail as { pid: number };
+    const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
+    expect(state()).toBe('T');
+    const bookingId = await book('H1');
+    await sleep(500);
+    expect((await getBooking(system.context, bookingId))?.status).toBe('PENDING');
+    await waitFor('the heal', () => entries(log, 'worker-hang').length === 2, 5000);
+    expect(entries(log, 'worker-hang')[1]).toMatchObject({ action: `healed: resumed worker ${pid} (inventory)`, detail: { pid } });
+    expect(state()).not.toBe('T');
+    expect(await outcomes([bookingId])).toEqual(['CONFIRMED']);
+    expect(system.supervisor.running().map((worker) => worker.pid)).toContain(pid);
+  });
+
+  it('when running executions are stopped, their bookings are left stuck (ABORTED, not decided)', async () => {
+    // With no IssueTicket worker, every saga waits there, RUNNING.
+    const { system, log, book, status, executionOf } = await withFaults(['stop-execution:count=2,after=500ms'], async ({ supervisor }) => void (await supervisor.scale('IssueTicket', 0)));
+    const bookings = [await book('X1'), await book('X2')];
+    await waitFor('two stops', () => entries(log, 'stop-execution').length >= 2, 15_000);
+    const stops = entries(log, 'stop-execution');
+    expect(stops.map((entry) => entry.bookingId).sort()).toEqual([...bookings].sort());
+    for (const bookingId of bookings) {
+      const { status: execution } = await system.context.clients.sfn.send(new DescribeExecutionCommand({ executionArn: await executionOf(bookingId) }));
+      expect(execution).toBe('ABORTED');
+      expect(await status(bookingId)).toBe('HELD');
+    }
+  });
+
+  it('when cold starts come with scaling, workers are added (paying the cold start) and retired during the run', async () => {
+    const { system, log, book, outcomes } = await withFaults(['cold-start:ms=300,scale=both,every=3s,max=2,function=payment']);
+    const payment = () => system.supervisor.running().filter((worker) => worker.function === 'payment');
+    await waitFor('scaled up', () => entries(log, 'cold-start').some((entry) => entry.action === 'scaled payment from 1 to 2 worker(s)'), 10_000);
+    expect(payment()).toHaveLength(2);
+    await waitFor('scaled down', () => entries(log, 'cold-start').some((entry) => entry.action === 'scaled payment from 2 to 1 worker(s)'), 10_000);
+    const down = entries(log, 'cold-start').find((entry) => entry.action === 'scaled payment from 2 to 1 worker(s)')!;
+    expect(payment().map((worker) => worker.pid)).not.toContain((down.detail!.retired as number[])[0]);
+    expect(payment()).toHaveLength(1);
+
+    const bookingId = await book('C1');
+    expect(await outcomes([bookingId])).toEqual(['CONFIRMED']);
+    // Workers not invoked before took the cold start from the fault: the booking paid it, once per function.
+    const paid = entries(log, 'cold-start').filter((entry) => entry.bookingId === bookingId && entry.action.startsWith('first invocation'));
+    expect(paid.map((entry) => entry.detail!.function)).toEqual(expect.arrayContaining(['inventory', 'payment', 'IssueTicket']));
+    expect(paid.every((entry) => entry.detail!.ms === 300)).toBe(true);
+  });
+});
