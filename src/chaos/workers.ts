@@ -1,4 +1,4 @@
-import { ListExecutionsCommand, paginateGetExecutionHistory, paginateListExecutions, StopExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, paginateGetExecutionHistory, paginateListExecutions, StopExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock, Timer } from '../clock.js';
 import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
@@ -64,6 +64,8 @@ interface StopRule {
   rate?: number;
   /** Stops in all; undefined: as many as the rate gives while the window lasts. */
   count?: number;
+  /** Only sagas in this state (its task entered last): `in=IssueTicket` stops sagas that have charged and sold the seat. */
+  state?: SagaTask;
 }
 
 /** A run's worker faults, their parameters read and checked. */
@@ -90,7 +92,7 @@ export interface WorkerFaultPlan {
  *   activity's worker is stopped holding a task) for `for` (5s), then SIGCONT; from
  *   `from` (0), `times` (1) times, starts at least `every` (twice `for`) apart.
  * - `stop-execution`: StopExecution of RUNNING sagas, `rate` per second or `count` (1) at
- *   once, from `after` (or `from`, 0).
+ *   once, from `after` (or `from`, 0); with `in` (a saga task), only sagas in that state.
  * Every fault but worker-hang also takes its window, `from` and `for`.
  */
 export function parseWorkerFaults(specs: readonly FaultSpec[]): WorkerFaultPlan {
@@ -142,7 +144,8 @@ export function parseWorkerFaults(specs: readonly FaultSpec[]): WorkerFaultPlan 
         const fromMs = reader.durationMs('after', window.fromMs);
         const rate = positiveNumber(spec, 'rate');
         const count = spec.params.count === undefined && rate !== undefined ? undefined : reader.integer('count', 1, 1);
-        plan.stops.push({ window: { ...window, fromMs }, ...(rate === undefined ? {} : { rate }), ...(count === undefined ? {} : { count }) });
+        const state = spec.params.in === undefined ? undefined : reader.choice('in', sagaTasks, 'IssueTicket');
+        plan.stops.push({ window: { ...window, fromMs }, ...(rate === undefined ? {} : { rate }), ...(count === undefined ? {} : { count }), ...(state ? { state } : {}) });
         break;
       }
       default:
@@ -496,7 +499,8 @@ function stopExecutions(
         // One page is enough to draw from; a stop needs no complete list.
         new ListExecutionsCommand({ stateMachineArn: deps.stateMachineArn, statusFilter: 'RUNNING', maxResults: 100 }),
       );
-      const candidates = executions.filter((execution) => !stopped.has(execution.executionArn!));
+      const running = executions.filter((execution) => !stopped.has(execution.executionArn!));
+      const candidates = rule.state === undefined ? running : await inState(deps.clients, running, rule.state);
       for (let n = Math.min(rule.rate === undefined ? remaining() : 1, candidates.length); n > 0; n--) {
         const [execution] = candidates.splice(Math.floor(deps.random() * candidates.length), 1);
         const { executionArn, name } = execution!;
@@ -517,6 +521,17 @@ function stopExecutions(
     );
   };
   deps.schedule.at(rule.window.fromMs, loop);
+}
+
+/** The executions whose latest state entered is `state` (one short reverse history page each). */
+async function inState<T extends { executionArn?: string }>(clients: Pick<AwsClients, 'sfn'>, executions: T[], state: SagaTask): Promise<T[]> {
+  const current = await Promise.all(
+    executions.map(async (execution) => {
+      const { events = [] } = await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, reverseOrder: true, maxResults: 20 }));
+      return events.find((event) => event.type === 'TaskStateEntered')?.stateEnteredEventDetails?.name;
+    }),
+  );
+  return executions.filter((_, i) => current[i] === state);
 }
 
 /**

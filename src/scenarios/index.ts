@@ -25,7 +25,10 @@ export const scenarios: readonly Scenario[] = [
   ]),
   scenario('heartbeat-crash', 'IssueTicket workers SIGKILLed mid-heartbeat: HeartbeatTimeout, retry on a restarted worker', {}, ['crash-mid-heartbeat:after=1,times=2']),
   scenario('throttling', 'AWS calls of the workers throttled and failed at the proxy: SDK retries must absorb them', {}, ['aws-throttle:rate=0.05', 'aws-error:rate=0.02', 'aws-latency:rate=0.1,ms=50']),
-  scenario('stuck-orders', 'running sagas stopped mid-flight: the reconciler restarts them with the same payment key', {}, ['stop-execution:count=3,after=300ms']),
+  scenario('stuck-orders', 'sagas stopped after they charged (their ticket worker was killed): the reconciler restarts them with the same payment key', {}, [
+    'crash-mid-heartbeat:after=1,times=1',
+    'stop-execution:count=3,after=1s,in=IssueTicket',
+  ]),
   scenario('cold-starts', 'workers start cold and are scaled up and down during the run', {}, ['cold-start:ms=1500,scale=both']),
 ];
 

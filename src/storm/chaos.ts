@@ -143,10 +143,10 @@ export class StormChaos {
     return [...this.log];
   }
 
-  /** Injections by fault name (heals not counted). */
+  /** Injections by fault name (heals and attempts that failed not counted). */
   injected(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const entry of this.log) if (!entry.action.startsWith('healed')) counts[entry.fault] = (counts[entry.fault] ?? 0) + 1;
+    for (const entry of this.log) if (!entry.action.startsWith('healed') && !entry.action.startsWith('could not')) counts[entry.fault] = (counts[entry.fault] ?? 0) + 1;
     return counts;
   }
 

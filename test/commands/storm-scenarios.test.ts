@@ -68,6 +68,33 @@ describe('booksim storm --scenario, then verify (the built CLI)', { timeout: 180
     expect(verify.code).toBe(0);
   });
 
+  it('when sagas are stopped after they charged, the reconciler restarts them under the same key: verify is valid', async () => {
+    const { summary, faults, verify } = await stormThenVerify('stuck-orders');
+    expect(fired(faults, 'stop-execution').length).toBeGreaterThan(0);
+    expect(summary.chaos?.reconciler?.restarted).toBeGreaterThan(0);
+    expect(verify.code).toBe(0);
+  });
+
+  it('when the reconciler restarts them with a new key (--sabotage new-key-on-retry), verify reports the double charge and exits 1', async () => {
+    const { summary, verify } = await stormThenVerify('stuck-orders', '--sabotage', 'new-key-on-retry');
+    expect(summary.chaos?.sabotage).toEqual(['new-key-on-retry']);
+    expect(summary.chaos?.reconciler?.restarted).toBeGreaterThan(0);
+    expect(verify.code).toBe(1);
+    const exactlyOnce = verify.report.invariants.find((i) => i.key === 'exactly-once-effects')!;
+    expect(exactlyOnce.verdict).toBe('invalid');
+    expect(exactlyOnce.counterexamples[0]!.message).toMatch(/was charged 2 times/);
+  });
+
+  it.each([
+    ['lost-responses', ['gateway-lost-response', 'aws-lost-response']],
+    ['cold-starts', ['cold-start']],
+    ['kitchen-sink', ['duplicate-delivery', 'aws-latency']],
+  ])('when the %s scenario runs, its faults fire and verify is valid', async (scenario, names) => {
+    const { faults, verify } = await stormThenVerify(scenario);
+    for (const name of names) expect(fired(faults, name).length, name).toBeGreaterThan(0);
+    expect(verify.code, JSON.stringify(verify.report.invariants.filter((i) => i.verdict !== 'valid'))).toBe(0);
+  });
+
   it.each([
     [['--scenario', 'chaos-monkey'], 'there is no scenario "chaos-monkey"'],
     [['--fault', 'payment-decline:rate=2'], 'rate=2 is not a share between 0 and 1'],
