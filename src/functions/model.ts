@@ -124,7 +124,7 @@ export interface QueueRecord {
 export type PaymentOutcome =
   /** Settled (saga ended, or the booking was rejected): delete the message. */
   | { kind: 'done' }
-  /** Not yet decidable (the inventory decision is not recorded yet): keep the message and ask again after a while. */
+  /** Not yet decidable (the inventory decision is not recorded yet): make it visible again after a while. */
   | { kind: 'retry'; afterSeconds: number }
   /** This booking's saga runs: keep the message (and so the seat's group) invisible until the execution ends, then ask again. */
   | { kind: 'in-saga'; executionArn: string };

@@ -52,7 +52,7 @@ interface Held {
 }
 
 /** How the handling of one message ended, as far as its group is concerned. */
-type Settlement = 'done' | 'failed' | 'stopped';
+type Settlement = 'done' | 'failed' | 'stopped' | { retryAfterSeconds: number };
 
 /** SQS batch calls take at most ten entries. */
 const batchSize = 10;
@@ -66,11 +66,9 @@ const receiveBackoffMs = 1000;
  * Messages of one MessageGroupId are handled one after another in queue order, different
  * groups concurrently (up to `concurrency`; a message without a group is a group of its
  * own). Outcomes: done (or void) → deleted, in DeleteMessageBatch calls shared between
- * messages; retry → the message stays invisible (held, its group blocked) and the handler
- * is called again with the same record after `afterSeconds` — not given back to the queue,
- * where each receive would count towards the DLQ; in-saga → the message stays invisible
- * while DescribeExecution says RUNNING, then the handler is called again with the same
- * record; a throw → logged,
+ * messages; retry → the message, and the rest of its group held here, become visible
+ * again after `afterSeconds`; in-saga → the message stays invisible while DescribeExecution
+ * says RUNNING, then the handler is called again with the same record; a throw → logged,
  * and the message and the rest of its group are let go, to reappear when their visibility
  * expires (redelivery, then the DLQ after maxReceiveCount). Every message held longer than
  * half the visibility timeout has it extended, so nothing reappears while it is handled.
@@ -225,7 +223,7 @@ class QueuePoller {
         // Stop extending them: they reappear when their visibility expires, in order, with a higher receive count.
         for (const rest of waiting.splice(0)) this.held.delete(rest.record.receiptHandle);
       } else {
-        return this.release(waiting.splice(0), 0);
+        return this.release(waiting.splice(0), settlement === 'stopped' ? 0 : settlement.retryAfterSeconds);
       }
     }
   }
@@ -240,18 +238,11 @@ class QueuePoller {
     try {
       if (twice) await this.deliverDuplicate(record);
       let outcome = await this.options.handler(record);
-      for (;;) {
-        if (outcome?.kind === 'in-saga') {
-          if (!(await this.executionEnded(outcome.executionArn))) return 'stopped';
-        } else if (outcome?.kind === 'retry') {
-          // Held, not given back: every receive counts towards the DLQ's maxReceiveCount, and "not yet" is no poison.
-          await pause(outcome.afterSeconds * 1000, this.options.signal);
-          if (this.options.signal.aborted) return 'stopped';
-        } else {
-          return 'done';
-        }
+      while (outcome?.kind === 'in-saga') {
+        if (!(await this.executionEnded(outcome.executionArn))) return 'stopped';
         outcome = await this.options.handler(record);
       }
+      return outcome?.kind === 'retry' ? { retryAfterSeconds: outcome.afterSeconds } : 'done';
     } catch (error) {
       this.log({
         kind: 'handler-failed',

@@ -123,7 +123,8 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
  * Resolves after the poller has stopped (in-flight work finished or given up on).
  */
 export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, signal: AbortSignal): Promise<void> {
-  const clients = createClients({ endpoint: config.endpoint, region: config.region });
+  // Five attempts, not the SDK's three: functions facing throttling do so in production, and the chaos proxy throttles them.
+  const clients = createClients({ endpoint: config.endpoint, region: config.region, maxAttempts: 5 });
   const counter = countCalls(clients);
   let reported = '';
   const reportCalls = () => {

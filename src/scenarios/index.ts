@@ -18,7 +18,7 @@ const scenario = (name: string, summary: string, shape: Scenario['shape'], fault
 export const scenarios: readonly Scenario[] = [
   scenario('duplicates', 'client retries and SQS/Step Functions duplicate deliveries: every effect must still happen once', { duplicates: 0.3 }, ['duplicate-delivery:rate=0.3']),
   scenario('declines', 'the gateway declines a third of the charges: seats pass to the next in line', {}, ['payment-decline:rate=0.35']),
-  scenario('lost-responses', 'charges and refunds applied but their answers lost: retries under the same key must not charge twice', {}, ['gateway-lost-response:rate=0.3,on=charge', 'aws-lost-response:rate=0.02']),
+  scenario('lost-responses', 'charges and refunds applied but their answers lost: retries under the same key must not charge twice', {}, ['gateway-lost-response:rate=0.3,on=charge', 'aws-lost-response:rate=0.02,service=dynamodb']),
   scenario('refund-timeouts', 'charges fail until the saga compensates, and its refunds hang past the task timeout for 25 s: bookings escalate, then the reconciler finishes them', {}, [
     'gateway-error:on=charge,rate=0.8,for=12s',
     'refund-timeout:for=25s',
