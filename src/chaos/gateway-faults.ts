@@ -27,6 +27,9 @@ function appliedOf(reader: FaultParamReader, fallback: (typeof appliedChoices)[n
 
 const errorStatuses = [500, 502, 503] as const;
 
+/** How long refunds hang when `for` is not given: longer than the saga's refund retries, so bookings escalate. */
+export const refundTimeoutForMs = 15_000;
+
 /**
  * Reads a gateway fault's parameters (every fault also takes `from` and `for`, its
  * window):
@@ -64,7 +67,7 @@ function ruleOf(spec: FaultSpec): GatewayRule {
       case 'refund-timeout': {
         const applied = appliedOf(reader, 'false');
         const fromMs = reader.durationMs('from', 0);
-        const forMs = reader.durationMs('for', 15_000);
+        const forMs = reader.durationMs('for', refundTimeoutForMs);
         return { name: spec.name, window: { fromMs, forMs }, probability: reader.probability('rate', 1), kinds: kindsOf('refund'), fault: (random) => ({ type: 'hang', applied: applied(random) }), action: 'hung the refund' };
       }
       default:
