@@ -186,9 +186,11 @@ class QueuePoller {
       waiting.push(held);
       return;
     }
-    this.groups.set(key, [held]);
-    const runner: Promise<void> = this.runGroup(key).finally(() => {
-      this.groups.delete(key);
+    const group = [held];
+    this.groups.set(key, group);
+    const runner: Promise<void> = this.runGroup(key, group).finally(() => {
+      // Only after a throw is it still there; a newer runner of the same group may have taken its place.
+      if (this.groups.get(key) === group) this.groups.delete(key);
       this.runners.delete(runner);
       this.wake();
     });
@@ -196,11 +198,11 @@ class QueuePoller {
   }
 
   /** Handles a group's messages in order, once one of the `concurrency` places is free. */
-  private async runGroup(key: string): Promise<void> {
+  private async runGroup(key: string, waiting: Held[]): Promise<void> {
     if (this.running >= (this.options.concurrency ?? 10)) await new Promise<void>((resolve) => this.queuedRunners.push(resolve));
     else this.running += 1;
     try {
-      await this.runInOrder(this.groups.get(key)!);
+      await this.runInOrder(key, waiting);
     } finally {
       // A finishing group hands its place straight to a waiting one, so no newcomer can slip in between.
       const next = this.queuedRunners.shift();
@@ -209,10 +211,18 @@ class QueuePoller {
     }
   }
 
-  /** The first message that is not done ends the run and takes the rest of the group with it. */
-  private async runInOrder(waiting: Held[]): Promise<void> {
+  /**
+   * The first message that is not done takes the rest of the group with it. Messages of
+   * the group received meanwhile (a receive in progress when the poller stopped, or
+   * released messages visible again at once) join `waiting` and are handled or released
+   * in turn: the group leaves the map only once nothing of it is left here.
+   */
+  private async runInOrder(key: string, waiting: Held[]): Promise<void> {
     while (waiting.length > 0) {
-      if (this.options.signal.aborted) return this.release(waiting.splice(0), 0);
+      if (this.options.signal.aborted) {
+        await this.release(waiting.splice(0), 0);
+        continue;
+      }
       const held = waiting[0]!;
       const settlement = await this.handle(held.record);
       if (settlement === 'done') {
@@ -223,9 +233,11 @@ class QueuePoller {
         // Stop extending them: they reappear when their visibility expires, in order, with a higher receive count.
         for (const rest of waiting.splice(0)) this.held.delete(rest.record.receiptHandle);
       } else {
-        return this.release(waiting.splice(0), settlement === 'stopped' ? 0 : settlement.retryAfterSeconds);
+        await this.release(waiting.splice(0), settlement === 'stopped' ? 0 : settlement.retryAfterSeconds);
       }
     }
+    // In the same turn as the check above, so a message received from now on starts a runner of its own.
+    this.groups.delete(key);
   }
 
   /** Runs in the scope of the message's booking, so the handler's calls and the DescribeExecution polls count as that booking's. */

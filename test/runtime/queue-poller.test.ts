@@ -1,4 +1,5 @@
 import { GetActivityTaskCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
@@ -80,16 +81,22 @@ describe('pollQueue', () => {
     expect(Object.fromEntries(scopes)).toEqual({ '{"bookingId":"B1"}': 'B1', 'not-json': undefined });
   });
 
-  it('when stopped during a long poll, it lets the poll finish and gives back what it brings, unhandled', async () => {
+  it('when stopped during a long poll, it lets the poll finish and gives back all it brings, unhandled, however many of a group', async () => {
     const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('stoppoll', true));
     const handled: string[] = [];
     const poller = startPoller(queueUrl, async (record) => void handled.push(record.body), { waitTimeSeconds: 2 });
     await waitFor('the first long poll sent', async () => (poller.counter.snapshot().sqs?.ReceiveMessage ?? 0) >= 1);
     const stopped = poller.stop();
-    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'late');
+    // One batch, so the poll brings both: the second joins the group while the first is being given back.
+    await fixture.clients.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: ['late1', 'late2'].map((body) => ({ Id: body, MessageBody: body, MessageGroupId: 'g', MessageDeduplicationId: body })),
+      }),
+    );
     await stopped;
     expect(handled).toEqual([]);
-    expect(await queueCount(fixture.clients.sqs, queueUrl, 'ApproximateNumberOfMessages')).toBe(1);
+    expect(await queueCount(fixture.clients.sqs, queueUrl, 'ApproximateNumberOfMessages')).toBe(2);
     expect(await queueCount(fixture.clients.sqs, queueUrl, 'ApproximateNumberOfMessagesNotVisible')).toBe(0);
   });
 
