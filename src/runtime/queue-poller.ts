@@ -52,7 +52,7 @@ interface Held {
 }
 
 /** How the handling of one message ended, as far as its group is concerned. */
-type Settlement = 'done' | 'failed' | 'stopped' | { retryAfterSeconds: number };
+type Settlement = 'done' | 'failed' | 'stopped';
 
 /** SQS batch calls take at most ten entries. */
 const batchSize = 10;
@@ -66,9 +66,11 @@ const receiveBackoffMs = 1000;
  * Messages of one MessageGroupId are handled one after another in queue order, different
  * groups concurrently (up to `concurrency`; a message without a group is a group of its
  * own). Outcomes: done (or void) → deleted, in DeleteMessageBatch calls shared between
- * messages; retry → the message, and the rest of its group held here, become visible
- * again after `afterSeconds`; in-saga → the message stays invisible while DescribeExecution
- * says RUNNING, then the handler is called again with the same record; a throw → logged,
+ * messages; retry → the message stays invisible (held, its group blocked) and the handler
+ * is called again with the same record after `afterSeconds` — not given back to the queue,
+ * where each receive would count towards the DLQ; in-saga → the message stays invisible
+ * while DescribeExecution says RUNNING, then the handler is called again with the same
+ * record; a throw → logged,
  * and the message and the rest of its group are let go, to reappear when their visibility
  * expires (redelivery, then the DLQ after maxReceiveCount). Every message held longer than
  * half the visibility timeout has it extended, so nothing reappears while it is handled.
@@ -213,9 +215,9 @@ class QueuePoller {
 
   /**
    * The first message that is not done takes the rest of the group with it. Messages of
-   * the group received meanwhile (a receive in progress when the poller stopped, or
-   * released messages visible again at once) join `waiting` and are handled or released
-   * in turn: the group leaves the map only once nothing of it is left here.
+   * the group received meanwhile (a receive in progress when the poller stopped brings
+   * them) join `waiting` and are given back in turn: the group leaves the map only once
+   * nothing of it is left here.
    */
   private async runInOrder(key: string, waiting: Held[]): Promise<void> {
     while (waiting.length > 0) {
@@ -233,7 +235,7 @@ class QueuePoller {
         // Stop extending them: they reappear when their visibility expires, in order, with a higher receive count.
         for (const rest of waiting.splice(0)) this.held.delete(rest.record.receiptHandle);
       } else {
-        await this.release(waiting.splice(0), settlement === 'stopped' ? 0 : settlement.retryAfterSeconds);
+        await this.release(waiting.splice(0), 0);
       }
     }
     // In the same turn as the check above, so a message received from now on starts a runner of its own.
@@ -250,11 +252,18 @@ class QueuePoller {
     try {
       if (twice) await this.deliverDuplicate(record);
       let outcome = await this.options.handler(record);
-      while (outcome?.kind === 'in-saga') {
-        if (!(await this.executionEnded(outcome.executionArn))) return 'stopped';
+      for (;;) {
+        if (outcome?.kind === 'in-saga') {
+          if (!(await this.executionEnded(outcome.executionArn))) return 'stopped';
+        } else if (outcome?.kind === 'retry') {
+          // Held, not given back: every receive counts towards the DLQ's maxReceiveCount, and "not yet" is no poison.
+          await pause(outcome.afterSeconds * 1000, this.options.signal);
+          if (this.options.signal.aborted) return 'stopped';
+        } else {
+          return 'done';
+        }
         outcome = await this.options.handler(record);
       }
-      return outcome?.kind === 'retry' ? { retryAfterSeconds: outcome.afterSeconds } : 'done';
     } catch (error) {
       this.log({
         kind: 'handler-failed',

@@ -100,19 +100,23 @@ describe('pollQueue', () => {
     expect(await queueCount(fixture.clients.sqs, queueUrl, 'ApproximateNumberOfMessagesNotVisible')).toBe(0);
   });
 
-  it('when the handler says retry, it makes the message visible again after that many seconds', async () => {
+  it('when the handler says retry, it holds the message (its group blocked) and asks again after that many seconds, without a receive counted towards the DLQ', async () => {
     const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('retry', true), { VisibilityTimeout: '30' });
     await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm1');
-    const seen: Array<{ at: number; count: string | undefined }> = [];
-    startPoller(queueUrl, async (record) => {
-      seen.push({ at: Date.now(), count: record.attributes.ApproximateReceiveCount });
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm2');
+    const seen: Array<{ body: string; at: number; count: string | undefined }> = [];
+    const { counter } = startPoller(queueUrl, async (record) => {
+      seen.push({ body: record.body, at: Date.now(), count: record.attributes.ApproximateReceiveCount });
       return seen.length === 1 ? { kind: 'retry', afterSeconds: 1 } : { kind: 'done' };
     });
-    await waitFor('the retried message handled again and deleted', async () => seen.length === 2 && (await empty(queueUrl)), 5000);
-    expect(seen.map((s) => s.count)).toEqual(['1', '2']);
-    // Well before the queue's 30 s visibility timeout: the retry outcome set it.
+    await waitFor('both handled and deleted', async () => seen.length === 3 && (await empty(queueUrl)), 5000);
+    expect(seen.map((s) => [s.body, s.count])).toEqual([
+      ['m1', '1'],
+      ['m1', '1'],
+      ['m2', '1'],
+    ]);
     expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(900);
-    expect(seen[1]!.at - seen[0]!.at).toBeLessThan(5000);
+    expect(counter.snapshot().sqs?.ChangeMessageVisibilityBatch).toBeUndefined();
   });
 
   it('when the handler throws, it logs it and the message is redelivered with a higher receive count', async () => {
