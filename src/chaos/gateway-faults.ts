@@ -28,7 +28,14 @@ function appliedOf(reader: FaultParamReader, fallback: (typeof appliedChoices)[n
 const errorStatuses = [500, 502, 503] as const;
 
 /** How long refunds hang when `for` is not given: longer than the saga's refund retries, so bookings escalate. */
-export const refundTimeoutForMs = 15_000;
+const refundTimeoutForMs = 15_000;
+
+/** When a fault is active (`from`, `for`), with refund-timeout's default length: the only fault that ends by itself unless told. */
+export function faultWindowOf(spec: FaultSpec): FaultWindow {
+  const reader = new FaultParamReader(spec);
+  const forMs = reader.durationMs('for', spec.name === 'refund-timeout' ? refundTimeoutForMs : undefined);
+  return { fromMs: reader.durationMs('from', 0), ...(forMs !== undefined ? { forMs } : {}) };
+}
 
 /**
  * Reads a gateway fault's parameters (every fault also takes `from` and `for`, its
@@ -66,9 +73,9 @@ function ruleOf(spec: FaultSpec): GatewayRule {
       }
       case 'refund-timeout': {
         const applied = appliedOf(reader, 'false');
-        const fromMs = reader.durationMs('from', 0);
-        const forMs = reader.durationMs('for', refundTimeoutForMs);
-        return { name: spec.name, window: { fromMs, forMs }, probability: reader.probability('rate', 1), kinds: kindsOf('refund'), fault: (random) => ({ type: 'hang', applied: applied(random) }), action: 'hung the refund' };
+        // Read here too, so that done() knows `from` and `for` as this fault's.
+        reader.window();
+        return { name: spec.name, window: faultWindowOf(spec), probability: reader.probability('rate', 1), kinds: kindsOf('refund'), fault: (random) => ({ type: 'hang', applied: applied(random) }), action: 'hung the refund' };
       }
       default:
         throw new Error(`${spec.name} is not a gateway fault`);

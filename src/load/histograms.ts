@@ -69,3 +69,24 @@ export function mergeHistograms(encoded: string[]): string {
   for (const one of encoded) merged.add(decode(one));
   return encodeIntoCompressedBase64(merged);
 }
+
+/**
+ * The distribution of an encoded microsecond histogram in the HdrHistogram style, in ms:
+ * values at log-spaced percentiles (ten per decade of 1/(1 − p): 0%, 20.6%, … 90%, …
+ * 99%, … 99.99%) as far as the recorded count resolves them, then the max at 100.
+ * Empty for an empty histogram; throws BooksimError if it does not decode.
+ */
+export function percentileDistribution(encoded: string): Array<{ percentile: number; ms: number }> {
+  const histogram = decode(encoded);
+  if (histogram.totalCount === 0) return [];
+  const points: Array<{ percentile: number; ms: number }> = [];
+  for (let step = 0; step <= 40; step += 1) {
+    const tail = 10 ** (-step / 10);
+    // Beyond one value in the tail, further percentiles are all the max.
+    if (tail * histogram.totalCount < 1) break;
+    const percentile = 100 * (1 - tail);
+    points.push({ percentile, ms: histogram.getValueAtPercentile(percentile) / 1000 });
+  }
+  points.push({ percentile: 100, ms: histogram.maxValue / 1000 });
+  return points;
+}

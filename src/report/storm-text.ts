@@ -147,11 +147,12 @@ function chaosLines(chaos: StormSummary['chaos']): string[] {
   ];
 }
 
-/** One line of progress while waiting for quiescence: each queue's depth, running sagas, undecided bookings if known. */
+/** One line of progress while waiting for quiescence: each queue's depth, running sagas, undecided bookings if known, DLQ messages if any. */
 export function formatSettleProgress(snapshot: QuiescenceSnapshot, elapsedMs?: number): string {
   const queues = snapshot.queues.map((q) => `${q.name} ${q.visible} waiting, ${q.inFlight} in flight`);
   const sagas = `${snapshot.runningExecutions}${snapshot.moreRunning ? '+' : ''} sagas running`;
   const undecided = snapshot.undecided === undefined ? [] : [`${snapshot.undecided} undecided`];
+  const deadLetter = snapshot.deadLetter > 0 ? [chalk.red(`${snapshot.deadLetter} in DLQs`)] : [];
   const after = elapsedMs === undefined ? '' : ` (${seconds(elapsedMs)})`;
-  return `settling${after}: ${[...queues, sagas, ...undecided].join(' · ')}`;
+  return `settling${after}: ${[...queues, sagas, ...undecided, ...deadLetter].join(' · ')}`;
 }

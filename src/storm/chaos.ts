@@ -1,4 +1,4 @@
-import { gatewayFaultPolicy, refundTimeoutForMs } from '../chaos/gateway-faults.js';
+import { faultWindowOf, gatewayFaultPolicy } from '../chaos/gateway-faults.js';
 import { FaultParamReader } from '../chaos/faults.js';
 import type { FaultLogEntry, FaultLogger, FaultSpec, Sabotage } from '../chaos/model.js';
 import { awsFaultKinds, startChaosProxy, type AwsFaultKind, type AwsFaultRule, type ChaosProxy } from '../chaos/proxy.js';
@@ -130,9 +130,7 @@ export class StormChaos {
   loadStarted(): void {
     this.loadStartedAt = this.clock.now();
     for (const spec of this.options.faults) {
-      const reader = new FaultParamReader(spec);
-      const fromMs = reader.durationMs('from', 0);
-      const forMs = reader.durationMs('for', spec.name === 'refund-timeout' ? refundTimeoutForMs : undefined);
+      const { fromMs, forMs } = faultWindowOf(spec);
       if (forMs === undefined) continue;
       this.heals.push(this.clock.setTimer(fromMs + forMs, () => this.logger({ fault: spec.name, action: `healed after ${forMs} ms` })));
     }

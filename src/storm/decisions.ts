@@ -29,12 +29,24 @@ export interface EncodedDistribution {
  *   booking, within the request.
  * - `statuses`: every booking's status, by bookingId, for joining other per-booking
  *   figures (AWS calls) to outcomes.
+ * - `records`: every booking's outcome and times (decisions.json, for the report's
+ *   time-to-decision over time).
  */
 export interface DecisionSummary {
   bookings: BookingCounts;
   seatsSold: number;
   statuses: Map<string, BookingStatus>;
+  records: DecisionRecord[];
   timeToDecision: { all: EncodedDistribution; byTier: Record<Tier, EncodedDistribution> };
+}
+
+/** One booking's outcome; times are epoch ms, `decidedAt` absent while undecided. */
+export interface DecisionRecord {
+  bookingId: string;
+  tier: Tier;
+  status: BookingStatus;
+  createdAt: number;
+  decidedAt?: number;
 }
 
 /** Segments of the parallel scan: enough to overlap round trips, few enough for a local endpoint. */
@@ -60,19 +72,24 @@ const countedAs: Partial<Record<BookingStatus, keyof BookingCounts>> = {
  * consistent scan of the few attributes needed; a stack keeps the bookings of every run
  * made on it, and a run's requestIds all begin with `requestIdPrefix`) and sums up the
  * decisions: see {@link DecisionSummary}. Memory grows with the number of bookings
- * through the map of statuses (an id and a status each). SDK errors pass through.
+ * (an id, a status and two times each). SDK errors pass through.
  */
 export async function readDecisions(context: FunctionContext, requestIdPrefix: string): Promise<DecisionSummary> {
   const bookings: BookingCounts = { accepted: 0, confirmed: 0, rejected: 0, paymentFailed: 0, escalated: 0, undecided: 0 };
   const soldSeats = new Set<string>();
   const statuses = new Map<string, BookingStatus>();
+  const records: DecisionRecord[] = [];
   const all = latencyRecorder();
   const byTier = Object.fromEntries(tiers.map((tier) => [tier, latencyRecorder()])) as Record<Tier, LatencyRecorder>;
 
   const take = (item: Record<string, AttributeValue>) => {
     const status = item.status?.S as BookingStatus;
     bookings.accepted += 1;
-    if (item.bookingId?.S !== undefined) statuses.set(item.bookingId.S, status);
+    if (item.bookingId?.S !== undefined) {
+      statuses.set(item.bookingId.S, status);
+      const decidedAt = item.decidedAt?.N === undefined ? {} : { decidedAt: Number(item.decidedAt.N) };
+      records.push({ bookingId: item.bookingId.S, tier: item.tier?.S as Tier, status, createdAt: Number(item.createdAt?.N ?? 0), ...decidedAt });
+    }
     const counted = countedAs[status];
     if (counted) bookings[counted] += 1;
     else bookings.undecided += 1;
@@ -109,6 +126,7 @@ export async function readDecisions(context: FunctionContext, requestIdPrefix: s
     bookings,
     seatsSold: soldSeats.size,
     statuses,
+    records,
     timeToDecision: {
       all: encoded(all),
       byTier: Object.fromEntries(tiers.map((tier) => [tier, encoded(byTier[tier])])) as Record<Tier, EncodedDistribution>,

@@ -9,7 +9,8 @@ import type { StormSummary } from '../report/storm-text.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
 import { readDecisions, type DecisionSummary } from './decisions.js';
 import { createRunDir, requestIdPrefix } from './run-dir.js';
-import { waitForQuiescence, type QuiescenceResult, type QuiescenceSnapshot } from './settle.js';
+import { SystemSampler } from './sampler.js';
+import { systemPoller, waitForQuiescence, type QuiescenceResult, type QuiescenceSnapshot } from './settle.js';
 import { StormChaos, type ChaosOptions } from './chaos.js';
 import { startSystem, type ReconcilerState, type RunningSystem } from './system.js';
 import { faultText } from '../chaos/faults.js';
@@ -91,8 +92,16 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   let callsByBooking: BookingCalls;
   let recovered: ReconcilerState;
   let detection: Percentiles | undefined;
+  let sampler: SystemSampler | undefined;
+  let loadStartedAt: number;
+  let loadEndMs: number;
+  let settleEndMs: number;
   try {
+    const poll = await systemPoller(system.context);
     hooks.onPhase?.('load', `${plan.length} bookings at ${shape.rps}/s on stack ${options.stack} (profile ${system.profile})`);
+    loadStartedAt = options.clock.now();
+    sampler = new SystemSampler(poll, options.clock, loadStartedAt);
+    sampler.start();
     chaos.loadStarted();
     chaos.startWorkerFaults(system);
     load = await runLoad(system.api.url, plan, {
@@ -103,6 +112,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     // Taken now: from here on this process's clients poll for quiescence and read the outcome, which is measurement, not the system's cost.
     const apiCalls = system.apiCalls();
     const apiCallsByBooking = system.apiCallsByBooking();
+    loadEndMs = options.clock.now() - loadStartedAt;
+    await sampler.stopPolling();
     // Worker faults go on while the system settles (kills and stops are bounded in number): a saga that is still running is as good a target as any.
     hooks.onPhase?.('settle', 'waiting for the queues to drain and the sagas to end');
     const settleStart = options.clock.now();
@@ -111,8 +122,12 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       othersIdle: () => system.gateway.inFlight() === 0 && system.reconciler().waiting === 0,
       timeoutMs: options.settleTimeoutMs,
       ...(hooks.settleSignal ? { signal: hooks.settleSignal } : {}),
-      ...(hooks.onSettleProgress ? { onProgress: (snapshot: QuiescenceSnapshot) => hooks.onSettleProgress!(snapshot, options.clock.now() - settleStart) } : {}),
+      onProgress: (snapshot: QuiescenceSnapshot) => {
+        sampler!.record(snapshot);
+        hooks.onSettleProgress?.(snapshot, options.clock.now() - settleStart);
+      },
     });
+    settleEndMs = options.clock.now() - loadStartedAt;
     hooks.onPhase?.('report', 'reading the outcome of every booking');
     decisions = await readDecisions(system.context, requestIdPrefix(run.id));
     calls = addCallCounts(apiCalls, system.workerCalls());
@@ -121,6 +136,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     await chaos.stopWorkerFaults();
     detection = await chaos.detection(system.context.clients);
   } finally {
+    await sampler?.stopPolling();
     await system.stop();
     await chaos.stop();
   }
@@ -152,6 +168,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   await run.writeJson('run.json', {
     config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency },
     topology: 'fifo-fanout',
+    startedAt: new Date(loadStartedAt).toISOString(),
     versions: { booksim: process.env.npm_package_version ?? 'dev', node: process.version },
     summary,
     awsCalls: calls,
@@ -165,6 +182,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     timeToDecisionByTier: { VIP: decisions.timeToDecision.byTier.VIP.histogram, STANDARD: decisions.timeToDecision.byTier.STANDARD.histogram },
   });
   await run.writeJson('faults.json', chaos.entries());
+  await run.writeJson('samples.json', { loadStartedAt: new Date(loadStartedAt).toISOString(), loadEndMs, settleEndMs, samples: sampler.samples() });
+  await run.writeJson('decisions.json', decisions.records);
   await run.markLatest();
   return { summary, calls };
 }

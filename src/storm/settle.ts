@@ -8,6 +8,8 @@ import type { FunctionContext } from '../functions/model.js';
 export interface QuiescenceSnapshot {
   /** The inventory and payment queues' depths. */
   queues: Array<Pick<QueueDepth, 'name' | 'visible' | 'inFlight'>>;
+  /** Messages in the two dead-letter queues (visible and in flight): work the system gave up on. Not part of being quiet. */
+  deadLetter: number;
   /**
    * Saga executions RUNNING, as far as one page of ListExecutions shows: at most
    * {@link runningPageSize}, a lower bound when `moreRunning` is set.
@@ -49,9 +51,9 @@ const quietPollsNeeded = 2;
 /**
  * Waits until the system under test is quiet: the inventory and payment queues hold no
  * message (visible or in flight), no saga execution is RUNNING and the other parts are idle,
- * seen on {@link quietPollsNeeded} polls in a row. Each poll costs three AWS calls
- * (GetQueueAttributes for each queue, one ListExecutions page); finding the queue URLs
- * costs two more, once. Answers settled: false when `timeoutMs` passes or `signal`
+ * seen on {@link quietPollsNeeded} polls in a row. Each poll costs five AWS calls
+ * (GetQueueAttributes for each queue and DLQ, one ListExecutions page); finding the queue
+ * URLs costs four more, once. Answers settled: false when `timeoutMs` passes or `signal`
  * aborts first, with the last snapshot; never throws for either. Throws a BooksimError
  * if the stack's queues do not exist; SDK errors pass through.
  */
@@ -59,7 +61,7 @@ export async function waitForQuiescence(options: QuiescenceOptions): Promise<Qui
   const { context, othersIdle = () => true, timeoutMs, pollMs = 250, signal, onProgress } = options;
   const { clock } = context;
   const started = clock.now();
-  const poll = await poller(context);
+  const poll = await systemPoller(context);
   let quietPolls = 0;
   for (;;) {
     const last = await poll();
@@ -74,13 +76,18 @@ export async function waitForQuiescence(options: QuiescenceOptions): Promise<Qui
   }
 }
 
-/** Finds the queues once and returns the poll: both queues' depths and the running executions, read in parallel. */
-async function poller({ clients, resources }: FunctionContext): Promise<() => Promise<QuiescenceSnapshot>> {
-  const queueNames = [resources.names.inventoryQueue, resources.names.paymentQueue];
-  const queues = await Promise.all(queueNames.map(async (name) => ({ name, url: await findQueueUrl(clients, name) })));
-  const missing = queues.filter((q) => q.url === undefined).map((q) => q.name);
+/**
+ * Finds the stack's queues once and returns a poll of the system's state: the booking
+ * queues' and the DLQs' depths and the running executions, read in parallel (five calls).
+ * Throws a BooksimError if a queue is missing.
+ */
+export async function systemPoller({ clients, resources }: FunctionContext): Promise<() => Promise<QuiescenceSnapshot>> {
+  const { names } = resources;
+  const find = (queueNames: string[]) => Promise.all(queueNames.map(async (name) => ({ name, url: await findQueueUrl(clients, name) })));
+  const [queues, deadLetterQueues] = await Promise.all([find([names.inventoryQueue, names.paymentQueue]), find([names.inventoryDlq, names.paymentDlq])]);
+  const missing = [...queues, ...deadLetterQueues].filter((q) => q.url === undefined).map((q) => q.name);
   if (missing.length > 0) {
-    throw new BooksimError(`the stack's queues are missing (${missing.join(', ')}): cannot tell whether the system is quiet`, ExitCode.environment);
+    throw new BooksimError(`the stack's queues are missing (${missing.join(', ')}): cannot tell whether the system is quiet`, ExitCode.environment, ['Run `booksim deploy` for this stack first.']);
   }
   const depth = async (name: string, url: string) => ({ name, ...(await readQueueDepth(clients, url)) });
   const running = async () => {
@@ -90,8 +97,12 @@ async function poller({ clients, resources }: FunctionContext): Promise<() => Pr
     return { runningExecutions: 0 };
   };
   return async () => {
-    const [depths, executions] = await Promise.all([Promise.all(queues.map((q) => depth(q.name, q.url!))), running()]);
-    return { queues: depths, ...executions };
+    const [depths, deadLetters, executions] = await Promise.all([
+      Promise.all(queues.map((q) => depth(q.name, q.url!))),
+      Promise.all(deadLetterQueues.map((q) => depth(q.name, q.url!))),
+      running(),
+    ]);
+    return { queues: depths, deadLetter: deadLetters.reduce((sum, q) => sum + q.visible + q.inFlight, 0), ...executions };
   };
 }
 

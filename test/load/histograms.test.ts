@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BooksimError } from '../../src/errors.js';
-import { latencyRecorder, mergeHistograms, percentiles } from '../../src/load/histograms.js';
+import { latencyRecorder, mergeHistograms, percentileDistribution, percentiles } from '../../src/load/histograms.js';
 
 /** An encoded histogram of the given latencies (ms). */
 function encoded(latenciesMs: number[]): string {
@@ -58,5 +58,22 @@ describe('mergeHistograms', () => {
 
   it('when given no histogram, it gives an empty one', () => {
     expect(percentiles(mergeHistograms([])).count).toBe(0);
+  });
+});
+
+describe('percentileDistribution', () => {
+  it('when 1000 latencies are recorded, it gives log-spaced points up to 99.9%, then the max at 100%', () => {
+    const points = percentileDistribution(encoded(oneTo(1000)));
+    expect(points[0]).toEqual({ percentile: 0, ms: expect.closeTo(1, 1) });
+    expect(points.find((p) => Math.abs(p.percentile - 90) < 1e-9)?.ms).toBeCloseTo(900, -1);
+    expect(points.find((p) => Math.abs(p.percentile - 99) < 1e-9)?.ms).toBeCloseTo(990, -1);
+    // Three decades of 1/(1 − p) at ten points each, then the max.
+    expect(points).toHaveLength(32);
+    expect(points.at(-1)).toEqual({ percentile: 100, ms: expect.closeTo(1000, 0) });
+    for (let i = 1; i < points.length; i += 1) expect(points[i]!.ms).toBeGreaterThanOrEqual(points[i - 1]!.ms);
+  });
+
+  it('when the histogram is empty, there are no points', () => {
+    expect(percentileDistribution(encoded([]))).toEqual([]);
   });
 });

@@ -57,12 +57,11 @@ describe('the storm summary as text', () => {
     expect(text).not.toMatch(/undefined|NaN|Infinity/);
   });
 
-  it('when settling, the progress line shows each queue, the running sagas and the undecided bookings', () => {
-    const line = formatSettleProgress(
-      { queues: [{ name: 'b-inventory.fifo', visible: 3, inFlight: 1 }, { name: 'b-payment.fifo', visible: 0, inFlight: 2 }], runningExecutions: 100, moreRunning: true, undecided: 7 },
-      2500,
-    );
+  it('when settling, the progress line shows each queue, the running sagas, the undecided bookings and the DLQs when not empty', () => {
+    const queues = [{ name: 'b-inventory.fifo', visible: 3, inFlight: 1 }, { name: 'b-payment.fifo', visible: 0, inFlight: 2 }];
+    const line = formatSettleProgress({ queues, deadLetter: 0, runningExecutions: 100, moreRunning: true, undecided: 7 }, 2500);
     expect(plain(line)).toBe('settling (2.5 s): b-inventory.fifo 3 waiting, 1 in flight · b-payment.fifo 0 waiting, 2 in flight · 100+ sagas running · 7 undecided');
+    expect(plain(formatSettleProgress({ queues, deadLetter: 2, runningExecutions: 0 }))).toMatch(/0 sagas running · 2 in DLQs$/);
     expect(line).not.toContain('\n');
   });
 });

@@ -58,7 +58,13 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
     const captures = ledger.filter((entry) => entry.outcome === 'captured');
     expect(captures.map((entry) => entry.bookingId).sort()).toEqual(confirmed.map((b) => b.bookingId).sort());
 
-    expect(readdirSync(runDir).sort()).toEqual(['faults.json', 'histograms.json', 'ledger.jsonl', 'requests.json', 'run.json', 'workers.jsonl']);
+    expect(readdirSync(runDir).sort()).toEqual(['decisions.json', 'faults.json', 'histograms.json', 'ledger.jsonl', 'requests.json', 'run.json', 'samples.json', 'workers.jsonl']);
+    // The system was sampled from the load's start to the settle's end, about once a second.
+    const samples = JSON.parse(readFileSync(join(runDir, 'samples.json'), 'utf8')) as { loadEndMs: number; settleEndMs: number; samples: Array<{ t: number }> };
+    expect(samples.settleEndMs).toBeGreaterThanOrEqual(samples.loadEndMs);
+    expect(samples.samples.length).toBeGreaterThanOrEqual(Math.floor(samples.loadEndMs / 1000));
+    expect(samples.samples.at(-1)!.t).toBeLessThanOrEqual(samples.settleEndMs);
+    expect(JSON.parse(readFileSync(join(runDir, 'decisions.json'), 'utf8'))).toHaveLength(bookings.length);
     // Nothing went wrong in the workers: no handler failed, no worker died.
     expect(readFileSync(join(runDir, 'workers.jsonl'), 'utf8')).toBe('');
     expect(readdirSync(reportsDir)).toContain('latest');

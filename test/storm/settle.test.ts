@@ -23,6 +23,7 @@ describe('waiting for the system to be quiet (embedded endpoint, no workers)', (
         { name: context.resources.names.inventoryQueue, visible: 0, inFlight: 0 },
         { name: context.resources.names.paymentQueue, visible: 0, inFlight: 0 },
       ],
+      deadLetter: 0,
       runningExecutions: 0,
     });
   });

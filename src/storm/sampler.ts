@@ -1,0 +1,88 @@
+import type { Clock } from '../clock.js';
+import type { QuiescenceSnapshot } from './settle.js';
+
+/** The system's state at one moment of a run (samples.json), for the report's charts. */
+export interface SystemSample {
+  /** ms since the load started. */
+  t: number;
+  /** Messages in the booking queues: visible, and received but not deleted. */
+  visible: number;
+  inFlight: number;
+  /** Messages in the DLQs. */
+  deadLetter: number;
+  /** Saga executions RUNNING (a lower bound when `moreRunning`). */
+  running: number;
+  moreRunning?: boolean;
+}
+
+/**
+ * Samples the system's state about once per `everyMs` for the report: by polling itself
+ * while the load runs ({@link start}), and from the settle's own polls afterwards
+ * ({@link record}), so the settle's polls are not doubled. A failed poll leaves a gap:
+ * the samples are a picture, not a measurement anything depends on.
+ */
+export class SystemSampler {
+  private readonly taken: SystemSample[] = [];
+  private polling: Promise<void> | undefined;
+  private stopped = false;
+  private cancelPause: (() => void) | undefined;
+
+  constructor(
+    private readonly poll: () => Promise<QuiescenceSnapshot>,
+    private readonly clock: Pick<Clock, 'now' | 'setTimer'>,
+    private readonly loadStartedAt: number,
+    private readonly everyMs = 1000,
+  ) {}
+
+  /** Polls every `everyMs` until {@link stopPolling}. */
+  start(): void {
+    this.polling ??= this.pollUntilStopped();
+  }
+
+  /** Ends the sampler's own polls; resolves once the last one has answered. */
+  async stopPolling(): Promise<void> {
+    this.stopped = true;
+    this.cancelPause?.();
+    await this.polling;
+  }
+
+  /** Keeps a snapshot polled by someone else, unless the last sample is less than `everyMs` old. */
+  record(snapshot: QuiescenceSnapshot): void {
+    const t = this.clock.now() - this.loadStartedAt;
+    const last = this.taken.at(-1);
+    if (last === undefined || t - last.t >= this.everyMs) this.taken.push(sampleOf(t, snapshot));
+  }
+
+  samples(): SystemSample[] {
+    return [...this.taken];
+  }
+
+  private async pollUntilStopped(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        this.record(await this.poll());
+      } catch {
+        // A gap in a chart; the storm's own calls report real trouble.
+      }
+      if (this.stopped) return;
+      await new Promise<void>((resolve) => {
+        const timer = this.clock.setTimer(this.everyMs, resolve);
+        this.cancelPause = () => {
+          timer.cancel();
+          resolve();
+        };
+      });
+    }
+  }
+}
+
+function sampleOf(t: number, snapshot: QuiescenceSnapshot): SystemSample {
+  return {
+    t,
+    visible: snapshot.queues.reduce((sum, q) => sum + q.visible, 0),
+    inFlight: snapshot.queues.reduce((sum, q) => sum + q.inFlight, 0),
+    deadLetter: snapshot.deadLetter,
+    running: snapshot.runningExecutions,
+    ...(snapshot.moreRunning ? { moreRunning: true } : {}),
+  };
+}
