@@ -1,9 +1,10 @@
 import { Flags } from '@oclif/core';
 import { AwsCommand } from '../cli/aws-command.js';
-import { endpointFlags } from '../cli/flags.js';
+import { endpointFlags, verifyFlags } from '../cli/flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
-import { exitCodeHelp } from '../errors.js';
+import { BooksimError, exitCodeHelp } from '../errors.js';
+import { writeRunReport, type WrittenReport } from '../report/html/write-report.js';
 import { verifyText } from '../report/verify-text.js';
 import { prepareVerify, runVerify } from '../verify/run-verify.js';
 
@@ -12,7 +13,7 @@ export default class Verify extends AwsCommand {
 
   static override description = `Reads the stack's DynamoDB tables, its saga executions and queues, and the run directory (request log, gateway ledger, histograms), then checks the eight invariants of the booking system: no double booking, first come first served, payment only for the holder, reassignment, exactly-once effects, nothing lost, no limbo, compensation complete. Each one is valid, invalid (with counterexamples: the seat, the bookings, their events in time order) or unknown (the data to decide is missing — never a silent pass). Thresholds in the k6 style fail the run when a latency percentile is out of bounds.
 
-Writes verify.json and junit.xml into the run directory; --junit FILE writes a copy for CI.
+Writes verify.json and junit.xml into the run directory, and rewrites its report.html with the verdict (unless --no-report); --junit FILE writes a copy for CI.
 
 Metrics for --threshold: api (request latency), decision (request → CONFIRMED/REJECTED/PAYMENT_FAILED), vip.decision, standard.decision; statistics p50, p90, p99, p99.9, any p<number>, max; values in ms.
 
@@ -33,8 +34,8 @@ ${exitCodeHelp}`;
     stack: Flags.string({ description: 'stack to read (default: the one the run names in run.json)' }),
     run: Flags.string({ description: 'run id, `latest`, or the path of a run directory', default: 'latest' }),
     'reports-dir': Flags.string({ description: 'where run directories are', default: 'reports' }),
-    threshold: Flags.string({ description: 'a latency bound that fails the run, k6 style: "decision.p99<2000" (repeatable)', multiple: true, default: [] }),
-    junit: Flags.string({ description: 'also write the JUnit XML report here', helpValue: 'FILE' }),
+    ...verifyFlags,
+    report: Flags.boolean({ description: "rewrite the run's report.html with the verdict", default: true, allowNo: true }),
   };
 
   async run(): Promise<unknown> {
@@ -51,9 +52,24 @@ ${exitCodeHelp}`;
     const report = await this.withEndpoint(flags, (clients, endpoint) =>
       runVerify(clients, prepared, { endpoint: endpoint.display, clock: systemClock }, { onPhase: (detail) => human && this.logToStderr(detail) }),
     );
-    if (human) this.log(verifyText(report));
+    const html = flags.report ? await this.rewriteReport(report.runDir) : undefined;
+    if (human) {
+      this.log(verifyText(report));
+      if (html) this.log(`report: ${html.file}`);
+    }
     // Set after printing, so the verdict (and --json) is out before the exit code says it.
     process.exitCode = report.exitCode;
     return report;
+  }
+
+  /** The verdict stands without a report: a run that cannot be drawn (no run.json) is said so, not failed for. */
+  private async rewriteReport(runDir: string): Promise<WrittenReport | undefined> {
+    try {
+      return await writeRunReport(runDir);
+    } catch (error) {
+      if (!(error instanceof BooksimError)) throw error;
+      this.logToStderr(`no report.html: ${error.message}`);
+      return undefined;
+    }
   }
 }

@@ -131,6 +131,11 @@ export async function resolveRun(root: string, idOrLatest: string): Promise<stri
   throw new BooksimError(what, ExitCode.usage, [`Available runs (newest first): ${runs.slice(0, listedRuns).join(', ')}${more}.`]);
 }
 
+/** A path (it has a separator) is the run directory itself (readers refuse one that is not there); anything else is a run id or `latest` under reportsDir. */
+export function findRunDir(reportsDir: string, run: string): Promise<string> {
+  return /[/\\]/.test(run) ? Promise.resolve(resolve(run)) : resolveRun(reportsDir, run);
+}
+
 async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();

@@ -66,7 +66,7 @@ async function mustBeDirectory(runDir: string): Promise<void> {
 }
 
 /** A file's text parsed by `parse`, or undefined when the file does not exist. */
-async function readPart<T>(runDir: string, name: string, parse: (text: string, file: string) => T): Promise<T | undefined> {
+export async function readPart<T>(runDir: string, name: string, parse: (text: string, file: string) => T): Promise<T | undefined> {
   const file = join(runDir, name);
   let text: string;
   try {
@@ -85,7 +85,7 @@ function malformed(file: string, what: string): BooksimError {
   ]);
 }
 
-function parseJson(text: string, file: string, where = 'not JSON'): unknown {
+export function parseJson(text: string, file: string, where = 'not JSON'): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import { BooksimError, ExitCode } from '../errors.js';
-import { requestIdPrefix, resolveRun } from '../storm/run-dir.js';
+import { findRunDir, requestIdPrefix } from '../storm/run-dir.js';
 import { bookingIdOfExecution } from '../functions/reconciler.js';
 import { collectStackEvidence, sagaTimeline } from './collect.js';
 import { earlierFirst } from './invariants/booking-facts.js';
@@ -53,7 +53,7 @@ const sagaTimelinesRead = 25;
  */
 export async function prepareVerify(options: VerifyOptions): Promise<PreparedVerify> {
   const thresholds = options.thresholds.map(parseThreshold);
-  const runDir = await runDirectory(options.reportsDir, options.run);
+  const runDir = await findRunDir(options.reportsDir, options.run);
   const files = await readRunFiles(runDir);
   const { runId } = files;
   const stack = options.stack ?? files.stack;
@@ -108,11 +108,6 @@ export async function runVerify(
   await writeFile(join(runDir, 'junit.xml'), junit);
   if (prepared.junitFile !== undefined) await writeFile(prepared.junitFile, junit);
   return report;
-}
-
-/** A path (it has a separator) is the run directory itself (readRunFiles refuses one that is not there); anything else is a run id or `latest` under reportsDir. */
-function runDirectory(reportsDir: string, run: string): Promise<string> {
-  return /[/\\]/.test(run) ? Promise.resolve(resolve(run)) : resolveRun(reportsDir, run);
 }
 
 /** A checker that throws says unknown, with the error: one broken checker must not hide the others' verdicts. */

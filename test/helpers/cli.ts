@@ -15,14 +15,16 @@ export interface CliProcess {
 }
 
 /**
- * Spawns `booksim <args>` with the Node running the tests, collecting its output. Call it
- * inside a test: the process is killed when the test ends, whatever its outcome.
+ * Spawns `booksim <args>` with the Node running the tests (in `env`, default the tests'), collecting its output. Inside a
+ * test (`inTest`), the process is killed when the test ends, whatever its outcome.
  */
-export function spawnCli(args: string[]): CliProcess {
-  const child = spawn(process.execPath, [binRun, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = process.env, inTest = true): CliProcess {
+  const child = spawn(process.execPath, [binRun, ...args], { env: { ...env, NO_COLOR: '1' } });
+  if (inTest) {
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+  }
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -37,8 +39,16 @@ export function unwrap(text: string): string {
 }
 
 /** Runs `booksim <args>` to completion. */
-export async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = spawnCli(args);
+export async function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return outcome(spawnCli(args, env));
+}
+
+/** Runs `booksim <args>` to completion from a beforeAll hook, where no test is there to kill it: it must end by itself. */
+export function runCliInSetup(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return outcome(spawnCli(args, process.env, false));
+}
+
+async function outcome(cli: CliProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const code = await cli.exited;
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }

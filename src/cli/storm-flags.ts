@@ -1,0 +1,114 @@
+import { Flags } from '@oclif/core';
+import { parseFaultSpec, withOverrides } from '../chaos/faults.js';
+import { sabotageNames, type Sabotage } from '../chaos/model.js';
+import { parseDuration } from '../duration.js';
+import { validateLoadShape, type LoadShape } from '../load/plan.js';
+import { formatSettleProgress } from '../report/storm-text.js';
+import { scenarioNamed } from '../scenarios/index.js';
+import { checkFaults, type ChaosOptions } from '../storm/chaos.js';
+import type { StormHooks } from '../storm/run-storm.js';
+
+/** The flags of a storm, shared by `booksim storm` and `booksim run`. */
+export const stormFlags = {
+  seats: Flags.integer({ description: 'seats on sale', default: 100 }),
+  rps: Flags.string({ description: 'target rate of booking requests per second', default: '50' }),
+  duration: Flags.string({ description: 'how long to send (500ms, 20s, 2m); or give --bookings', exclusive: ['bookings'] }),
+  bookings: Flags.integer({ description: 'how many booking requests to send, instead of --duration', exclusive: ['duration'] }),
+  contention: Flags.string({ description: "mean number of requests per requested seat (≥ 1) [default: 3, or the scenario's]" }),
+  duplicates: Flags.string({ description: "share of requests that are client retries with the same requestId (0–1) [default: 0.1, or the scenario's]" }),
+  vip: Flags.string({ description: "share of VIP customers (0–1) [default: 0.1, or the scenario's]" }),
+  scenario: Flags.string({ description: 'a chaos preset: load shape plus fault schedule (`booksim scenarios` lists them)' }),
+  fault: Flags.string({ description: "add a fault or override a scenario's, NAME:key=value,… (repeatable)", multiple: true, default: [] }),
+  sabotage: Flags.string({ description: 'switch a safeguard off to see what breaks (repeatable)', multiple: true, options: [...sabotageNames], default: [] }),
+  seed: Flags.integer({ description: 'seed for the whole run (default: random, recorded in run.json)' }),
+  'settle-timeout': Flags.string({ description: 'how long to wait for the system to settle after the load', default: '60s' }),
+  concurrency: Flags.integer({ description: 'message groups or saga tasks each worker process handles at once', default: 16, min: 1, max: 256 }),
+  'reports-dir': Flags.string({ description: 'where run directories are written', default: 'reports' }),
+};
+
+/** The parsed values of {@link stormFlags}. */
+export interface StormFlagValues {
+  seats: number;
+  rps: string;
+  duration?: string | undefined;
+  bookings?: number | undefined;
+  contention?: string | undefined;
+  duplicates?: string | undefined;
+  vip?: string | undefined;
+  scenario?: string | undefined;
+  fault: string[];
+  sabotage: string[];
+  seed?: number | undefined;
+  'settle-timeout': string;
+  concurrency: number;
+  'reports-dir': string;
+}
+
+/** What a storm's flags ask for, checked: the load shape (a scenario's where a flag is absent), the faults, the timeouts. */
+export interface StormPlan {
+  shape: LoadShape;
+  chaos: ChaosOptions;
+  settleTimeoutMs: number;
+  concurrency: number;
+  reportsDir: string;
+}
+
+/** Reads and checks the storm flags: usage errors (exit 2) before anything starts. */
+export function stormPlanOf(flags: StormFlagValues): StormPlan {
+  const scenario = flags.scenario === undefined ? undefined : scenarioNamed(flags.scenario);
+  const faults = withOverrides(scenario?.faults ?? [], flags.fault.map(parseFaultSpec));
+  const shape = validateLoadShape({
+    seats: flags.seats,
+    rps: Number(flags.rps),
+    contention: Number(flags.contention ?? scenario?.shape.contention ?? 3),
+    duplicates: Number(flags.duplicates ?? scenario?.shape.duplicates ?? 0.1),
+    vip: Number(flags.vip ?? scenario?.shape.vip ?? 0.1),
+    seed: flags.seed ?? Math.floor(Math.random() * 2 ** 31),
+    ...(flags.bookings !== undefined ? { bookings: flags.bookings } : { durationSeconds: parseDuration(flags.duration ?? '10s', '--duration') / 1000 }),
+  });
+  checkFaults(faults);
+  return {
+    shape,
+    chaos: { ...(scenario ? { scenario: scenario.name } : {}), faults, sabotage: flags.sabotage as Sabotage[] },
+    settleTimeoutMs: parseDuration(flags['settle-timeout'], '--settle-timeout'),
+    concurrency: flags.concurrency,
+    reportsDir: flags['reports-dir'],
+  };
+}
+
+/**
+ * The storm's hooks for a terminal: phases on stderr, progress on one rewritten line
+ * when stderr is a terminal; nothing when `human` is false (--json). Ctrl-C stops the
+ * load, a second one the settle; `release` removes the handler.
+ */
+export function terminalStormHooks(human: boolean, logToStderr: (line: string) => void): StormHooks & { release(): void } {
+  const stopLoad = new AbortController();
+  const stopSettle = new AbortController();
+  const onSigint = () => {
+    if (!stopLoad.signal.aborted) {
+      logToStderr('stopping the load; waiting for the system to settle (Ctrl-C again to stop waiting)');
+      stopLoad.abort();
+    } else stopSettle.abort();
+  };
+  process.on('SIGINT', onSigint);
+  // A progress line is rewritten in place; the next phase's line starts below it.
+  let progressShown = false;
+  const progress = (line: string) => {
+    if (!human || !process.stderr.isTTY) return;
+    process.stderr.write(`\r  ${line}   `);
+    progressShown = true;
+  };
+  return {
+    loadSignal: stopLoad.signal,
+    settleSignal: stopSettle.signal,
+    onPhase: (_phase, detail) => {
+      if (!human) return;
+      if (progressShown) process.stderr.write('\n');
+      progressShown = false;
+      logToStderr(detail);
+    },
+    onLoadProgress: (p) => progress(`sent ${p.sent}, answered ${p.completed}, ${(p.elapsedMs / 1000).toFixed(1)} s`),
+    onSettleProgress: (snapshot, elapsedMs) => progress(formatSettleProgress(snapshot, elapsedMs)),
+    release: () => process.off('SIGINT', onSigint),
+  };
+}

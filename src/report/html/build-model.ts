@@ -1,0 +1,189 @@
+import { parseFaultSpec } from '../../chaos/faults.js';
+import { faultWindowOf } from '../../chaos/gateway-faults.js';
+import type { FaultLogEntry, FaultName } from '../../chaos/model.js';
+import type { BookingStatus } from '../../functions/model.js';
+import { latencyRecorder, percentileDistribution, percentiles, type Percentiles } from '../../load/histograms.js';
+import type { LedgerEntry } from '../../gateway/ledger.js';
+import type { DecisionRecord } from '../../storm/decisions.js';
+import type { FaultMarker, FaultPeriod, LatencyDistribution, MoneyTotals, ReportFaults, ReportModel, ReportSeries } from './model.js';
+import type { RunData } from './run-data.js';
+
+/** Faults that happen at a moment (a kill, a stop, a scaling step) rather than at a rate: markers on the charts. */
+const momentaryFaults: ReadonlySet<FaultName> = new Set(['crash-mid-heartbeat', 'worker-hang', 'stop-execution']);
+/** What a chart can show: beyond this, markers are dropped (the fault table still counts them all). */
+const maxMarkers = 300;
+const bucketMs = 1000;
+const decidedStatuses: ReadonlySet<BookingStatus> = new Set(['CONFIRMED', 'REJECTED', 'PAYMENT_FAILED']);
+
+/**
+ * The report of one run, from what its directory holds: counts, money, latency
+ * distributions and per-second series, aggregated here so that the page stays small
+ * whatever the number of bookings. Pure.
+ */
+export function buildReportModel(data: RunData): ReportModel {
+  const { run } = data;
+  const summary = run.summary;
+  const loadStartedAt = Date.parse(data.samples?.loadStartedAt ?? run.startedAt ?? '') || (data.requests?.[0]?.intendedAt ?? 0);
+  const loadEndMs = data.samples?.loadEndMs ?? summary.durationMs;
+  const settleEndMs = data.samples?.settleEndMs ?? loadEndMs + summary.settle.waitedMs;
+  const decisions = data.decisions ?? [];
+  return {
+    run: {
+      runId: summary.runId,
+      startedAt: new Date(loadStartedAt).toISOString(),
+      endpoint: summary.endpoint,
+      stack: summary.stack,
+      topology: run.topology ?? 'fifo-fanout',
+      profile: summary.profile,
+      ...(summary.chaos?.scenario ? { scenario: summary.chaos.scenario } : {}),
+      faults: summary.chaos?.faults ?? [],
+      sabotage: summary.chaos?.sabotage ?? [],
+      seed: summary.seed,
+      seats: summary.seats,
+      rps: summary.rate,
+      durationMs: summary.durationMs,
+      requests: summary.requests,
+      settle: summary.settle,
+      versions: run.versions ?? {},
+    },
+    ...(data.verify ? { verdict: data.verify.verdict } : {}),
+    invariants: data.verify?.invariants ?? [],
+    thresholds: data.verify?.thresholds ?? [],
+    bookings: summary.bookings,
+    sagas: sagaOutcomes(decisions, data.ledger ?? [], summary.bookings.confirmed, summary.bookings.escalated),
+    money: moneyTotals(decisions, data.ledger ?? []),
+    latency: { api: apiDistributions(data), decision: decisionDistributions(data) },
+    series: series(data, loadStartedAt, loadEndMs, settleEndMs),
+    faults: faults(data, loadStartedAt, settleEndMs),
+    awsCalls: { total: summary.awsCalls.total, byService: summary.awsCalls.byService, perConfirmed: summary.awsCalls.perConfirmed, perRejected: summary.awsCalls.perRejected },
+  };
+}
+
+/** Captured minus refunded, per booking. */
+function netByBooking(ledger: LedgerEntry[]): Map<string, { captured: number; net: number }> {
+  const money = new Map<string, { captured: number; net: number }>();
+  for (const entry of ledger) {
+    const booking = money.get(entry.bookingId) ?? { captured: 0, net: 0 };
+    if (entry.type === 'charge' && entry.outcome === 'captured') {
+      booking.captured += entry.amount;
+      booking.net += entry.amount;
+    } else if (entry.type === 'refund' && entry.outcome === 'refunded') booking.net -= entry.amount;
+    money.set(entry.bookingId, booking);
+  }
+  return money;
+}
+
+/** A failed payment whose charge had been captured was compensated (refunded); one never captured was declined. */
+function sagaOutcomes(decisions: DecisionRecord[], ledger: LedgerEntry[], confirmed: number, escalated: number): ReportModel['sagas'] {
+  const money = netByBooking(ledger);
+  let declined = 0;
+  let compensated = 0;
+  for (const decision of decisions) {
+    if (decision.status !== 'PAYMENT_FAILED') continue;
+    if ((money.get(decision.bookingId)?.captured ?? 0) > 0) compensated += 1;
+    else declined += 1;
+  }
+  return { confirmed, declined, compensated, escalated };
+}
+
+/** At risk: money still held for a booking that did not get its seat (escalated ones included): what a person must look at. */
+function moneyTotals(decisions: DecisionRecord[], ledger: LedgerEntry[]): MoneyTotals {
+  const charged = ledger.filter((e) => e.type === 'charge' && e.outcome === 'captured').reduce((sum, e) => sum + e.amount, 0);
+  const refunded = ledger.filter((e) => e.type === 'refund' && e.outcome === 'refunded').reduce((sum, e) => sum + e.amount, 0);
+  const confirmed = new Set(decisions.filter((d) => d.status === 'CONFIRMED').map((d) => d.bookingId));
+  let atRisk = 0;
+  for (const [bookingId, { net }] of netByBooking(ledger)) if (!confirmed.has(bookingId) && net > 0) atRisk += net;
+  return { charged, refunded, net: charged - refunded, atRisk };
+}
+
+function distribution(label: string, encoded: string | undefined): LatencyDistribution | undefined {
+  if (encoded === undefined) return undefined;
+  const summary: Percentiles = percentiles(encoded);
+  return { label, count: summary.count, summary, points: percentileDistribution(encoded) };
+}
+
+const present = (items: Array<LatencyDistribution | undefined>) => items.filter((item): item is LatencyDistribution => item !== undefined && item.count > 0);
+
+/** All requests from histograms.json (corrected for coordinated omission); per tier from the request log. */
+function apiDistributions({ histograms, requests = [] }: RunData): LatencyDistribution[] {
+  const tiers = [...new Set(requests.map((r) => r.tier))].sort().reverse();
+  const byTier = tiers.map((tier) => {
+    const recorder = latencyRecorder();
+    for (const request of requests) if (request.tier === tier) recorder.record(request.latencyMs);
+    return distribution(tier, recorder.encode());
+  });
+  return present([distribution('all', histograms?.apiLatency), ...(tiers.length > 1 ? byTier : [])]);
+}
+
+function decisionDistributions({ histograms }: RunData): LatencyDistribution[] {
+  return present([distribution('all', histograms?.timeToDecision), distribution('VIP', histograms?.timeToDecisionByTier?.VIP), distribution('STANDARD', histograms?.timeToDecisionByTier?.STANDARD)]);
+}
+
+/** Values grouped into per-second buckets of `t`, from 0 to the last bucket with a value. */
+function buckets(points: Array<{ t: number; value: number }>): number[][] {
+  const grouped: number[][] = [];
+  for (const { t, value } of points) {
+    const index = Math.max(0, Math.floor(t / bucketMs));
+    while (grouped.length <= index) grouped.push([]);
+    grouped[index]!.push(value);
+  }
+  return grouped;
+}
+
+function quantiles(points: Array<{ t: number; value: number }>): ReportSeries['apiLatency'] {
+  return buckets(points).flatMap((values, index) => {
+    if (values.length === 0) return [];
+    values.sort((a, b) => a - b);
+    const at = (q: number) => values[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+    return [{ t: index * bucketMs, p50: at(0.5), p99: at(0.99), max: values.at(-1)! }];
+  });
+}
+
+function series(data: RunData, loadStartedAt: number, loadEndMs: number, settleEndMs: number): ReportSeries {
+  const requests = data.requests ?? [];
+  const intended = buckets(requests.map((r) => ({ t: r.intendedAt - loadStartedAt, value: 1 })));
+  const completed = buckets(requests.filter((r) => r.status >= 200 && r.status < 300).map((r) => ({ t: r.intendedAt + r.latencyMs - loadStartedAt, value: 1 })));
+  const rate = Array.from({ length: Math.max(intended.length, completed.length) }, (_, index) => ({
+    t: index * bucketMs,
+    target: intended[index]?.length ?? 0,
+    achieved: completed[index]?.length ?? 0,
+  }));
+  const decided = (data.decisions ?? []).filter((d) => decidedStatuses.has(d.status) && d.decidedAt !== undefined);
+  return {
+    rate,
+    apiLatency: quantiles(requests.map((r) => ({ t: r.intendedAt - loadStartedAt, value: r.latencyMs }))),
+    decisionLatency: quantiles(decided.map((d) => ({ t: d.createdAt - loadStartedAt, value: Math.max(0, d.decidedAt! - d.createdAt) }))),
+    system: (data.samples?.samples ?? []).map(({ t, visible, inFlight, deadLetter, running }) => ({ t, visible, inFlight, deadLetter, running })),
+    loadEndMs,
+    settleEndMs,
+  };
+}
+
+function faults(data: RunData, loadStartedAt: number, settleEndMs: number): ReportFaults {
+  const chaos = data.run.summary.chaos;
+  const periods: FaultPeriod[] = (chaos?.faults ?? []).map((text) => {
+    const spec = parseFaultSpec(text);
+    const { fromMs, forMs } = faultWindowOf(spec);
+    return { fault: spec.name, fromMs, toMs: forMs === undefined ? settleEndMs : Math.min(settleEndMs, fromMs + forMs) };
+  });
+  const injected = data.faultLog.filter((entry) => !entry.action.startsWith('healed'));
+  const atMs = (entry: FaultLogEntry) => Date.parse(entry.at) - loadStartedAt;
+  const markers: FaultMarker[] = injected
+    .filter((entry) => momentaryFaults.has(entry.fault) || (entry.fault === 'cold-start' && entry.action.startsWith('scaled')))
+    .slice(0, maxMarkers)
+    .map((entry) => ({ fault: entry.fault, atMs: atMs(entry), action: entry.action }));
+  const table = [...Map.groupBy(injected, (entry) => entry.fault)].map(([fault, entries]) => ({
+    fault,
+    count: entries.length,
+    firstMs: atMs(entries[0]!),
+    lastMs: atMs(entries.at(-1)!),
+    example: entries[0]!.action,
+  }));
+  return {
+    periods,
+    markers,
+    table,
+    ...(chaos?.detectionMs ? { detectionMs: chaos.detectionMs } : {}),
+    ...(chaos?.reconciler ? { reconciler: chaos.reconciler } : {}),
+  };
+}

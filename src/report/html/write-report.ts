@@ -1,0 +1,40 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { loadReportAssets } from './assets.js';
+import { buildReportModel } from './build-model.js';
+import type { ReportModel } from './model.js';
+import { renderComparison, renderReport } from './render.js';
+import { readRunData } from './run-data.js';
+
+/** A report written: where, and the verdict it shows. */
+export interface WrittenReport {
+  file: string;
+  runIds: string[];
+  verdicts: Array<ReportModel['verdict']>;
+  bytes: number;
+}
+
+/** Writes one run's report.html: into its run directory unless `out` says where. */
+export async function writeRunReport(runDir: string, out?: string): Promise<WrittenReport> {
+  const model = buildReportModel(await readRunData(runDir));
+  const html = renderReport(model, await loadReportAssets());
+  const file = resolve(out ?? join(runDir, 'report.html'));
+  await writeWhole(file, html);
+  return { file, runIds: [model.run.runId], verdicts: [model.verdict], bytes: Buffer.byteLength(html) };
+}
+
+/** Writes the comparison of several runs to `out`. */
+export async function writeComparisonReport(runDirs: string[], out: string): Promise<WrittenReport> {
+  const models = await Promise.all(runDirs.map(async (dir) => buildReportModel(await readRunData(dir))));
+  const html = renderComparison(models, await loadReportAssets());
+  const file = resolve(out);
+  await writeWhole(file, html);
+  return { file, runIds: models.map((m) => m.run.runId), verdicts: models.map((m) => m.verdict), bytes: Buffer.byteLength(html) };
+}
+
+/** Through a temporary file, so a reader (a browser reloading, a CI upload) never sees half a page. */
+async function writeWhole(file: string, text: string): Promise<void> {
+  const temp = join(dirname(file), `.${process.pid}.report.tmp`);
+  await writeFile(temp, text);
+  await rename(temp, file);
+}
