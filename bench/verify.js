@@ -20,9 +20,9 @@
 // Exit codes: 0 every size verified valid, 100,000 bookings within 60 s; 1 not;
 //             2 the benchmark could not run.
 
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,7 +37,7 @@ import { LedgerFile } from '../dist/gateway/ledger-file.js';
 import { latencyRecorder } from '../dist/load/histograms.js';
 import { createRunDir } from '../dist/storm/run-dir.js';
 import { collectStackEvidence } from '../dist/verify/collect.js';
-import { childrenCpuMs } from './cpu-time.js';
+import { describeMachine, timeBooksim } from './measure.js';
 import { appendSection } from './report.js';
 import { startServerProcess } from './server-process.js';
 
@@ -230,72 +230,21 @@ async function collectInProcess(clients, stack) {
   return { ms, counts };
 }
 
-/** Peak resident memory (VmHWM) of a process so far, in MiB; undefined once it is gone. */
-function peakRssMiB(pid) {
-  try {
-    const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return hwm ? Number(hwm[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Runs `booksim verify --json` in a process of its own, killed after `timeoutMs`; samples
- * its peak RSS every 100 ms (VmHWM only grows, so the last sample is the peak up to the
- * last 100 ms). Resolves to its wall time, CPU, peak RSS, exit code and parsed report
- * (undefined when the output is not a report, e.g. no such command yet).
- */
-function timeVerify(args, timeoutMs) {
-  const cpuBefore = childrenCpuMs();
-  const started = performance.now();
-  const child = spawn(process.execPath, ['bin/run.js', 'verify', ...args, '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  let peak = 0;
-  child.stdout.setEncoding('utf8').on('data', (text) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text) => (stderr = (stderr + text).slice(-4000)));
-  const sampler = setInterval(() => (peak = Math.max(peak, peakRssMiB(child.pid) ?? 0)), 100);
-  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      const wallMs = performance.now() - started;
-      clearInterval(sampler);
-      clearTimeout(killer);
-      running.delete(child);
-      let report;
-      try {
-        report = JSON.parse(stdout);
-      } catch {
-        report = undefined;
-      }
-      resolve({ wallMs, cpuMs: childrenCpuMs() - cpuBefore, peakRssMiB: peak, exitCode: code, signal, report, stderr: stderr.trim() });
-    });
-  });
-}
-
-function describeMachine() {
-  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
-  return `${model.trim()}, ${availableParallelism()} cores`;
-}
-
 function formatSection({ date, machine, results }) {
   const lines = results.map((r) => {
     const v = r.verify;
-    const verifyCells = v.report
-      ? [`${(v.wallMs / 1000).toFixed(1)} s`, `${(v.cpuMs / 1000).toFixed(1)} s`, `${(r.endpointCpuMs / 1000).toFixed(1)} s`, `${v.peakRssMiB.toFixed(0)} MiB`, `${v.report.verdict} (exit ${v.exitCode})`]
+    const verifyCells = v.output
+      ? [`${(v.wallMs / 1000).toFixed(1)} s`, `${(v.cpuMs / 1000).toFixed(1)} s`, `${(r.endpointCpuMs / 1000).toFixed(1)} s`, `${v.peakRssMiB.toFixed(0)} MiB`, `${v.output.verdict} (exit ${v.exitCode})`]
       : ['n/a', 'n/a', 'n/a', 'n/a', `did not run: ${firstLine(v.stderr) || `exit ${v.exitCode ?? v.signal}`}`];
     return `| ${r.bookings} | ${r.counts.seats} | ${r.executions} | ${(r.loadMs / 1000).toFixed(1)} s + ${(r.executionsMs / 1000).toFixed(1)} s | ${(r.collectMs / 1000).toFixed(2)} s | ${verifyCells.join(' | ')} |`;
   });
   const invariants = results
-    .filter((r) => r.verify.report)
-    .map((r) => `- ${r.bookings} bookings: ${r.verify.report.invariants.map((i) => `${i.key} ${i.verdict}`).join(', ')}`);
+    .filter((r) => r.verify.output)
+    .map((r) => `- ${r.bookings} bookings: ${r.verify.output.invariants.map((i) => `${i.key} ${i.verdict}`).join(', ')}`);
   const big = results.find((r) => r.bookings === target.bookings);
   const verdict = !big
     ? `${target.bookings} bookings not in --sizes: target not measured`
-    : big.verify.report
+    : big.verify.output
       ? `${(big.verify.wallMs / 1000).toFixed(1)} s for ${target.bookings} bookings — ${big.verify.wallMs < target.seconds * 1000 ? 'PASS' : 'FAIL'}`
       : `verify did not run on ${target.bookings} bookings — FAIL`;
   return [
@@ -346,11 +295,11 @@ async function main() {
       log(`  collectStackEvidence: ${(collected.ms / 1000).toFixed(2)} s, ${JSON.stringify(collected.counts)}`);
       if (collected.counts.bookings !== bookings || collected.counts.executions !== prepared.executions) throw new Error(`collectStackEvidence found ${JSON.stringify(collected.counts)}, not what was loaded`);
       const endpointCpuBefore = endpoint.cpuMs();
-      const verify = await timeVerify(['--run', prepared.runDir, '--reports-dir', reportsDir, '--stack', prepared.stack, '--endpoint', endpoint.url], target.seconds * 5 * 1000);
+      const verify = await timeBooksim(root, ['verify', '--run', prepared.runDir, '--reports-dir', reportsDir, '--stack', prepared.stack, '--endpoint', endpoint.url], target.seconds * 5 * 1000, running);
       const endpointCpuMs = endpoint.cpuMs() - endpointCpuBefore;
       log(
-        verify.report
-          ? `  booksim verify: ${(verify.wallMs / 1000).toFixed(1)} s, ${verify.report.verdict}, peak RSS ${verify.peakRssMiB.toFixed(0)} MiB`
+        verify.output
+          ? `  booksim verify: ${(verify.wallMs / 1000).toFixed(1)} s, ${verify.output.verdict}, peak RSS ${verify.peakRssMiB.toFixed(0)} MiB`
           : `  booksim verify gave no report (exit ${verify.exitCode ?? verify.signal}): ${firstLine(verify.stderr)}`,
       );
       results.push({ bookings, perSeat, ...prepared, collectMs: collected.ms, counts: collected.counts, verify, endpointCpuMs });
@@ -359,7 +308,7 @@ async function main() {
     if (!values.dry) appendSection(benchmarksFile, section);
     process.stdout.write(`\n${section}\n${values.dry ? 'not recorded (--dry)' : 'appended to BENCHMARKS.md'}\n`);
     const big = results.find((r) => r.bookings === target.bookings);
-    const pass = results.every((r) => r.verify.report?.verdict === 'valid') && (!big || big.verify.wallMs < target.seconds * 1000);
+    const pass = results.every((r) => r.verify.output?.verdict === 'valid') && (!big || big.verify.wallMs < target.seconds * 1000);
     process.exitCode = pass ? 0 : 1;
   } finally {
     clearTimeout(deadline);

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { resolveEndpoint } from '../aws/endpoint.js';
 import { AwsCommand } from '../cli/aws-command.js';
-import { endpointFlags } from '../cli/flags.js';
+import { deployFlags, endpointFlags } from '../cli/flags.js';
 import { deployStack, planDeploy } from '../deploy/deploy.js';
 import { timingProfiles } from '../deploy/saga.js';
 import { validStackName } from '../deploy/stack.js';
@@ -28,9 +28,7 @@ ${exitCodeHelp}`;
 
   static override flags = {
     ...endpointFlags,
-    profile: Flags.string({ description: 'timing profile of the saga: fast (seconds, for CI) or realistic (the original design)', options: [...timingProfiles], default: 'fast' }),
-    'max-receive-count': Flags.integer({ description: 'receives of a message before its queue moves it to the DLQ', default: 5, min: 1, max: 1000 }),
-    'role-arn': Flags.string({ description: 'IAM role the saga runs as (LocalStack and booksim local accept any)', default: 'arn:aws:iam::000000000000:role/booksim-saga' }),
+    ...deployFlags,
     'dry-run': Flags.boolean({ description: 'print the plan and the saga definition; call nothing' }),
   };
 

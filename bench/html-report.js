@@ -1,0 +1,210 @@
+// The HTML report benchmark (`npm run bench:report`): how long `booksim report` takes, how
+// much memory, how big the page is, and how long Chromium takes to show it with every
+// chart drawn, for runs of 10,000 and 100,000 bookings. Each run directory is synthetic —
+// requests at 500 per second, seats of ten bookings (one CONFIRMED and charged, the rest
+// REJECTED), a sample of the queues per second, a fault log with kills and declines, a
+// valid verify.json — so no endpoint is needed: the report reads only the run directory.
+//
+// Usage: npm run bench:report [-- --sizes 10000,100000 --timeout 600 --dry]
+//        (--timeout: seconds for the whole benchmark; --dry: print the section, do not record it)
+// Exit codes: 0 every report written, the 100,000-booking page under 1 MB and drawn within
+//             10 s; 1 not; 2 the benchmark could not run.
+
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { latencyRecorder } from '../dist/load/histograms.js';
+import { describeMachine, timeBooksim } from './measure.js';
+import { appendSection } from './report.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const benchmarksFile = join(root, 'BENCHMARKS.md');
+const target = { bookings: 100_000, pageBytes: 1024 * 1024, drawnMs: 10_000 };
+const rps = 500;
+const perSeat = 10;
+const amount = 4200;
+const invariantKeys = ['no-double-booking', 'first-come-first-served', 'payment-only-for-holder', 'reassignment', 'exactly-once-effects', 'nothing-lost', 'no-limbo', 'compensation-complete'];
+
+const running = new Set();
+
+/** A seeded generator (mulberry32), so every run of the benchmark writes the same data. */
+function seeded(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** Writes a run directory of `bookings` bookings under `reportsDir`; returns its path. */
+function writeRun(reportsDir, bookings) {
+  const random = seeded(bookings);
+  const runId = `bench-${bookings}`;
+  const dir = join(reportsDir, runId);
+  const start = Date.UTC(2026, 10, 23, 12, 0, 0);
+  const durationMs = (bookings / rps) * 1000;
+  const write = (name, data) => writeFileSync(join(dir, name), typeof data === 'string' ? data : JSON.stringify(data));
+  mkdirSync(dir, { recursive: true });
+
+  const api = latencyRecorder();
+  const decision = latencyRecorder();
+  const byTier = { VIP: latencyRecorder(), STANDARD: latencyRecorder() };
+  const requests = [];
+  const decisions = [];
+  const ledger = [];
+  for (let index = 0; index < bookings; index += 1) {
+    const intendedAt = start + index * (1000 / rps);
+    const latencyMs = 5 + random() * 40 + (random() < 0.01 ? 400 : 0);
+    const tier = random() < 0.1 ? 'VIP' : 'STANDARD';
+    const bookingId = `B${String(index).padStart(8, '0')}`;
+    const confirmed = index % perSeat === 0;
+    const decisionMs = 500 + random() * 2500;
+    api.record(latencyMs);
+    decision.record(decisionMs);
+    byTier[tier].record(decisionMs);
+    requests.push({ index, requestId: `${runId}-R${index}`, seatId: `S${Math.floor(index / perSeat)}`, tier, intendedAt, sentAt: intendedAt, latencyMs, status: 202, bookingId });
+    decisions.push({ bookingId, tier, status: confirmed ? 'CONFIRMED' : 'REJECTED', createdAt: intendedAt + 2, decidedAt: intendedAt + decisionMs });
+    if (confirmed) ledger.push({ seq: ledger.length + 1, at: new Date(intendedAt + 800).toISOString(), type: 'charge', bookingId, idempotencyKey: `charge:${bookingId}`, amount, outcome: 'captured' });
+  }
+  const samples = Array.from({ length: Math.ceil(durationMs / 1000) + 5 }, (_, second) => ({
+    t: second * 1000,
+    visible: Math.round(random() * 200),
+    inFlight: Math.round(random() * 50),
+    deadLetter: 0,
+    running: Math.round(random() * 100),
+  }));
+  const faults = [];
+  for (let at = 0; at < durationMs; at += 50) faults.push({ at: new Date(start + at).toISOString(), fault: 'payment-decline', action: 'declined the charge (charge attempt 1)' });
+  for (let at = 1000; at < durationMs; at += 10_000) faults.push({ at: new Date(start + at).toISOString(), fault: 'crash-mid-heartbeat', action: 'killed IssueTicket worker 4242 after 1 heartbeat(s)' });
+  faults.sort((a, b) => a.at.localeCompare(b.at));
+  const zero = { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
+  const confirmed = bookings / perSeat;
+  const summary = {
+    runId,
+    runDir: dir,
+    endpoint: 'http://127.0.0.1:4566',
+    stack: 'bench',
+    profile: 'fast',
+    seed: bookings,
+    seats: confirmed,
+    rate: { target: rps, achieved: rps },
+    durationMs,
+    requests: { sent: bookings, completed: bookings, errors: 0, non2xx: 0 },
+    bookings: { accepted: bookings, confirmed, rejected: bookings - confirmed, paymentFailed: 0, escalated: 0, undecided: 0 },
+    seatsSold: confirmed,
+    settle: { settled: true, waitedMs: 5000 },
+    awsCalls: { total: bookings * 6, byService: { dynamodb: bookings * 3, sns: bookings, sqs: bookings, sfn: bookings }, perConfirmed: 24, perRejected: 5, sharedPerBooking: 1 },
+    chaos: { scenario: 'bench', faults: ['payment-decline:rate=0.1', 'crash-mid-heartbeat:after=1'], injected: { 'payment-decline': faults.length }, reconciler: { restarted: 0, refunded: 0, gaveUp: 0 } },
+    latency: { api: zero, timeToDecision: zero, timeToDecisionByTier: { VIP: zero, STANDARD: zero } },
+  };
+  write('run.json', { config: { stack: 'bench', endpoint: summary.endpoint, shape: { seed: bookings, seats: confirmed, rps, bookings } }, topology: 'fifo-fanout', startedAt: new Date(start).toISOString(), versions: { booksim: 'bench' }, summary });
+  write('requests.json', requests);
+  write('decisions.json', decisions);
+  write('ledger.jsonl', `${ledger.map((entry) => JSON.stringify(entry)).join('\n')}\n`);
+  write('samples.json', { loadStartedAt: new Date(start).toISOString(), loadEndMs: durationMs, settleEndMs: durationMs + 5000, samples });
+  write('faults.json', faults);
+  write('histograms.json', { apiLatency: api.encode(), timeToDecision: decision.encode(), timeToDecisionByTier: { VIP: byTier.VIP.encode(), STANDARD: byTier.STANDARD.encode() } });
+  write('verify.json', {
+    runId,
+    runDir: dir,
+    stack: 'bench',
+    endpoint: summary.endpoint,
+    verifiedAt: new Date(start + durationMs + 6000).toISOString(),
+    verdict: 'valid',
+    exitCode: 0,
+    invariants: invariantKeys.map((key, i) => ({ id: i + 1, key, title: key, verdict: 'valid', checked: bookings, checkedWhat: 'bookings', violations: 0, counterexamples: [] })),
+    thresholds: [],
+  });
+  return dir;
+}
+
+/** Opens the page in Chromium from file:// and resolves to the ms until every chart has drawn. */
+async function timeDrawing(browser, file) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    const started = performance.now();
+    await page.goto(pathToFileURL(file).href);
+    // Evaluated in the page, where `document` is.
+    await page.waitForFunction("[...document.querySelectorAll('[data-chart]')].every((area) => area.querySelector('canvas') !== null)", undefined, { timeout: 60_000 });
+    return { drawnMs: performance.now() - started, errors };
+  } finally {
+    await page.close();
+  }
+}
+
+function formatSection({ date, machine, results }) {
+  const lines = results.map(
+    (r) =>
+      `| ${r.bookings} | ${(r.runBytes / 1024 / 1024).toFixed(1)} MB | ${(r.report.wallMs / 1000).toFixed(1)} s | ${(r.report.cpuMs / 1000).toFixed(1)} s | ${r.report.peakRssMiB.toFixed(0)} MiB | ${(r.pageBytes / 1024).toFixed(0)} KB | ${r.drawn.drawnMs.toFixed(0)} ms | ${r.drawn.errors.length} |`,
+  );
+  const big = results.find((r) => r.bookings === target.bookings);
+  const verdict = !big
+    ? `${target.bookings} bookings not in --sizes: target not measured`
+    : `${target.bookings} bookings: page ${(big.pageBytes / 1024).toFixed(0)} KB, drawn in ${big.drawn.drawnMs.toFixed(0)} ms — ${pass(big) ? 'PASS' : 'FAIL'} (targets: under ${target.pageBytes / 1024} KB, drawn within ${target.drawnMs / 1000} s)`;
+  return [
+    `## HTML report: runs of ${results.map((r) => r.bookings).join(' and ')} bookings, ${date}`,
+    '',
+    `- Node ${process.version}; CPU ${machine}; synthetic run directories (requests at ${rps}/s, seats of ${perSeat} bookings, a queue sample per second, a fault log with a decline every 50 ms and a kill every 10 s, a valid verify.json)`,
+    '- report: `booksim report --run DIR --json` in its own process (wall time from spawn to exit, its CPU, its peak RSS from /proc VmHWM); drawn: Chromium (Debian, headless, through playwright-core) from file:// until every chart has its canvas',
+    '',
+    '| bookings | run directory | report wall | report CPU | report peak RSS | page | drawn | page errors |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...lines,
+    '',
+    `**${verdict}**`,
+    '',
+  ].join('\n');
+}
+
+const pass = (r) => r.report.exitCode === 0 && r.pageBytes < target.pageBytes && r.drawn.drawnMs < target.drawnMs && r.drawn.errors.length === 0;
+
+function directoryBytes(dir) {
+  return ['run.json', 'requests.json', 'decisions.json', 'ledger.jsonl', 'samples.json', 'faults.json', 'histograms.json', 'verify.json'].reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000' }, timeout: { type: 'string', default: '600' }, dry: { type: 'boolean', default: false } } });
+  const sizes = values.sizes.split(',').map(Number);
+  const deadline = setTimeout(() => {
+    process.stderr.write(`bench:report: still running after ${values.timeout} s, stopping\n`);
+    for (const child of running) child.kill('SIGKILL');
+    process.exit(2);
+  }, Number(values.timeout) * 1000);
+  const reportsDir = mkdtempSync(join(tmpdir(), 'booksim-bench-report-'));
+  const browser = await chromium.launch({ executablePath: process.env.BOOKSIM_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const results = [];
+    for (const bookings of sizes) {
+      const dir = writeRun(reportsDir, bookings);
+      const report = await timeBooksim(root, ['report', '--run', dir], 300_000, running);
+      if (report.exitCode !== 0) throw new Error(`booksim report failed on ${bookings} bookings: ${report.stderr}`);
+      const file = join(dir, 'report.html');
+      const drawn = await timeDrawing(browser, file);
+      const result = { bookings, runBytes: directoryBytes(dir), report, pageBytes: statSync(file).size, drawn };
+      results.push(result);
+      process.stdout.write(`${bookings} bookings: report ${(report.wallMs / 1000).toFixed(1)} s, ${report.peakRssMiB.toFixed(0)} MiB, page ${(result.pageBytes / 1024).toFixed(0)} KB, drawn in ${drawn.drawnMs.toFixed(0)} ms\n`);
+    }
+    const section = formatSection({ date: new Date().toISOString(), machine: describeMachine(), results });
+    if (values.dry) process.stdout.write(section);
+    else appendSection(benchmarksFile, section);
+    const big = results.find((r) => r.bookings === target.bookings);
+    process.exitCode = results.every((r) => r.report.exitCode === 0) && (!big || pass(big)) ? 0 : 1;
+  } finally {
+    clearTimeout(deadline);
+    await browser.close();
+    rmSync(reportsDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench:report: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});

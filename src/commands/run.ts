@@ -1,0 +1,70 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { deployFlags, endpointFlags, verifyFlags } from '../cli/flags.js';
+import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
+import { systemClock } from '../clock.js';
+import type { TimingProfileName } from '../deploy/saga.js';
+import { validStackName } from '../deploy/stack.js';
+import { exitCodeHelp } from '../errors.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { openInBrowser } from '../report/html/open.js';
+import { stormSummaryText } from '../report/storm-text.js';
+import { verifyText } from '../report/verify-text.js';
+
+export default class Run extends BaseCommand {
+  static override summary = 'deploy → storm → verify → report in one command; exit code = verify\'s.';
+
+  static override description = `Deploys the stack (idempotent), runs the storm, verifies the invariants and writes the HTML report, with the flags of each. When no endpoint is named (no --endpoint, no AWS_ENDPOINT_URL) and nothing answers at http://localhost:4566, it starts booksim's embedded endpoint in this process for the run and says so: no Docker needed.
+
+Exit codes (verify's; usage and environment errors as everywhere):
+${exitCodeHelp}`;
+
+  static override examples = [
+    '<%= config.bin %> run --scenario heartbeat-crash --bookings 200 --open',
+    '<%= config.bin %> run --seats 100 --rps 200 --duration 20s --threshold "decision.p99<5000"',
+    '<%= config.bin %> run --endpoint http://localhost:4566 --scenario kitchen-sink --junit junit.xml',
+    '<%= config.bin %> run --scenario stuck-orders --sabotage new-key-on-retry   # exits 1: verify finds the double charge',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    ...endpointFlags,
+    ...deployFlags,
+    ...stormFlags,
+    ...verifyFlags,
+    open: Flags.boolean({ description: 'open the report in the default browser at the end', default: false }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Run);
+    const human = !this.jsonEnabled();
+    const storm = stormPlanOf(flags);
+    const hooks = terminalStormHooks(human, (line) => this.logToStderr(line));
+    try {
+      const result = await runPipeline(
+        {
+          endpointFlags: { endpoint: flags.endpoint, region: flags.region },
+          deploy: { stack: validStackName(flags.stack), profile: flags.profile as TimingProfileName, maxReceiveCount: flags['max-receive-count'], roleArn: flags['role-arn'] },
+          storm,
+          thresholds: flags.threshold,
+          ...(flags.junit !== undefined ? { junitFile: flags.junit } : {}),
+          clock: systemClock,
+        },
+        { onStep: (line) => human && this.logToStderr(line), storm: hooks },
+      );
+      if (human) {
+        this.log(stormSummaryText(result.summary));
+        this.log('');
+        this.log(verifyText(result.verify));
+        this.log(`\nreport: ${result.report.file}`);
+      }
+      if (flags.open) await openInBrowser(result.report.file, (message) => this.logToStderr(message));
+      // Set after printing, so the verdict (and --json) is out before the exit code says it.
+      process.exitCode = result.verify.exitCode;
+      return { endpoint: result.endpoint, embedded: result.embedded, storm: result.summary, verify: result.verify, report: result.report.file };
+    } finally {
+      hooks.release();
+    }
+  }
+}

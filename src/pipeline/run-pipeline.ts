@@ -1,0 +1,97 @@
+import { createClients } from '../aws/clients.js';
+import { resolveEndpoint, type EndpointConfig } from '../aws/endpoint.js';
+import { probeEndpoint } from '../aws/probe.js';
+import type { Clock } from '../clock.js';
+import { deployStack } from '../deploy/deploy.js';
+import type { StackOptions } from '../deploy/stack.js';
+import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../emulator/server.js';
+import { BooksimError } from '../errors.js';
+import type { StormPlan } from '../cli/storm-flags.js';
+import { writeRunReport, type WrittenReport } from '../report/html/write-report.js';
+import type { StormSummary } from '../report/storm-text.js';
+import { runStorm, type StormHooks } from '../storm/run-storm.js';
+import type { VerifyReport } from '../verify/model.js';
+import { prepareVerify, runVerify } from '../verify/run-verify.js';
+
+/** What `booksim run` is asked to do: where, what to deploy, the storm, the verification. */
+export interface PipelineOptions {
+  /** --endpoint and --region as given (undefined: the environment's, or the default). */
+  endpointFlags: { endpoint?: string | undefined; region?: string | undefined };
+  deploy: StackOptions;
+  storm: StormPlan;
+  thresholds: string[];
+  junitFile?: string;
+  clock: Clock;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What `booksim run` tells whoever runs it, as it goes. */
+export interface PipelineHooks {
+  /** One line per step: "deploying…", "verifying…", and where the endpoint came from. */
+  onStep?(line: string): void;
+  storm?: StormHooks;
+}
+
+export interface PipelineResult {
+  endpoint: string;
+  /** Whether the run used an embedded endpoint started for it. */
+  embedded: boolean;
+  summary: StormSummary;
+  verify: VerifyReport;
+  report: WrittenReport;
+}
+
+/**
+ * deploy → storm → verify → report, on one endpoint. When no endpoint was named (no
+ * --endpoint, no AWS_ENDPOINT_URL*) and nothing answers at the default one, the embedded
+ * endpoint is started in this process on a free loopback port for the run, and stopped
+ * after it. Usage errors surface before anything starts (the storm plan is checked by
+ * whoever built it).
+ */
+export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks = {}): Promise<PipelineResult> {
+  const step = (line: string) => hooks.onStep?.(line);
+  const { endpoint, embedded } = await chooseEndpoint(options.endpointFlags, options.env ?? process.env, step);
+  try {
+    const clients = createClients({ endpoint: endpoint.endpoints, region: endpoint.region, local: endpoint.local });
+    try {
+      step(`deploying stack ${options.deploy.stack} (profile ${options.deploy.profile}) to ${endpoint.display}`);
+      await deployStack(options.deploy, { clients, endpoint: endpoint.display, region: endpoint.region });
+      const { summary } = await runStorm({ endpoint, stack: options.deploy.stack, ...options.storm, clock: options.clock }, hooks.storm);
+      step('verifying the invariants');
+      const prepared = await prepareVerify({
+        run: summary.runDir,
+        reportsDir: options.storm.reportsDir,
+        stack: options.deploy.stack,
+        thresholds: options.thresholds,
+        ...(options.junitFile !== undefined ? { junitFile: options.junitFile } : {}),
+      });
+      const verify = await runVerify(clients, prepared, { endpoint: endpoint.display, clock: options.clock });
+      const report = await writeRunReport(summary.runDir);
+      return { endpoint: endpoint.display, embedded: embedded !== undefined, summary, verify, report };
+    } finally {
+      clients.destroy();
+    }
+  } finally {
+    await embedded?.close();
+  }
+}
+
+/** The endpoint named, else the default when it answers, else an embedded one started here. */
+async function chooseEndpoint(
+  flags: PipelineOptions['endpointFlags'],
+  env: NodeJS.ProcessEnv,
+  step: (line: string) => void,
+): Promise<{ endpoint: EndpointConfig; embedded?: EmbeddedEndpoint }> {
+  const named = flags.endpoint !== undefined || Object.keys(env).some((name) => name === 'AWS_ENDPOINT_URL' || name.startsWith('AWS_ENDPOINT_URL_'));
+  const endpoint = resolveEndpoint(flags, env);
+  try {
+    await probeEndpoint(endpoint);
+    return { endpoint };
+  } catch (error) {
+    // An endpoint the user named must answer; only the default may be stood in for.
+    if (named || !(error instanceof BooksimError)) throw error;
+  }
+  const embedded = await startEmbeddedEndpoint({ host: '127.0.0.1', port: 0 });
+  step(`nothing answers at ${endpoint.display}: running on booksim's embedded endpoint at ${embedded.url} for this run (no Docker needed)`);
+  return { endpoint: resolveEndpoint({ endpoint: embedded.url, region: flags.region }, {}), embedded };
+}

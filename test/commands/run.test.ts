@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, unwrap } from '../helpers/cli.js';
+import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
+
+/** The environment without any AWS endpoint variable: nothing is named, so `booksim run` may stand one in. */
+const withoutEndpoint = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_ENDPOINT_URL')));
+
+/** Whether nothing listens on the default endpoint's port (a developer may run `booksim local` there). */
+async function defaultPortFree(): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(4566, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+describe('booksim run (the built CLI)', { timeout: 180_000 }, () => {
+  const fx = useEndpoint();
+
+  it('when no endpoint is named and none answers, it runs deploy → storm → verify → report on an embedded one, says so, and exits 0', async () => {
+    const reports = join(mkdtempSync(join(tmpdir(), 'booksim-run-')), 'reports');
+    const free = await defaultPortFree();
+    const result = await runCli(['run', '--seats', '4', '--bookings', '20', '--rps', '20', '--seed', '2', '--reports-dir', reports], withoutEndpoint);
+    expect(result.code, result.stderr).toBe(0);
+    if (free) expect(result.stderr).toMatch(/nothing answers at http:\/\/localhost:4566: running on booksim's embedded endpoint at http:\/\/127\.0\.0\.1:\d+ for this run/);
+    expect(result.stdout).toContain('VALID — all 8 invariants hold');
+    const report = result.stdout.match(/^report: (.+)$/m)?.[1];
+    expect(report).toBe(join(realpathSync(join(reports, 'latest')), 'report.html'));
+    expect(readFileSync(report!, 'utf8')).toContain('no-double-booking');
+  });
+
+  it('when a safeguard is sabotaged (new-key-on-retry on stuck-orders), it exits 1 and the report shows the double charge', async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'booksim-run-sabotage-'));
+    const stack = uniqueName('run-sabotage');
+    const result = await runCli([
+      'run', '--endpoint', fx.endpoint.url, '--stack', stack, '--reports-dir', reports,
+      '--scenario', 'stuck-orders', '--sabotage', 'new-key-on-retry', '--seats', '6', '--bookings', '40', '--rps', '20', '--seed', '3', '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(1);
+    const output = JSON.parse(result.stdout) as { verify: { verdict: string }; report: string };
+    expect(output.verify.verdict).toBe('invalid');
+    const html = readFileSync(output.report, 'utf8');
+    expect(html).toContain('exactly-once-effects');
+    expect(html).toMatch(/was charged 2 times/);
+  });
+
+  it('when a flag is bad, it refuses before anything starts, exit 2', async () => {
+    const result = await runCli(['run', '--endpoint', fx.endpoint.url, '--rps', 'lots', '--bookings', '5']);
+    expect(result.code).toBe(2);
+    expect(unwrap(result.stderr)).toContain('--rps');
+  });
+});
