@@ -1,4 +1,4 @@
-import type { State, StateMachineDefinition, TaskState } from '../model/asl.js';
+import type { Branch, State, TaskState } from '../model/asl.js';
 
 /**
  * The longest a Task state can run: every attempt lasts its full TimeoutSeconds and
@@ -15,11 +15,14 @@ function taskWorstCaseSeconds(name: string, state: TaskState): number {
   }, attemptSeconds);
 }
 
-/** Every state a state can hand over to: its Next, each Catch target, each Choice and the Default. */
+/** Every state a state can hand over to: its Next, each Catch target, each Choice and the Default; none after End. */
 function successors(state: State): string[] {
   switch (state.Type) {
     case 'Task':
-      return [state.Next, ...(state.Catch ?? []).map((catcher) => catcher.Next)];
+    case 'Parallel':
+      return [...(state.Next === undefined ? [] : [state.Next]), ...(state.Catch ?? []).map((catcher) => catcher.Next)];
+    case 'Pass':
+      return state.Next === undefined ? [] : [state.Next];
     case 'Choice':
       return [...state.Choices.map((rule) => rule.Next), ...(state.Default === undefined ? [] : [state.Default])];
     case 'Succeed':
@@ -28,12 +31,19 @@ function successors(state: State): string[] {
   }
 }
 
+/** A state's own worst case: a Task's attempts, a Parallel's slowest branch; other states take no time worth counting. */
+function stateWorstCaseSeconds(name: string, state: State): number {
+  if (state.Type === 'Task') return taskWorstCaseSeconds(name, state);
+  if (state.Type === 'Parallel') return Math.max(0, ...state.Branches.map(worstCaseSeconds));
+  return 0;
+}
+
 /**
- * The worst-case duration of an execution: the longest path from StartAt, each Task
- * weighted by {@link taskWorstCaseSeconds} (other states take no time worth counting).
+ * The worst-case duration of an execution (or of a Parallel branch): the longest path
+ * from StartAt, each state weighted by {@link stateWorstCaseSeconds}.
  * Throws if the states form a loop (no bound) or a transition names a missing state.
  */
-export function worstCaseSeconds(definition: StateMachineDefinition): number {
+export function worstCaseSeconds(definition: Branch): number {
   const longest = new Map<string, number>();
   const onPath = new Set<string>();
   const from = (name: string): number => {
@@ -43,7 +53,7 @@ export function worstCaseSeconds(definition: StateMachineDefinition): number {
     if (!state) throw new Error(`The definition moves to ${name}, which is not one of its states.`);
     if (onPath.has(name)) throw new Error(`The definition loops through ${name}: its duration is unbounded.`);
     onPath.add(name);
-    const own = state.Type === 'Task' ? taskWorstCaseSeconds(name, state) : 0;
+    const own = stateWorstCaseSeconds(name, state);
     const seconds = own + Math.max(0, ...successors(state).map(from));
     onPath.delete(name);
     longest.set(name, seconds);

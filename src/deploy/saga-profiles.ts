@@ -2,6 +2,10 @@
 export const sagaTasks = ['ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify', 'RefundPayment', 'ReleaseSeat'] as const;
 export type SagaTask = (typeof sagaTasks)[number];
 
+/** The activities a VIP booking's fast path runs side by side, in a Parallel state. */
+export const fastPathTasks = ['ValidatePayment', 'ReserveSeat'] as const satisfies readonly SagaTask[];
+export type FastPathTask = (typeof fastPathTasks)[number];
+
 /** Named timing profiles: `fast` for CI (seconds), `realistic` for the figures of the original design. */
 export const timingProfiles = ['fast', 'realistic'] as const;
 export type TimingProfileName = (typeof timingProfiles)[number];
@@ -44,6 +48,13 @@ export interface ReconcilerTiming {
 export interface TimingProfile {
   name: TimingProfileName;
   activities: Record<SagaTask, ActivityTiming>;
+  /**
+   * The same activities on a VIP booking's fast path: shorter timeouts, so that a lost
+   * worker costs a VIP less. A worker cannot tell which path a task came from and beats
+   * every third of the activity's own heartbeatSeconds, so a fast-path heartbeatSeconds
+   * stays at least twice that interval.
+   */
+  fastPath: Record<FastPathTask, ActivityTiming>;
   /** The manual-review sendMessage tasks: quick SQS calls, retried on anything. */
   escalation: { timeoutSeconds: number; retry: RetryTiming };
   /**
@@ -71,6 +82,10 @@ const profiles: Record<TimingProfileName, TimingProfile> = {
       RefundPayment: { heartbeatSeconds: 2, timeoutSeconds: 10, retry: retry(1, 3) },
       ReleaseSeat: { heartbeatSeconds: 2, timeoutSeconds: 10, retry: retry(1, 3) },
     },
+    fastPath: {
+      ValidatePayment: { heartbeatSeconds: 2, timeoutSeconds: 6, retry: retry(1, 3) },
+      ReserveSeat: { heartbeatSeconds: 2, timeoutSeconds: 6, retry: retry(1, 2) },
+    },
     escalation: { timeoutSeconds: 5, retry: retry(1, 2) },
     executionSlackSeconds: 30,
     queueWaitSeconds: 2,
@@ -88,6 +103,10 @@ const profiles: Record<TimingProfileName, TimingProfile> = {
       RefundPayment: { heartbeatSeconds: 30, timeoutSeconds: 120, retry: retry(2, 3) },
       // An unreleased seat blocks everyone waiting for it, so the release tries longest.
       ReleaseSeat: { heartbeatSeconds: 30, timeoutSeconds: 120, retry: retry(2, 5) },
+    },
+    fastPath: {
+      ValidatePayment: { heartbeatSeconds: 20, timeoutSeconds: 60, retry: retry(1, 3) },
+      ReserveSeat: { heartbeatSeconds: 20, timeoutSeconds: 60, retry: retry(1, 3) },
     },
     escalation: { timeoutSeconds: 60, retry: retry(2, 3) },
     executionSlackSeconds: 300,

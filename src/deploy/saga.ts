@@ -1,9 +1,15 @@
 import type { Catcher, Retrier, State, StateMachineDefinition, TaskState } from '../model/asl.js';
 import { worstCaseSeconds } from './saga-duration.js';
-import { timingProfile, timingProfiles, type RetryTiming, type SagaTask, type TimingProfileName } from './saga-profiles.js';
+import { timingProfile, timingProfiles, type ActivityTiming, type RetryTiming, type SagaTask, type TimingProfileName } from './saga-profiles.js';
 
-export { sagaTasks, timingProfile, timingProfiles } from './saga-profiles.js';
-export type { ActivityTiming, RetryTiming, SagaTask, TimingProfile, TimingProfileName } from './saga-profiles.js';
+export { fastPathTasks, sagaTasks, timingProfile, timingProfiles } from './saga-profiles.js';
+export type { ActivityTiming, FastPathTask, RetryTiming, SagaTask, TimingProfile, TimingProfileName } from './saga-profiles.js';
+
+/**
+ * A booking of at least this amount (in cents) takes the VIP fast path whatever its tier.
+ * Above every price booksim's load charges (src/load/plan.ts), so there only tier VIP does.
+ */
+export const vipAmountThresholdCents = 20_000;
 
 /** What the saga's definition points at: the activities booksim created and the manual-review queue (its URL as the API returned it). */
 export interface SagaResources {
@@ -30,21 +36,39 @@ const retrier = (errors: string[], timing: RetryTiming): Retrier => ({
 
 const catchAll = (resultPath: string, next: string): Catcher => ({ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next });
 
-/** How one activity step of the saga is wired; timings come from the profile. */
+/** How one activity step of the saga is wired. */
 interface ActivityStep {
-  /** Where the worker's output goes, so that the execution input stays intact for later steps. */
-  resultPath: string;
+  /** Where the worker's output goes, so that the execution input stays intact for later steps; none in a Parallel branch, whose output is the result. */
+  resultPath?: string;
   retryOn: string[];
-  next: string;
-  catch: Catcher[];
+  /** None for the last state of a Parallel branch. */
+  next?: string;
+  catch?: Catcher[];
+  /** The activity's own timing from the profile unless given (the fast path's). */
+  timing?: ActivityTiming;
 }
+
+/**
+ * Where a failed payment goes: a decline charged nothing, so only the seat is released;
+ * anything else may come after the charge (a lost response, a crash after the call), and
+ * the refund, under the same idempotency key, settles either way.
+ */
+const paymentCatchers: Catcher[] = [
+  { ErrorEquals: ['PaymentDeclined'], ResultPath: '$.declined', Next: 'ReleaseSeat' },
+  catchAll('$.error', 'RefundPayment'),
+];
 
 /**
  * The saga's ASL definition for a timing profile, as a plain object (JSON.stringify it for
  * CreateStateMachine). Pure: the same profile and resources give the same definition.
  *
- * Execution input: {bookingId, seatId, customerId, requestId, amount, tier}. Each step adds
- * its result beside it ($.payment, $.reservation, $.ticket, $.notification, $.refund,
+ * Execution input: {bookingId, seatId, customerId, requestId, amount, tier}. The Route
+ * choice sends VIP bookings (tier VIP, or an amount of at least
+ * {@link vipAmountThresholdCents}) to FastPath, a Parallel state that validates the
+ * payment and reserves the seat at once under the profile's shorter fast-path timings
+ * (results in $.fastPath.payment and $.fastPath.reservation); other bookings take
+ * ValidatePayment then ReserveSeat. Both paths go on to IssueTicket → Notify. Each step adds
+ * its result beside the input ($.payment, $.reservation, $.ticket, $.notification, $.refund,
  * $.release) and a caught error goes to $.error (the failure that started compensation),
  * $.declined, $.notifyError, $.refundError, $.releaseError or $.escalationError; workers
  * get the whole document. Every path on which the charge may have happened and the
@@ -56,16 +80,16 @@ interface ActivityStep {
 export function sagaDefinition(profileName: TimingProfileName, resources: SagaResources): StateMachineDefinition {
   const profile = timingProfile(profileName);
   const activity = (task: SagaTask, step: ActivityStep): TaskState => {
-    const timing = profile.activities[task];
+    const timing = step.timing ?? profile.activities[task];
     return {
       Type: 'Task',
       Resource: resources.activityArns[task],
-      ResultPath: step.resultPath,
+      ...(step.resultPath === undefined ? {} : { ResultPath: step.resultPath }),
       TimeoutSeconds: timing.timeoutSeconds,
       HeartbeatSeconds: timing.heartbeatSeconds,
       Retry: [retrier(step.retryOn, timing.retry)],
-      Catch: step.catch,
-      Next: step.next,
+      ...(step.catch === undefined ? {} : { Catch: step.catch }),
+      ...(step.next === undefined ? { End: true } : { Next: step.next }),
     };
   };
   const escalation = (stage: SagaTask, reasonPath: string, next: string): TaskState => ({
@@ -92,18 +116,58 @@ export function sagaDefinition(profileName: TimingProfileName, resources: SagaRe
     Next: next,
   });
 
+  const paymentRetryOn = ['GatewayError', ...workerLost];
+
   const States: Record<string, State> = {
-    ValidatePayment: activity('ValidatePayment', {
-      resultPath: '$.payment',
-      retryOn: ['GatewayError', ...workerLost],
-      next: 'ReserveSeat',
-      catch: [
-        { ErrorEquals: ['PaymentDeclined'], ResultPath: '$.declined', Next: 'ReleaseSeat' },
-        // Anything else may come after the charge (a lost response, a crash after the call):
-        // the refund, under the same idempotency key, settles either way.
-        catchAll('$.error', 'RefundPayment'),
+    Route: {
+      Type: 'Choice',
+      Comment: `VIP bookings (tier VIP, or at least ${vipAmountThresholdCents} cents) take the fast path.`,
+      Choices: [
+        {
+          Or: [
+            { Variable: '$.tier', StringEquals: 'VIP' },
+            { Variable: '$.amount', NumericGreaterThanEquals: vipAmountThresholdCents },
+          ],
+          Next: 'FastPath',
+        },
       ],
-    }),
+      Default: 'ValidatePayment',
+    },
+    FastPath: {
+      Type: 'Parallel',
+      Comment: 'Payment and seat at once. A failed payment fails the state (the seat branch is stopped: ReleaseSeat undoes whatever it did).',
+      Branches: [
+        {
+          StartAt: 'FastValidatePayment',
+          States: { FastValidatePayment: activity('ValidatePayment', { retryOn: paymentRetryOn, timing: profile.fastPath.ValidatePayment }) },
+        },
+        {
+          StartAt: 'FastReserveSeat',
+          States: {
+            // Caught inside the branch, not failing the Parallel: that would stop the payment
+            // branch, and a charge still in flight could land after the refund had found nothing.
+            FastReserveSeat: activity('ReserveSeat', {
+              retryOn: workerLost,
+              timing: profile.fastPath.ReserveSeat,
+              catch: [{ ErrorEquals: ['States.ALL'], Next: 'SeatNotReserved' }],
+            }),
+            SeatNotReserved: { Type: 'Pass', End: true },
+          },
+        },
+      ],
+      ResultSelector: { 'payment.$': '$[0]', 'reservation.$': '$[1]' },
+      ResultPath: '$.fastPath',
+      Catch: paymentCatchers,
+      Next: 'FastPathReserved',
+    },
+    FastPathReserved: {
+      Type: 'Choice',
+      Comment: 'The payment has settled; a seat branch that failed left its error as the reservation.',
+      Choices: [{ Variable: '$.fastPath.reservation.Error', IsPresent: true, Next: 'FastPathReservationFailed' }],
+      Default: 'IssueTicket',
+    },
+    FastPathReservationFailed: { Type: 'Pass', InputPath: '$.fastPath.reservation', ResultPath: '$.error', Next: 'RefundPayment' },
+    ValidatePayment: activity('ValidatePayment', { resultPath: '$.payment', retryOn: paymentRetryOn, next: 'ReserveSeat', catch: paymentCatchers }),
     // OutOfStock, like any other failure here, means money was taken for a seat not held.
     ReserveSeat: activity('ReserveSeat', { resultPath: '$.reservation', retryOn: workerLost, next: 'IssueTicket', catch: [catchAll('$.error', 'RefundPayment')] }),
     // Long-running; a missed heartbeat hands the task to a new worker (ticketing is idempotent).
@@ -130,7 +194,7 @@ export function sagaDefinition(profileName: TimingProfileName, resources: SagaRe
     PaymentDeclined: { Type: 'Fail', Error: 'PaymentDeclined', Cause: 'The gateway declined the payment; nothing was charged and the seat was released.' },
     BookingFailed: { Type: 'Fail', Error: 'BookingFailed', Cause: 'The booking failed after payment; the payment was refunded (or escalated) and the seat released.' },
   };
-  const StartAt = 'ValidatePayment';
+  const StartAt = 'Route';
   return {
     Comment: commentPrefix + profileName,
     StartAt,

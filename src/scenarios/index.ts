@@ -29,6 +29,10 @@ export const scenarios: readonly Scenario[] = [
     'crash-mid-heartbeat:after=1,times=1',
     'stop-execution:count=3,after=1s,in=IssueTicket',
   ]),
+  scenario('vip-rush', 'half the customers VIP, three per seat, under declines and a crashed worker: the fast path (payment and seat in parallel) must compensate like the standard one', { vip: 0.5, contention: 3 }, [
+    'payment-decline:rate=0.2',
+    'crash-mid-heartbeat:after=1,times=1',
+  ]),
   scenario('cold-starts', 'workers start cold and are scaled up and down during the run', {}, ['cold-start:ms=1500,scale=both']),
 ];
 

@@ -125,6 +125,9 @@ export async function sagaTimeline(clients: AwsClients, executionArn: string): P
  * Pure part of {@link sagaTimeline}: the events worth a line in a counterexample. Task
  * states entered are the saga's steps; a step's failures, timeouts and retries are named
  * after the step (the last Task state entered); the execution's start and end close it.
+ * Inside a Parallel state the branches' tasks interleave, so their failures, timeouts
+ * and retries are named after the Parallel (a retry is a task scheduled more often than
+ * the branches entered tasks).
  * Choice, Fail and Succeed states and successes are left out: the next step entered, or
  * the end, says as much.
  */
@@ -132,13 +135,25 @@ export function timelineOfHistory(history: HistoryEvent[], bookingId: string): T
   const timeline: TimelineEvent[] = [];
   let step = 'a task';
   let attempts = 0;
+  /** The Parallel state running, and how many tasks its branches entered that were not scheduled yet. */
+  let parallel: { unscheduled: number } | undefined;
   for (const event of history) {
-    const what = describeEvent(event, step, attempts);
-    if (event.type === 'TaskStateEntered') {
+    const scheduled = event.type === 'ActivityScheduled' || event.type === 'TaskScheduled';
+    const firstInBranch = scheduled && parallel !== undefined && parallel.unscheduled > 0;
+    const what = describeEvent(event, step, firstInBranch ? 0 : attempts);
+    if (event.type === 'ParallelStateEntered') {
       step = event.stateEnteredEventDetails?.name ?? step;
-      attempts = 0;
+      // Counts as the first attempt: a task scheduled beyond those its branches entered is a retry.
+      attempts = 1;
+      parallel = { unscheduled: 0 };
     }
-    if (event.type === 'ActivityScheduled' || event.type === 'TaskScheduled') attempts += 1;
+    if (event.type === 'ParallelStateFailed' || event.type === 'ParallelStateExited') parallel = undefined;
+    if (event.type === 'TaskStateEntered') {
+      if (parallel) parallel.unscheduled += 1;
+      else [step, attempts] = [event.stateEnteredEventDetails?.name ?? step, 0];
+    }
+    if (firstInBranch) parallel!.unscheduled -= 1;
+    else if (scheduled) attempts += 1;
     if (what !== undefined) timeline.push({ ...(event.timestamp ? { at: event.timestamp.getTime() } : {}), bookingId, what: `saga: ${what}` });
   }
   return timeline;
@@ -151,6 +166,7 @@ function describeEvent(event: HistoryEvent, step: string, attempts: number): str
     case 'ExecutionStarted':
       return 'execution started';
     case 'TaskStateEntered':
+    case 'ParallelStateEntered':
       return `${event.stateEnteredEventDetails?.name ?? 'a task'} entered`;
     case 'ActivityScheduled':
     case 'TaskScheduled':

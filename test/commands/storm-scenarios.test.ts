@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import type { FaultLogEntry } from '../../src/chaos/model.js';
 import { deployStack } from '../../src/deploy/deploy.js';
@@ -88,11 +89,31 @@ describe('booksim storm --scenario, then verify (the built CLI)', { timeout: 180
   it.each([
     ['lost-responses', ['gateway-lost-response', 'aws-lost-response']],
     ['cold-starts', ['cold-start']],
+    ['vip-rush', ['payment-decline', 'crash-mid-heartbeat']],
     ['kitchen-sink', ['duplicate-delivery', 'aws-latency']],
   ])('when the %s scenario runs, its faults fire and verify is valid', async (scenario, names) => {
     const { faults, verify } = await stormThenVerify(scenario);
     for (const name of names) expect(fired(faults, name).length, name).toBeGreaterThan(0);
     expect(verify.code, JSON.stringify(verify.report.invariants.filter((i) => i.verdict !== 'valid'))).toBe(0);
+  });
+
+  it('when VIPs storm with standard customers, their sagas take the FastPath Parallel, the others the standard path, and their decisions are reported apart', async () => {
+    const { summary, verify } = await stormThenVerify('declines', '--vip', '0.5');
+    expect(verify.code).toBe(0);
+    expect(summary.latency.timeToDecisionByTier.VIP?.count).toBeGreaterThan(0);
+    expect(summary.latency.timeToDecisionByTier.STANDARD?.count).toBeGreaterThan(0);
+    const { sfn } = fx.clients;
+    const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines!.find((m) => m.name === `${summary.stack}-saga`)!;
+    const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }))).executions!;
+    const pathOf = async (executionArn: string) => {
+      const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events!;
+      const entered = events.flatMap((event) => (event.stateEnteredEventDetails ? [event.stateEnteredEventDetails.name] : []));
+      return { tier: (JSON.parse(input!) as { tier: string }).tier, fast: entered.includes('FastPath'), standard: entered.includes('ValidatePayment') };
+    };
+    const paths = await Promise.all(executions.map((execution) => pathOf(execution.executionArn!)));
+    expect(new Set(paths.filter((path) => path.tier === 'VIP').map(({ fast, standard }) => `${fast}/${standard}`))).toEqual(new Set(['true/false']));
+    expect(new Set(paths.filter((path) => path.tier === 'STANDARD').map(({ fast, standard }) => `${fast}/${standard}`))).toEqual(new Set(['false/true']));
   });
 
   it.each([

@@ -1,8 +1,18 @@
 import { GetActivityTaskCommand, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { profileOfDefinition, sagaDefinition, sagaTasks, timingProfiles, type SagaResources, type SagaTask } from '../../src/deploy/saga.js';
-import type { Catcher, StateMachineDefinition, TaskState } from '../../src/model/asl.js';
+import {
+  fastPathTasks,
+  profileOfDefinition,
+  sagaDefinition,
+  sagaTasks,
+  timingProfile,
+  timingProfiles,
+  vipAmountThresholdCents,
+  type SagaResources,
+  type SagaTask,
+} from '../../src/deploy/saga.js';
+import type { Branch, Catcher, ParallelState, PassState, StateMachineDefinition, TaskState } from '../../src/model/asl.js';
 import { uniqueName, useEndpoint } from '../helpers/endpoint.js';
 import { createActivity, createMachine, finished, history, start } from '../helpers/sfn.js';
 import { createQueue } from '../helpers/sqs.js';
@@ -11,8 +21,11 @@ const activityArns = Object.fromEntries(sagaTasks.map((task) => [task, `arn:aws:
 const resources: SagaResources = { activityArns, manualReviewQueueUrl: 'http://127.0.0.1:4566/000000000000/booksim-manual-review' };
 const bookingInput = { bookingId: 'B1', seatId: 'S1', customerId: 'C1', requestId: 'R1', amount: 4200, tier: 'standard' };
 
-const tasksOf = (definition: StateMachineDefinition): Array<[string, TaskState]> =>
-  Object.entries(definition.States).flatMap(([name, state]) => (state.Type === 'Task' ? [[name, state] as [string, TaskState]] : []));
+/** Every Task state of a definition, those inside Parallel branches included. */
+const tasksOf = (definition: Branch): Array<[string, TaskState]> =>
+  Object.entries(definition.States).flatMap(([name, state]): Array<[string, TaskState]> =>
+    state.Type === 'Task' ? [[name, state]] : state.Type === 'Parallel' ? state.Branches.flatMap(tasksOf) : [],
+  );
 
 const errorListsOf = (state: TaskState): string[][] => [...(state.Retry ?? []), ...(state.Catch ?? [])].map((entry) => entry.ErrorEquals);
 
@@ -33,10 +46,13 @@ type Outcome =
 interface Step {
   state: string;
   outcome: Outcome;
+  /** A Parallel state's branches: every path of each, for its worst case. */
+  branches?: Array<{ branch: Branch; paths: SagaPath[] }>;
 }
 
 interface SagaPath {
   steps: Step[];
+  /** `succeeded` also for a Parallel branch that reached its End. */
   result: 'succeeded' | 'failed';
   money: Money;
   ticketed: boolean;
@@ -51,6 +67,9 @@ function matches(errorEquals: string[], error: string): boolean {
   return errorEquals.some((name) => name === error || name === 'States.ALL' || (name === 'States.TaskFailed' && error !== 'States.Timeout'));
 }
 
+/** Every way of picking one item of each list. */
+const combinations = <T>(lists: T[][]): T[][] => lists.reduce<T[][]>((combos, list) => combos.flatMap((combo) => list.map((item) => [...combo, item])), [[]]);
+
 /**
  * Every path from StartAt to the end of an execution, exhaustively (the saga is small).
  * A Task either succeeds or fails with one of the errors its definition names anywhere,
@@ -60,15 +79,16 @@ function matches(errorEquals: string[], error: string): boolean {
  * The money follows the activities by Resource: a charge attempt that was not declined
  * may have charged, entering the refund settles it unless the refund fails, and a failed
  * refund counts as handled once sent to the manual-review queue.
+ * A Parallel state walks each branch: it succeeds when every branch does (with the money
+ * of the branch that moved it), and fails with any error a branch does not catch; the
+ * other branches are stopped wherever they were, so one that can charge may have.
  * A path does not revisit a state with the same money, so even a looping definition has
  * finitely many paths, and no ending is missed (the loop changed nothing).
  * States.Runtime is left out: no Catch can handle it, and the Parameters test rules out
  * the one way this definition could raise it.
  */
-function sagaPaths(definition: StateMachineDefinition, { activityArns: arns, manualReviewQueueUrl }: SagaResources): SagaPath[] {
-  const errors = [
-    ...new Set(Object.values(definition.States).flatMap((state) => (state.Type === 'Task' ? errorListsOf(state).flat() : []))),
-  ].filter((name) => !wildcards.has(name));
+function sagaPaths(definition: Branch, { activityArns: arns, manualReviewQueueUrl }: SagaResources, startMoney: Money = 'none'): SagaPath[] {
+  const errors = [...new Set(tasksOf(definition).flatMap(([, state]) => errorListsOf(state).flat()))].filter((name) => !wildcards.has(name));
   errors.push(unnamedError);
   const manualReview = (state: TaskState) => state.Resource.startsWith('arn:aws:states:::sqs:sendMessage') && state.Parameters?.QueueUrl === manualReviewQueueUrl;
   const moneyAfter = (state: TaskState, money: Money, error?: string): Money => {
@@ -87,40 +107,63 @@ function sagaPaths(definition: StateMachineDefinition, { activityArns: arns, man
     if (seen.has(key)) return;
     const state = definition.States[name];
     if (!state) throw new Error(`transition to a missing state ${name}`);
-    const next = (outcome: Outcome, to: string, nextMoney: Money, nextTicketed = ticketed) =>
-      walk(to, nextMoney, nextTicketed, [...steps, { state: name, outcome }], new Set([...seen, key]));
+    const next = (outcome: Outcome, to: string | undefined, nextMoney: Money, nextTicketed = ticketed, branches?: Step['branches']) => {
+      const step = { state: name, outcome, ...(branches ? { branches } : {}) };
+      if (to === undefined) paths.push({ steps: [...steps, step], result: 'succeeded', money: nextMoney, ticketed: nextTicketed });
+      else walk(to, nextMoney, nextTicketed, [...steps, step], new Set([...seen, key]));
+    };
     const end = (outcome: Outcome, result: SagaPath['result'], endMoney = money) => {
       paths.push({ steps: [...steps, { state: name, outcome }], result, money: endMoney, ticketed });
+    };
+    /** Sends each failure to the first catcher that matches it, or ends the path; failures with the same catcher and money are one path. */
+    const fail = (failures: Array<{ error: string; money: Money }>, catchers: Catcher[] | undefined, branches?: Step['branches']) => {
+      const groups = new Map<string, { catcher: Catcher | undefined; money: Money; errors: string[] }>();
+      for (const { error, money: failedMoney } of failures) {
+        const catcher = catchers?.find((candidate) => matches(candidate.ErrorEquals, error));
+        const group = `${catcher ? catchers!.indexOf(catcher) : 'uncaught'}|${failedMoney}`;
+        const entry = groups.get(group) ?? { catcher, money: failedMoney, errors: [] };
+        if (!entry.errors.includes(error)) entry.errors.push(error);
+        groups.set(group, entry);
+      }
+      for (const { catcher, money: failedMoney, errors: names } of groups.values()) {
+        if (catcher) next({ kind: 'caught', catcher, errors: names }, catcher.Next, failedMoney, ticketed, branches);
+        else end({ kind: 'uncaught', errors: names }, 'failed', failedMoney);
+      }
     };
     switch (state.Type) {
       case 'Succeed':
         return end({ kind: 'ended' }, 'succeeded');
       case 'Fail':
         return end({ kind: 'ended' }, 'failed');
+      case 'Pass':
+        return next({ kind: 'succeeded' }, state.Next, money);
       case 'Choice':
         for (const target of new Set([...state.Choices.map((rule) => rule.Next), ...(state.Default ? [state.Default] : [])])) next({ kind: 'chose' }, target, money);
         if (!state.Default) end({ kind: 'no choice matched' }, 'failed');
         return;
-      case 'Task': {
+      case 'Task':
         next({ kind: 'succeeded' }, state.Next, moneyAfter(state, money), ticketed || state.Resource === arns.IssueTicket);
-        const failures = new Map<string, { catcher: Catcher | undefined; money: Money; errors: string[] }>();
-        for (const error of errors) {
-          const catcher = state.Catch?.find((candidate) => matches(candidate.ErrorEquals, error));
-          const failedMoney = moneyAfter(state, money, error);
-          const group = `${catcher ? state.Catch!.indexOf(catcher) : 'uncaught'}|${failedMoney}`;
-          const failure = failures.get(group) ?? { catcher, money: failedMoney, errors: [] };
-          failure.errors.push(error);
-          failures.set(group, failure);
+        return fail(errors.map((error) => ({ error, money: moneyAfter(state, money, error) })), state.Catch);
+      case 'Parallel': {
+        const branches = state.Branches.map((branch) => ({ branch, paths: sagaPaths(branch, { activityArns: arns, manualReviewQueueUrl }, money) }));
+        for (const combo of combinations(branches.map(({ paths: inside }) => inside.filter((path) => path.result === 'succeeded')))) {
+          const moved = combo.find((path) => path.money !== money)?.money ?? money;
+          next({ kind: 'succeeded' }, state.Next, moved, ticketed || combo.some((path) => path.ticketed), branches);
         }
-        for (const { catcher, money: failedMoney, errors: names } of failures.values()) {
-          if (catcher) next({ kind: 'caught', catcher, errors: names }, catcher.Next, failedMoney);
-          else end({ kind: 'uncaught', errors: names }, 'failed', failedMoney);
-        }
-        return;
+        const failures = branches.flatMap(({ paths: inside }, index) => {
+          const othersMayCharge = branches.some((other, j) => j !== index && other.paths.some((path) => path.money === 'charged'));
+          return inside.flatMap((path) => {
+            const last = path.steps.at(-1)!.outcome;
+            if (last.kind !== 'uncaught') return [];
+            const failedMoney = othersMayCharge && path.money === money && money !== 'charged' ? 'maybe charged' : path.money;
+            return last.errors.map((error) => ({ error, money: failedMoney }));
+          });
+        });
+        return fail(failures, state.Catch, branches);
       }
     }
   };
-  walk(definition.StartAt, 'none', false, [], new Set());
+  walk(definition.StartAt, startMoney, false, [], new Set());
   return paths;
 }
 
@@ -152,11 +195,12 @@ function describePath(path: SagaPath): string {
   return `${path.steps.map((step) => step.state + how(step.outcome)).join(' → ')} ⇒ ${path.result}, money ${path.money}`;
 }
 
-/** The worst case of a path, reckoned attempt by attempt: every attempt times out, every back-off is waited. */
-function pathWorstCaseSeconds(definition: StateMachineDefinition, path: SagaPath): number {
+/** The worst case of a path, reckoned attempt by attempt: every attempt times out, every back-off is waited; a Parallel takes its slowest branch path. */
+function pathWorstCaseSeconds(definition: Branch, path: SagaPath): number {
   let seconds = 0;
-  for (const { state: name } of path.steps) {
+  for (const { state: name, branches } of path.steps) {
     const state = definition.States[name]!;
+    if (branches) seconds += Math.max(...branches.flatMap(({ branch, paths }) => paths.map((inside) => pathWorstCaseSeconds(branch, inside))));
     if (state.Type !== 'Task') continue;
     seconds += state.TimeoutSeconds!;
     for (const retrier of state.Retry ?? []) {
@@ -176,7 +220,7 @@ function fieldsBeforeSteps(definition: StateMachineDefinition, path: SagaPath): 
   return path.steps.map(({ state: name, outcome }) => {
     const before = new Set(fields);
     const state = definition.States[name]!;
-    const resultPath = outcome.kind === 'caught' ? outcome.catcher.ResultPath : outcome.kind === 'succeeded' && state.Type === 'Task' ? state.ResultPath : undefined;
+    const resultPath = outcome.kind === 'caught' ? outcome.catcher.ResultPath : outcome.kind === 'succeeded' && 'ResultPath' in state ? state.ResultPath : undefined;
     if (typeof resultPath === 'string') fields.add(resultPath.replace(/^\$\./, '').split('.')[0]!);
     return before;
   });
@@ -202,7 +246,7 @@ describe.each(timingProfiles)('the %s saga definition', (profile) => {
 
   it('when a step is an activity, its Resource is the ARN it was given, and every other task escalates to the manual-review queue', () => {
     for (const task of sagaTasks) expect(definition.States[task]).toMatchObject({ Type: 'Task', Resource: activityArns[task] });
-    const others = tasksOf(definition).filter(([name]) => !(sagaTasks as readonly string[]).includes(name));
+    const others = tasksOf(definition).filter(([, state]) => !Object.values(activityArns).includes(state.Resource));
     expect(others.map(([name]) => name).sort()).toEqual(['EscalateRefund', 'EscalateRelease']);
     for (const [, state] of others) {
       expect(state).toMatchObject({ Resource: 'arn:aws:states:::sqs:sendMessage', ResultPath: null, Parameters: { QueueUrl: resources.manualReviewQueueUrl } });
@@ -231,11 +275,37 @@ describe.each(timingProfiles)('the %s saga definition', (profile) => {
   });
 
   it('when any task fails for good, a States.ALL catcher decides where the saga goes: no task failure ends the execution unplanned', () => {
-    for (const [name, state] of tasksOf(definition)) expect(state.Catch?.at(-1)?.ErrorEquals, name).toEqual(['States.ALL']);
+    for (const [name, state] of Object.entries(definition.States)) {
+      if (state.Type === 'Task' || state.Type === 'Parallel') expect(state.Catch?.at(-1)?.ErrorEquals, name).toEqual(['States.ALL']);
+    }
+    expect(paths.filter((path) => path.steps.some((step) => step.outcome.kind === 'uncaught')).map(describePath)).toEqual([]);
+  });
+
+  it('when a booking is VIP by tier or by amount, Route sends it to the FastPath Parallel, whose branches validate and reserve under the fast-path timings', () => {
+    expect(definition.StartAt).toBe('Route');
+    expect(definition.States.Route).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Or: [{ Variable: '$.tier', StringEquals: 'VIP' }, { Variable: '$.amount', NumericGreaterThanEquals: vipAmountThresholdCents }], Next: 'FastPath' }],
+      Default: 'ValidatePayment',
+    });
+    const fastPath = definition.States.FastPath;
+    if (fastPath?.Type !== 'Parallel') throw new Error('FastPath is not a Parallel state');
+    const branchTasks = fastPath.Branches.flatMap((branch) => tasksOf(branch));
+    expect(branchTasks.map(([, state]) => state.Resource)).toEqual([activityArns.ValidatePayment, activityArns.ReserveSeat]);
+    const timings = timingProfile(profile);
+    for (const [name, state] of branchTasks) {
+      const task = fastPathTasks.find((candidate) => state.Resource === activityArns[candidate])!;
+      expect(state, name).toMatchObject({ TimeoutSeconds: timings.fastPath[task].timeoutSeconds, HeartbeatSeconds: timings.fastPath[task].heartbeatSeconds });
+      expect(state.TimeoutSeconds, name).toBeLessThan((definition.States[task] as TaskState).TimeoutSeconds!);
+    }
+  });
+
+  it('when a worker runs a fast-path task, its heartbeats (every third of the activity’s own heartbeat) come at least twice per fast-path heartbeat', () => {
+    const timings = timingProfile(profile);
+    for (const task of fastPathTasks) expect(timings.fastPath[task].heartbeatSeconds, task).toBeGreaterThanOrEqual((2 * timings.activities[task].heartbeatSeconds) / 3);
   });
 
   it('when the saga runs any way it can, money is never left charged: a failed booking was declined, refunded, or escalated after its refund was tried', () => {
-    expect(definition.StartAt).toBe('ValidatePayment');
     expect(moneyViolations(paths).map(describePath)).toEqual([]);
     expect(new Set(paths.flatMap((path) => path.steps.map((step) => step.state)))).toEqual(new Set(Object.keys(definition.States)));
     expect(new Set(paths.map((path) => path.money))).toEqual(new Set(['charged', 'none', 'refunded', 'escalated']));
@@ -268,6 +338,7 @@ describe('the path walker', () => {
     return moneyViolations(sagaPaths(definition, resources));
   };
   const task = (definition: StateMachineDefinition, name: string) => definition.States[name] as TaskState;
+  const parallel = (definition: StateMachineDefinition, name: string) => definition.States[name] as ParallelState;
 
   const route = (path: SagaPath) => [...path.steps.map((step) => step.state), path.money];
 
@@ -275,32 +346,42 @@ describe('the path walker', () => {
     {
       mistake: 'ReserveSeat fails straight to BookingFailed',
       change: (d: StateMachineDefinition) => (task(d, 'ReserveSeat').Catch![0]!.Next = 'BookingFailed'),
-      route: ['ValidatePayment', 'ReserveSeat', 'BookingFailed', 'charged'],
+      route: ['Route', 'ValidatePayment', 'ReserveSeat', 'BookingFailed', 'charged'],
     },
     {
       mistake: 'an uncertain charge is treated as a decline',
       change: (d: StateMachineDefinition) => (task(d, 'ValidatePayment').Catch![1]!.Next = 'ReleaseSeat'),
-      route: ['ValidatePayment', 'ReleaseSeat', 'FailureReason', 'BookingFailed', 'maybe charged'],
+      route: ['Route', 'ValidatePayment', 'ReleaseSeat', 'FailureReason', 'BookingFailed', 'maybe charged'],
     },
     {
       mistake: 'a refund that gives up is not escalated',
       change: (d: StateMachineDefinition) => (task(d, 'RefundPayment').Catch![0]!.Next = 'ReleaseSeat'),
-      route: ['ValidatePayment', 'ReserveSeat', 'RefundPayment', 'ReleaseSeat', 'FailureReason', 'BookingFailed', 'refund failed'],
+      route: ['Route', 'ValidatePayment', 'ReserveSeat', 'RefundPayment', 'ReleaseSeat', 'FailureReason', 'BookingFailed', 'refund failed'],
     },
     {
       mistake: 'Notify has no Catch, so a lost notification fails a paid booking',
       change: (d: StateMachineDefinition) => delete task(d, 'Notify').Catch,
-      route: ['ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify', 'charged'],
+      route: ['Route', 'ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify', 'charged'],
     },
     {
       mistake: 'a failed ticket is confirmed anyway',
       change: (d: StateMachineDefinition) => (task(d, 'IssueTicket').Catch![0]!.Next = 'Notify'),
-      route: ['ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify', 'BookingConfirmed', 'charged'],
+      route: ['Route', 'ValidatePayment', 'ReserveSeat', 'IssueTicket', 'Notify', 'BookingConfirmed', 'charged'],
     },
     {
       mistake: 'a Catch loops back to the charge, where a decline hides the first charge',
       change: (d: StateMachineDefinition) => (task(d, 'ReserveSeat').Catch![0]!.Next = 'ValidatePayment'),
-      route: ['ValidatePayment', 'ReserveSeat', 'ValidatePayment', 'ReleaseSeat', 'FailureReason', 'PaymentDeclined', 'charged'],
+      route: ['Route', 'ValidatePayment', 'ReserveSeat', 'ValidatePayment', 'ReleaseSeat', 'FailureReason', 'PaymentDeclined', 'charged'],
+    },
+    {
+      mistake: 'the fast path treats every failed payment as a decline',
+      change: (d: StateMachineDefinition) => (parallel(d, 'FastPath').Catch![1]!.Next = 'ReleaseSeat'),
+      route: ['Route', 'FastPath', 'ReleaseSeat', 'FailureReason', 'BookingFailed', 'maybe charged'],
+    },
+    {
+      mistake: 'the fast path releases a seat it could not reserve without refunding',
+      change: (d: StateMachineDefinition) => ((d.States.FastPathReservationFailed as PassState).Next = 'ReleaseSeat'),
+      route: ['Route', 'FastPath', 'FastPathReserved', 'FastPathReservationFailed', 'ReleaseSeat', 'FailureReason', 'BookingFailed', 'charged'],
     },
   ])('when $mistake, it reports the path that keeps the money', ({ change, route: expected }) => {
     expect(broken(change).map(route)).toContainEqual(expected);
@@ -337,10 +418,10 @@ describe('the fast saga on the embedded endpoint', () => {
   };
 
   /** Takes the next task of an activity, checks the booking is still in its input, and answers it. */
-  const answer = async (activityArn: string, reply: { output: object } | { error: string }) => {
+  const answer = async (activityArn: string, reply: { output: object } | { error: string }, input: object = bookingInput) => {
     const { sfn } = fx.clients;
     const task = await sfn.send(new GetActivityTaskCommand({ activityArn }));
-    expect(JSON.parse(task.input!)).toMatchObject(bookingInput);
+    expect(JSON.parse(task.input!)).toMatchObject(input);
     if ('output' in reply) await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(reply.output) }));
     else await sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: reply.error, cause: 'test' }));
   };
@@ -370,5 +451,41 @@ describe('the fast saga on the embedded endpoint', () => {
     await answer(arns.ReleaseSeat, { output: { released: true } });
     expect(await finished(fx.clients.sfn, executionArn)).toMatchObject({ status: 'FAILED', error: 'PaymentDeclined' });
     expect(await scheduledActivities(executionArn)).toEqual([arns.ValidatePayment, arns.ReleaseSeat]);
+  });
+
+  const vipInput = { ...bookingInput, bookingId: 'B2', tier: 'VIP' };
+  const stateTypes = async (executionArn: string) => (await history(fx.clients.sfn, executionArn)).map((event) => event.type!);
+
+  it('when a VIP booking succeeds, it takes the fast path: payment and seat in the FastPath Parallel, then the ticket', async () => {
+    const { arns, machine } = await deploySaga();
+    const executionArn = await start(fx.clients.sfn, machine, vipInput);
+    for (const task of ['ReserveSeat', 'ValidatePayment', 'IssueTicket', 'Notify'] as const) await answer(arns[task], { output: { done: task } }, vipInput);
+    const done = await finished(fx.clients.sfn, executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toMatchObject({ ...vipInput, fastPath: { payment: { done: 'ValidatePayment' }, reservation: { done: 'ReserveSeat' } }, ticket: { done: 'IssueTicket' } });
+    expect(await stateTypes(executionArn)).toEqual(expect.arrayContaining(['ChoiceStateEntered', 'ParallelStateEntered', 'ParallelStateSucceeded']));
+  });
+
+  it('when a VIP payment is declined while its seat is being reserved, the reservation is stopped, the seat released, and the execution fails with PaymentDeclined', async () => {
+    const { arns, machine } = await deploySaga();
+    const executionArn = await start(fx.clients.sfn, machine, vipInput);
+    const seat = await fx.clients.sfn.send(new GetActivityTaskCommand({ activityArn: arns.ReserveSeat }));
+    await answer(arns.ValidatePayment, { error: 'PaymentDeclined' }, vipInput);
+    await answer(arns.ReleaseSeat, { output: { released: true } }, vipInput);
+    expect(await finished(fx.clients.sfn, executionArn)).toMatchObject({ status: 'FAILED', error: 'PaymentDeclined' });
+    await expect(fx.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: seat.taskToken, output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    expect(await stateTypes(executionArn)).toContain('ParallelStateFailed');
+  });
+
+  it('when a VIP seat cannot be reserved, the saga waits for the payment to settle, then refunds it and releases the seat', async () => {
+    const { arns, machine } = await deploySaga();
+    const executionArn = await start(fx.clients.sfn, machine, vipInput);
+    await answer(arns.ReserveSeat, { error: 'OutOfStock' }, vipInput);
+    await answer(arns.ValidatePayment, { output: { chargeId: 'ch1' } }, vipInput);
+    await answer(arns.RefundPayment, { output: { refund: 'refunded' } }, vipInput);
+    const release = await fx.clients.sfn.send(new GetActivityTaskCommand({ activityArn: arns.ReleaseSeat }));
+    expect(JSON.parse(release.input!).error).toMatchObject({ Error: 'OutOfStock' });
+    await fx.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: release.taskToken, output: '{}' }));
+    expect(await finished(fx.clients.sfn, executionArn)).toMatchObject({ status: 'FAILED', error: 'BookingFailed' });
   });
 });

@@ -187,4 +187,35 @@ describe('the saga time line of a booking', () => {
       { at: at(9).getTime(), bookingId: 'B1', what: 'saga: execution timed out: States.Timeout' },
     ]);
   });
+
+  it('when a Parallel state’s branches interleave their tasks, their failures and retries are named after the Parallel, and no first attempt counts as a retry', () => {
+    const at = (s: number) => new Date(1_800_000_000_000 + s * 1000);
+    const history: HistoryEvent[] = [
+      { id: 1, type: 'ExecutionStarted', timestamp: at(0) },
+      { id: 2, type: 'ParallelStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'FastPath' } },
+      { id: 3, type: 'ParallelStateStarted', timestamp: at(1) },
+      { id: 4, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'FastValidatePayment' } },
+      { id: 5, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'FastReserveSeat' } },
+      { id: 6, type: 'ActivityScheduled', timestamp: at(1), activityScheduledEventDetails: { resource: 'pay' } },
+      { id: 7, type: 'ActivityScheduled', timestamp: at(1), activityScheduledEventDetails: { resource: 'seat' } },
+      { id: 8, type: 'ActivityTimedOut', timestamp: at(3), activityTimedOutEventDetails: { error: 'States.HeartbeatTimeout' } },
+      { id: 9, type: 'ActivityScheduled', timestamp: at(4), activityScheduledEventDetails: { resource: 'seat' } },
+      { id: 10, type: 'ActivityFailed', timestamp: at(5), activityFailedEventDetails: { error: 'PaymentDeclined' } },
+      { id: 11, type: 'ParallelStateFailed', timestamp: at(5) },
+      { id: 12, type: 'TaskStateEntered', timestamp: at(5), stateEnteredEventDetails: { name: 'ReleaseSeat' } },
+      { id: 13, type: 'ActivityScheduled', timestamp: at(5), activityScheduledEventDetails: { resource: 'release' } },
+      { id: 14, type: 'ExecutionFailed', timestamp: at(6), executionFailedEventDetails: { error: 'PaymentDeclined' } },
+    ];
+    expect(timelineOfHistory(history, 'B1').map((event) => event.what)).toEqual([
+      'saga: execution started',
+      'saga: FastPath entered',
+      'saga: FastValidatePayment entered',
+      'saga: FastReserveSeat entered',
+      'saga: FastPath timed out: States.HeartbeatTimeout',
+      'saga: FastPath retried (attempt 2)',
+      'saga: FastPath failed: PaymentDeclined',
+      'saga: ReleaseSeat entered',
+      'saga: execution failed: PaymentDeclined',
+    ]);
+  });
 });

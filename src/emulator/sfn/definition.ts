@@ -37,17 +37,35 @@ export function parseDefinition(text: string): MachineDefinition {
   return definition as MachineDefinition;
 }
 
+/** The state machines nested in a state: a Parallel's branches, a Map's iterator. */
+function nestedMachines(state: StateDefinition): MachineDefinition[] {
+  return [...(state.Branches ?? []), ...(state.Iterator ? [state.Iterator] : []), ...(state.ItemProcessor ? [state.ItemProcessor] : [])];
+}
+
 /** Every Task state of a definition, nested branches and iterators included, by name (ASL names are unique). */
 export function taskStates(definition: MachineDefinition): Map<string, StateDefinition> {
   const tasks = new Map<string, StateDefinition>();
   const visit = (machine: MachineDefinition) => {
     for (const [name, state] of Object.entries(machine.States)) {
       if (state.Type === 'Task') tasks.set(name, state);
-      for (const nested of [...(state.Branches ?? []), state.Iterator, state.ItemProcessor]) if (nested) visit(nested);
+      nestedMachines(state).forEach(visit);
     }
   };
   visit(definition);
   return tasks;
+}
+
+/** For each Parallel state of a definition (nested ones included), the names of the Task states anywhere in its branches. */
+export function tasksOfParallels(definition: MachineDefinition): Map<string, Set<string>> {
+  const parallels = new Map<string, Set<string>>();
+  const visit = (machine: MachineDefinition) => {
+    for (const [name, state] of Object.entries(machine.States)) {
+      if (state.Type === 'Parallel') parallels.set(name, new Set(nestedMachines(state).flatMap((nested) => [...taskStates(nested).keys()])));
+      nestedMachines(state).forEach(visit);
+    }
+  };
+  visit(definition);
+  return parallels;
 }
 
 /**

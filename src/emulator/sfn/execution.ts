@@ -2,10 +2,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Clock, Timer } from '../../clock.js';
 import type { RequestContext } from '../http.js';
-import { interpreterDefinition, taskStates, type MachineDefinition, type StateDefinition } from './definition.js';
-import { History, causeText, recordInterpreterEvent, type InterpreterEvent } from './history.js';
+import { interpreterDefinition, taskStates, tasksOfParallels, type MachineDefinition, type StateDefinition } from './definition.js';
+import { History, InterpreterEventRecorder, causeText, type InterpreterEvent } from './history.js';
 import { parseIntegration, performIntegration, type IntegrationTargets } from './integrations.js';
-import { TaskFailure, newTaskToken, type Activity, type TaskTokens } from './tasks.js';
+import { TaskFailure, newTaskToken, type Activity, type PendingTask, type TaskTokens } from './tasks.js';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -43,6 +43,8 @@ export class Execution {
   private timeout: Timer | undefined;
   /** A token minted when the definition read `$$.Task.Token`, for the task about to start. */
   private mintedToken: string | undefined;
+  /** The tasks each Task state has started, so that a failed Parallel can stop those of its other branches. */
+  private readonly tasksByState = new Map<string, PendingTask[]>();
 
   constructor(
     readonly arn: string,
@@ -66,7 +68,7 @@ export class Execution {
       );
     }
     const handlers = Object.fromEntries(
-      [...taskStates(definition)].map(([name, state]) => [name, (input: unknown) => this.runTask(state, input)]),
+      [...taskStates(definition)].map(([name, state]) => [name, (input: unknown) => this.runTask(name, state, input)]),
     );
     const run = new StateMachine(interpreterDefinition(definition) as never, { validationOptions: { noValidate: true } }).run(
       JSON.parse(this.input),
@@ -86,19 +88,40 @@ export class Execution {
     void this.follow(run.eventLogs as AsyncGenerator<InterpreterEvent>);
   }
 
-  /** Copies the interpreter's log into history until the execution ends. */
+  /** Copies the interpreter's log into history until the execution ends; a failed Parallel stops its branches' tasks. */
   private async follow(events: AsyncGenerator<InterpreterEvent>): Promise<void> {
+    const recorder = new InterpreterEventRecorder(this.history);
+    const parallels = tasksOfParallels(this.machine.definition);
     for await (const event of events) {
       if (this.status !== 'RUNNING') continue;
+      if (event.type === 'StateFailed' && event.state?.type === 'Parallel') this.stopTasks(parallels.get(event.state.name) ?? new Set());
       if (event.type === 'ExecutionSucceeded') {
         this.output = JSON.stringify(event.output ?? null);
         this.end('SUCCEEDED', 'ExecutionSucceeded', { output: this.output });
       } else if (event.type === 'ExecutionFailed') {
         this.end('FAILED', 'ExecutionFailed', { error: event.Error, cause: causeText(event.Cause) });
       } else {
-        recordInterpreterEvent(this.history, event);
+        recorder.record(event);
       }
     }
+  }
+
+  /**
+   * Ends the open tasks of these states without an event: on AWS a failed Parallel stops
+   * its other branches, so a worker still holding one of their tasks is told TaskTimedOut
+   * and a task nobody took is never handed out.
+   */
+  private stopTasks(stateNames: Set<string>): void {
+    for (const name of stateNames) {
+      for (const task of this.tasksByState.get(name) ?? []) task.abandon();
+      this.tasksByState.delete(name);
+    }
+  }
+
+  /** Remembers a task its state started, for {@link stopTasks}. */
+  private track(stateName: string, task: PendingTask): PendingTask {
+    this.tasksByState.set(stateName, [...(this.tasksByState.get(stateName) ?? []).filter((earlier) => earlier.isOpen), task]);
+    return task;
   }
 
   /** StopExecution: the execution ends ABORTED and its open tasks with it. */
@@ -128,7 +151,7 @@ export class Execution {
   }
 
   /** Runs one Task state: an activity for a worker, or an integration (with or without a callback token). */
-  private async runTask(state: StateDefinition, input: unknown): Promise<unknown> {
+  private async runTask(stateName: string, state: StateDefinition, input: unknown): Promise<unknown> {
     const token = this.mintedToken;
     this.mintedToken = undefined;
     // Let the interpreter's TaskStateEntered reach the history before this task's events.
@@ -145,7 +168,7 @@ export class Execution {
         return this.failAtRuntime(`Activity ${resource} does not exist.`);
       }
       this.history.add('ActivityScheduled', { resource, input: inputText, ...timingDetails });
-      const task = this.services.tokens.create({ kind: 'Activity', executionArn: this.arn, history: this.history, ...timing }, inputText, token);
+      const task = this.track(stateName, this.services.tokens.create({ kind: 'Activity', executionArn: this.arn, history: this.history, ...timing }, inputText, token));
       activity.schedule(task);
       return task.done;
     }
@@ -155,7 +178,7 @@ export class Execution {
     this.history.add('TaskScheduled', { ...resourceDetails, region: this.context.region, parameters: inputText, ...timingDetails });
     this.history.add('TaskStarted', resourceDetails);
     const task = integration.waitForTaskToken
-      ? this.services.tokens.create({ kind: 'Task', executionArn: this.arn, history: this.history, resourceDetails, ...timing }, inputText, token)
+      ? this.track(stateName, this.services.tokens.create({ kind: 'Task', executionArn: this.arn, history: this.history, resourceDetails, ...timing }, inputText, token))
       : undefined;
     let result: unknown;
     try {

@@ -54,27 +54,43 @@ export function causeText(cause: unknown): string | undefined {
 
 /**
  * Writes the state-level events of the interpreter's log as AWS history events
- * (TaskStateEntered, ChoiceStateExited, FailStateEntered, MapIterationStarted, …).
+ * (TaskStateEntered, ChoiceStateExited, ParallelStateStarted, MapIterationStarted, …).
  * Execution-level and task-level events are written by the execution and task runner.
+ * Remembers which Parallel states failed, because AWS writes ParallelStateSucceeded only
+ * for one that did not (the interpreter exits a caught one like a successful one).
  */
-export function recordInterpreterEvent(history: History, event: InterpreterEvent): void {
-  const state = event.state;
-  switch (event.type) {
-    case 'StateEntered':
-      history.add(`${state!.type}StateEntered`, { name: state!.name, input: JSON.stringify(state!.input ?? null) });
-      return;
-    case 'StateExited':
-      history.add(`${state!.type}StateExited`, { name: state!.name, output: JSON.stringify(state!.output ?? null) });
-      return;
-    case 'MapIterationStarted':
-    case 'MapIterationSucceeded':
-    case 'MapIterationFailed':
-      history.add(event.type, { name: event.parentState?.name, index: event.index });
-      return;
-    case 'ParallelBranchFailed':
-      history.add('ParallelStateFailed', { error: event.Error, cause: causeText(event.Cause) });
-      return;
-    default:
-      return;
+export class InterpreterEventRecorder {
+  private readonly failedParallels = new Set<string>();
+
+  constructor(private readonly history: History) {}
+
+  record(event: InterpreterEvent): void {
+    const state = event.state;
+    switch (event.type) {
+      case 'StateEntered':
+        this.history.add(`${state!.type}StateEntered`, { name: state!.name, input: JSON.stringify(state!.input ?? null) });
+        if (state!.type === 'Parallel') this.history.add('ParallelStateStarted');
+        return;
+      case 'StateFailed':
+        if (state!.type !== 'Parallel') return;
+        this.failedParallels.add(state!.name);
+        // AWS's ParallelStateFailed has no details: the error shows where it is caught, or in ExecutionFailed.
+        this.history.add('ParallelStateFailed');
+        return;
+      case 'StateRetried':
+        this.failedParallels.delete(state!.name);
+        return;
+      case 'StateExited':
+        if (state!.type === 'Parallel' && !this.failedParallels.delete(state!.name)) this.history.add('ParallelStateSucceeded');
+        this.history.add(`${state!.type}StateExited`, { name: state!.name, output: JSON.stringify(state!.output ?? null) });
+        return;
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+        this.history.add(event.type, { name: event.parentState?.name, index: event.index });
+        return;
+      default:
+        return;
+    }
   }
 }
