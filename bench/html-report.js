@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { latencyRecorder } from '../dist/load/histograms.js';
+import { seededRandom } from '../dist/random.js';
 import { describeMachine, timeBooksim } from './measure.js';
 import { appendSection } from './report.js';
 
@@ -30,21 +31,9 @@ const invariantKeys = ['no-double-booking', 'first-come-first-served', 'payment-
 
 const running = new Set();
 
-/** A seeded generator (mulberry32), so every run of the benchmark writes the same data. */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Writes a run directory of `bookings` bookings under `reportsDir`; returns its path. */
 function writeRun(reportsDir, bookings) {
-  const random = seeded(bookings);
+  const random = seededRandom(bookings);
   const runId = `bench-${bookings}`;
   const dir = join(reportsDir, runId);
   const start = Date.UTC(2026, 10, 23, 12, 0, 0);

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { timingProfiles } from '../deploy/saga.js';
+import { topologies } from '../deploy/stack.js';
 
 /** Flags every command that talks to AWS shares: where, which region, which stack. */
 export const endpointFlags = {
@@ -13,6 +14,11 @@ export const endpointFlags = {
 
 /** What `booksim deploy` (and `booksim run`) may choose about the stack. */
 export const deployFlags = {
+  topology: Flags.string({
+    description: 'how bookings reach the functions: fifo-fanout (SNS FIFO → SQS FIFO, the design) or standard-fanout (standard SNS → standard SQS: unordered, at-least-once)',
+    options: [...topologies],
+    default: 'fifo-fanout',
+  }),
   profile: Flags.string({ description: 'timing profile of the saga: fast (seconds, for CI) or realistic (the original design)', options: [...timingProfiles], default: 'fast' }),
   'max-receive-count': Flags.integer({ description: 'receives of a message before its queue moves it to the DLQ', default: 5, min: 1, max: 1000 }),
   'role-arn': Flags.string({ description: 'IAM role the saga runs as (LocalStack and booksim local accept any)', default: 'arn:aws:iam::000000000000:role/booksim-saga' }),

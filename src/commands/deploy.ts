@@ -4,7 +4,7 @@ import { AwsCommand } from '../cli/aws-command.js';
 import { deployFlags, endpointFlags } from '../cli/flags.js';
 import { deployStack, planDeploy } from '../deploy/deploy.js';
 import { timingProfiles } from '../deploy/saga.js';
-import { validStackName } from '../deploy/stack.js';
+import { validStackName, type Topology } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
 import { outcomeLine, outcomeSummary, planText } from '../report/stack-text.js';
 
@@ -36,6 +36,7 @@ ${exitCodeHelp}`;
     const { flags } = await this.parse(Deploy);
     const options = {
       stack: validStackName(flags.stack),
+      topology: flags.topology as Topology,
       profile: flags.profile as (typeof timingProfiles)[number],
       maxReceiveCount: flags['max-receive-count'],
       roleArn: flags['role-arn'],
@@ -46,7 +47,7 @@ ${exitCodeHelp}`;
       return plan;
     }
     return this.withEndpoint(flags, async (clients, config) => {
-      if (!this.jsonEnabled()) this.log(`deploying stack ${options.stack} (profile ${options.profile}) to ${config.display}`);
+      if (!this.jsonEnabled()) this.log(`deploying stack ${options.stack} (${options.topology}, profile ${options.profile}) to ${config.display}`);
       const resources = await deployStack(options, {
         clients,
         endpoint: config.display,
@@ -54,7 +55,7 @@ ${exitCodeHelp}`;
         onProgress: (outcome) => !this.jsonEnabled() && this.log(outcomeLine(outcome)),
       });
       if (!this.jsonEnabled()) this.log(outcomeSummary('deployed', options.stack, resources));
-      return { stack: options.stack, profile: options.profile, endpoint: config.display, resources };
+      return { stack: options.stack, topology: options.topology, profile: options.profile, endpoint: config.display, resources };
     });
   }
 }

@@ -4,7 +4,7 @@ import { deployFlags, endpointFlags, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import type { TimingProfileName } from '../deploy/saga.js';
-import { validStackName } from '../deploy/stack.js';
+import { validStackName, type Topology } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { openInBrowser } from '../report/html/open.js';
@@ -45,7 +45,7 @@ ${exitCodeHelp}`;
       const result = await runPipeline(
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
-          deploy: { stack: validStackName(flags.stack), profile: flags.profile as TimingProfileName, maxReceiveCount: flags['max-receive-count'], roleArn: flags['role-arn'] },
+          deploy: { stack: validStackName(flags.stack), topology: flags.topology as Topology, profile: flags.profile as TimingProfileName, maxReceiveCount: flags['max-receive-count'], roleArn: flags['role-arn'] },
           storm,
           thresholds: flags.threshold,
           ...(flags.junit !== undefined ? { junitFile: flags.junit } : {}),

@@ -9,7 +9,7 @@ import { BooksimError, ExitCode } from '../errors.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
 import type { Outcome, ProgressListener, ResourceKind, ResourceOutcome } from './outcome.js';
 import { sagaDefinition, sagaTasks, type SagaResources, type SagaTask } from './saga.js';
-import { deadLetterQueueAttributes, fedQueueAttributes, stackNames, tableSpecs, type StackNames, type StackOptions, type TableSpec } from './stack.js';
+import { bookingsTopicAttributes, deadLetterQueueAttributes, fedQueueAttributes, stackNames, tableSpecs, type StackNames, type StackOptions, type TableSpec, type Topology } from './stack.js';
 
 /** Where a deploy talks to and how it reports. */
 export interface DeployContext {
@@ -24,6 +24,7 @@ export interface DeployContext {
 export interface DeployPlan {
   stack: string;
   profile: string;
+  topology: Topology;
   resources: Array<{ kind: ResourceKind; name: string }>;
   definition: object;
 }
@@ -32,7 +33,7 @@ const visibilityTimeouts = { inventory: 30, payment: 60 };
 
 /** The resources of a stack in the order deploy creates them, and the definition it will deploy. */
 export function planDeploy(options: StackOptions, region: string): DeployPlan {
-  const names = stackNames(options.stack);
+  const names = stackNames(options.stack, options.topology);
   const resources: DeployPlan['resources'] = [
     { kind: 'topic', name: names.bookingsTopic },
     { kind: 'topic', name: names.notificationsTopic },
@@ -50,7 +51,7 @@ export function planDeploy(options: StackOptions, region: string): DeployPlan {
     manualReviewQueueUrl: `https://sqs.${region}.amazonaws.com/000000000000/${names.manualReviewQueue}`,
   });
   validateDefinition(definition);
-  return { stack: options.stack, profile: options.profile, resources, definition };
+  return { stack: options.stack, profile: options.profile, topology: options.topology ?? 'fifo-fanout', resources, definition };
 }
 
 /** Refuses a saga definition that asl-validator rejects, before any AWS call is made. */
@@ -66,7 +67,7 @@ function validateDefinition(definition: object): void {
  */
 export async function deployStack(options: StackOptions, context: DeployContext): Promise<ResourceOutcome[]> {
   planDeploy(options, context.region);
-  const names = stackNames(options.stack);
+  const names = stackNames(options.stack, options.topology);
   const outcomes: ResourceOutcome[] = [];
   const step = async <T>(kind: ResourceKind, name: string, action: () => Promise<{ outcome: Outcome; detail?: string; value: T }>): Promise<T> => {
     try {
@@ -81,10 +82,10 @@ export async function deployStack(options: StackOptions, context: DeployContext)
   };
   const { clients } = context;
 
-  const bookingsTopic = await step('topic', names.bookingsTopic, () => ensureTopic(clients, names.bookingsTopic, { FifoTopic: 'true', ContentBasedDeduplication: 'false' }));
+  const bookingsTopic = await step('topic', names.bookingsTopic, () => ensureTopic(clients, names.bookingsTopic, bookingsTopicAttributes(options.topology ?? 'fifo-fanout')));
   await step('topic', names.notificationsTopic, () => ensureTopic(clients, names.notificationsTopic, {}));
-  const inventoryDlq = await step('queue', names.inventoryDlq, () => ensureQueue(clients, names.inventoryDlq, () => deadLetterQueueAttributes));
-  const paymentDlq = await step('queue', names.paymentDlq, () => ensureQueue(clients, names.paymentDlq, () => deadLetterQueueAttributes));
+  const inventoryDlq = await step('queue', names.inventoryDlq, () => ensureQueue(clients, names.inventoryDlq, () => deadLetterQueueAttributes(names.inventoryDlq)));
+  const paymentDlq = await step('queue', names.paymentDlq, () => ensureQueue(clients, names.paymentDlq, () => deadLetterQueueAttributes(names.paymentDlq)));
   const fed = (dlqArn: string, visibility: number) => (queueArn: string) => fedQueueAttributes(queueArn, bookingsTopic, dlqArn, options.maxReceiveCount, visibility);
   const inventory = await step('queue', names.inventoryQueue, () => ensureQueue(clients, names.inventoryQueue, fed(inventoryDlq.arn, visibilityTimeouts.inventory)));
   const payment = await step('queue', names.paymentQueue, () => ensureQueue(clients, names.paymentQueue, fed(paymentDlq.arn, visibilityTimeouts.payment)));

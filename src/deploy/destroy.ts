@@ -4,7 +4,7 @@ import { DeleteTopicCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { awsFailure } from '../aws/errors.js';
 import type { DeployContext } from './deploy.js';
-import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
+import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, findTopology, tableExists } from './lookup.js';
 import type { ResourceKind, ResourceOutcome } from './outcome.js';
 import { sagaTasks } from './saga.js';
 import { stackNames, tableSpecs } from './stack.js';
@@ -15,8 +15,8 @@ import { stackNames, tableSpecs } from './stack.js';
  * so nothing is left pointing at what was removed.
  */
 export async function destroyStack(stack: string, context: DeployContext): Promise<ResourceOutcome[]> {
-  const names = stackNames(stack);
   const { clients } = context;
+  const names = stackNames(stack, await findTopology(clients, stack));
   const outcomes: ResourceOutcome[] = [];
   const remove = async (kind: ResourceKind, name: string, action: () => Promise<boolean>) => {
     try {

@@ -3,6 +3,7 @@ import { paginateListActivities, paginateListStateMachines } from '@aws-sdk/clie
 import { paginateListSubscriptionsByTopic, paginateListTopics, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.js';
+import { stackNames, topologies, type Topology } from './stack.js';
 
 /**
  * Finding a stack's resources by name. Each answers undefined for a resource that does
@@ -65,4 +66,14 @@ export async function findActivityArn(clients: AwsClients, name: string): Promis
 export async function findStateMachineArn(clients: AwsClients, name: string): Promise<string | undefined> {
   const machine = await findInPages(paginateListStateMachines({ client: clients.sfn }, {}), (page) => page.stateMachines, (m) => m.name === name);
   return machine?.stateMachineArn;
+}
+
+/**
+ * The topology a stack was deployed with, told by its bookings topic (one ListTopics
+ * pass for both names); undefined when the stack has no bookings topic.
+ */
+export async function findTopology(clients: AwsClients, stack: string): Promise<Topology | undefined> {
+  const byTopic = new Map(topologies.map((topology) => [stackNames(stack, topology).bookingsTopic, topology]));
+  const topic = await findInPages(paginateListTopics({ client: clients.sns }, {}), (page) => page.Topics, (t) => byTopic.has(t.TopicArn?.split(':').pop() ?? ''));
+  return topic ? byTopic.get(topic.TopicArn!.split(':').pop()!) : undefined;
 }

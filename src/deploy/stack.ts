@@ -2,10 +2,21 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { BooksimError } from '../errors.js';
 import { sagaTasks, type SagaTask, type TimingProfileName } from './saga.js';
 
+/**
+ * How the booking stream reaches the inventory and payment functions (DESIGN.md §1,
+ * Topologies): `fifo-fanout`, the design's answer (SNS FIFO → SQS FIFO, one ordered
+ * stream per seat), or `standard-fanout`, a classic wrong answer (standard SNS → standard
+ * SQS: no order, at-least-once, concurrent handling of one seat's bookings).
+ */
+export const topologies = ['fifo-fanout', 'standard-fanout'] as const;
+export type Topology = (typeof topologies)[number];
+
 /** What a user chooses about a stack. */
 export interface StackOptions {
   /** Prefix of every resource, so that stacks live side by side. */
   stack: string;
+  /** Default fifo-fanout. */
+  topology?: Topology;
   profile: TimingProfileName;
   /** Receives of a message before its queue moves it to the DLQ. */
   maxReceiveCount: number;
@@ -39,15 +50,16 @@ export function validStackName(stack: string): string {
   return stack;
 }
 
-/** Names every resource of the stack from its prefix. */
-export function stackNames(stack: string): StackNames {
+/** Names every resource of the stack from its prefix; the booking stream's are FIFO (`.fifo`) in the fifo-fanout topology only. */
+export function stackNames(stack: string, topology: Topology = 'fifo-fanout'): StackNames {
+  const stream = topology === 'fifo-fanout' ? '.fifo' : '';
   return {
-    bookingsTopic: `${stack}-bookings.fifo`,
+    bookingsTopic: `${stack}-bookings${stream}`,
     notificationsTopic: `${stack}-notifications`,
-    inventoryQueue: `${stack}-inventory.fifo`,
-    inventoryDlq: `${stack}-inventory-dlq.fifo`,
-    paymentQueue: `${stack}-payment.fifo`,
-    paymentDlq: `${stack}-payment-dlq.fifo`,
+    inventoryQueue: `${stack}-inventory${stream}`,
+    inventoryDlq: `${stack}-inventory-dlq${stream}`,
+    paymentQueue: `${stack}-payment${stream}`,
+    paymentDlq: `${stack}-payment-dlq${stream}`,
     manualReviewQueue: `${stack}-manual-review`,
     tables: {
       bookings: `${stack}-bookings`,
@@ -105,11 +117,10 @@ export function tableSpecs(names: StackNames): TableSpec[] {
   ];
 }
 
-/** Attributes of a FIFO queue fed by the bookings topic, with its DLQ and the policy that lets the topic send. */
+/** Attributes of a queue fed by the bookings topic (FIFO when its name says so), with its DLQ and the policy that lets the topic send. */
 export function fedQueueAttributes(queueArn: string, topicArn: string, dlqArn: string, maxReceiveCount: number, visibilityTimeout: number): Record<string, string> {
   return {
-    FifoQueue: 'true',
-    ContentBasedDeduplication: 'false',
+    ...(queueArn.endsWith('.fifo') ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {}),
     VisibilityTimeout: String(visibilityTimeout),
     MaximumMessageSize: '262144',
     ReceiveMessageWaitTimeSeconds: '20',
@@ -130,5 +141,12 @@ export function fedQueueAttributes(queueArn: string, topicArn: string, dlqArn: s
   };
 }
 
-/** Attributes of a dead-letter FIFO queue: kept for the longest retention SQS allows. */
-export const deadLetterQueueAttributes = { FifoQueue: 'true', MessageRetentionPeriod: '1209600' };
+/** Attributes of a dead-letter queue (FIFO like the queue it serves): kept for the longest retention SQS allows. */
+export function deadLetterQueueAttributes(name: string): Record<string, string> {
+  return { ...(name.endsWith('.fifo') ? { FifoQueue: 'true' } : {}), MessageRetentionPeriod: '1209600' };
+}
+
+/** The bookings topic's attributes: FIFO with explicit deduplication ids in the fifo-fanout topology, none otherwise. */
+export function bookingsTopicAttributes(topology: Topology): Record<string, string> {
+  return topology === 'fifo-fanout' ? { FifoTopic: 'true', ContentBasedDeduplication: 'false' } : {};
+}

@@ -3,10 +3,10 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.js';
 import { awsFailure } from '../aws/errors.js';
 import type { DeployContext } from './deploy.js';
-import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
+import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, findTopology, tableExists } from './lookup.js';
 import type { ResourceKind } from './outcome.js';
 import { profileOfDefinition, sagaTasks } from './saga.js';
-import { stackNames, tableSpecs } from './stack.js';
+import { stackNames, type Topology, tableSpecs } from './stack.js';
 
 /** A queue's depths as SQS reports them (approximate). */
 export interface QueueDepth {
@@ -27,6 +27,8 @@ export interface StackStatus {
   runningExecutions: number | undefined;
   /** The timing profile of the deployed saga, read from its definition. */
   profile: string | undefined;
+  /** The topology of the deployed bookings topic; undefined when there is none. */
+  topology: Topology | undefined;
 }
 
 /** A queue's approximate depth: messages visible and in flight. One GetQueueAttributes call. */
@@ -47,7 +49,8 @@ export async function stackStatus(stack: string, context: Omit<DeployContext, 'o
 }
 
 async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onProgress'>): Promise<StackStatus> {
-  const names = stackNames(stack);
+  const topology = await findTopology(clients, stack);
+  const names = stackNames(stack, topology);
   const queueUrls = new Map<string, string | undefined>();
   for (const name of [names.inventoryQueue, names.inventoryDlq, names.paymentQueue, names.paymentDlq, names.manualReviewQueue]) {
     queueUrls.set(name, await findQueueUrl(clients, name));
@@ -94,5 +97,5 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
       runningExecutions += page.executions?.length ?? 0;
     }
   }
-  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile };
+  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile, topology };
 }

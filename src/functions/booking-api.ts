@@ -64,10 +64,11 @@ const sameRequest = (a: BookingRequest, b: BookingRequest) =>
 
 /**
  * `POST /bookings`: validates the request, stores the booking as PENDING unless it exists
- * (a client retry), and publishes it to the bookings topic with MessageGroupId = seatId
- * and MessageDeduplicationId = requestId. Publishing again on a retry is deliberate: the
- * first attempt may have stored the booking and died before publishing, and within SNS
- * FIFO's 5-minute window the duplicate is dropped. Answers the booking id and its current
+ * (a client retry), and publishes it to the bookings topic — in the fifo-fanout topology
+ * with MessageGroupId = seatId and MessageDeduplicationId = requestId. Publishing again
+ * on a retry is deliberate: the first attempt may have stored the booking and died before
+ * publishing, and within SNS FIFO's 5-minute window the duplicate is dropped (a standard
+ * topic delivers it again, as at-least-once allows). Answers the booking id and its current
  * status. Throws {@link ValidationError} for a malformed request or a requestId reused for
  * a different booking.
  */
@@ -76,15 +77,9 @@ export async function createBooking(request: BookingRequest, ctx: FunctionContex
   const message: BookingMessage = { bookingId: bookingIdFor(valid.requestId), ...valid };
   const { booking } = await putPendingBooking(ctx, message);
   if (!sameRequest(booking, valid)) throw new ValidationError(`requestId ${valid.requestId} was already used for a different booking (${booking.bookingId})`);
-  await ctx.clients.sns.send(
-    new PublishCommand({
-      TopicArn: ctx.resources.bookingsTopicArn,
-      Message: JSON.stringify(message),
-      MessageGroupId: message.seatId,
-      // Explicit, not content-based: some emulators do not pass a topic's content-based dedup on to queues (DESIGN §8).
-      MessageDeduplicationId: message.requestId,
-    }),
-  );
+  // A FIFO stream only: explicit deduplication, not content-based, as some emulators do not pass a topic's content-based dedup on to queues (DESIGN §8).
+  const ordering = ctx.resources.topology === 'fifo-fanout' ? { MessageGroupId: message.seatId, MessageDeduplicationId: message.requestId } : {};
+  await ctx.clients.sns.send(new PublishCommand({ TopicArn: ctx.resources.bookingsTopicArn, Message: JSON.stringify(message), ...ordering }));
   return { bookingId: booking.bookingId, status: booking.status };
 }
 

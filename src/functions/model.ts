@@ -1,7 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import type { Sabotage } from '../chaos/model.js';
-import type { StackNames } from '../deploy/stack.js';
+import type { StackNames, Topology } from '../deploy/stack.js';
 
 /**
  * The booking system's data, as its functions and `verify` read it. Tables are the
@@ -92,6 +92,8 @@ export interface SagaInput extends BookingMessage {
 
 /** What every function needs to find the stack's resources. */
 export interface FunctionResources {
+  /** How the booking stream is wired (told by the deployed bookings topic). */
+  topology: Topology;
   names: StackNames;
   /** ARN of the bookings topic (from the API, never built). */
   bookingsTopicArn: string;

@@ -48,6 +48,18 @@ async function startSaga(booking: BookingMessage, ctx: FunctionContext): Promise
 }
 
 /**
+ * The payment queue's SequenceNumber of the message: the booking's place in its seat's
+ * FIFO order. A standard queue has none (the standard-fanout topology has no order to
+ * record); a FIFO message without one is malformed and thrown for (SQS redrives it).
+ */
+function fifoSequence(record: QueueRecord, ctx: FunctionContext): string | undefined {
+  const sequence = record.attributes.SequenceNumber;
+  if (ctx.resources.topology !== 'fifo-fanout' && sequence === undefined) return undefined;
+  if (sequence === undefined || !/^\d{1,20}$/.test(sequence)) throw new Error(`message ${record.messageId} has no FIFO SequenceNumber (is the queue FIFO?)`);
+  return sequence;
+}
+
+/**
  * The payment function, for one message of the payment queue (DESIGN §1, rules 2 and 3).
  * Reads the seat, where the inventory function recorded its decision, then:
  * - not placed yet (the inventory queue is a moment behind): retry shortly;
@@ -63,8 +75,7 @@ async function startSaga(booking: BookingMessage, ctx: FunctionContext): Promise
  */
 export async function handlePayment(record: QueueRecord, ctx: FunctionContext): Promise<PaymentOutcome> {
   const message = parseBookingMessage(record.body);
-  const sequence = record.attributes.SequenceNumber;
-  if (sequence === undefined || !/^\d{1,20}$/.test(sequence)) throw new Error(`message ${record.messageId} has no FIFO SequenceNumber (is the queue FIFO?)`);
+  const sequence = fifoSequence(record, ctx);
   const { bookingId, seatId } = message;
   const { placement, seat } = await placementOf(ctx, seatId, bookingId);
   switch (placement) {
@@ -72,12 +83,12 @@ export async function handlePayment(record: QueueRecord, ctx: FunctionContext): 
       return { kind: 'retry', afterSeconds: inventoryWaitSeconds };
     case 'holder':
       // HELD again on a redelivery, or after a release promoted it; false only for a final booking.
-      if (!(await setBookingStatus(ctx, bookingId, 'HELD', { from: ['PENDING', 'HELD'], sequence }))) return { kind: 'done' };
+      if (!(await setBookingStatus(ctx, bookingId, 'HELD', { from: ['PENDING', 'HELD'], ...(sequence !== undefined ? { sequence } : {}) }))) return { kind: 'done' };
       return startSaga(message, ctx);
     case 'line':
       if (!seat.sold) return { kind: 'retry', afterSeconds: holderWaitSeconds };
       // False on a redelivery: it was rejected already.
-      await setBookingStatus(ctx, bookingId, 'REJECTED', { from: ['PENDING'], sequence, reason: `seat ${seatId} was sold to an earlier booking (${seat.holder})` });
+      await setBookingStatus(ctx, bookingId, 'REJECTED', { from: ['PENDING'], ...(sequence !== undefined ? { sequence } : {}), reason: `seat ${seatId} was sold to an earlier booking (${seat.holder})` });
       return { kind: 'done' };
     case 'gone':
       return { kind: 'done' };

@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
-import { findQueueUrl, findStateMachineArn, findTopicArn, tableExists } from '../deploy/lookup.js';
+import { findQueueUrl, findStateMachineArn, findTopicArn, findTopology, tableExists } from '../deploy/lookup.js';
 import { stackNames } from '../deploy/stack.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { FunctionResources } from './model.js';
@@ -12,7 +12,9 @@ import type { FunctionResources } from './model.js';
  * (endpoint unreachable, …) pass through.
  */
 export async function resolveResources(clients: AwsClients, stack: string, gatewayUrl: string): Promise<FunctionResources> {
-  const names = stackNames(stack);
+  // A stack without its bookings topic is reported missing below, under the default topology's names.
+  const topology = (await findTopology(clients, stack)) ?? 'fifo-fanout';
+  const names = stackNames(stack, topology);
   const [[bookingsTopicArn, notificationsTopicArn, manualReviewQueueUrl, stateMachineArn], tables] = await Promise.all([
     Promise.all([
       findTopicArn(clients, names.bookingsTopic),
@@ -36,5 +38,5 @@ export async function resolveResources(clients: AwsClients, stack: string, gatew
       `Run \`booksim deploy --stack ${stack}\` first.`,
     ]);
   }
-  return { names, bookingsTopicArn, notificationsTopicArn, manualReviewQueueUrl, stateMachineArn, gatewayUrl };
+  return { topology, names, bookingsTopicArn, notificationsTopicArn, manualReviewQueueUrl, stateMachineArn, gatewayUrl };
 }

@@ -46,7 +46,8 @@ async function conditional(write: Promise<unknown>): Promise<boolean> {
 }
 
 /**
- * A conditional UpdateItem on one key: true if applied, false if its condition failed.
+ * An UpdateItem on one key, conditional unless no condition is given: true if applied,
+ * false if its condition failed.
  * Every `#name` in the expressions stands for the attribute `name`, so
  * ExpressionAttributeNames is derived rather than written out (and never lists a name the
  * expressions do not use, which DynamoDB rejects); every `:value` given must be used.
@@ -56,14 +57,14 @@ export function update(
   ctx: FunctionContext,
   table: string,
   key: Item,
-  expression: { update: string; condition: string; values: Item },
+  expression: { update: string; condition?: string; values: Item },
 ): Promise<boolean> {
-  const names = Object.fromEntries([...`${expression.update} ${expression.condition}`.matchAll(/#(\w+)/g)].map(([token, name]) => [token, name!]));
+  const names = Object.fromEntries([...`${expression.update} ${expression.condition ?? ''}`.matchAll(/#(\w+)/g)].map(([token, name]) => [token, name!]));
   const input: UpdateItemCommandInput = {
     TableName: table,
     Key: key,
     UpdateExpression: expression.update,
-    ConditionExpression: expression.condition,
+    ...(expression.condition !== undefined ? { ConditionExpression: expression.condition } : {}),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: expression.values,
   };
@@ -226,6 +227,7 @@ export async function placementOf(ctx: FunctionContext, seatId: string, bookingI
  * placements of different bookings are ordered by DynamoDB.
  */
 export async function placeOnSeat(ctx: FunctionContext, seatId: string, bookingId: string): Promise<Placement> {
+  if (ctx.sabotage?.has('no-conditional-write')) return placeOnSeatUnguarded(ctx, seatId, bookingId);
   const key = { seatId: s(seatId) };
   const values = { ':b': s(bookingId), ':seen': { SS: [bookingId] }, ':empty': { L: [] } };
   for (let race = 0; race < maxRaces; race++) {
@@ -249,13 +251,34 @@ export async function placeOnSeat(ctx: FunctionContext, seatId: string, bookingI
   throw new Error(`could not place booking ${bookingId} on seat ${seatId}: lost ${maxRaces} races in a row`);
 }
 
-/** Marks the seat sold if and only if the booking holds it: true if it does (already sold to it included). */
+/**
+ * The sabotage `no-conditional-write`'s placement: read the seat, decide, write — the
+ * check-then-act that conditional writes exist to prevent. Two placements of one seat
+ * that run at once both find it free, and both make their booking the holder.
+ */
+async function placeOnSeatUnguarded(ctx: FunctionContext, seatId: string, bookingId: string): Promise<Placement> {
+  const seat = await readSeat(ctx, seatId);
+  const placed = placementIn(seat, bookingId);
+  if (placed !== 'unplaced') return placed;
+  const values = { ':seen': { SS: [bookingId] }, ':empty': { L: [] } };
+  const key = { seatId: s(seatId) };
+  if (seat.holder !== undefined) {
+    await update(ctx, seatsTable(ctx), key, { update: 'SET #line = list_append(if_not_exists(#line, :empty), :one) ADD #seen :seen', values: { ...values, ':one': { L: [s(bookingId)] } } });
+    return 'line';
+  }
+  await update(ctx, seatsTable(ctx), key, { update: 'SET #holder = :b, #sold = :false, #line = if_not_exists(#line, :empty) ADD #seen :seen', values: { ...values, ':b': s(bookingId), ':false': { BOOL: false } } });
+  return 'holder';
+}
+
+/**
+ * Marks the seat sold if and only if the booking holds it: true if it does (already sold
+ * to it included). Under the sabotage `no-conditional-write` it sells the seat to the
+ * booking whoever holds it: the saga's "confirm my hold" trusts what its booking was told.
+ */
 export function markSeatSold(ctx: FunctionContext, seatId: string, bookingId: string): Promise<boolean> {
-  return update(ctx, seatsTable(ctx), { seatId: s(seatId) }, {
-    update: 'SET #sold = :true',
-    condition: '#holder = :b',
-    values: { ':true': { BOOL: true }, ':b': s(bookingId) },
-  });
+  const sell = { update: 'SET #sold = :true, #holder = :b', values: { ':true': { BOOL: true }, ':b': s(bookingId) } };
+  if (ctx.sabotage?.has('no-conditional-write')) return update(ctx, seatsTable(ctx), { seatId: s(seatId) }, sell);
+  return update(ctx, seatsTable(ctx), { seatId: s(seatId) }, { ...sell, condition: '#holder = :b' });
 }
 
 /**

@@ -54,7 +54,7 @@ export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks
   try {
     const clients = createClients({ endpoint: endpoint.endpoints, region: endpoint.region, local: endpoint.local });
     try {
-      step(`deploying stack ${options.deploy.stack} (profile ${options.deploy.profile}) to ${endpoint.display}`);
+      step(`deploying stack ${options.deploy.stack} (${options.deploy.topology ?? 'fifo-fanout'}, profile ${options.deploy.profile}) to ${endpoint.display}`);
       await deployStack(options.deploy, { clients, endpoint: endpoint.display, region: endpoint.region });
       const { summary } = await runStorm({ endpoint, stack: options.deploy.stack, ...options.storm, clock: options.clock }, hooks.storm);
       step('verifying the invariants');

@@ -30,7 +30,7 @@ export function outcomeSummary(verb: 'deployed' | 'destroyed', stack: string, ou
 export function planText(plan: DeployPlan): string {
   const lines = plan.resources.map((r) => `  ${r.kind.padEnd(13)} ${r.name}`);
   return [
-    `plan for stack ${plan.stack} (profile ${plan.profile}), ${plan.resources.length} resources:`,
+    `plan for stack ${plan.stack} (${plan.topology}, profile ${plan.profile}), ${plan.resources.length} resources:`,
     ...lines,
     '',
     'saga definition (activity ARNs shown with a placeholder account):',
@@ -41,7 +41,7 @@ export function planText(plan: DeployPlan): string {
 /** What `booksim status` prints. */
 export function statusText(status: StackStatus, endpoint: string): string {
   const header = status.deployed
-    ? `stack ${status.stack} at ${endpoint}: deployed, profile ${status.profile ?? 'unknown'}`
+    ? `stack ${status.stack} at ${endpoint}: deployed, ${status.topology ?? 'unknown topology'}, profile ${status.profile ?? 'unknown'}`
     : `stack ${status.stack} at ${endpoint}: ${status.resources.some((r) => r.exists) ? 'partly deployed' : 'not deployed'}`;
   const resources = status.resources.map((r) => `  ${r.exists ? chalk.green('✔') : chalk.red('✖ missing')}  ${r.kind.padEnd(13)} ${r.name}`);
   const queues = status.queues.map(

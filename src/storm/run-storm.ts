@@ -167,7 +167,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   };
   await run.writeJson('run.json', {
     config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency },
-    topology: 'fifo-fanout',
+    topology: system.context.resources.topology,
     startedAt: new Date(loadStartedAt).toISOString(),
     versions: { booksim: process.env.npm_package_version ?? 'dev', node: process.version },
     summary,

@@ -62,6 +62,8 @@ export interface VerifyEvidence {
   requests?: RequestLogEntry[];
   /** Whether the storm saw the system settle (run.json); undefined when unknown. */
   settled?: boolean;
+  /** How the booking stream was wired (run.json); fifo-fanout when unknown. Only that topology records a FIFO sequence. */
+  topology?: string;
 }
 
 /** One thing that happened to a booking or a seat, for a counterexample's time line. */

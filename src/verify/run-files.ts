@@ -15,6 +15,8 @@ export interface RunFiles {
   stack?: string;
   /** run.json's summary.endpoint. */
   endpoint?: string;
+  /** run.json's topology (runs before topologies existed were fifo-fanout). */
+  topology?: string;
   /** ledger.jsonl: the gateway's ledger, in the order written. */
   ledger?: LedgerEntry[];
   /** requests.json: the request log. */
@@ -47,6 +49,7 @@ export async function readRunFiles(runDir: string): Promise<RunFiles> {
     ...(run?.settled !== undefined ? { settled: run.settled } : {}),
     ...(run?.stack !== undefined ? { stack: run.stack } : {}),
     ...(run?.endpoint !== undefined ? { endpoint: run.endpoint } : {}),
+    ...(run?.topology !== undefined ? { topology: run.topology } : {}),
     ...(ledger ? { ledger } : {}),
     ...(requests ? { requests } : {}),
     ...(histograms ? { histograms } : {}),
@@ -131,7 +134,7 @@ function arrayOf<T>(value: unknown, file: string, entry: (value: unknown, where:
   return value.map((item, i) => entry(item, `entry ${i + 1}: `));
 }
 
-function runJson(value: unknown, file: string): { runId?: string; settled?: boolean; stack?: string; endpoint?: string } {
+function runJson(value: unknown, file: string): { runId?: string; settled?: boolean; stack?: string; endpoint?: string; topology?: string } {
   const run = objectAt(value, file, '');
   const summary = field(run, 'summary', 'object', { file });
   const config = field(run, 'config', 'object', { file });
@@ -141,6 +144,7 @@ function runJson(value: unknown, file: string): { runId?: string; settled?: bool
     settled: settle && field(settle, 'settled', 'boolean', { file, where: 'summary.settle.' }),
     stack: config && field(config, 'stack', 'string', { file, where: 'config.' }),
     endpoint: summary && field(summary, 'endpoint', 'string', { file, where: 'summary.' }),
+    topology: field(run, 'topology', 'string', { file }),
   };
   return defined(values);
 }

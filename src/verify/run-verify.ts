@@ -84,6 +84,7 @@ export async function runVerify(
     ...(files.ledger ? { ledger: files.ledger } : {}),
     ...(files.requests ? { requests: files.requests } : {}),
     ...(files.settled !== undefined ? { settled: files.settled } : {}),
+    ...(files.topology !== undefined ? { topology: files.topology } : {}),
   };
 
   hooks.onPhase?.(`checking ${invariantCheckers.length} invariants over ${evidence.bookings.length} bookings`);

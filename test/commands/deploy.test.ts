@@ -64,7 +64,7 @@ describe('booksim deploy, status, destroy (the built CLI)', () => {
   it('when --dry-run is given, it prints the plan and the definition without an endpoint', async () => {
     const result = await runCli(['deploy', '--dry-run', '--endpoint', 'http://127.0.0.1:9', '--profile', 'realistic']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('plan for stack booksim (profile realistic), 20 resources:');
+    expect(result.stdout).toContain('plan for stack booksim (fifo-fanout, profile realistic), 20 resources:');
     expect(result.stdout).toContain('"HeartbeatSeconds": 30');
   });
 

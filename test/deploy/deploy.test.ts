@@ -121,4 +121,19 @@ describe('deploy, status and destroy on the embedded endpoint', () => {
     expect(status).toMatchObject({ deployed: false, queues: [], runningExecutions: undefined, profile: undefined });
     expect((await stackStatus(kept, context())).deployed).toBe(true);
   });
+
+  it('when deployed as standard-fanout, the booking stream is a standard topic and standard queues; status tells the topology; destroy removes it', async () => {
+    const stack = uniqueName('standard');
+    await deployStack({ ...options(stack), topology: 'standard-fanout' }, context());
+    const names = stackNames(stack, 'standard-fanout');
+    expect(names).toMatchObject({ bookingsTopic: `${stack}-bookings`, inventoryQueue: `${stack}-inventory`, paymentDlq: `${stack}-payment-dlq` });
+    for (const queue of [names.inventoryQueue, names.paymentQueue, names.inventoryDlq, names.paymentDlq]) expect((await queueAttributes(queue)).FifoQueue).toBeUndefined();
+    expect(JSON.parse((await queueAttributes(names.inventoryQueue)).RedrivePolicy!)).toMatchObject({ maxReceiveCount: 4 });
+    const topics = (await fx.clients.sns.send(new ListTopicsCommand({}))).Topics!.map((t) => t.TopicArn!.split(':').pop());
+    expect(topics).toContain(`${stack}-bookings`);
+    expect(topics).not.toContain(`${stack}-bookings.fifo`);
+    expect(await stackStatus(stack, context())).toMatchObject({ deployed: true, topology: 'standard-fanout' });
+    expect((await destroyStack(stack, context())).every((o) => o.outcome === 'deleted')).toBe(true);
+    expect(await resourcesOf(stack)).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getBookingView, ValidationError } from '../../src/functions/booking-api.js';
 import { handleInventory } from '../../src/functions/inventory.js';
-import { getBooking, getSeat } from '../../src/functions/store.js';
+import { getBooking, getSeat, markSeatSold, placeOnSeat } from '../../src/functions/store.js';
 import { useFunctionStack } from './booking-fixture.js';
 
 describe('inventory function', () => {
@@ -46,6 +46,31 @@ describe('inventory function', () => {
     const statuses = await Promise.all(bookings.map((b) => viewed(b.bookingId)));
     expect(statuses.filter((s) => s === 'HELD')).toHaveLength(1);
     expect(statuses.filter((s) => s === 'WAITLISTED')).toHaveLength(7);
+  });
+
+  it('when conditional writes are sabotaged (no-conditional-write) and two bookings of a free seat are handled at once, both are told they hold it and the last write wins: the other is lost', async () => {
+    const sabotaged = { ...st.ctx, sabotage: new Set(['no-conditional-write'] as const) };
+    const seatId = st.seat();
+    const [first, second] = [await st.pending(seatId), await st.pending(seatId)];
+    // Both reads go out before either write: the check-then-act race the conditional write prevents.
+    const placements = await Promise.all([first, second].map((message) => placeOnSeat(sabotaged, seatId, message.bookingId)));
+    expect(placements).toEqual(['holder', 'holder']);
+    const seat = await getSeat(st.ctx, seatId);
+    expect(seat.line).toEqual([]);
+    expect([first.bookingId, second.bookingId]).toContain(seat.holder);
+    // With the safeguard, the same race leaves one holder and one in line.
+    const guardedSeat = st.seat();
+    const [a, b] = [await st.pending(guardedSeat), await st.pending(guardedSeat)];
+    expect((await Promise.all([a, b].map((message) => placeOnSeat(st.ctx, guardedSeat, message.bookingId)))).sort()).toEqual(['holder', 'line']);
+  });
+
+  it('when conditional writes are sabotaged, ReserveSeat sells the seat to a booking that does not hold it', async () => {
+    const seatId = st.seat();
+    const [holder, other] = [await st.pending(seatId), await st.pending(seatId)];
+    await placeOnSeat(st.ctx, seatId, holder.bookingId);
+    expect(await markSeatSold(st.ctx, seatId, other.bookingId)).toBe(false);
+    expect(await markSeatSold({ ...st.ctx, sabotage: new Set(['no-conditional-write'] as const) }, seatId, other.bookingId)).toBe(true);
+    expect(await getSeat(st.ctx, seatId)).toMatchObject({ holder: other.bookingId, sold: true });
   });
 
   it('when a record is not a booking message, it throws so that the queue redrives it', async () => {

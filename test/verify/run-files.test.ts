@@ -49,6 +49,7 @@ describe('reading a run directory', () => {
       settled: true,
       stack: 'shop',
       endpoint: summary.endpoint,
+      topology: 'fifo-fanout',
       ledger: [
         { seq: 1, at: '2027-01-15T08:00:00.000Z', type: 'charge', bookingId: 'B1', idempotencyKey: 'B1', amount: 4200, outcome: 'captured', responseLost: true },
         { seq: 2, at: '2027-01-15T08:00:00.000Z', type: 'refund', bookingId: 'B1', idempotencyKey: 'B1', amount: 4200, outcome: 'refunded' },

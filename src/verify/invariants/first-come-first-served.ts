@@ -9,12 +9,15 @@ import { checker, counted, listed, type Violation } from './result.js';
  * Invariant 2: the confirmed booking is the earliest in line whose payment did not fail.
  * For a seat with one CONFIRMED booking, every booking of the seat with a smaller FIFO
  * sequence must have failed its payment (PAYMENT_FAILED or ESCALATED); any other was
- * skipped. Seats with several confirmed bookings are invariant 1's.
+ * skipped. A topology without FIFO order (standard-fanout) records no sequence: there,
+ * "first" is the order in which the booking API stored the requests. Seats with several
+ * confirmed bookings are invariant 1's.
  */
 export const firstComeFirstServed = checker(
   { id: 2, key: 'first-come-first-served', title: 'the confirmed booking is the earliest in line whose payment did not fail', checkedWhat: 'seats with a confirmed booking' },
   (index) => {
     const violations: Violation[] = [];
+    const placeOf = (index.evidence.topology ?? 'fifo-fanout') === 'fifo-fanout' ? sequenceOf : (booking: Booking) => BigInt(booking.createdAt);
     const unordered: string[] = [];
     let checked = 0;
     let soldTwice = 0;
@@ -23,7 +26,7 @@ export const firstComeFirstServed = checker(
       if (confirmed.length > 1) soldTwice++;
       if (confirmed.length !== 1) continue;
       checked++;
-      const outcome = checkSeat(confirmed[0]!, bookings, index.seats.get(seatId));
+      const outcome = checkSeat(confirmed[0]!, bookings, index.seats.get(seatId), placeOf);
       if (outcome === 'unordered') unordered.push(seatId);
       else if (outcome.length > 0) violations.push(skipViolation(seatId, confirmed[0]!, outcome, index));
     }
@@ -40,15 +43,15 @@ export const firstComeFirstServed = checker(
 );
 
 /** The bookings the winner skipped, by sequence; 'unordered' when a booking that may have come first has no sequence. */
-function checkSeat(winner: Booking, bookings: readonly Booking[], seat: SeatRecord | undefined): Booking[] | 'unordered' {
-  const winnerSequence = sequenceOf(winner);
+function checkSeat(winner: Booking, bookings: readonly Booking[], seat: SeatRecord | undefined, placeOf: (booking: Booking) => bigint | undefined): Booking[] | 'unordered' {
+  const winnerSequence = placeOf(winner);
   if (winnerSequence === undefined) return 'unordered';
   const skipped: Array<{ booking: Booking; sequence: bigint }> = [];
   let unordered = false;
   let behindWinner: ReadonlySet<string> | undefined;
   for (const booking of bookings) {
     if (booking === winner) continue;
-    const sequence = sequenceOf(booking);
+    const sequence = placeOf(booking);
     if (sequence === undefined) {
       // Not yet decided, so no sequence: placed behind the holder, it cannot have come first. A set, as a line may be long.
       behindWinner ??= new Set(seat?.holder === winner.bookingId ? seat.line : []);

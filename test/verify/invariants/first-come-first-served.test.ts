@@ -44,4 +44,13 @@ describe('invariant 2: first come, first served', () => {
     const result = firstComeFirstServed(evidenceOf(seatWith('S1', ['REJECTED', 'CONFIRMED', 'CONFIRMED'])));
     expect(result).toMatchObject({ verdict: 'valid', checked: 0, note: '1 seat with several confirmed bookings left to no-double-booking' });
   });
+
+  it('when the topology has no FIFO order (standard-fanout), first is the order the API stored the requests in: a later request confirmed over an earlier one is invalid', () => {
+    const unordered = seatWith('S1', [{ status: 'REJECTED', sequence: null }, { status: 'CONFIRMED', sequence: null }]);
+    const result = firstComeFirstServed({ ...evidenceOf(unordered), topology: 'standard-fanout' });
+    expect(result).toMatchObject({ verdict: 'invalid', violations: 1 });
+    expect(result.counterexamples[0]!.bookingIds).toEqual(['S1-B2', 'S1-B1']);
+    const inOrder = seatWith('S2', [{ status: 'CONFIRMED', sequence: null }, { status: 'REJECTED', sequence: null }]);
+    expect(firstComeFirstServed({ ...evidenceOf(inOrder), topology: 'standard-fanout' }).verdict).toBe('valid');
+  });
 });

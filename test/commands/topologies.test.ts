@@ -1,0 +1,25 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { VerifyReport } from '../../src/verify/model.js';
+import { runCli } from '../helpers/cli.js';
+import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
+
+describe('booksim run --topology standard-fanout (the built CLI)', { timeout: 180_000 }, () => {
+  const fx = useEndpoint();
+
+  async function run(...args: string[]) {
+    const reports = mkdtempSync(join(tmpdir(), 'booksim-topology-'));
+    const result = await runCli(['run', '--endpoint', fx.endpoint.url, '--stack', uniqueName('topo'), '--topology', 'standard-fanout', '--reports-dir', reports, '--seed', '3', '--json', ...args]);
+    const output = JSON.parse(result.stdout) as { storm: { runDir: string }; verify: VerifyReport };
+    return { code: result.code, stderr: result.stderr, output, runJson: JSON.parse(readFileSync(join(output.storm.runDir, 'run.json'), 'utf8')) as { topology: string } };
+  }
+
+  it('when every seat is asked for once, the standard wiring books them all and verify is valid; the run records its topology', async () => {
+    const { code, stderr, output, runJson } = await run('--seats', '10', '--bookings', '10', '--rps', '20', '--contention', '1', '--duplicates', '0');
+    expect(code, stderr).toBe(0);
+    expect(output.verify.verdict).toBe('valid');
+    expect(runJson.topology).toBe('standard-fanout');
+  });
+});
