@@ -17,6 +17,8 @@ import { prepareVerify, runVerify } from '../verify/run-verify.js';
 export interface PipelineOptions {
   /** --endpoint and --region as given (undefined: the environment's, or the default). */
   endpointFlags: { endpoint?: string | undefined; region?: string | undefined };
+  /** An endpoint chosen already (by {@link chooseEndpoint}, for several runs): the flags are then not looked at. */
+  endpoint?: EndpointConfig;
   deploy: StackOptions;
   storm: StormPlan;
   thresholds: string[];
@@ -50,7 +52,7 @@ export interface PipelineResult {
  */
 export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks = {}): Promise<PipelineResult> {
   const step = (line: string) => hooks.onStep?.(line);
-  const { endpoint, embedded } = await chooseEndpoint(options.endpointFlags, options.env ?? process.env, step);
+  const { endpoint, embedded } = options.endpoint ? { endpoint: options.endpoint } : await chooseEndpoint(options.endpointFlags, options.env ?? process.env, step);
   try {
     const clients = createClients({ endpoint: endpoint.endpoints, region: endpoint.region, local: endpoint.local });
     try {
@@ -76,8 +78,8 @@ export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks
   }
 }
 
-/** The endpoint named, else the default when it answers, else an embedded one started here. */
-async function chooseEndpoint(
+/** The endpoint named, else the default when it answers, else an embedded one started here (the caller closes it). */
+export async function chooseEndpoint(
   flags: PipelineOptions['endpointFlags'],
   env: NodeJS.ProcessEnv,
   step: (line: string) => void,

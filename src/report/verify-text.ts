@@ -22,7 +22,7 @@ const verdictColour: Record<Verdict | ThresholdResult['verdict'], (text: string)
   unknown: chalk.yellow,
 };
 /** An upper-case verdict padded to `width` before colouring, so escape codes do not upset the columns. */
-const verdictCell = (verdict: keyof typeof verdictColour, width = 0) => verdictColour[verdict](verdict.toUpperCase().padEnd(width));
+export const verdictCell = (verdict: keyof typeof verdictColour, width = 0) => verdictColour[verdict](verdict.toUpperCase().padEnd(width));
 
 /** Splits text into lines of at most `width` columns at spaces; a word longer than that stays whole. */
 function wrap(text: string, width: number): string[] {

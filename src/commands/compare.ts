@@ -1,0 +1,75 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { deployFlags, endpointFlags, verifyFlags } from '../cli/flags.js';
+import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
+import { systemClock } from '../clock.js';
+import type { TimingProfileName } from '../deploy/saga.js';
+import { topologies, validStackName, type Topology } from '../deploy/stack.js';
+import { exitCodeHelp } from '../errors.js';
+import { runComparison } from '../pipeline/compare.js';
+import { compareText } from '../report/compare-text.js';
+import { openInBrowser } from '../report/html/open.js';
+
+const { topology: _oneTopology, ...stackFlags } = deployFlags;
+
+export default class Compare extends BaseCommand {
+  static override summary = 'Run the same storm against each topology and compare: the design question, answered with measurements.';
+
+  static override description = `For each topology in turn (fifo-fanout: SNS FIFO → SQS FIFO, the design's answer; standard-fanout: standard SNS → standard SQS, a classic wrong one) it deploys a stack of its own (<stack>-<topology>), runs the same storm (same seed, load and faults), verifies it and writes its report; then one comparison report with the invariants side by side, latency percentiles overlaid, throughput and AWS calls per booking. The expectation, under duplicates and faults: fifo-fanout valid, standard-fanout invalid. Exit 0 when every topology gives what is expected, so CI can run it as a regression test of the harness itself.
+
+Exit codes:
+${exitCodeHelp}`;
+
+  static override examples = [
+    '<%= config.bin %> compare --scenario duplicates --fault aws-latency:rate=0.5,ms=1500,service=dynamodb,operation=UpdateItem --sabotage no-conditional-write --seats 6 --bookings 40 --rps 20 --contention 4',
+    '<%= config.bin %> compare --scenario duplicates --open',
+    '<%= config.bin %> compare --topologies fifo-fanout --topologies standard-fanout --out compare.html --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    ...endpointFlags,
+    ...stackFlags,
+    ...stormFlags,
+    threshold: verifyFlags.threshold,
+    topologies: Flags.string({ description: 'the topologies to compare (repeatable; default: all)', multiple: true, options: [...topologies] }),
+    out: Flags.string({ description: 'where the comparison report goes (default: compare.html in the reports directory)', helpValue: 'FILE' }),
+    open: Flags.boolean({ description: 'open the comparison report in the default browser at the end', default: false }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Compare);
+    const human = !this.jsonEnabled();
+    const storm = stormPlanOf(flags);
+    const chosen = (flags.topologies ?? [...topologies]) as Topology[];
+    // Checked before anything starts: each topology's stack name is the base name and a suffix.
+    for (const topology of chosen) validStackName(`${flags.stack}-${topology}`);
+    const hooks = terminalStormHooks(human, (line) => this.logToStderr(line));
+    try {
+      const result = await runComparison(
+        {
+          endpointFlags: { endpoint: flags.endpoint, region: flags.region },
+          deploy: { stack: flags.stack, profile: flags.profile as TimingProfileName, maxReceiveCount: flags['max-receive-count'], roleArn: flags['role-arn'] },
+          topologies: chosen,
+          storm,
+          thresholds: flags.threshold,
+          out: flags.out ?? `${flags['reports-dir']}/compare.html`,
+          clock: systemClock,
+        },
+        { onStep: (line) => human && this.logToStderr(line), storm: hooks },
+      );
+      if (human) this.log(compareText(result));
+      if (flags.open) await openInBrowser(result.report.file, (message) => this.logToStderr(message));
+      process.exitCode = result.matches ? 0 : 1;
+      return {
+        endpoint: result.endpoint,
+        matches: result.matches,
+        report: result.report.file,
+        topologies: result.outcomes.map(({ summary, verify, ...outcome }) => ({ ...outcome, runDir: summary.runDir, invariants: verify.invariants })),
+      };
+    } finally {
+      hooks.release();
+    }
+  }
+}

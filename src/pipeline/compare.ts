@@ -1,0 +1,92 @@
+import type { StormPlan } from '../cli/storm-flags.js';
+import type { Clock } from '../clock.js';
+import type { StackOptions, Topology } from '../deploy/stack.js';
+import { writeComparisonReport, type WrittenReport } from '../report/html/write-report.js';
+import type { StormSummary } from '../report/storm-text.js';
+import type { Verdict, VerifyReport } from '../verify/model.js';
+import { chooseEndpoint, runPipeline, type PipelineHooks, type PipelineOptions } from './run-pipeline.js';
+
+/**
+ * What each topology is expected to give under duplicates and faults (DESIGN.md §1,
+ * Topologies): the design's answer holds the invariants, a wrong answer breaks them.
+ */
+export const expectedVerdicts: Record<Topology, Verdict> = {
+  'fifo-fanout': 'valid',
+  'standard-fanout': 'invalid',
+};
+
+export interface CompareOptions {
+  endpointFlags: PipelineOptions['endpointFlags'];
+  /** The stack options but the topology; each topology deploys into `<stack>-<topology>`. */
+  deploy: Omit<StackOptions, 'topology'>;
+  topologies: Topology[];
+  /** The same storm (same seed, same load, same faults) for every topology. */
+  storm: StormPlan;
+  thresholds: string[];
+  /** Where the comparison report goes. */
+  out: string;
+  clock: Clock;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One topology's run, against what it should give. */
+export interface TopologyOutcome {
+  topology: Topology;
+  stack: string;
+  expected: Verdict;
+  verdict: Verdict;
+  matches: boolean;
+  /** Keys of the invariants violated (or unknown), for the table. */
+  violated: string[];
+  summary: StormSummary;
+  verify: VerifyReport;
+}
+
+export interface ComparisonResult {
+  endpoint: string;
+  outcomes: TopologyOutcome[];
+  /** Every topology gave what it should. */
+  matches: boolean;
+  report: WrittenReport;
+}
+
+/**
+ * Runs the same storm against each topology in turn — deploy into a stack of its own,
+ * storm, verify, report — on one endpoint (the embedded one, started once, when nothing
+ * answers at the default), then writes one comparison report of all the runs. Answers
+ * whether every topology's verdict is the expected one, so that a CI job can treat the
+ * harness's own answer to the design question as a regression test.
+ */
+export async function runComparison(options: CompareOptions, hooks: PipelineHooks = {}): Promise<ComparisonResult> {
+  const step = (line: string) => hooks.onStep?.(line);
+  const { endpoint, embedded } = await chooseEndpoint(options.endpointFlags, options.env ?? process.env, step);
+  try {
+    const outcomes: TopologyOutcome[] = [];
+    for (const topology of options.topologies) {
+      const stack = `${options.deploy.stack}-${topology}`;
+      step(`topology ${topology}: stack ${stack}`);
+      const result = await runPipeline(
+        { endpointFlags: options.endpointFlags, endpoint, deploy: { ...options.deploy, stack, topology }, storm: options.storm, thresholds: options.thresholds, clock: options.clock },
+        hooks,
+      );
+      const expected = expectedVerdicts[topology];
+      outcomes.push({
+        topology,
+        stack,
+        expected,
+        verdict: result.verify.verdict,
+        matches: result.verify.verdict === expected,
+        violated: result.verify.invariants.filter((i) => i.verdict !== 'valid').map((i) => `${i.key} ${i.verdict}`),
+        summary: result.summary,
+        verify: result.verify,
+      });
+    }
+    const report = await writeComparisonReport(
+      outcomes.map((outcome) => outcome.summary.runDir),
+      options.out,
+    );
+    return { endpoint: endpoint.display, outcomes, matches: outcomes.every((outcome) => outcome.matches), report };
+  } finally {
+    await embedded?.close();
+  }
+}
