@@ -30,9 +30,12 @@ const errorStatuses = [500, 502, 503] as const;
 /** How long refunds hang when `for` is not given: longer than the saga's refund retries, so bookings escalate. */
 const refundTimeoutForMs = 15_000;
 
-/** When a fault is active (`from`, `for`), with refund-timeout's default length: the only fault that ends by itself unless told. */
-export function faultWindowOf(spec: FaultSpec): FaultWindow {
-  const reader = new FaultParamReader(spec);
+/**
+ * When a fault is active (`from`, `for`), with refund-timeout's default length: the only
+ * fault that ends by itself unless told. Read through `reader` when the caller reads the
+ * fault's other parameters too, so that its done() knows these.
+ */
+export function faultWindowOf(spec: FaultSpec, reader = new FaultParamReader(spec)): FaultWindow {
   const forMs = reader.durationMs('for', spec.name === 'refund-timeout' ? refundTimeoutForMs : undefined);
   return { fromMs: reader.durationMs('from', 0), ...(forMs !== undefined ? { forMs } : {}) };
 }
@@ -73,9 +76,7 @@ function ruleOf(spec: FaultSpec): GatewayRule {
       }
       case 'refund-timeout': {
         const applied = appliedOf(reader, 'false');
-        // Read here too, so that done() knows `from` and `for` as this fault's.
-        reader.window();
-        return { name: spec.name, window: faultWindowOf(spec), probability: reader.probability('rate', 1), kinds: kindsOf('refund'), fault: (random) => ({ type: 'hang', applied: applied(random) }), action: 'hung the refund' };
+        return { name: spec.name, window: faultWindowOf(spec, reader), probability: reader.probability('rate', 1), kinds: kindsOf('refund'), fault: (random) => ({ type: 'hang', applied: applied(random) }), action: 'hung the refund' };
       }
       default:
         throw new Error(`${spec.name} is not a gateway fault`);

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { timingProfiles } from '../deploy/saga.js';
-import { topologies } from '../deploy/stack.js';
+import { timingProfiles, type TimingProfileName } from '../deploy/saga.js';
+import { topologies, validStackName, type StackOptions } from '../deploy/stack.js';
 
 /** Flags every command that talks to AWS shares: where, which region, which stack. */
 export const endpointFlags = {
@@ -23,6 +23,11 @@ export const deployFlags = {
   'max-receive-count': Flags.integer({ description: 'receives of a message before its queue moves it to the DLQ', default: 5, min: 1, max: 1000 }),
   'role-arn': Flags.string({ description: 'IAM role the saga runs as (LocalStack and booksim local accept any)', default: 'arn:aws:iam::000000000000:role/booksim-saga' }),
 };
+
+/** The stack options of parsed {@link deployFlags} and --stack, but the topology (which `compare` chooses per run): the stack name checked. */
+export function stackOptionsOf(flags: { stack: string; profile: string; 'max-receive-count': number; 'role-arn': string }): Omit<StackOptions, 'topology'> {
+  return { stack: validStackName(flags.stack), profile: flags.profile as TimingProfileName, maxReceiveCount: flags['max-receive-count'], roleArn: flags['role-arn'] };
+}
 
 /** What `booksim verify` (and `booksim run`) check beyond the invariants, and where else the JUnit report goes. */
 export const verifyFlags = {

@@ -1,14 +1,14 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { deployFlags, endpointFlags, verifyFlags } from '../cli/flags.js';
+import { deployFlags, endpointFlags, stackOptionsOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
-import type { TimingProfileName } from '../deploy/saga.js';
 import { topologies, validStackName, type Topology } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
-import { runComparison } from '../pipeline/compare.js';
+import { runComparison, topologyStack } from '../pipeline/compare.js';
 import { compareText } from '../report/compare-text.js';
 import { openInBrowser } from '../report/html/open.js';
+import { defaultComparisonFile } from '../report/html/write-report.js';
 
 const { topology: _oneTopology, ...stackFlags } = deployFlags;
 
@@ -44,17 +44,17 @@ ${exitCodeHelp}`;
     const storm = stormPlanOf(flags);
     const chosen = (flags.topologies ?? [...topologies]) as Topology[];
     // Checked before anything starts: each topology's stack name is the base name and a suffix.
-    for (const topology of chosen) validStackName(`${flags.stack}-${topology}`);
+    for (const topology of chosen) validStackName(topologyStack(flags.stack, topology));
     const hooks = terminalStormHooks(human, (line) => this.logToStderr(line));
     try {
       const result = await runComparison(
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
-          deploy: { stack: flags.stack, profile: flags.profile as TimingProfileName, maxReceiveCount: flags['max-receive-count'], roleArn: flags['role-arn'] },
+          deploy: stackOptionsOf(flags),
           topologies: chosen,
           storm,
           thresholds: flags.threshold,
-          out: flags.out ?? `${flags['reports-dir']}/compare.html`,
+          out: flags.out ?? defaultComparisonFile(flags['reports-dir']),
           clock: systemClock,
         },
         { onStep: (line) => human && this.logToStderr(line), storm: hooks },

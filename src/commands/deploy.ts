@@ -1,10 +1,9 @@
 import { Flags } from '@oclif/core';
 import { resolveEndpoint } from '../aws/endpoint.js';
 import { AwsCommand } from '../cli/aws-command.js';
-import { deployFlags, endpointFlags } from '../cli/flags.js';
+import { deployFlags, endpointFlags, stackOptionsOf } from '../cli/flags.js';
 import { deployStack, planDeploy } from '../deploy/deploy.js';
-import { timingProfiles } from '../deploy/saga.js';
-import { validStackName, type Topology } from '../deploy/stack.js';
+import type { Topology } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
 import { outcomeLine, outcomeSummary, planText } from '../report/stack-text.js';
 
@@ -34,13 +33,7 @@ ${exitCodeHelp}`;
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Deploy);
-    const options = {
-      stack: validStackName(flags.stack),
-      topology: flags.topology as Topology,
-      profile: flags.profile as (typeof timingProfiles)[number],
-      maxReceiveCount: flags['max-receive-count'],
-      roleArn: flags['role-arn'],
-    };
+    const options = { ...stackOptionsOf(flags), topology: flags.topology as Topology };
     if (flags['dry-run']) {
       const plan = planDeploy(options, resolveEndpoint(flags).region);
       if (!this.jsonEnabled()) this.log(planText(plan));

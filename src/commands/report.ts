@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { BooksimError, ExitCode, exitCodeHelp } from '../errors.js';
 import { openInBrowser } from '../report/html/open.js';
-import { writeComparisonReport, writeRunReport, type WrittenReport } from '../report/html/write-report.js';
+import { defaultComparisonFile, writeComparisonReport, writeRunReport, type WrittenReport } from '../report/html/write-report.js';
 import { findRunDir } from '../storm/run-dir.js';
 
 export default class Report extends BaseCommand {
@@ -39,7 +39,7 @@ ${exitCodeHelp}`;
     if (flags.compare !== undefined) {
       if (flags.compare.length < 2) throw new BooksimError('--compare needs two runs or more', ExitCode.usage, ['For one run, use --run.']);
       const runDirs = await Promise.all(flags.compare.map((run) => findRunDir(reportsDir, run)));
-      written = await writeComparisonReport(runDirs, flags.out ?? `${reportsDir}/compare.html`);
+      written = await writeComparisonReport(runDirs, flags.out ?? defaultComparisonFile(reportsDir));
     } else {
       written = await writeRunReport(await findRunDir(reportsDir, flags.run), flags.out);
     }

@@ -1,10 +1,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { deployFlags, endpointFlags, verifyFlags } from '../cli/flags.js';
+import { deployFlags, endpointFlags, stackOptionsOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
-import type { TimingProfileName } from '../deploy/saga.js';
-import { validStackName, type Topology } from '../deploy/stack.js';
+import type { Topology } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { openInBrowser } from '../report/html/open.js';
@@ -45,7 +44,7 @@ ${exitCodeHelp}`;
       const result = await runPipeline(
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
-          deploy: { stack: validStackName(flags.stack), topology: flags.topology as Topology, profile: flags.profile as TimingProfileName, maxReceiveCount: flags['max-receive-count'], roleArn: flags['role-arn'] },
+          deploy: { ...stackOptionsOf(flags), topology: flags.topology as Topology },
           storm,
           thresholds: flags.threshold,
           ...(flags.junit !== undefined ? { junitFile: flags.junit } : {}),

@@ -221,6 +221,18 @@ export async function placementOf(ctx: FunctionContext, seatId: string, bookingI
 }
 
 /**
+ * The two seat writes of a placement, without their conditions: join the end of the line
+ * of a held seat, or become the holder of a free one (recording the booking as placed).
+ */
+function placementWrites(bookingId: string) {
+  const values = { ':seen': { SS: [bookingId] }, ':empty': { L: [] } };
+  return {
+    joinLine: { update: 'SET #line = list_append(if_not_exists(#line, :empty), :one) ADD #seen :seen', values: { ...values, ':one': { L: [s(bookingId)] } } },
+    takeSeat: { update: 'SET #holder = :b, #sold = :false, #line = if_not_exists(#line, :empty) ADD #seen :seen', values: { ...values, ':b': s(bookingId), ':false': { BOOL: false } } },
+  };
+}
+
+/**
  * Places the booking on its seat, once: it becomes the holder of a free seat, or joins
  * the end of the line of a held one. A booking placed before (a redelivery, a retry
  * after a crash) is not placed again; the answer then says where it is now. Concurrent
@@ -229,20 +241,16 @@ export async function placementOf(ctx: FunctionContext, seatId: string, bookingI
 export async function placeOnSeat(ctx: FunctionContext, seatId: string, bookingId: string): Promise<Placement> {
   if (ctx.sabotage?.has('no-conditional-write')) return placeOnSeatUnguarded(ctx, seatId, bookingId);
   const key = { seatId: s(seatId) };
-  const values = { ':b': s(bookingId), ':seen': { SS: [bookingId] }, ':empty': { L: [] } };
+  const { joinLine, takeSeat } = placementWrites(bookingId);
   for (let race = 0; race < maxRaces; race++) {
     // Most bookings of a contended seat wait, so joining the line is tried first: one write for them.
     const joined = await update(ctx, seatsTable(ctx), key, {
-      update: 'SET #line = list_append(if_not_exists(#line, :empty), :one) ADD #seen :seen',
+      ...joinLine,
       condition: 'attribute_exists(#holder) AND NOT contains(#seen, :b)',
-      values: { ...values, ':one': { L: [s(bookingId)] } },
+      values: { ...joinLine.values, ':b': s(bookingId) },
     });
     if (joined) return 'line';
-    const held = await update(ctx, seatsTable(ctx), key, {
-      update: 'SET #holder = :b, #sold = :false, #line = if_not_exists(#line, :empty) ADD #seen :seen',
-      condition: 'attribute_not_exists(#holder) AND NOT contains(#seen, :b)',
-      values: { ...values, ':false': { BOOL: false } },
-    });
+    const held = await update(ctx, seatsTable(ctx), key, { ...takeSeat, condition: 'attribute_not_exists(#holder) AND NOT contains(#seen, :b)' });
     if (held) return 'holder';
     // Both failed: placed before, or the seat changed hands between the two writes.
     const placement = placementIn(await readSeat(ctx, seatId), bookingId);
@@ -260,14 +268,10 @@ async function placeOnSeatUnguarded(ctx: FunctionContext, seatId: string, bookin
   const seat = await readSeat(ctx, seatId);
   const placed = placementIn(seat, bookingId);
   if (placed !== 'unplaced') return placed;
-  const values = { ':seen': { SS: [bookingId] }, ':empty': { L: [] } };
-  const key = { seatId: s(seatId) };
-  if (seat.holder !== undefined) {
-    await update(ctx, seatsTable(ctx), key, { update: 'SET #line = list_append(if_not_exists(#line, :empty), :one) ADD #seen :seen', values: { ...values, ':one': { L: [s(bookingId)] } } });
-    return 'line';
-  }
-  await update(ctx, seatsTable(ctx), key, { update: 'SET #holder = :b, #sold = :false, #line = if_not_exists(#line, :empty) ADD #seen :seen', values: { ...values, ':b': s(bookingId), ':false': { BOOL: false } } });
-  return 'holder';
+  const { joinLine, takeSeat } = placementWrites(bookingId);
+  const holder = seat.holder === undefined;
+  await update(ctx, seatsTable(ctx), { seatId: s(seatId) }, holder ? takeSeat : joinLine);
+  return holder ? 'holder' : 'line';
 }
 
 /**

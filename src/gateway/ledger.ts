@@ -34,6 +34,17 @@ export interface MoneyState {
   net: number;
 }
 
+/** The sums of a booking's captures and refunds among its ledger entries; zeros when it has none. */
+export function moneyIn(bookingId: string, entries: readonly LedgerEntry[]): MoneyState {
+  let captured = 0;
+  let refunded = 0;
+  for (const entry of entries) {
+    if (entry.outcome === 'captured') captured += entry.amount;
+    else if (entry.outcome === 'refunded') refunded += entry.amount;
+  }
+  return { bookingId, captured, refunded, net: captured - refunded };
+}
+
 /** The gateway's append-only ledger: the record invariants 3 and 5 are checked against. */
 export class Ledger {
   private readonly entries: LedgerEntry[] = [];
@@ -65,11 +76,7 @@ export class Ledger {
 
   /** Sums of the booking's captures and refunds; zeros for a booking never seen. */
   money(bookingId: string): MoneyState {
-    const sum = (outcome: LedgerOutcome) =>
-      (this.byBooking.get(bookingId) ?? []).filter((e) => e.outcome === outcome).reduce((total, e) => total + e.amount, 0);
-    const captured = sum('captured');
-    const refunded = sum('refunded');
-    return { bookingId, captured, refunded, net: captured - refunded };
+    return moneyIn(bookingId, this.byBooking.get(bookingId) ?? []);
   }
 
   /** The booking's refund entry, if it has one (the gateway allows one per booking). */

@@ -15,6 +15,9 @@ export const expectedVerdicts: Record<Topology, Verdict> = {
   'standard-fanout': 'invalid',
 };
 
+/** The stack a topology is deployed into for a comparison: `<stack>-<topology>`. */
+export const topologyStack = (stack: string, topology: Topology): string => `${stack}-${topology}`;
+
 export interface CompareOptions {
   endpointFlags: PipelineOptions['endpointFlags'];
   /** The stack options but the topology; each topology deploys into `<stack>-<topology>`. */
@@ -63,7 +66,7 @@ export async function runComparison(options: CompareOptions, hooks: PipelineHook
   try {
     const outcomes: TopologyOutcome[] = [];
     for (const topology of options.topologies) {
-      const stack = `${options.deploy.stack}-${topology}`;
+      const stack = topologyStack(options.deploy.stack, topology);
       step(`topology ${topology}: stack ${stack}`);
       const result = await runPipeline(
         { endpointFlags: options.endpointFlags, endpoint, deploy: { ...options.deploy, stack, topology }, storm: options.storm, thresholds: options.thresholds, clock: options.clock },

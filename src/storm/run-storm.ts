@@ -121,6 +121,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       context: system.context,
       othersIdle: () => system.gateway.inFlight() === 0 && system.reconciler().waiting === 0,
       timeoutMs: options.settleTimeoutMs,
+      poll,
       ...(hooks.settleSignal ? { signal: hooks.settleSignal } : {}),
       onProgress: (snapshot: QuiescenceSnapshot) => {
         sampler!.record(snapshot);

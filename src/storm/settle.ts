@@ -33,6 +33,8 @@ export interface QuiescenceOptions {
   signal?: AbortSignal;
   /** Told of every poll. */
   onProgress?: (snapshot: QuiescenceSnapshot) => void;
+  /** The poll to use, when the caller made one already ({@link systemPoller}); default: one made here. */
+  poll?: () => Promise<QuiescenceSnapshot>;
 }
 
 export interface QuiescenceResult {
@@ -61,7 +63,7 @@ export async function waitForQuiescence(options: QuiescenceOptions): Promise<Qui
   const { context, othersIdle = () => true, timeoutMs, pollMs = 250, signal, onProgress } = options;
   const { clock } = context;
   const started = clock.now();
-  const poll = await systemPoller(context);
+  const poll = options.poll ?? (await systemPoller(context));
   let quietPolls = 0;
   for (;;) {
     const last = await poll();

@@ -1,6 +1,6 @@
 import { refundKey } from '../functions/gateway-client.js';
 import type { Booking, Ticket } from '../functions/model.js';
-import type { LedgerEntry, MoneyState } from '../gateway/ledger.js';
+import { moneyIn, type LedgerEntry, type MoneyState } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
 import type { ExecutionRecord, SeatRecord, TimelineEvent, VerifyEvidence } from './model.js';
 import { bookingIdOfExecution } from '../functions/reconciler.js';
@@ -95,13 +95,7 @@ function groupBy<K, V>(values: readonly V[], keyOf: (value: V) => K): Map<K, V[]
 
 /** A booking's money as the ledger has it (captures − refunds), in cents; zeros for a booking with no entry. */
 export function moneyOf(index: EvidenceIndex, bookingId: string): MoneyState {
-  let captured = 0;
-  let refunded = 0;
-  for (const entry of index.ledger.get(bookingId) ?? []) {
-    if (entry.outcome === 'captured') captured += entry.amount;
-    else if (entry.outcome === 'refunded') refunded += entry.amount;
-  }
-  return { bookingId, captured, refunded, net: captured - refunded };
+  return moneyIn(bookingId, index.ledger.get(bookingId) ?? []);
 }
 
 /**

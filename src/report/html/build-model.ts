@@ -3,7 +3,7 @@ import { faultWindowOf } from '../../chaos/gateway-faults.js';
 import type { FaultLogEntry, FaultName } from '../../chaos/model.js';
 import type { BookingStatus } from '../../functions/model.js';
 import { latencyRecorder, percentileDistribution, percentiles, type Percentiles } from '../../load/histograms.js';
-import type { LedgerEntry } from '../../gateway/ledger.js';
+import { moneyIn, type MoneyState } from '../../gateway/ledger.js';
 import type { DecisionRecord } from '../../storm/decisions.js';
 import type { FaultMarker, FaultPeriod, LatencyDistribution, MoneyTotals, ReportFaults, ReportModel, ReportSeries } from './model.js';
 import type { RunData } from './run-data.js';
@@ -27,6 +27,7 @@ export function buildReportModel(data: RunData): ReportModel {
   const loadEndMs = data.samples?.loadEndMs ?? summary.durationMs;
   const settleEndMs = data.samples?.settleEndMs ?? loadEndMs + summary.settle.waitedMs;
   const decisions = data.decisions ?? [];
+  const money = new Map([...Map.groupBy(data.ledger ?? [], (entry) => entry.bookingId)].map(([bookingId, entries]) => [bookingId, moneyIn(bookingId, entries)]));
   return {
     run: {
       runId: summary.runId,
@@ -50,8 +51,8 @@ export function buildReportModel(data: RunData): ReportModel {
     invariants: data.verify?.invariants ?? [],
     thresholds: data.verify?.thresholds ?? [],
     bookings: summary.bookings,
-    sagas: sagaOutcomes(decisions, data.ledger ?? [], summary.bookings.confirmed, summary.bookings.escalated),
-    money: moneyTotals(decisions, data.ledger ?? []),
+    sagas: sagaOutcomes(decisions, money, summary.bookings.confirmed, summary.bookings.escalated),
+    money: moneyTotals(decisions, money),
     latency: { api: apiDistributions(data), decision: decisionDistributions(data) },
     series: series(data, loadStartedAt, loadEndMs, settleEndMs),
     faults: faults(data, loadStartedAt, settleEndMs),
@@ -59,23 +60,8 @@ export function buildReportModel(data: RunData): ReportModel {
   };
 }
 
-/** Captured minus refunded, per booking. */
-function netByBooking(ledger: LedgerEntry[]): Map<string, { captured: number; net: number }> {
-  const money = new Map<string, { captured: number; net: number }>();
-  for (const entry of ledger) {
-    const booking = money.get(entry.bookingId) ?? { captured: 0, net: 0 };
-    if (entry.type === 'charge' && entry.outcome === 'captured') {
-      booking.captured += entry.amount;
-      booking.net += entry.amount;
-    } else if (entry.type === 'refund' && entry.outcome === 'refunded') booking.net -= entry.amount;
-    money.set(entry.bookingId, booking);
-  }
-  return money;
-}
-
 /** A failed payment whose charge had been captured was compensated (refunded); one never captured was declined. */
-function sagaOutcomes(decisions: DecisionRecord[], ledger: LedgerEntry[], confirmed: number, escalated: number): ReportModel['sagas'] {
-  const money = netByBooking(ledger);
+function sagaOutcomes(decisions: DecisionRecord[], money: ReadonlyMap<string, MoneyState>, confirmed: number, escalated: number): ReportModel['sagas'] {
   let declined = 0;
   let compensated = 0;
   for (const decision of decisions) {
@@ -87,13 +73,16 @@ function sagaOutcomes(decisions: DecisionRecord[], ledger: LedgerEntry[], confir
 }
 
 /** At risk: money still held for a booking that did not get its seat (escalated ones included): what a person must look at. */
-function moneyTotals(decisions: DecisionRecord[], ledger: LedgerEntry[]): MoneyTotals {
-  const charged = ledger.filter((e) => e.type === 'charge' && e.outcome === 'captured').reduce((sum, e) => sum + e.amount, 0);
-  const refunded = ledger.filter((e) => e.type === 'refund' && e.outcome === 'refunded').reduce((sum, e) => sum + e.amount, 0);
+function moneyTotals(decisions: DecisionRecord[], money: ReadonlyMap<string, MoneyState>): MoneyTotals {
   const confirmed = new Set(decisions.filter((d) => d.status === 'CONFIRMED').map((d) => d.bookingId));
-  let atRisk = 0;
-  for (const [bookingId, { net }] of netByBooking(ledger)) if (!confirmed.has(bookingId) && net > 0) atRisk += net;
-  return { charged, refunded, net: charged - refunded, atRisk };
+  const totals: MoneyTotals = { charged: 0, refunded: 0, net: 0, atRisk: 0 };
+  for (const booking of money.values()) {
+    totals.charged += booking.captured;
+    totals.refunded += booking.refunded;
+    totals.net += booking.net;
+    if (!confirmed.has(booking.bookingId) && booking.net > 0) totals.atRisk += booking.net;
+  }
+  return totals;
 }
 
 function distribution(label: string, encoded: string | undefined): LatencyDistribution | undefined {

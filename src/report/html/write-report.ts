@@ -14,6 +14,9 @@ export interface WrittenReport {
   bytes: number;
 }
 
+/** Where a comparison of runs goes unless told: compare.html beside the run directories. */
+export const defaultComparisonFile = (reportsDir: string): string => join(reportsDir, 'compare.html');
+
 /** Writes one run's report.html: into its run directory unless `out` says where. */
 export async function writeRunReport(runDir: string, out?: string): Promise<WrittenReport> {
   const model = buildReportModel(await readRunData(runDir));
