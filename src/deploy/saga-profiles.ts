@@ -65,6 +65,13 @@ export interface TimingProfile {
   executionSlackSeconds: number;
   /** The queue workers' long-poll wait (ReceiveMessage WaitTimeSeconds), which bounds how long a stopping worker waits for its poll to return. */
   queueWaitSeconds: number;
+  /**
+   * How long a queue worker holds a message whose handler keeps answering retry before it
+   * gives the message back to the queue (the poller's maxRetryHoldSeconds): where both
+   * functions share one queue, the decision the payment function waits for may come only
+   * once another worker receives the message.
+   */
+  retryHoldSeconds: number;
   reconciler: ReconcilerTiming;
 }
 
@@ -89,6 +96,7 @@ const profiles: Record<TimingProfileName, TimingProfile> = {
     escalation: { timeoutSeconds: 5, retry: retry(1, 2) },
     executionSlackSeconds: 30,
     queueWaitSeconds: 2,
+    retryHoldSeconds: 5,
     // A stopped saga is restarted within seconds; three restarts, 5 s apart, then manual review.
     reconciler: { intervalSeconds: 1, stuckAfterSeconds: 5, maxAttempts: 3 },
   },
@@ -111,6 +119,7 @@ const profiles: Record<TimingProfileName, TimingProfile> = {
     escalation: { timeoutSeconds: 60, retry: retry(2, 3) },
     executionSlackSeconds: 300,
     queueWaitSeconds: 20,
+    retryHoldSeconds: 60,
     // A pass every 30 s; a booking is stuck after 5 minutes unchanged (beyond any healthy step but the long IssueTicket, whose saga is RUNNING and left alone).
     reconciler: { intervalSeconds: 30, stuckAfterSeconds: 300, maxAttempts: 5 },
   },

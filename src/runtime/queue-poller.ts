@@ -35,6 +35,14 @@ export interface QueuePollerOptions {
   deleteDelayMs?: number;
   /** Longest a stop waits for handlers still running; default 10 000. */
   drainTimeoutMs?: number;
+  /**
+   * How long one delivery of a message may be held while its handler keeps answering
+   * retry, from the first retry; default: the visibility timeout, what a Lambda-style
+   * consumer gets anyway. A message the handler keeps deferring must go back to the queue
+   * eventually: another consumer may take it (the one whose decision it waits for may
+   * poll the same queue), or maxReceiveCount moves it to the DLQ.
+   */
+  maxRetryHoldSeconds?: number;
   log?: RuntimeLogger;
   /**
    * Asked once per message received (with its body's bookingId): true hands the message
@@ -51,8 +59,12 @@ interface Held {
   leasedAt: number;
 }
 
-/** How the handling of one message ended, as far as its group is concerned. */
-type Settlement = 'done' | 'failed' | 'stopped';
+/**
+ * How the handling of one message ended, as far as its group is concerned: done (deleted);
+ * failed (let go, to reappear when its visibility expires); stopped (the poller stops) or
+ * deferred (its handler said retry for longer than maxRetryHoldSeconds): given back at once.
+ */
+type Settlement = 'done' | 'failed' | 'stopped' | 'deferred';
 
 /** SQS batch calls take at most ten entries. */
 const batchSize = 10;
@@ -68,7 +80,9 @@ const receiveBackoffMs = 1000;
  * own). Outcomes: done (or void) → deleted, in DeleteMessageBatch calls shared between
  * messages; retry → the message stays invisible (held, its group blocked) and the handler
  * is called again with the same record after `afterSeconds` — not given back to the queue,
- * where each receive would count towards the DLQ; in-saga → the message stays invisible
+ * where each receive would count towards the DLQ — until `maxRetryHoldSeconds` have passed
+ * since the first retry: a retry after that gives the message and the rest of its group
+ * back at once (logged as retry-gave-up); in-saga → the message stays invisible
  * while DescribeExecution says RUNNING, then the handler is called again with the same
  * record; a throw → logged,
  * and the message and the rest of its group are let go, to reappear when their visibility
@@ -235,6 +249,7 @@ class QueuePoller {
         // Stop extending them: they reappear when their visibility expires, in order, with a higher receive count.
         for (const rest of waiting.splice(0)) this.held.delete(rest.record.receiptHandle);
       } else {
+        // Stopped or deferred: visible at once for another consumer; SQS keeps the group's order.
         await this.release(waiting.splice(0), 0);
       }
     }
@@ -249,6 +264,8 @@ class QueuePoller {
   }
 
   private async settle(record: QueueRecord, twice: boolean): Promise<Settlement> {
+    const maxHoldMs = (this.options.maxRetryHoldSeconds ?? this.visibilitySeconds) * 1000;
+    let retryingSince: number | undefined;
     try {
       if (twice) await this.deliverDuplicate(record);
       let outcome = await this.options.handler(record);
@@ -256,8 +273,12 @@ class QueuePoller {
         if (outcome?.kind === 'in-saga') {
           if (!(await this.executionEnded(outcome.executionArn))) return 'stopped';
         } else if (outcome?.kind === 'retry') {
-          // Held, not given back: every receive counts towards the DLQ's maxReceiveCount, and "not yet" is no poison.
-          await pause(outcome.afterSeconds * 1000, this.options.signal);
+          // Held, not given back: every receive counts towards the DLQ's maxReceiveCount, and "not yet" is no poison — for a while.
+          retryingSince ??= Date.now();
+          const leftMs = retryingSince + maxHoldMs - Date.now();
+          if (leftMs <= 0) return this.giveUpRetrying(record, retryingSince);
+          // Never past the bound: the handler gets a last answer at the bound rather than after it.
+          await pause(Math.min(outcome.afterSeconds * 1000, leftMs), this.options.signal);
           if (this.options.signal.aborted) return 'stopped';
         } else {
           return 'done';
@@ -271,6 +292,16 @@ class QueuePoller {
       });
       return 'failed';
     }
+  }
+
+  /** Logs that a message's retries outlasted maxRetryHoldSeconds; the group runner gives it back. */
+  private giveUpRetrying(record: QueueRecord, retryingSince: number): Settlement {
+    const seconds = ((Date.now() - retryingSince) / 1000).toFixed(1);
+    this.log({
+      kind: 'retry-gave-up',
+      message: `message ${record.messageId} deferred for ${seconds} s (retry): given back to the queue (receive ${record.attributes.ApproximateReceiveCount ?? '?'})`,
+    });
+    return 'deferred';
   }
 
   /** The first of two deliveries: its outcome is dropped (the second one counts), a throw only logged. */

@@ -4,7 +4,7 @@
  * forwards these to the supervisor, which emits them.
  */
 export interface RuntimeLog {
-  kind: 'handler-failed' | 'aws-error' | 'batch-entry-failed' | 'task-lost' | 'drain-timeout';
+  kind: 'handler-failed' | 'aws-error' | 'batch-entry-failed' | 'task-lost' | 'drain-timeout' | 'retry-gave-up';
   message: string;
 }
 

@@ -119,6 +119,46 @@ describe('pollQueue', () => {
     expect(counter.snapshot().sqs?.ChangeMessageVisibilityBatch).toBeUndefined();
   });
 
+  it('when the handler keeps saying retry past maxRetryHoldSeconds, it logs retry-gave-up and gives the message and the rest of its group back to the queue', async () => {
+    // A visibility timeout far beyond the test: only a give-back brings the messages round again.
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('giveback', true), { VisibilityTimeout: '30' });
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm1');
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm2');
+    const seen: Array<{ body: string; at: number; count: string | undefined }> = [];
+    const { logs } = startPoller(
+      queueUrl,
+      async (record) => {
+        const count = record.attributes.ApproximateReceiveCount;
+        seen.push({ body: record.body, at: Date.now(), count });
+        // As if the decision it waits for came with the second receive.
+        return record.body === 'm1' && count === '1' ? { kind: 'retry', afterSeconds: 0.05 } : { kind: 'done' };
+      },
+      { maxRetryHoldSeconds: 0.3 },
+    );
+    await waitFor('both redelivered, handled and deleted', async () => seen.some((s) => s.body === 'm2') && (await empty(queueUrl)));
+    const firsts = seen.filter((s) => s.count === '1');
+    expect(new Set(firsts.map((s) => s.body))).toEqual(new Set(['m1']));
+    expect(firsts.length).toBeGreaterThan(2);
+    expect(seen.slice(firsts.length).map((s) => [s.body, s.count])).toEqual([
+      ['m1', '2'],
+      ['m2', '2'],
+    ]);
+    expect(seen[firsts.length]!.at - firsts[0]!.at).toBeGreaterThanOrEqual(300);
+    expect(logs).toEqual([{ kind: 'retry-gave-up', message: expect.stringMatching(/^message \S+ deferred for 0\.\d s \(retry\): given back to the queue \(receive 1\)$/) }]);
+  });
+
+  it('when maxRetryHoldSeconds is not given, it holds a message its handler keeps deferring for one visibility timeout', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('giveback', true), { VisibilityTimeout: '1' });
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm1');
+    const seen: Array<{ at: number; count: string | undefined }> = [];
+    startPoller(queueUrl, async (record) => {
+      seen.push({ at: Date.now(), count: record.attributes.ApproximateReceiveCount });
+      return record.attributes.ApproximateReceiveCount === '1' ? { kind: 'retry', afterSeconds: 0.1 } : { kind: 'done' };
+    });
+    await waitFor('redelivered, handled and deleted', async () => seen.at(-1)?.count === '2' && (await empty(queueUrl)));
+    expect(seen.at(-1)!.at - seen[0]!.at).toBeGreaterThanOrEqual(1000);
+  });
+
   it('when the handler throws, it logs it and the message is redelivered with a higher receive count', async () => {
     const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('throw', true), { VisibilityTimeout: '1' });
     await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm1');
