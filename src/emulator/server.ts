@@ -26,7 +26,7 @@ export interface EmbeddedEndpointOptions {
   /** Seed for the endpoint's own randomness (standard-queue chaos). */
   seed?: number;
   random?: Random;
-  /** Probability that a standard queue duplicates or reorders a delivery. Default 0. */
+  /** Probability that a standard queue duplicates a send, delivers a message late, or shuffles a receive. Default 0. */
   standardQueueChaos?: number;
 }
 

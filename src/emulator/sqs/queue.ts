@@ -27,6 +27,8 @@ export interface StoredMessage {
   md5OfAttributes: string | undefined;
   sentAt: number;
   visibleAt: number;
+  /** When DelaySeconds ends; a message held back longer by standard-queue chaos counts as visible, not delayed, after it. */
+  delayedUntil: number;
   groupId?: string;
   dedupId?: string;
   sequenceNumber?: string;
@@ -56,6 +58,13 @@ export type QueueLookup = (arn: string) => Queue | undefined;
 const purgeIntervalMs = 60 * 1000;
 
 /**
+ * Longest time standard-queue chaos holds a sent message back. Real SQS standard queues give
+ * best-effort order only; a message held back this long is overtaken by those sent within
+ * the next seconds, which is the reordering a consumer must survive.
+ */
+const maxLagMs = 2000;
+
+/**
  * One SQS queue: FIFO or standard, with the semantics booksim depends on — per-group
  * order and group blocking, the 5-minute deduplication window, visibility timeouts,
  * redrive to a dead-letter queue, and wake-ups for long polls.
@@ -77,7 +86,7 @@ export class Queue {
     public settings: QueueSettings,
     private readonly clock: Clock,
     private readonly random: Random,
-    /** Probability that a standard queue duplicates a send or reorders a receive. */
+    /** Probability that a standard queue duplicates a send, delivers a stored message late, or shuffles a receive. */
     private readonly standardChaos: number,
   ) {
     this.createdAt = clock.now();
@@ -102,6 +111,7 @@ export class Queue {
       }
     }
     const stored = this.store(message, now, randomUUID());
+    this.maybeDeliverLate(stored);
     const result: SendResult = {
       messageId: stored.messageId,
       md5OfBody: stored.md5OfBody,
@@ -109,9 +119,7 @@ export class Queue {
       ...(stored.sequenceNumber ? { sequenceNumber: stored.sequenceNumber } : {}),
     };
     if (dedupKey !== undefined) this.dedup.remember(dedupKey, result);
-    if (!this.fifo && this.standardChaos > 0 && this.random() < this.standardChaos) {
-      this.store(message, now, stored.messageId);
-    }
+    if (this.chaosStrikes()) this.maybeDeliverLate(this.store(message, now, stored.messageId));
     this.notify();
     return result;
   }
@@ -140,6 +148,7 @@ export class Queue {
       md5OfAttributes: md5OfMessageAttributes(message.attributes),
       sentAt: now,
       visibleAt: now + delaySeconds * 1000,
+      delayedUntil: now + delaySeconds * 1000,
       receiveCount: 0,
       ...(message.groupId !== undefined ? { groupId: message.groupId } : {}),
       ...(message.dedupId !== undefined ? { dedupId: message.dedupId } : {}),
@@ -147,6 +156,19 @@ export class Queue {
     };
     this.messages.set(stored.key, stored);
     return stored;
+  }
+
+  /**
+   * With chaos, holds a sent message back by up to {@link maxLagMs}. Each stored copy draws
+   * its own lag, so a duplicate may arrive before or after its original.
+   */
+  private maybeDeliverLate(stored: StoredMessage): void {
+    if (this.chaosStrikes()) stored.visibleAt += this.random() * maxLagMs;
+  }
+
+  /** Whether chaos strikes this time; a FIFO queue, or chaos 0, draws no random number. */
+  private chaosStrikes(): boolean {
+    return !this.fifo && this.standardChaos > 0 && this.random() < this.standardChaos;
   }
 
   private dedupKeyOf(message: OutgoingMessage): string {
@@ -170,7 +192,7 @@ export class Queue {
     }
     const candidates: StoredMessage[] = [];
     // A standard queue may hand out messages out of order: with chaos, pick from a wider window.
-    const reorder = !this.fifo && this.standardChaos > 0 && this.random() < this.standardChaos;
+    const reorder = this.chaosStrikes();
     const wanted = reorder ? max * 2 : max;
     for (const message of this.messages.values()) {
       if (candidates.length >= wanted) break;
@@ -271,7 +293,11 @@ export class Queue {
     this.notify();
   }
 
-  /** Counts for the Approximate* attributes. */
+  /**
+   * Counts for the Approximate* attributes. A message chaos delivers late counts as visible:
+   * SQS counts a message available though a receive may miss it, and settling reads only
+   * the visible and in-flight counts, so it must not take a late message for none.
+   */
   counts(): { visible: number; inFlight: number; delayed: number } {
     const now = this.clock.now();
     this.dropExpired(now);
@@ -279,16 +305,16 @@ export class Queue {
     let inFlight = 0;
     let delayed = 0;
     for (const message of this.messages.values()) {
-      if (message.visibleAt <= now) visible++;
-      else if (message.receiveCount > 0) inFlight++;
-      else delayed++;
+      if (message.visibleAt > now && message.receiveCount > 0) inFlight++;
+      else if (message.delayedUntil > now) delayed++;
+      else visible++;
     }
     return { visible, inFlight, delayed };
   }
 
   /**
    * Resolves when something may have become receivable: a send, a delete, a visibility
-   * change, a message whose timeout or delay runs out — or at `deadline`, or when `cancel` aborts.
+   * change, a message whose timeout, delay or late delivery runs out — or at `deadline`, or when `cancel` aborts.
    */
   waitForChange(deadline: number, cancel?: AbortSignal): Promise<void> {
     return this.changed.wait(Math.min(deadline, this.nextVisibleAt(this.clock.now())), cancel);

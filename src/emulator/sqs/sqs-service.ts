@@ -19,7 +19,7 @@ import { Queue, type OutgoingMessage, type ReceivedMessage } from './queue.js';
 export interface SqsOptions {
   clock: Clock;
   random: Random;
-  /** Probability that a standard queue duplicates a message or reorders a receive (0 = never). */
+  /** Probability that a standard queue duplicates a send, delivers a message late, or shuffles a receive (0 = never). */
   standardQueueChaos: number;
 }
 
