@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bookingIdFor, createBooking, getBookingView, ValidationError } from '../functions/booking-api.js';
+import { directBooking } from '../functions/direct-chain.js';
 import type { BookingRequest, FunctionContext } from '../functions/model.js';
 import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.js';
 import { withBooking } from '../runtime/call-counter.js';
@@ -25,11 +26,13 @@ function bookingOf(request: unknown): string | undefined {
 
 /**
  * Serves `POST /bookings` (202 with the bookingId; a retry with the same requestId gets
- * the same one) and `GET /bookings/:id` on 127.0.0.1, calling the booking-API function.
+ * the same one; in the direct-chain topology once the chain is done, with the final status) and `GET /bookings/:id` on 127.0.0.1, calling the booking-API function.
  * A POST runs in the scope of its booking ({@link withBooking}), so counted clients
  * attribute its calls to it.
  */
 export async function startBookingServer(context: FunctionContext, port = 0): Promise<BookingServer> {
+  const direct = context.resources.topology === 'direct-chain' ? directBooking(context) : undefined;
+  const create = (request: BookingRequest) => (direct ? direct(request) : createBooking(request, context));
   async function route(req: IncomingMessage): Promise<HttpResponse> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'POST' && path === '/bookings') {
@@ -40,7 +43,7 @@ export async function startBookingServer(context: FunctionContext, port = 0): Pr
         if (error instanceof HttpError) throw error;
         return json(400, { error: 'InvalidRequest', message: 'The body must be JSON.' });
       }
-      return json(202, await withBooking(bookingOf(request), () => createBooking(request as BookingRequest, context)));
+      return json(202, await withBooking(bookingOf(request), () => create(request as BookingRequest)));
     }
     const booking = /^\/bookings\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && booking) {

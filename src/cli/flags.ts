@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { timingProfiles, type TimingProfileName } from '../deploy/saga.js';
 import { topologies, validStackName, type StackOptions } from '../deploy/stack.js';
+import { BooksimError, ExitCode } from '../errors.js';
 
 /** Flags every command that talks to AWS shares: where, which region, which stack. */
 export const endpointFlags = {
@@ -15,7 +16,8 @@ export const endpointFlags = {
 /** What `booksim deploy` (and `booksim run`) may choose about the stack. */
 export const deployFlags = {
   topology: Flags.string({
-    description: 'how bookings reach the functions: fifo-fanout (SNS FIFO → SQS FIFO, the design) or standard-fanout (standard SNS → standard SQS: unordered, at-least-once)',
+    description:
+      'how bookings reach the functions: fifo-fanout (SNS FIFO → SQS FIFO, the design), standard-fanout (standard SNS → standard SQS: unordered, at-least-once), shared-queue (one standard queue polled by both functions) or direct-chain (the API calls inventory, then payment, while the client waits)',
     options: [...topologies],
     default: 'fifo-fanout',
   }),
@@ -27,6 +29,25 @@ export const deployFlags = {
 /** The stack options of parsed {@link deployFlags} and --stack, but the topology (which `compare` chooses per run): the stack name checked. */
 export function stackOptionsOf(flags: { stack: string; profile: string; 'max-receive-count': number; 'role-arn': string }): Omit<StackOptions, 'topology'> {
   return { stack: validStackName(flags.stack), profile: flags.profile as TimingProfileName, maxReceiveCount: flags['max-receive-count'], roleArn: flags['role-arn'] };
+}
+
+/** How the embedded endpoint's standard queues misbehave: for `booksim local`, and for the one `run` and `compare` start when nothing answers. */
+export const embeddedEndpointFlags = {
+  'standard-queue-chaos': Flags.string({
+    description: 'on the embedded endpoint, the probability (0–1) that a standard queue duplicates a send, delivers it up to 2 s late, or shuffles a receive, as real SQS may; FIFO queues are untouched',
+    default: '0.2',
+    helpValue: 'P',
+  }),
+};
+
+/** The probability --standard-queue-chaos gives; a usage error unless it is a number from 0 to 1. */
+export function standardQueueChaosOf(flags: { 'standard-queue-chaos': string }): number {
+  const value = flags['standard-queue-chaos'];
+  const chaos = Number(value);
+  if (value.trim() === '' || !(chaos >= 0 && chaos <= 1)) {
+    throw new BooksimError(`--standard-queue-chaos must be a number from 0 to 1, got "${value}"`, ExitCode.usage, ['e.g. --standard-queue-chaos 0.2, or 0 for standard queues that keep order and never duplicate']);
+  }
+  return chaos;
 }
 
 /** What `booksim verify` (and `booksim run`) check beyond the invariants, and where else the JUnit report goes. */

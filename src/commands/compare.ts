@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { deployFlags, endpointFlags, stackOptionsOf, verifyFlags } from '../cli/flags.js';
+import { deployFlags, embeddedEndpointFlags, endpointFlags, stackOptionsOf, standardQueueChaosOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import { topologies, validStackName, type Topology } from '../deploy/stack.js';
@@ -15,7 +15,11 @@ const { topology: _oneTopology, ...stackFlags } = deployFlags;
 export default class Compare extends BaseCommand {
   static override summary = 'Run the same storm against each topology and compare: the design question, answered with measurements.';
 
-  static override description = `For each topology in turn (fifo-fanout: SNS FIFO → SQS FIFO, the design's answer; standard-fanout: standard SNS → standard SQS, a classic wrong one) it deploys a stack of its own (<stack>-<topology>), runs the same storm (same seed, load and faults), verifies it and writes its report; then one comparison report with the invariants side by side, latency percentiles overlaid, throughput and AWS calls per booking. The expectation, under duplicates and faults: fifo-fanout valid, standard-fanout invalid. Exit 0 when every topology gives what is expected, so CI can run it as a regression test of the harness itself.
+  static override description = `For each topology in turn it deploys a stack of its own (<stack>-<topology>), runs the same storm (same seed, load and faults), verifies it and writes its report; then one comparison report with the invariants side by side, latency percentiles overlaid, throughput and AWS calls per booking. The topologies: fifo-fanout (SNS FIFO → SQS FIFO, the design's answer), standard-fanout (standard SNS → standard SQS), shared-queue (one standard queue polled by both functions), direct-chain (the API calls inventory, then payment, synchronously).
+
+The expectation, under duplicates: fifo-fanout and direct-chain valid (direct-chain with the client waiting for the whole chain); standard-fanout invalid (queues that reorder serve a seat out of turn: first-come-first-served); shared-queue invalid (each message reaches only one function: bookings never decided, nothing-lost). Exit 0 when every topology gives what is expected, so CI can run it as a regression test of the harness itself.
+
+When nothing answers at the default endpoint, it runs on an embedded one whose standard queues duplicate, delay and shuffle deliveries (--standard-queue-chaos, default 0.2). LocalStack's standard queues keep order: there, slow seat writes (--fault aws-latency:…,service=dynamodb,operation=UpdateItem) expose standard-fanout instead.
 
 Exit codes:
 ${exitCodeHelp}`;
@@ -33,6 +37,7 @@ ${exitCodeHelp}`;
     ...stackFlags,
     ...stormFlags,
     threshold: verifyFlags.threshold,
+    ...embeddedEndpointFlags,
     topologies: Flags.string({ description: 'the topologies to compare (repeatable; default: all)', multiple: true, options: [...topologies] }),
     out: Flags.string({ description: 'where the comparison report goes (default: compare.html in the reports directory)', helpValue: 'FILE' }),
     open: Flags.boolean({ description: 'open the comparison report in the default browser at the end', default: false }),
@@ -50,6 +55,7 @@ ${exitCodeHelp}`;
       const result = await runComparison(
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
+          embedded: { standardQueueChaos: standardQueueChaosOf(flags), seed: storm.shape.seed },
           deploy: stackOptionsOf(flags),
           topologies: chosen,
           storm,

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { embeddedEndpointFlags, standardQueueChaosOf } from '../cli/flags.js';
 import { startEmbeddedEndpoint, defaultPort } from '../emulator/server.js';
 import { exitCodeHelp } from '../errors.js';
 
@@ -14,30 +15,23 @@ ${exitCodeHelp}`;
   static override examples = [
     '<%= config.bin %> local',
     '<%= config.bin %> local --port 4567',
-    '<%= config.bin %> local --standard-queue-chaos 0.05 --seed 7',
+    '<%= config.bin %> local --standard-queue-chaos 0 --seed 7   # standard queues in order, no duplicates',
     'AWS_ENDPOINT_URL=http://127.0.0.1:4566 aws sqs list-queues',
   ];
 
   static override flags = {
     host: Flags.string({ description: 'loopback address to bind', default: '127.0.0.1' }),
     port: Flags.integer({ description: 'port to listen on (0 picks a free one)', default: defaultPort, min: 0, max: 65535 }),
-    'standard-queue-chaos': Flags.string({
-      description: 'probability (0–1) that a standard queue duplicates or reorders a delivery, as real SQS may',
-      default: '0',
-    }),
+    ...embeddedEndpointFlags,
     seed: Flags.integer({ description: 'seed for the endpoint\'s randomness (standard-queue chaos)' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Local);
-    const chaos = Number(flags['standard-queue-chaos']);
-    if (!(chaos >= 0 && chaos <= 1)) {
-      this.error(`--standard-queue-chaos must be a number from 0 to 1, got "${flags['standard-queue-chaos']}"`, { exit: 2 });
-    }
     const endpoint = await startEmbeddedEndpoint({
       host: flags.host,
       port: flags.port,
-      standardQueueChaos: chaos,
+      standardQueueChaos: standardQueueChaosOf(flags),
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     });
     this.log(`booksim local ready at ${endpoint.url} (${endpoint.services.join(', ')}); Ctrl-C to stop`);

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { deployFlags, endpointFlags, stackOptionsOf, verifyFlags } from '../cli/flags.js';
+import { deployFlags, embeddedEndpointFlags, endpointFlags, stackOptionsOf, standardQueueChaosOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import type { Topology } from '../deploy/stack.js';
@@ -32,6 +32,7 @@ ${exitCodeHelp}`;
     ...deployFlags,
     ...stormFlags,
     ...verifyFlags,
+    ...embeddedEndpointFlags,
     open: Flags.boolean({ description: 'open the report in the default browser at the end', default: false }),
   };
 
@@ -44,6 +45,7 @@ ${exitCodeHelp}`;
       const result = await runPipeline(
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
+          embedded: { standardQueueChaos: standardQueueChaosOf(flags), seed: storm.shape.seed },
           deploy: { ...stackOptionsOf(flags), topology: flags.topology as Topology },
           storm,
           thresholds: flags.threshold,

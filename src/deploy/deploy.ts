@@ -29,17 +29,15 @@ export interface DeployPlan {
   definition: object;
 }
 
-const visibilityTimeouts = { inventory: 30, payment: 60 };
-
 /** The resources of a stack in the order deploy creates them, and the definition it will deploy. */
 export function planDeploy(options: StackOptions, region: string): DeployPlan {
   const names = stackNames(options.stack, options.topology);
   const resources: DeployPlan['resources'] = [
     { kind: 'topic', name: names.bookingsTopic },
     { kind: 'topic', name: names.notificationsTopic },
-    ...[names.inventoryDlq, names.paymentDlq, names.inventoryQueue, names.paymentQueue, names.manualReviewQueue].map((name) => ({ kind: 'queue' as const, name })),
-    { kind: 'subscription', name: `${names.bookingsTopic} → ${names.inventoryQueue}` },
-    { kind: 'subscription', name: `${names.bookingsTopic} → ${names.paymentQueue}` },
+    ...names.streamQueues.flatMap((queue) => [queue.dlq, queue.name]).map((name) => ({ kind: 'queue' as const, name })),
+    { kind: 'queue', name: names.manualReviewQueue },
+    ...names.streamQueues.map((queue) => ({ kind: 'subscription' as const, name: `${names.bookingsTopic} → ${queue.name}` })),
     ...tableSpecs(names).map((spec) => ({ kind: 'table' as const, name: spec.input.TableName! })),
     ...sagaTasks.map((task) => ({ kind: 'activity' as const, name: names.activities[task] })),
     { kind: 'state machine', name: names.stateMachine },
@@ -84,13 +82,14 @@ export async function deployStack(options: StackOptions, context: DeployContext)
 
   const bookingsTopic = await step('topic', names.bookingsTopic, () => ensureTopic(clients, names.bookingsTopic, bookingsTopicAttributes(options.topology ?? 'fifo-fanout')));
   await step('topic', names.notificationsTopic, () => ensureTopic(clients, names.notificationsTopic, {}));
-  const inventoryDlq = await step('queue', names.inventoryDlq, () => ensureQueue(clients, names.inventoryDlq, () => deadLetterQueueAttributes(names.inventoryDlq)));
-  const paymentDlq = await step('queue', names.paymentDlq, () => ensureQueue(clients, names.paymentDlq, () => deadLetterQueueAttributes(names.paymentDlq)));
-  const fed = (dlqArn: string, visibility: number) => (queueArn: string) => fedQueueAttributes(queueArn, bookingsTopic, dlqArn, options.maxReceiveCount, visibility);
-  const inventory = await step('queue', names.inventoryQueue, () => ensureQueue(clients, names.inventoryQueue, fed(inventoryDlq.arn, visibilityTimeouts.inventory)));
-  const payment = await step('queue', names.paymentQueue, () => ensureQueue(clients, names.paymentQueue, fed(paymentDlq.arn, visibilityTimeouts.payment)));
+  const streamQueues: QueueRef[] = [];
+  for (const queue of names.streamQueues) {
+    const dlq = await step('queue', queue.dlq, () => ensureQueue(clients, queue.dlq, () => deadLetterQueueAttributes(queue.dlq)));
+    const fed = (queueArn: string) => fedQueueAttributes(queueArn, bookingsTopic, dlq.arn, options.maxReceiveCount, queue.visibilityTimeoutSeconds);
+    streamQueues.push(await step('queue', queue.name, () => ensureQueue(clients, queue.name, fed)));
+  }
   const manualReview = await step('queue', names.manualReviewQueue, () => ensureQueue(clients, names.manualReviewQueue, () => ({ MessageRetentionPeriod: '1209600' })));
-  for (const queue of [inventory, payment]) {
+  for (const queue of streamQueues) {
     await step('subscription', `${names.bookingsTopic} → ${queue.name}`, () => ensureRawSubscription(clients, bookingsTopic, queue.arn));
   }
   for (const spec of tableSpecs(names)) {

@@ -51,7 +51,7 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
   const bookingsTopic = await findTopicArn(clients, names.bookingsTopic).catch((error: unknown) => {
     throw awsFailure(error, `find topic ${names.bookingsTopic}`, context.endpoint);
   });
-  for (const queue of [names.inventoryQueue, names.paymentQueue]) {
+  for (const { name: queue } of names.streamQueues) {
     await remove('subscription', `${names.bookingsTopic} → ${queue}`, async () => {
       const url = await findQueueUrl(clients, queue);
       if (!bookingsTopic || !url) return false;
@@ -68,7 +68,7 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
       return arn !== undefined;
     });
   }
-  for (const queue of [names.manualReviewQueue, names.paymentQueue, names.inventoryQueue, names.paymentDlq, names.inventoryDlq]) {
+  for (const queue of [names.manualReviewQueue, ...names.streamQueues.toReversed().flatMap((stream) => [stream.name, stream.dlq])]) {
     await remove('queue', queue, async () => {
       const url = await findQueueUrl(clients, queue);
       if (url) await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));

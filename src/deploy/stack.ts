@@ -5,11 +5,27 @@ import { sagaTasks, type SagaTask, type TimingProfileName } from './saga.js';
 /**
  * How the booking stream reaches the inventory and payment functions (DESIGN.md §1,
  * Topologies): `fifo-fanout`, the design's answer (SNS FIFO → SQS FIFO, one ordered
- * stream per seat), or `standard-fanout`, a classic wrong answer (standard SNS → standard
- * SQS: no order, at-least-once, concurrent handling of one seat's bookings).
+ * stream per seat), and three classic alternatives: `standard-fanout` (standard SNS →
+ * standard SQS: no order, at-least-once, one seat's bookings handled at once),
+ * `shared-queue` (one standard queue polled by both functions: each message reaches only
+ * one of them) and `direct-chain` (no stream: the booking API calls inventory, then
+ * payment, while the client waits).
  */
-export const topologies = ['fifo-fanout', 'standard-fanout'] as const;
+export const topologies = ['fifo-fanout', 'standard-fanout', 'shared-queue', 'direct-chain'] as const;
 export type Topology = (typeof topologies)[number];
+
+/** The functions that consume the booking stream from a queue (outside direct-chain). */
+export const streamFunctions = ['inventory', 'payment'] as const;
+export type StreamFunction = (typeof streamFunctions)[number];
+
+/** A queue the bookings topic feeds: its name, its dead-letter queue's, and the functions that poll it. */
+export interface StreamQueue {
+  name: string;
+  dlq: string;
+  functions: StreamFunction[];
+  /** Long enough for a handler's work; the payment function's message is held (and extended) while its saga runs. */
+  visibilityTimeoutSeconds: number;
+}
 
 /** What a user chooses about a stack. */
 export interface StackOptions {
@@ -26,12 +42,11 @@ export interface StackOptions {
 
 /** The name of every resource of a stack. */
 export interface StackNames {
+  /** The topology's own name for it, which is how every command tells a stack's topology; direct-chain's gets no message. */
   bookingsTopic: string;
   notificationsTopic: string;
-  inventoryQueue: string;
-  inventoryDlq: string;
-  paymentQueue: string;
-  paymentDlq: string;
+  /** The queues the bookings topic feeds, in deploy order: one per function, one shared, or none (direct-chain). */
+  streamQueues: StreamQueue[];
   manualReviewQueue: string;
   tables: { bookings: string; seats: string; tickets: string; idempotency: string };
   activities: Record<SagaTask, string>;
@@ -50,16 +65,33 @@ export function validStackName(stack: string): string {
   return stack;
 }
 
+const bookingsTopicSuffix: Record<Topology, string> = {
+  'fifo-fanout': '.fifo',
+  'standard-fanout': '',
+  'shared-queue': '-shared',
+  'direct-chain': '-direct',
+};
+
 /** Names every resource of the stack from its prefix; the booking stream's are FIFO (`.fifo`) in the fifo-fanout topology only. */
 export function stackNames(stack: string, topology: Topology = 'fifo-fanout'): StackNames {
-  const stream = topology === 'fifo-fanout' ? '.fifo' : '';
+  const fifo = topology === 'fifo-fanout' ? '.fifo' : '';
+  const queue = (base: string, functions: StreamFunction[], visibilityTimeoutSeconds: number): StreamQueue => ({
+    name: `${stack}-${base}${fifo}`,
+    dlq: `${stack}-${base}-dlq${fifo}`,
+    functions,
+    visibilityTimeoutSeconds,
+  });
+  const fannedOut = () => [queue('inventory', ['inventory'], 30), queue('payment', ['payment'], 60)];
+  const streamQueues: Record<Topology, () => StreamQueue[]> = {
+    'fifo-fanout': fannedOut,
+    'standard-fanout': fannedOut,
+    'shared-queue': () => [queue('shared', ['inventory', 'payment'], 60)],
+    'direct-chain': () => [],
+  };
   return {
-    bookingsTopic: `${stack}-bookings${stream}`,
+    bookingsTopic: `${stack}-bookings${bookingsTopicSuffix[topology]}`,
     notificationsTopic: `${stack}-notifications`,
-    inventoryQueue: `${stack}-inventory${stream}`,
-    inventoryDlq: `${stack}-inventory-dlq${stream}`,
-    paymentQueue: `${stack}-payment${stream}`,
-    paymentDlq: `${stack}-payment-dlq${stream}`,
+    streamQueues: streamQueues[topology](),
     manualReviewQueue: `${stack}-manual-review`,
     tables: {
       bookings: `${stack}-bookings`,
@@ -70,6 +102,11 @@ export function stackNames(stack: string, topology: Topology = 'fifo-fanout'): S
     activities: Object.fromEntries(sagaTasks.map((task) => [task, `${stack}-${task}`])) as Record<SagaTask, string>,
     stateMachine: `${stack}-saga`,
   };
+}
+
+/** The queue a function polls for the booking stream; undefined in direct-chain, where the booking API calls it. */
+export function queueOf(names: StackNames, fn: StreamFunction): StreamQueue | undefined {
+  return names.streamQueues.find((queue) => queue.functions.includes(fn));
 }
 
 /** Attribute of the idempotency table that DynamoDB's TTL expires records by (epoch seconds). */

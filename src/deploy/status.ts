@@ -52,7 +52,7 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
   const topology = await findTopology(clients, stack);
   const names = stackNames(stack, topology);
   const queueUrls = new Map<string, string | undefined>();
-  for (const name of [names.inventoryQueue, names.inventoryDlq, names.paymentQueue, names.paymentDlq, names.manualReviewQueue]) {
+  for (const name of [...names.streamQueues.flatMap((queue) => [queue.name, queue.dlq]), names.manualReviewQueue]) {
     queueUrls.set(name, await findQueueUrl(clients, name));
   }
   const stateMachineArn = await findStateMachineArn(clients, names.stateMachine);
@@ -68,7 +68,7 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
     { kind: 'topic', name: names.notificationsTopic, exists: (await findTopicArn(clients, names.notificationsTopic)) !== undefined },
     ...[...queueUrls].map(([name, url]) => ({ kind: 'queue' as const, name, exists: url !== undefined })),
     ...(await Promise.all(
-      [names.inventoryQueue, names.paymentQueue].map(async (queue) => ({ kind: 'subscription' as const, name: `${names.bookingsTopic} → ${queue}`, exists: await subscribed(queue) })),
+      names.streamQueues.map(async ({ name }) => ({ kind: 'subscription' as const, name: `${names.bookingsTopic} → ${name}`, exists: await subscribed(name) })),
     )),
     ...(await Promise.all(tableSpecs(names).map(async ({ input }) => ({ kind: 'table' as const, name: input.TableName!, exists: await tableExists(clients, input.TableName!) })))),
     ...(await Promise.all(sagaTasks.map(async (task) => ({ kind: 'activity' as const, name: names.activities[task], exists: (await findActivityArn(clients, names.activities[task])) !== undefined })))),
@@ -80,7 +80,7 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
     return url ? readQueueDepth(clients, url) : undefined;
   };
   const queues: QueueDepth[] = [];
-  for (const [name, dlq] of [[names.inventoryQueue, names.inventoryDlq], [names.paymentQueue, names.paymentDlq], [names.manualReviewQueue, undefined]] as const) {
+  for (const { name, dlq } of [...names.streamQueues, { name: names.manualReviewQueue, dlq: undefined }]) {
     const main = await depth(name);
     if (!main) continue;
     const dead = dlq ? await depth(dlq) : undefined;

@@ -63,20 +63,29 @@ const sameRequest = (a: BookingRequest, b: BookingRequest) =>
   a.seatId === b.seatId && a.customerId === b.customerId && a.tier === b.tier && a.amount === b.amount;
 
 /**
- * `POST /bookings`: validates the request, stores the booking as PENDING unless it exists
- * (a client retry), and publishes it to the bookings topic — in the fifo-fanout topology
- * with MessageGroupId = seatId and MessageDeduplicationId = requestId. Publishing again
- * on a retry is deliberate: the first attempt may have stored the booking and died before
- * publishing, and within SNS FIFO's 5-minute window the duplicate is dropped (a standard
- * topic delivers it again, as at-least-once allows). Answers the booking id and its current
- * status. Throws {@link ValidationError} for a malformed request or a requestId reused for
- * a different booking.
+ * Validates a `POST /bookings` request and stores its booking as PENDING unless it exists
+ * (a client retry): the message every topology hands on. Throws {@link ValidationError}
+ * for a malformed request or a requestId reused for a different booking.
  */
-export async function createBooking(request: BookingRequest, ctx: FunctionContext): Promise<{ bookingId: string; status: BookingStatus }> {
+export async function storeBookingRequest(request: BookingRequest, ctx: FunctionContext): Promise<{ message: BookingMessage; booking: Booking }> {
   const valid = validateBookingRequest(request);
   const message: BookingMessage = { bookingId: bookingIdFor(valid.requestId), ...valid };
   const { booking } = await putPendingBooking(ctx, message);
   if (!sameRequest(booking, valid)) throw new ValidationError(`requestId ${valid.requestId} was already used for a different booking (${booking.bookingId})`);
+  return { message, booking };
+}
+
+/**
+ * `POST /bookings` where a topic carries the booking stream: stores the booking
+ * ({@link storeBookingRequest}) and publishes it to the bookings topic — in the
+ * fifo-fanout topology with MessageGroupId = seatId and MessageDeduplicationId =
+ * requestId. Publishing again on a retry is deliberate: the first attempt may have stored
+ * the booking and died before publishing, and within SNS FIFO's 5-minute window the
+ * duplicate is dropped (a standard topic delivers it again, as at-least-once allows).
+ * Answers the booking id and its current status.
+ */
+export async function createBooking(request: BookingRequest, ctx: FunctionContext): Promise<{ bookingId: string; status: BookingStatus }> {
+  const { message, booking } = await storeBookingRequest(request, ctx);
   // A FIFO stream only: explicit deduplication, not content-based, as some emulators do not pass a topic's content-based dedup on to queues (DESIGN §8).
   const ordering = ctx.resources.topology === 'fifo-fanout' ? { MessageGroupId: message.seatId, MessageDeduplicationId: message.requestId } : {};
   await ctx.clients.sns.send(new PublishCommand({ TopicArn: ctx.resources.bookingsTopicArn, Message: JSON.stringify(message), ...ordering }));

@@ -8,18 +8,32 @@ import { chooseEndpoint, runPipeline, type PipelineHooks, type PipelineOptions }
 
 /**
  * What each topology is expected to give under duplicates and faults (DESIGN.md §1,
- * Topologies): the design's answer holds the invariants, a wrong answer breaks them.
+ * Topologies): the design's answer and the synchronous chain hold the invariants; the
+ * standard fan-out (no order) and the shared queue (each message reaches one function)
+ * break them.
  */
 export const expectedVerdicts: Record<Topology, Verdict> = {
   'fifo-fanout': 'valid',
   'standard-fanout': 'invalid',
+  'shared-queue': 'invalid',
+  'direct-chain': 'valid',
 };
+
+function tableFigures({ latency, awsCalls, bookings }: StormSummary): Pick<TopologyOutcome, 'apiP99Ms' | 'decisionP99Ms' | 'callsPerBooking'> {
+  const p99 = ({ p99, count }: { p99: number; count: number }) => (count === 0 ? undefined : p99);
+  return {
+    apiP99Ms: p99(latency.api),
+    decisionP99Ms: p99(latency.timeToDecision),
+    callsPerBooking: bookings.accepted === 0 ? undefined : awsCalls.total / bookings.accepted,
+  };
+}
 
 /** The stack a topology is deployed into for a comparison: `<stack>-<topology>`. */
 export const topologyStack = (stack: string, topology: Topology): string => `${stack}-${topology}`;
 
 export interface CompareOptions {
   endpointFlags: PipelineOptions['endpointFlags'];
+  embedded: PipelineOptions['embedded'];
   /** The stack options but the topology; each topology deploys into `<stack>-<topology>`. */
   deploy: Omit<StackOptions, 'topology'>;
   topologies: Topology[];
@@ -41,6 +55,10 @@ export interface TopologyOutcome {
   matches: boolean;
   /** Keys of the invariants violated (or unknown), for the table. */
   violated: string[];
+  /** The table's figures: p99 of API latency and of time to decision (undefined without samples), AWS calls per accepted booking (undefined without one). */
+  apiP99Ms: number | undefined;
+  decisionP99Ms: number | undefined;
+  callsPerBooking: number | undefined;
   summary: StormSummary;
   verify: VerifyReport;
 }
@@ -62,14 +80,14 @@ export interface ComparisonResult {
  */
 export async function runComparison(options: CompareOptions, hooks: PipelineHooks = {}): Promise<ComparisonResult> {
   const step = (line: string) => hooks.onStep?.(line);
-  const { endpoint, embedded } = await chooseEndpoint(options.endpointFlags, options.env ?? process.env, step);
+  const { endpoint, embedded } = await chooseEndpoint(options.endpointFlags, options.embedded, options.env ?? process.env, step);
   try {
     const outcomes: TopologyOutcome[] = [];
     for (const topology of options.topologies) {
       const stack = topologyStack(options.deploy.stack, topology);
       step(`topology ${topology}: stack ${stack}`);
       const result = await runPipeline(
-        { endpointFlags: options.endpointFlags, endpoint, deploy: { ...options.deploy, stack, topology }, storm: options.storm, thresholds: options.thresholds, clock: options.clock },
+        { endpointFlags: options.endpointFlags, embedded: options.embedded, endpoint, deploy: { ...options.deploy, stack, topology }, storm: options.storm, thresholds: options.thresholds, clock: options.clock },
         hooks,
       );
       const expected = expectedVerdicts[topology];
@@ -80,6 +98,7 @@ export async function runComparison(options: CompareOptions, hooks: PipelineHook
         verdict: result.verify.verdict,
         matches: result.verify.verdict === expected,
         violated: result.verify.invariants.filter((i) => i.verdict !== 'valid').map((i) => `${i.key} ${i.verdict}`),
+        ...tableFigures(result.summary),
         summary: result.summary,
         verify: result.verify,
       });

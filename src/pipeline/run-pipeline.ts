@@ -17,6 +17,8 @@ import { prepareVerify, runVerify } from '../verify/run-verify.js';
 export interface PipelineOptions {
   /** --endpoint and --region as given (undefined: the environment's, or the default). */
   endpointFlags: { endpoint?: string | undefined; region?: string | undefined };
+  /** How an embedded endpoint started for the run behaves: its standard-queue chaos and the seed of its randomness (the storm's). */
+  embedded: EmbeddedChoice;
   /** An endpoint chosen already (by {@link chooseEndpoint}, for several runs): the flags are then not looked at. */
   endpoint?: EndpointConfig;
   deploy: StackOptions;
@@ -25,6 +27,12 @@ export interface PipelineOptions {
   junitFile?: string;
   clock: Clock;
   env?: NodeJS.ProcessEnv;
+}
+
+/** The embedded endpoint's settings, should one be started. */
+export interface EmbeddedChoice {
+  standardQueueChaos: number;
+  seed: number;
 }
 
 /** What `booksim run` tells whoever runs it, as it goes. */
@@ -52,7 +60,7 @@ export interface PipelineResult {
  */
 export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks = {}): Promise<PipelineResult> {
   const step = (line: string) => hooks.onStep?.(line);
-  const { endpoint, embedded } = options.endpoint ? { endpoint: options.endpoint } : await chooseEndpoint(options.endpointFlags, options.env ?? process.env, step);
+  const { endpoint, embedded } = options.endpoint ? { endpoint: options.endpoint } : await chooseEndpoint(options.endpointFlags, options.embedded, options.env ?? process.env, step);
   try {
     const clients = createClients({ endpoint: endpoint.endpoints, region: endpoint.region, local: endpoint.local });
     try {
@@ -81,6 +89,7 @@ export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks
 /** The endpoint named, else the default when it answers, else an embedded one started here (the caller closes it). */
 export async function chooseEndpoint(
   flags: PipelineOptions['endpointFlags'],
+  choice: EmbeddedChoice,
   env: NodeJS.ProcessEnv,
   step: (line: string) => void,
 ): Promise<{ endpoint: EndpointConfig; embedded?: EmbeddedEndpoint }> {
@@ -93,7 +102,7 @@ export async function chooseEndpoint(
     // An endpoint the user named must answer; only the default may be stood in for.
     if (named || !(error instanceof BooksimError)) throw error;
   }
-  const embedded = await startEmbeddedEndpoint({ host: '127.0.0.1', port: 0 });
-  step(`nothing answers at ${endpoint.display}: running on booksim's embedded endpoint at ${embedded.url} for this run (no Docker needed)`);
+  const embedded = await startEmbeddedEndpoint({ host: '127.0.0.1', port: 0, ...choice });
+  step(`nothing answers at ${endpoint.display}: running on booksim's embedded endpoint at ${embedded.url} for this run (no Docker needed; standard-queue chaos ${choice.standardQueueChaos})`);
   return { endpoint: resolveEndpoint({ endpoint: embedded.url, region: flags.region }, {}), embedded };
 }

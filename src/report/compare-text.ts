@@ -2,8 +2,7 @@ import chalk from 'chalk';
 import type { ComparisonResult } from '../pipeline/compare.js';
 import { verdictCell } from './verify-text.js';
 
-const ms = (value: number, count: number) => (count === 0 ? '–' : value.toFixed(1));
-const mean = (value: number | null) => (value === null ? '–' : value.toFixed(1));
+const figure = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(1));
 
 /**
  * The design question's answer in one table (pure): per topology, the verdict expected
@@ -11,11 +10,16 @@ const mean = (value: number | null) => (value === null ? '–' : value.toFixed(1
  * everything matched and where the comparison report is.
  */
 export function compareText(result: ComparisonResult): string {
-  const rows = result.outcomes.map((o) => {
-    const { api, timeToDecision } = o.summary.latency;
-    const calls = o.summary.bookings.accepted === 0 ? null : o.summary.awsCalls.total / o.summary.bookings.accepted;
-    return [o.topology, o.expected, o.verdict, ms(api.p99, api.count), ms(timeToDecision.p99, timeToDecision.count), mean(calls), o.matches ? '✓' : '✗', o.violated.join(', ') || '–'];
-  });
+  const rows = result.outcomes.map((o) => [
+    o.topology,
+    o.expected,
+    o.verdict,
+    figure(o.apiP99Ms),
+    figure(o.decisionP99Ms),
+    figure(o.callsPerBooking),
+    o.matches ? '✓' : '✗',
+    o.violated.join(', ') || '–',
+  ]);
   const header = ['topology', 'expected', 'verdict', 'API p99 ms', 'decision p99 ms', 'calls/booking', 'as expected', 'invariants not valid'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[], colour: (cell: string, i: number) => string = (cell) => cell) =>

@@ -5,6 +5,7 @@ import type { FaultLogEntry, FaultLogger, Sabotage } from '../chaos/model.js';
 import type { ServiceKey } from '../aws/endpoint.js';
 import { systemClock } from '../clock.js';
 import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
+import { queueOf, streamFunctions, type StreamFunction } from '../deploy/stack.js';
 import { BooksimError } from '../errors.js';
 import type { ActivityHandler, FunctionContext, FunctionResources, PaymentOutcome, QueueRecord, SagaInput } from '../functions/model.js';
 import { seededRandom, type Random } from '../random.js';
@@ -14,7 +15,7 @@ import { pollQueue } from './queue-poller.js';
 import { pause, type RuntimeLog } from './runtime-log.js';
 
 /** What one worker process hosts: a queue function or one saga activity. */
-export type WorkerFunction = 'inventory' | 'payment' | SagaTask;
+export type WorkerFunction = StreamFunction | SagaTask;
 
 /** A worker's configuration, passed as JSON in {@link workerConfigVariable}. */
 export interface WorkerConfig {
@@ -100,7 +101,7 @@ export function withSettings<T extends WorkerSettings>(config: T, settings: Work
 }
 
 /** Every function a worker can host. */
-export const workerFunctions: readonly WorkerFunction[] = ['inventory', 'payment', ...sagaTasks];
+export const workerFunctions: readonly WorkerFunction[] = [...streamFunctions, ...sagaTasks];
 const hostable: ReadonlySet<string> = new Set(workerFunctions);
 
 /** Reads and checks the worker's configuration from its environment; throws a BooksimError when it is missing or malformed. */
@@ -166,9 +167,11 @@ interface Host {
 }
 
 /** Polls the function's queue until the signal aborts. */
-async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn: 'inventory' | 'payment'): Promise<void> {
-  const queueName = fn === 'inventory' ? ctx.resources.names.inventoryQueue : ctx.resources.names.paymentQueue;
-  const { QueueUrl } = await ctx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn: StreamFunction): Promise<void> {
+  const queue = queueOf(ctx.resources.names, fn);
+  if (!queue) throw new Error(`the ${ctx.resources.topology} topology has no queue for the ${fn} function: the booking API calls it`);
+  const { QueueUrl } = await ctx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue.name }));
+  const profile = timingProfile(config.profile);
   deps.send({ type: 'ready', function: fn });
   await pollQueue({
     sqs: ctx.clients.sqs,
@@ -179,7 +182,8 @@ async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn
       return deps.registry.queues[fn](record, ctx);
     },
     concurrency: config.concurrency,
-    waitTimeSeconds: timingProfile(config.profile).queueWaitSeconds,
+    waitTimeSeconds: profile.queueWaitSeconds,
+    maxRetryHoldSeconds: profile.retryHoldSeconds,
     signal,
     log: (entry) => deps.send({ type: 'log', entry }),
     duplicate: faults.duplicate,

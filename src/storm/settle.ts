@@ -86,7 +86,7 @@ export async function waitForQuiescence(options: QuiescenceOptions): Promise<Qui
 export async function systemPoller({ clients, resources }: FunctionContext): Promise<() => Promise<QuiescenceSnapshot>> {
   const { names } = resources;
   const find = (queueNames: string[]) => Promise.all(queueNames.map(async (name) => ({ name, url: await findQueueUrl(clients, name) })));
-  const [queues, deadLetterQueues] = await Promise.all([find([names.inventoryQueue, names.paymentQueue]), find([names.inventoryDlq, names.paymentDlq])]);
+  const [queues, deadLetterQueues] = await Promise.all([find(names.streamQueues.map((queue) => queue.name)), find(names.streamQueues.map((queue) => queue.dlq))]);
   const missing = [...queues, ...deadLetterQueues].filter((q) => q.url === undefined).map((q) => q.name);
   if (missing.length > 0) {
     throw new BooksimError(`the stack's queues are missing (${missing.join(', ')}): cannot tell whether the system is quiet`, ExitCode.environment, ['Run `booksim deploy` for this stack first.']);

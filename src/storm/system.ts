@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Sabotage } from '../chaos/model.js';
 import { profileOfDefinition, sagaTasks, timingProfile, type TimingProfileName } from '../deploy/saga.js';
 import type { FunctionContext } from '../functions/model.js';
+import { queueOf, streamFunctions } from '../deploy/stack.js';
 import { resolveResources } from '../functions/resources.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
@@ -96,7 +97,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const api = await startBookingServer(context);
     started.push(() => api.close());
     const supervisor = new Supervisor({
-      plan: (['inventory', 'payment', ...sagaTasks] as const).map((fn) => ({ function: fn, concurrency: options.concurrency, processes: 1 })),
+      plan: [...streamFunctions.filter((fn) => queueOf(context.resources.names, fn)), ...sagaTasks].map((fn) => ({ function: fn, concurrency: options.concurrency, processes: 1 })),
       config: {
         endpoint: options.workerEndpoint ?? options.endpoint.endpoints,
         ...(options.sabotage && options.sabotage.length > 0 ? { sabotage: options.sabotage } : {}),

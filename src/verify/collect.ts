@@ -92,12 +92,10 @@ async function listExecutions(clients: AwsClients, stateMachineArn: string): Pro
 
 /** The booking queues and their DLQs; the manual-review queue is left out: what waits there is listed as ESCALATED, not lost. */
 async function readQueues(clients: AwsClients, stack: string, names: StackNames): Promise<QueueRecord[]> {
-  const queues = [
-    { name: names.inventoryQueue, deadLetter: false },
-    { name: names.inventoryDlq, deadLetter: true },
-    { name: names.paymentQueue, deadLetter: false },
-    { name: names.paymentDlq, deadLetter: true },
-  ];
+  const queues = names.streamQueues.flatMap((queue) => [
+    { name: queue.name, deadLetter: false },
+    { name: queue.dlq, deadLetter: true },
+  ]);
   const urls = await Promise.all(queues.map(({ name }) => findQueueUrl(clients, name)));
   const missing = queues.filter((_, i) => urls[i] === undefined).map(({ name }) => name);
   if (missing.length > 0) {

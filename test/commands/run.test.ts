@@ -56,4 +56,10 @@ describe('booksim run (the built CLI)', { timeout: 180_000 }, () => {
     expect(result.code).toBe(2);
     expect(unwrap(result.stderr)).toContain('--rps');
   });
+
+  it('when --standard-queue-chaos is not a probability, it refuses before anything starts, exit 2', async () => {
+    const result = await runCli(['run', '--endpoint', fx.endpoint.url, '--standard-queue-chaos', 'often', '--bookings', '5']);
+    expect(result.code).toBe(2);
+    expect(unwrap(result.stderr)).toContain('--standard-queue-chaos must be a number from 0 to 1, got "often"');
+  });
 });

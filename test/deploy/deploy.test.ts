@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { deployStack, type DeployContext } from '../../src/deploy/deploy.js';
 import { destroyStack } from '../../src/deploy/destroy.js';
 import { profileOfDefinition } from '../../src/deploy/saga.js';
-import { stackNames, type StackOptions } from '../../src/deploy/stack.js';
+import { stackNames, type StackOptions, type StreamQueue } from '../../src/deploy/stack.js';
 import { stackStatus } from '../../src/deploy/status.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 
@@ -42,27 +42,29 @@ describe('deploy, status and destroy on the embedded endpoint', () => {
   it('when a stack is deployed, it creates exactly the designed resources with their attributes', async () => {
     const stack = uniqueName('shape');
     const names = stackNames(stack);
+    const [inventory, payment] = names.streamQueues as [StreamQueue, StreamQueue];
     const outcomes = await deployStack(options(stack), context());
     expect(outcomes.every((o) => o.outcome === 'created')).toBe(true);
     expect(await resourcesOf(stack)).toEqual(
       [
         names.bookingsTopic, names.notificationsTopic,
-        names.inventoryQueue, names.inventoryDlq, names.paymentQueue, names.paymentDlq, names.manualReviewQueue,
-        `subscription ${names.bookingsTopic} ${names.inventoryQueue}`, `subscription ${names.bookingsTopic} ${names.paymentQueue}`,
+        inventory.name, inventory.dlq, payment.name, payment.dlq, names.manualReviewQueue,
+        `subscription ${names.bookingsTopic} ${inventory.name}`, `subscription ${names.bookingsTopic} ${payment.name}`,
         ...Object.values(names.tables), ...Object.values(names.activities), names.stateMachine,
       ].sort(),
     );
 
     const topic = await fx.clients.sns.send(new GetTopicAttributesCommand({ TopicArn: `arn:aws:sns:us-east-1:000000000000:${names.bookingsTopic}` }));
     expect(topic.Attributes).toMatchObject({ FifoTopic: 'true' });
-    const dlq = await queueAttributes(names.inventoryDlq);
-    for (const queue of [names.inventoryQueue, names.paymentQueue]) {
+    const dlq = await queueAttributes(inventory.dlq);
+    for (const queue of [inventory.name, payment.name]) {
       const attributes = await queueAttributes(queue);
       expect(attributes).toMatchObject({ FifoQueue: 'true', ContentBasedDeduplication: 'false' });
       expect(JSON.parse(attributes.RedrivePolicy!)).toMatchObject({ maxReceiveCount: 4 });
       expect(JSON.parse(attributes.Policy!).Statement[0].Condition.ArnEquals['aws:SourceArn']).toBe(topic.Attributes!.TopicArn);
     }
-    expect(JSON.parse((await queueAttributes(names.inventoryQueue)).RedrivePolicy!).deadLetterTargetArn).toBe(dlq.QueueArn);
+    expect(JSON.parse((await queueAttributes(inventory.name)).RedrivePolicy!).deadLetterTargetArn).toBe(dlq.QueueArn);
+    expect((await queueAttributes(payment.name)).VisibilityTimeout).toBe('60');
     const { Subscriptions = [] } = await fx.clients.sns.send(new ListSubscriptionsCommand({}));
     for (const subscription of Subscriptions.filter((s) => s.TopicArn === topic.Attributes!.TopicArn)) {
       const { Attributes } = await fx.clients.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }));
@@ -85,13 +87,14 @@ describe('deploy, status and destroy on the embedded endpoint', () => {
     await fx.clients.sns.send(
       new PublishCommand({ TopicArn: `arn:aws:sns:us-east-1:000000000000:${names.bookingsTopic}`, Message: body, MessageGroupId: 'S1', MessageDeduplicationId: 'R1' }),
     );
-    for (const queue of [names.inventoryQueue, names.paymentQueue]) {
+    for (const { name: queue } of names.streamQueues) {
       const { QueueUrl } = await fx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue }));
       const { Messages } = await fx.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['MessageGroupId'] }));
       expect(Messages?.map((m) => [m.Body, m.Attributes?.MessageGroupId])).toEqual([[body, 'S1']]);
     }
     const status = await stackStatus(stack, context());
-    expect(status.queues.find((q) => q.name === names.inventoryQueue)).toEqual({ name: names.inventoryQueue, visible: 0, inFlight: 1, deadLetters: 0 });
+    const inventory = names.streamQueues[0]!.name;
+    expect(status.queues.find((q) => q.name === inventory)).toEqual({ name: inventory, visible: 0, inFlight: 1, deadLetters: 0 });
   });
 
   it('when deployed twice, the second deploy changes nothing; a new profile updates only the state machine', async () => {
@@ -126,14 +129,40 @@ describe('deploy, status and destroy on the embedded endpoint', () => {
     const stack = uniqueName('standard');
     await deployStack({ ...options(stack), topology: 'standard-fanout' }, context());
     const names = stackNames(stack, 'standard-fanout');
-    expect(names).toMatchObject({ bookingsTopic: `${stack}-bookings`, inventoryQueue: `${stack}-inventory`, paymentDlq: `${stack}-payment-dlq` });
-    for (const queue of [names.inventoryQueue, names.paymentQueue, names.inventoryDlq, names.paymentDlq]) expect((await queueAttributes(queue)).FifoQueue).toBeUndefined();
-    expect(JSON.parse((await queueAttributes(names.inventoryQueue)).RedrivePolicy!)).toMatchObject({ maxReceiveCount: 4 });
+    expect(names.bookingsTopic).toBe(`${stack}-bookings`);
+    expect(names.streamQueues.map(({ name, dlq }) => [name, dlq])).toEqual([[`${stack}-inventory`, `${stack}-inventory-dlq`], [`${stack}-payment`, `${stack}-payment-dlq`]]);
+    for (const queue of names.streamQueues.flatMap(({ name, dlq }) => [name, dlq])) expect((await queueAttributes(queue)).FifoQueue).toBeUndefined();
+    expect(JSON.parse((await queueAttributes(names.streamQueues[0]!.name)).RedrivePolicy!)).toMatchObject({ maxReceiveCount: 4 });
     const topics = (await fx.clients.sns.send(new ListTopicsCommand({}))).Topics!.map((t) => t.TopicArn!.split(':').pop());
     expect(topics).toContain(`${stack}-bookings`);
     expect(topics).not.toContain(`${stack}-bookings.fifo`);
     expect(await stackStatus(stack, context())).toMatchObject({ deployed: true, topology: 'standard-fanout' });
     expect((await destroyStack(stack, context())).every((o) => o.outcome === 'deleted')).toBe(true);
     expect(await resourcesOf(stack)).toEqual([]);
+  });
+
+  it('when deployed as shared-queue, one standard queue is fed by the topic for both functions; as direct-chain, no queue at all; status tells each, destroy removes it', async () => {
+    const shared = uniqueName('shared');
+    await deployStack({ ...options(shared), topology: 'shared-queue' }, context());
+    expect(stackNames(shared, 'shared-queue').streamQueues).toEqual([{ name: `${shared}-shared`, dlq: `${shared}-shared-dlq`, functions: ['inventory', 'payment'], visibilityTimeoutSeconds: 60 }]);
+    expect(await resourcesOf(shared)).toEqual(
+      expect.arrayContaining([`${shared}-bookings-shared`, `${shared}-shared`, `${shared}-shared-dlq`, `subscription ${shared}-bookings-shared ${shared}-shared`]),
+    );
+    expect((await resourcesOf(shared)).filter((name) => /-(inventory|payment)/.test(name))).toEqual([]);
+    expect(await stackStatus(shared, context())).toMatchObject({ deployed: true, topology: 'shared-queue' });
+
+    const direct = uniqueName('direct');
+    await deployStack({ ...options(direct), topology: 'direct-chain' }, context());
+    const { QueueUrls = [] } = await fx.clients.sqs.send(new ListQueuesCommand({ QueueNamePrefix: `${direct}-` }));
+    expect(QueueUrls.map((url) => url.split('/').pop())).toEqual([`${direct}-manual-review`]);
+    const resources = await resourcesOf(direct);
+    expect(resources).toContain(`${direct}-bookings-direct`);
+    expect(resources.filter((name) => name.startsWith('subscription'))).toEqual([]);
+    expect(await stackStatus(direct, context())).toMatchObject({ deployed: true, topology: 'direct-chain' });
+
+    for (const stack of [shared, direct]) {
+      expect((await destroyStack(stack, context())).every((o) => o.outcome === 'deleted')).toBe(true);
+      expect(await resourcesOf(stack)).toEqual([]);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { bookingIdFor } from '../../src/functions/booking-api.js';
 import { getBooking } from '../../src/functions/store.js';
 import { finalStatuses, type BookingStatus, type FunctionContext } from '../../src/functions/model.js';
 import { declineBookings } from '../../src/gateway/policies.js';
+import type { Topology } from '../../src/deploy/stack.js';
 import { startSystem, type RunningSystem } from '../../src/storm/system.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 
@@ -26,24 +27,26 @@ describe('a booking flow through every part (workers as real processes)', { time
     for (const system of running.splice(0)) await system.stop();
   });
 
-  async function system() {
+  async function system(topology: Topology = 'fifo-fanout') {
     const stack = uniqueName('flow');
-    await deployStack({ stack, profile: 'fast', maxReceiveCount: 5, roleArn: 'arn:aws:iam::000000000000:role/test' }, { clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
+    await deployStack({ stack, topology, profile: 'fast', maxReceiveCount: 5, roleArn: 'arn:aws:iam::000000000000:role/test' }, { clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
     const started = await startSystem({ endpoint: resolveEndpoint({ endpoint: fx.endpoint.url }, {}), stack, clock: systemClock, concurrency: 4, workerScript });
     running.push(started);
     const { context, api, gateway } = started;
-    return { context, api, gateway, declined: (ids: string[]) => gateway.setPolicy(declineBookings(new Set(ids))) };
+    return { context, api, gateway, supervisor: started.supervisor, declined: (ids: string[]) => gateway.setPolicy(declineBookings(new Set(ids))) };
   }
 
-  async function book(api: BookingServer, seatId: string, n: number): Promise<string> {
+  async function post(api: BookingServer, seatId: string, n: number): Promise<{ bookingId: string; status: BookingStatus }> {
     const response = await fetch(`${api.url}/bookings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ seatId, customerId: `c${n}`, requestId: `${seatId}-r${n}`, tier: 'STANDARD', amount: 4200 }),
     });
     expect(response.status).toBe(202);
-    return ((await response.json()) as { bookingId: string }).bookingId;
+    return (await response.json()) as { bookingId: string; status: BookingStatus };
   }
+
+  const book = async (api: BookingServer, seatId: string, n: number) => (await post(api, seatId, n)).bookingId;
 
   /** Waits (bounded) until every booking has a final status, and returns them. */
   async function decided(context: FunctionContext, ids: string[], timeoutMs = 30_000): Promise<BookingStatus[]> {
@@ -76,5 +79,21 @@ describe('a booking flow through every part (workers as real processes)', { time
     const third = await book(api, 'S', 3);
     expect(await decided(context, [first, second, third])).toEqual(['PAYMENT_FAILED', 'CONFIRMED', 'REJECTED']);
     expect(gateway.ledger().filter((entry) => entry.outcome === 'captured').map((entry) => entry.bookingId)).toEqual([second]);
+  });
+
+  it('when the topology is direct-chain, no worker polls a queue, and each request answers with its decision, first come first served, the seat passing on after a decline', async () => {
+    const { api, gateway, supervisor, declined } = await system('direct-chain');
+    expect(supervisor.planned().map((entry) => entry.function)).not.toContain('inventory');
+    expect(supervisor.planned().map((entry) => entry.function)).not.toContain('payment');
+    declined([bookingIdFor('D-r1')]);
+    // Sent together: each seat's requests take turns in the order they arrive, so the first sent is first in line.
+    const answers = [post(api, 'D', 1)];
+    for (let n = 2; n <= 3; n++) {
+      await sleep(20);
+      answers.push(post(api, 'D', n));
+    }
+    const [first, second, third] = await Promise.all(answers);
+    expect([first!.status, second!.status, third!.status]).toEqual(['PAYMENT_FAILED', 'CONFIRMED', 'REJECTED']);
+    expect(gateway.ledger().filter((entry) => entry.outcome === 'captured').map((entry) => entry.bookingId)).toEqual([second!.bookingId]);
   });
 });

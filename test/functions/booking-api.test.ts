@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { findQueueUrl } from '../../src/deploy/lookup.js';
+import type { StreamQueue } from '../../src/deploy/stack.js';
 import { BooksimError } from '../../src/errors.js';
 import { bookingIdFor, createBooking, getBookingView, ValidationError } from '../../src/functions/booking-api.js';
 import { handleInventory } from '../../src/functions/inventory.js';
@@ -27,7 +28,7 @@ describe('booking API', () => {
     );
     expect(Items.map((item) => item.bookingId?.S)).toEqual([first.bookingId]);
     const { names } = st.ctx.resources;
-    for (const queue of [names.inventoryQueue, names.paymentQueue]) {
+    for (const { name: queue } of names.streamQueues) {
       const messages = await receive(st.fx.clients.sqs, await queueUrl(queue));
       expect(messages.map((m) => [JSON.parse(m.Body!), m.Attributes?.MessageGroupId])).toEqual([[{ bookingId: first.bookingId, ...request(seatId, 'api-retry-1') }, seatId]]);
     }
@@ -41,15 +42,16 @@ describe('booking API', () => {
       const [message] = (await receive(st.fx.clients.sqs, await queueUrl(queue))).filter((m) => m.Attributes?.MessageGroupId === seatId);
       return { messageId: message!.MessageId!, receiptHandle: message!.ReceiptHandle!, body: message!.Body!, attributes: message!.Attributes! };
     };
-    await handleInventory(await recordFrom(names.inventoryQueue), st.ctx);
+    const [inventory, payment] = names.streamQueues as [StreamQueue, StreamQueue];
+    await handleInventory(await recordFrom(inventory.name), st.ctx);
     expect(await getBookingView(bookingId, st.ctx)).toMatchObject({ bookingId, status: 'HELD' });
     expect(await getBooking(st.ctx, bookingId)).toMatchObject({ bookingId, status: 'PENDING' });
-    const payment = await recordFrom(names.paymentQueue);
-    await handlePayment(payment, st.ctx);
+    const paymentRecord = await recordFrom(payment.name);
+    await handlePayment(paymentRecord, st.ctx);
     const booking = await getBooking(st.ctx, bookingId);
     expect(booking).toMatchObject({ bookingId, status: 'HELD' });
     // DynamoDB gives numbers back in canonical form: the queue's zero padding goes, the value stays.
-    expect(BigInt(booking!.sequence!)).toBe(BigInt(payment.attributes.SequenceNumber!));
+    expect(BigInt(booking!.sequence!)).toBe(BigInt(paymentRecord.attributes.SequenceNumber!));
   });
 
   it('when a request is malformed, it refuses it with a ValidationError and stores nothing', async () => {

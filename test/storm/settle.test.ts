@@ -20,8 +20,7 @@ describe('waiting for the system to be quiet (embedded endpoint, no workers)', (
     expect(result.waitedMs).toBeLessThan(1000);
     expect(result.last).toEqual({
       queues: [
-        { name: context.resources.names.inventoryQueue, visible: 0, inFlight: 0 },
-        { name: context.resources.names.paymentQueue, visible: 0, inFlight: 0 },
+        ...context.resources.names.streamQueues.map(({ name }) => ({ name, visible: 0, inFlight: 0 })),
       ],
       deadLetter: 0,
       runningExecutions: 0,
@@ -30,7 +29,7 @@ describe('waiting for the system to be quiet (embedded endpoint, no workers)', (
 
   it('when a message sits in the inventory queue, it is not settled until the message is received and deleted', async () => {
     const context = await deployed();
-    const { QueueUrl } = await fx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: context.resources.names.inventoryQueue }));
+    const { QueueUrl } = await fx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: context.resources.names.streamQueues[0]!.name }));
     await fx.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{}', MessageGroupId: 'S1', MessageDeduplicationId: 'd1' }));
 
     const waiting = await briefly(context);

@@ -3,6 +3,7 @@ import { GetActivityTaskCommand, SendTaskFailureCommand, SendTaskSuccessCommand,
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { findActivityArn, findQueueUrl } from '../../src/deploy/lookup.js';
+import type { StreamQueue } from '../../src/deploy/stack.js';
 import { BooksimError, ExitCode } from '../../src/errors.js';
 import { bookingIdFor } from '../../src/functions/booking-api.js';
 import type { BookingMessage, FunctionContext } from '../../src/functions/model.js';
@@ -57,8 +58,9 @@ describe('collecting the evidence of a stack', () => {
 
     // One message left in the payment DLQ, one received from the inventory queue and not deleted.
     const { sqs } = ctx.clients;
-    await sendFifo(sqs, (await findQueueUrl(ctx.clients, names.paymentDlq))!, 'A1', 'dead');
-    const inventoryUrl = (await findQueueUrl(ctx.clients, names.inventoryQueue))!;
+    const [inventory, payment] = names.streamQueues as [StreamQueue, StreamQueue];
+    await sendFifo(sqs, (await findQueueUrl(ctx.clients, payment.dlq))!, 'A1', 'dead');
+    const inventoryUrl = (await findQueueUrl(ctx.clients, inventory.name))!;
     await sendFifo(sqs, inventoryUrl, 'C3', 'taken');
     expect(await receive(sqs, inventoryUrl)).toHaveLength(1);
 
@@ -93,10 +95,10 @@ describe('collecting the evidence of a stack', () => {
     expect(Math.abs(byName[a[0]!.bookingId]!.startDate - Date.now())).toBeLessThan(60_000);
 
     expect(evidence.queues).toEqual([
-      { name: names.inventoryQueue, deadLetter: false, visible: 0, inFlight: 1 },
-      { name: names.inventoryDlq, deadLetter: true, visible: 0, inFlight: 0 },
-      { name: names.paymentQueue, deadLetter: false, visible: 0, inFlight: 0 },
-      { name: names.paymentDlq, deadLetter: true, visible: 1, inFlight: 0 },
+      { name: inventory.name, deadLetter: false, visible: 0, inFlight: 1 },
+      { name: inventory.dlq, deadLetter: true, visible: 0, inFlight: 0 },
+      { name: payment.name, deadLetter: false, visible: 0, inFlight: 0 },
+      { name: payment.dlq, deadLetter: true, visible: 1, inFlight: 0 },
     ]);
   });
 
@@ -115,9 +117,10 @@ describe('collecting the evidence of a stack', () => {
     expect(evidence).toMatchObject({ bookings: [], seats: [], tickets: [], executions: [] });
     expect(evidence.queues.map(({ visible, inFlight }) => visible + inFlight)).toEqual([0, 0, 0, 0]);
 
-    await ctx.clients.sqs.send(new DeleteQueueCommand({ QueueUrl: (await findQueueUrl(ctx.clients, names.paymentDlq))! }));
+    const paymentDlq = names.streamQueues[1]!.dlq;
+    await ctx.clients.sqs.send(new DeleteQueueCommand({ QueueUrl: (await findQueueUrl(ctx.clients, paymentDlq))! }));
     const error = await collectStackEvidence(ctx.clients, stack).catch((e: unknown) => e);
-    expect(error).toMatchObject({ exitCode: ExitCode.environment, message: `stack "${stack}" is not deployed on this endpoint (missing: ${names.paymentDlq})` });
+    expect(error).toMatchObject({ exitCode: ExitCode.environment, message: `stack "${stack}" is not deployed on this endpoint (missing: ${paymentDlq})` });
   });
 });
 
