@@ -34,6 +34,7 @@ describe('booksim compare (the built CLI)', { timeout: 240_000 }, () => {
     // The client waits for the whole chain: a holder's request until its saga ends.
     expect(direct!.apiP99Ms).toBeGreaterThan(2 * fifo!.apiP99Ms);
     const html = readFileSync(output.report, 'utf8');
+    expect(html).toContain('The design question, answered');
     for (const { runDir, topology } of output.topologies) {
       expect(html).toContain(runDir.split('/').pop()!);
       expect(html).toContain(topology);

@@ -304,6 +304,18 @@ describe('the HTML comparison of runs', () => {
     expect(textOf(rows[5]!)).toBe('5 exactly-once-effects valid invalid 7 valid');
   });
 
+  it('when the runs come with what each should give (booksim compare), the page opens with the answer in one table: expected, found, whether they match, what broke', () => {
+    const answer = element(renderComparison([validRun, invalidRun, faultedRun], assets, ['valid', 'invalid', 'invalid']), 'section', 'answer');
+    const rows = answer.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>[\s\S]*?<\/tr>/g)!.map(textOf);
+    expect(rows.map((row) => row.split(' ').slice(0, 5))).toEqual([
+      ['fifo-fanout', 'valid', 'valid', '✓', 'as'],
+      ['fifo-fanout', 'invalid', 'invalid', '✓', 'as'],
+      ['standard-fanout', 'invalid', 'unknown', '✗', 'not'],
+    ]);
+    expect(rows[1]).toContain('exactly-once-effects invalid');
+    expect(renderComparison(models, assets)).not.toContain('id="answer"');
+  });
+
   it('when one run was never verified, its column says so and its invariants are dashes', () => {
     const matrix = element(renderComparison([validRun, unverifiedRun], assets), 'section', 'invariants');
     const rows = matrix.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>[\s\S]*?<\/tr>/g)!.map(textOf);

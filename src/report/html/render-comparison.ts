@@ -1,4 +1,5 @@
 import type { Percentiles } from '../../load/histograms.js';
+import type { Verdict } from '../../verify/model.js';
 import type { ReportModel } from './model.js';
 import { formatCount, formatDecimal, formatSeconds, formatShare } from './render-format.js';
 import { html, type Html, type HtmlPart } from './render-html.js';
@@ -6,6 +7,9 @@ import { percentileCell, percentileColumns } from './render-latency.js';
 import { callsPerBooking } from './render-outcomes.js';
 import { specList } from './render-run.js';
 import { runVerdict, verdictBadge } from './render-verdict.js';
+
+/** The 'all' row of a metric, or nothing when the run did not record it. */
+const allSummary = (distributions: ReportModel['latency']['api']) => distributions.find((d) => d.label === 'all')?.summary;
 
 /** A row of a side-by-side table: what it shows, then a cell per run. */
 interface RunRow {
@@ -42,6 +46,31 @@ ${models.map(row)}</tbody>
 </table>`;
 }
 
+/**
+ * The design question's answer in one table, when the runs were compared against what each
+ * topology should give (`booksim compare`): a row per run — topology, verdict expected and
+ * found, whether they match, what broke, API and decision p99, AWS calls per booking.
+ */
+export function answerTable(models: ReportModel[], expected: Verdict[]): Html {
+  const p99 = (distributions: ReportModel['latency']['api']) => {
+    const summary = allSummary(distributions);
+    return summary ? percentileCell(summary, 'p99') : '–';
+  };
+  const row = (model: ReportModel, i: number) => {
+    const found = runVerdict(model);
+    const matches = found === expected[i];
+    const broken = model.invariants.filter((r) => r.verdict !== 'valid').map((r) => `${r.key} ${r.verdict}`);
+    return html`<tr><td>${model.run.topology}</td><td>${verdictBadge(expected[i]!)}</td><td>${verdictBadge(found)}</td>
+<td class="${matches ? 'good' : 'bad'}">${matches ? '✓ as expected' : '✗ not as expected'}</td><td>${broken.join(', ') || '–'}</td>
+<td class="num">${p99(model.latency.api)}</td><td class="num">${p99(model.latency.decision)}</td><td class="num">${callsPerBooking(model.awsCalls.total, model)}</td></tr>\n`;
+  };
+  return html`<table class="answer">
+<thead><tr><th>topology</th><th>expected</th><th>verdict</th><th>as expected</th><th>invariants not valid</th><th class="num">API p99 (ms)</th><th class="num">decision p99 (ms)</th><th class="num">AWS calls per booking</th></tr></thead>
+<tbody>
+${models.map(row)}</tbody>
+</table>`;
+}
+
 /** Invariants down, runs across: each run's verdict and violations; a dash where a run did not check the invariant. */
 export function invariantMatrix(models: ReportModel[]): Html {
   const invariants = [...new Map(models.flatMap((model) => model.invariants).map((r) => [r.id, r] as const)).values()].sort((a, b) => a.id - b.id);
@@ -58,9 +87,6 @@ export function invariantMatrix(models: ReportModel[]): Html {
   ];
   return sideBySide('invariant-matrix', 'invariant', models, rows);
 }
-
-/** The 'all' row of a metric, or nothing when the run did not record it. */
-const allSummary = (distributions: ReportModel['latency']['api']) => distributions.find((d) => d.label === 'all')?.summary;
 
 function percentileRows(name: string, summaries: Array<Percentiles | undefined>): RunRow[] {
   return [

@@ -2,7 +2,8 @@ import type { ReportAssets } from './assets.js';
 import { comparisonCharts, runCharts, runOverlay, type ChartOverlay } from './charts-data.js';
 import type { ReportModel } from './model.js';
 import { chartFigure, overlayLegend } from './render-charts.js';
-import { invariantMatrix, percentileComparison, runsTable, throughputComparison } from './render-comparison.js';
+import type { Verdict } from '../../verify/model.js';
+import { answerTable, invariantMatrix, percentileComparison, runsTable, throughputComparison } from './render-comparison.js';
 import { faultsSection } from './render-faults.js';
 import { html } from './render-html.js';
 import { invariantsTable, thresholdsTable } from './render-invariants.js';
@@ -68,16 +69,25 @@ ${outcomes(model)}
 }
 
 /**
- * Several runs compared (pure): the runs and their verdicts, the invariants side by side,
+ * Several runs compared (pure): with `expected` (a verdict per run, from `booksim
+ * compare`), first the design question's answer in one table; then the runs and their verdicts, the invariants side by side,
  * every run's latency distribution overlaid on one chart per metric, percentiles,
  * throughput and AWS calls per booking side by side: a column per run, in the order given.
  */
-export function renderComparison(models: ReportModel[], assets: ReportAssets): string {
+export function renderComparison(models: ReportModel[], assets: ReportAssets, expected?: Verdict[]): string {
   const charts = comparisonCharts(models);
   const body = html`<header>
 <h1>booksim comparison <span class="muted">· ${models.length} runs</span></h1>
 </header>
-<nav><a href="#runs">runs</a><a href="#invariants">invariants</a><a href="#latency">latency</a><a href="#throughput">throughput and AWS calls</a></nav>
+<nav>${expected ? html`<a href="#answer">the answer</a>` : ''}<a href="#runs">runs</a><a href="#invariants">invariants</a><a href="#latency">latency</a><a href="#throughput">throughput and AWS calls</a></nav>
+${
+  expected
+    ? html`<section id="answer"><h2>The design question, answered</h2>
+<p class="muted">The same storm against each topology, and the verdict each is expected to give (DESIGN §1, Topologies).</p>
+${answerTable(models, expected)}
+</section>`
+    : ''
+}
 <section id="runs"><h2>Runs</h2>
 ${runsTable(models)}
 </section>

@@ -2,6 +2,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { loadReportAssets } from './assets.js';
 import { buildReportModel } from './build-model.js';
+import type { Verdict } from '../../verify/model.js';
 import type { ReportModel } from './model.js';
 import { renderComparison, renderReport } from './render.js';
 import { readRunData } from './run-data.js';
@@ -26,10 +27,10 @@ export async function writeRunReport(runDir: string, out?: string): Promise<Writ
   return { file, runIds: [model.run.runId], verdicts: [model.verdict], bytes: Buffer.byteLength(html) };
 }
 
-/** Writes the comparison of several runs to `out`. */
-export async function writeComparisonReport(runDirs: string[], out: string): Promise<WrittenReport> {
+/** Writes the comparison of several runs to `out`; with `expected` (a verdict per run), headed by the design question's answer. */
+export async function writeComparisonReport(runDirs: string[], out: string, expected?: Verdict[]): Promise<WrittenReport> {
   const models = await Promise.all(runDirs.map(async (dir) => buildReportModel(await readRunData(dir))));
-  const html = renderComparison(models, await loadReportAssets());
+  const html = renderComparison(models, await loadReportAssets(), expected);
   const file = resolve(out);
   await writeWhole(file, html);
   return { file, runIds: models.map((m) => m.run.runId), verdicts: models.map((m) => m.verdict), bytes: Buffer.byteLength(html) };
