@@ -242,6 +242,18 @@ export interface WorkerChaos {
   stop(): Promise<void>;
 }
 
+/** Refuses a fault aimed at a function no worker hosts (inventory and payment in the direct-chain topology, where the booking API calls them). */
+function refuseUnhosted(plan: WorkerFaultPlan, supervisor: Supervisor): void {
+  const hosted = new Set(supervisor.planned().map((entry) => entry.function));
+  const targets = [...plan.coldStarts.flatMap((rule) => rule.functions ?? []), ...plan.hangs.map((rule) => rule.target)];
+  const unhosted = [...new Set(targets.filter((fn) => !hosted.has(fn)))];
+  if (unhosted.length > 0) {
+    throw new BooksimError(`no worker hosts ${unhosted.join(', ')} in this stack's topology, so a fault cannot target it`, ExitCode.usage, [
+      `Aim function= at one of: ${[...hosted].join(', ')}.`,
+    ]);
+  }
+}
+
 /**
  * Starts the worker faults of `specs` against a started supervisor; call it when the load
  * starts (windows count from here). Logs every injection through `log`, including those
@@ -251,6 +263,7 @@ export interface WorkerChaos {
  */
 export function startWorkerChaos(options: WorkerChaosOptions): WorkerChaos {
   const plan = checkedPlan(options.specs, options.profile);
+  refuseUnhosted(plan, options.supervisor);
   // A run without worker faults leaves the workers exactly as they were started.
   if (Object.values(plan).every((rules: unknown[]) => rules.length === 0)) return { stop: async () => undefined };
   const { supervisor, clock, log } = options;

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../src/verify/model.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, unwrap } from '../helpers/cli.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 
-describe('booksim run --topology standard-fanout (the built CLI)', { timeout: 180_000 }, () => {
+describe('booksim run --topology (the built CLI)', { timeout: 180_000 }, () => {
   const fx = useEndpoint();
 
   async function run(...args: string[]) {
@@ -30,5 +30,13 @@ describe('booksim run --topology standard-fanout (the built CLI)', { timeout: 18
     const { code, stderr, output } = await run(...slowWrites);
     expect(code, stderr).toBe(0);
     expect(output.verify.verdict).toBe('valid');
+  });
+
+  it('when a fault aims at the payment worker of a direct-chain stack, which has none (the API calls payment), it refuses with exit 2 and says which functions it can aim at', async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'booksim-topology-'));
+    const result = await runCli(['run', '--endpoint', fx.endpoint.url, '--stack', uniqueName('direct'), '--reports-dir', reports, '--topology', 'direct-chain', '--fault', 'worker-hang:function=payment,for=1s', '--bookings', '3']);
+    expect(result.code).toBe(2);
+    expect(unwrap(result.stderr)).toContain('no worker hosts payment in this stack\'s topology');
+    expect(unwrap(result.stderr)).toContain('ValidatePayment');
   });
 });
