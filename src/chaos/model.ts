@@ -14,6 +14,7 @@ export const faultNames = [
   'crash-mid-heartbeat',
   'worker-hang',
   'duplicate-delivery',
+  'late-delivery',
   'cold-start',
   'aws-latency',
   'aws-throttle',

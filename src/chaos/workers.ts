@@ -21,13 +21,19 @@ import type { FaultLogEntry, FaultLogger, FaultName, FaultSpec, FaultWindow } fr
  */
 
 /** The faults this module injects. */
-export const workerFaultNames: ReadonlySet<FaultName> = new Set(['duplicate-delivery', 'cold-start', 'crash-mid-heartbeat', 'worker-hang', 'stop-execution']);
+export const workerFaultNames: ReadonlySet<FaultName> = new Set(['duplicate-delivery', 'late-delivery', 'cold-start', 'crash-mid-heartbeat', 'worker-hang', 'stop-execution']);
 
 const scaleDirections = ['up', 'down', 'both'] as const;
 
 interface DuplicateRule {
   window: FaultWindow;
   rate: number;
+}
+
+interface LateRule {
+  window: FaultWindow;
+  rate: number;
+  ms: number;
 }
 
 interface ColdStartRule {
@@ -71,6 +77,7 @@ interface StopRule {
 /** A run's worker faults, their parameters read and checked. */
 export interface WorkerFaultPlan {
   duplicates: DuplicateRule[];
+  lates: LateRule[];
   coldStarts: ColdStartRule[];
   crashes: CrashRule[];
   hangs: HangRule[];
@@ -82,6 +89,9 @@ export interface WorkerFaultPlan {
  * throws a usage error (BooksimError) naming the fault and parameter for a bad value or
  * an unknown parameter. Plain numbers of a duration parameter are milliseconds.
  * - `duplicate-delivery`: `rate` (0.1), the share of deliveries handed over twice.
+ * - `late-delivery`: `rate` (0.2), the share of queue messages a worker sits on for `ms`
+ *   (1000) before handling them, as a standard queue may deliver late: a FIFO group waits
+ *   with its message, a standard queue's later messages overtake it.
  * - `cold-start`: `ms` (1000), paid by each worker's first invocation; `scale` up|down|both
  *   to add and retire worker processes during the run (new ones start cold): one step
  *   every `every` (5s), between 1 and `max` (3) processes, of `function` (default all).
@@ -96,7 +106,7 @@ export interface WorkerFaultPlan {
  * Every fault but worker-hang also takes its window, `from` and `for`.
  */
 export function parseWorkerFaults(specs: readonly FaultSpec[]): WorkerFaultPlan {
-  const plan: WorkerFaultPlan = { duplicates: [], coldStarts: [], crashes: [], hangs: [], stops: [] };
+  const plan: WorkerFaultPlan = { duplicates: [], lates: [], coldStarts: [], crashes: [], hangs: [], stops: [] };
   for (const spec of specs) {
     if (!workerFaultNames.has(spec.name)) continue;
     const rateKey = spec.name === 'stop-execution' ? 'rate' : undefined;
@@ -105,6 +115,9 @@ export function parseWorkerFaults(specs: readonly FaultSpec[]): WorkerFaultPlan 
     switch (spec.name) {
       case 'duplicate-delivery':
         plan.duplicates.push({ window: reader.window(), rate: reader.probability('rate', 0.1) });
+        break;
+      case 'late-delivery':
+        plan.lates.push({ window: reader.window(), rate: reader.probability('rate', 0.2), ms: reader.durationMs('ms', 1000) });
         break;
       case 'cold-start': {
         const scaled = spec.params.function === undefined ? undefined : [reader.choice('function', workerFunctions, 'payment')];
@@ -187,7 +200,7 @@ function taskWorkMs(rule: CrashRule, profile: TimingProfileName): number {
 
 /**
  * The worker settings the faults call for `elapsedMs` after the load started: the cold
- * start, the duplicate rate and the tasks' work of the windows open then (the largest,
+ * start, the duplicate rate, the late deliveries and the tasks' work of the windows open then (the largest,
  * when two overlap; zero when none is).
  */
 function settingsAt(plan: WorkerFaultPlan, profile: TimingProfileName, elapsedMs: number): WorkerSettings {
@@ -196,7 +209,11 @@ function settingsAt(plan: WorkerFaultPlan, profile: TimingProfileName, elapsedMs
   for (const rule of open(plan.crashes)) work[rule.task] = Math.max(work[rule.task]!, taskWorkMs(rule, profile));
   return {
     coldStartMs: Math.max(0, ...open(plan.coldStarts).map((rule) => rule.ms)),
-    faults: { duplicateDeliveryRate: Math.max(0, ...open(plan.duplicates).map((rule) => rule.rate)), taskWorkMs: work },
+    faults: {
+      duplicateDeliveryRate: Math.max(0, ...open(plan.duplicates).map((rule) => rule.rate)),
+      lateDelivery: { rate: Math.max(0, ...open(plan.lates).map((rule) => rule.rate)), ms: Math.max(0, ...open(plan.lates).map((rule) => rule.ms)) },
+      taskWorkMs: work,
+    },
   };
 }
 
@@ -300,7 +317,7 @@ export function startWorkerChaos(options: WorkerChaosOptions): WorkerChaos {
       for (const off of listeners.splice(0)) off();
       for (const hang of hangs) hang.heal();
       await Promise.allSettled([...work]);
-      supervisor.configure({ coldStartMs: 0, faults: { duplicateDeliveryRate: 0, taskWorkMs: {} } });
+      supervisor.configure({ coldStartMs: 0, faults: { duplicateDeliveryRate: 0, lateDelivery: { rate: 0, ms: 0 }, taskWorkMs: {} } });
     },
   };
 }

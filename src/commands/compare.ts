@@ -19,7 +19,7 @@ export default class Compare extends BaseCommand {
 
 The expectation, under duplicates: fifo-fanout and direct-chain valid (direct-chain with the client waiting for the whole chain); standard-fanout invalid (queues that reorder serve a seat out of turn: first-come-first-served); shared-queue invalid (each message reaches only one function: bookings never decided, nothing-lost). Exit 0 when every topology gives what is expected, so CI can run it as a regression test of the harness itself.
 
-When nothing answers at the default endpoint, it runs on an embedded one whose standard queues duplicate, delay and shuffle deliveries (--standard-queue-chaos, default 0.2). LocalStack's standard queues keep order: there, slow seat writes (--fault aws-latency:…,service=dynamodb,operation=UpdateItem) expose standard-fanout instead.
+When nothing answers at the default endpoint, it runs on an embedded one whose standard queues duplicate, delay and shuffle deliveries (--standard-queue-chaos, default 0.2). LocalStack's standard queues keep order: there, the duplicates scenario's late-delivery fault (workers sitting on a share of messages) is what lets a later booking overtake.
 
 Exit codes:
 ${exitCodeHelp}`;

@@ -50,6 +50,14 @@ export interface QueuePollerOptions {
    * allows (the duplicate-delivery fault). The second outcome is the one that counts.
    */
   duplicate?: (bookingId: string | undefined) => boolean;
+  /**
+   * Asked once per message received (with its body's bookingId): how many ms to sit on it
+   * before its handler runs, as a standard queue may deliver a message late (the
+   * late-delivery fault); 0 for none. Within a message group the rest of the group waits
+   * too, so FIFO order holds; messages of a standard queue, each a group of its own,
+   * overtake it.
+   */
+  late?: (bookingId: string | undefined) => number;
 }
 
 /** A received message the poller still holds: it keeps it invisible until it is settled. */
@@ -260,7 +268,14 @@ class QueuePoller {
   /** Runs in the scope of the message's booking, so the handler's calls and the DescribeExecution polls count as that booking's. */
   private handle(record: QueueRecord): Promise<Settlement> {
     const bookingId = bookingIdIn(record.body);
-    return withBooking(bookingId, () => this.settle(record, this.options.duplicate?.(bookingId) ?? false));
+    return withBooking(bookingId, async () => {
+      const lateMs = this.options.late?.(bookingId) ?? 0;
+      if (lateMs > 0) {
+        await pause(lateMs, this.options.signal);
+        if (this.options.signal.aborted) return 'stopped';
+      }
+      return this.settle(record, this.options.duplicate?.(bookingId) ?? false);
+    });
   }
 
   private async settle(record: QueueRecord, twice: boolean): Promise<Settlement> {

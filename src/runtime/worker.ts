@@ -42,7 +42,9 @@ export interface WorkerConfig {
 export interface WorkerFaults {
   /** Share (0–1) of deliveries handed to the handler twice: queue messages, activity tasks. */
   duplicateDeliveryRate?: number;
-  /** Seeds the duplicate draws (with the hosted function's name, so workers do not draw alike); default 0. A new seed starts a new sequence. */
+  /** Share (0–1) of queue messages the worker sits on for `ms` before handling them, as a standard queue may deliver late. */
+  lateDelivery?: { rate: number; ms: number };
+  /** Seeds the duplicate and late draws (with the hosted function's name, so workers do not draw alike); default 0. A new seed starts a new sequence. */
   seed?: number;
   /**
    * Per saga task, a pause before its handler runs and after each heartbeat the handler
@@ -187,6 +189,7 @@ async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn
     signal,
     log: (entry) => deps.send({ type: 'log', entry }),
     duplicate: faults.duplicate,
+    late: faults.late,
   });
 }
 
@@ -227,6 +230,8 @@ interface WorkerFaultInjector {
   warmUp(): Promise<void>;
   /** Whether this delivery goes to the handler twice (drawn, and logged when it does). */
   duplicate(bookingId: string | undefined): boolean;
+  /** How many ms this queue message waits before its handler runs (drawn, and logged when it does); 0 for none. */
+  late(bookingId: string | undefined): number;
   /** The pause a task's work takes now (taskWorkMs of the hosted task; 0 for queue functions). */
   workMs(): number;
   /** Takes new settings from the parent. */
@@ -236,8 +241,6 @@ interface WorkerFaultInjector {
 function workerFaults(initial: WorkerConfig, log: FaultLogger): WorkerFaultInjector {
   const fn = initial.function;
   let config = initial;
-  let seed: number | undefined;
-  let random: Random = () => 1;
   let warming: Promise<void> | undefined;
   const coldStart = async () => {
     const ms = config.coldStartMs;
@@ -247,19 +250,33 @@ function workerFaults(initial: WorkerConfig, log: FaultLogger): WorkerFaultInjec
     log({ fault: 'cold-start', action: `first invocation of ${fn} waits ${ms} ms`, ...(bookingId ? { bookingId } : {}), detail: { function: fn, ms } });
     await pause(ms);
   };
+  // Each fault and function draws its own sequence, anew when the seed changes; a restarted worker draws the same one again (reproducible runs).
+  const seededDraws = (label: string) => {
+    let seed: number | undefined;
+    let random: Random = () => 1;
+    return () => {
+      if (seed !== (config.faults?.seed ?? 0)) {
+        seed = config.faults?.seed ?? 0;
+        random = seededRandom([...label].reduce((hash, char) => Math.imul(hash, 31) + char.charCodeAt(0), seed));
+      }
+      return random();
+    };
+  };
+  const duplicateDraw = seededDraws(fn);
+  const lateDraw = seededDraws(`${fn} late`);
   return {
     warmUp: () => (warming ??= coldStart()),
     duplicate: (bookingId) => {
       const rate = config.faults?.duplicateDeliveryRate ?? 0;
-      if (rate <= 0) return false;
-      if (seed !== (config.faults?.seed ?? 0)) {
-        seed = config.faults?.seed ?? 0;
-        // Each function draws its own sequence; a restarted worker draws the same one again (reproducible runs).
-        random = seededRandom([...fn].reduce((hash, char) => Math.imul(hash, 31) + char.charCodeAt(0), seed));
-      }
-      if (!(random() < rate)) return false;
+      if (rate <= 0 || !(duplicateDraw() < rate)) return false;
       log({ fault: 'duplicate-delivery', action: `delivered twice to ${fn}`, ...(bookingId ? { bookingId } : {}), detail: { function: fn } });
       return true;
+    },
+    late: (bookingId) => {
+      const { rate = 0, ms = 0 } = config.faults?.lateDelivery ?? {};
+      if (rate <= 0 || ms <= 0 || !(lateDraw() < rate)) return 0;
+      log({ fault: 'late-delivery', action: `${fn} gets a message ${ms} ms late`, ...(bookingId ? { bookingId } : {}), detail: { function: fn, ms } });
+      return ms;
     },
     workMs: () => (fn === 'inventory' || fn === 'payment' ? 0 : (config.faults?.taskWorkMs?.[fn] ?? 0)),
     update: (settings) => (config = withSettings(config, settings)),

@@ -16,7 +16,12 @@ const scenario = (name: string, summary: string, shape: Scenario['shape'], fault
 
 /** Every preset, in the order `booksim scenarios` lists them; `kitchen-sink` is all of them at once. */
 export const scenarios: readonly Scenario[] = [
-  scenario('duplicates', 'client retries and SQS/Step Functions duplicate deliveries: every effect must still happen once', { duplicates: 0.3 }, ['duplicate-delivery:rate=0.3']),
+  scenario(
+    'duplicates',
+    'client retries, SQS/Step Functions duplicate deliveries and late ones: every effect must still happen once, each seat first come, first served',
+    { duplicates: 0.3 },
+    ['duplicate-delivery:rate=0.3', 'late-delivery:rate=0.2,ms=1500'],
+  ),
   scenario('declines', 'the gateway declines a third of the charges: seats pass to the next in line', {}, ['payment-decline:rate=0.35']),
   scenario('lost-responses', 'charges and refunds applied but their answers lost: retries under the same key must not charge twice', {}, ['gateway-lost-response:rate=0.3,on=charge', 'aws-lost-response:rate=0.02,service=dynamodb']),
   scenario('refund-timeouts', 'charges fail until the saga compensates, and its refunds hang past the task timeout for 25 s: bookings escalate, then the reconciler finishes them', {}, [
@@ -42,6 +47,7 @@ const kitchenSink: Scenario = {
   shape: { duplicates: 0.2 },
   faults: [
     'duplicate-delivery:rate=0.1',
+    'late-delivery:rate=0.1,ms=500',
     'payment-decline:rate=0.2',
     'gateway-lost-response:rate=0.1',
     'refund-timeout:for=10s,rate=0.5',

@@ -28,6 +28,7 @@ describe('worker fault parameters', () => {
   it('when a parameter is out of range, unknown or contradictory, it is a usage error naming the fault', () => {
     const bad = [
       'duplicate-delivery:rate=2',
+      'late-delivery:ms=soon',
       'crash-mid-heartbeat:after=0',
       'crash-mid-heartbeat:task=Nap',
       'worker-hang:task=IssueTicket,function=payment',
@@ -50,6 +51,8 @@ describe('worker fault parameters', () => {
     const settings = workerFaultConfig(specs('duplicate-delivery:rate=0.3', 'cold-start:ms=800', 'crash-mid-heartbeat:after=2', 'payment-decline:rate=1'), 'fast');
     expect(settings.coldStartMs).toBe(800);
     expect(settings.faults).toMatchObject({ duplicateDeliveryRate: 0.3, taskWorkMs: { IssueTicket: Math.ceil((3 * interval) / 2), Notify: 0 } });
+    expect(workerFaultConfig(specs('late-delivery:rate=0.5,ms=1500'), 'fast').faults).toMatchObject({ lateDelivery: { rate: 0.5, ms: 1500 } });
+    expect(workerFaultConfig(specs('late-delivery'), 'fast').faults).toMatchObject({ lateDelivery: { rate: 0.2, ms: 1000 } });
     // A window that opens later is closed at the start.
     expect(workerFaultConfig(specs('duplicate-delivery:rate=0.3,from=5s'), 'fast').faults).toMatchObject({ duplicateDeliveryRate: 0 });
   });

@@ -38,9 +38,10 @@ describe('booksim storm --scenario, then verify (the built CLI)', { timeout: 180
     expect(verify.report.verdict).toBe('valid');
   });
 
-  it('when messages and tasks are delivered twice, every effect still happens once: verify is valid', async () => {
+  it('when messages and tasks are delivered twice and messages late, every effect still happens once, in FIFO order: verify is valid', async () => {
     const { faults, verify } = await stormThenVerify('duplicates');
     expect(fired(faults, 'duplicate-delivery').length).toBeGreaterThan(0);
+    expect(fired(faults, 'late-delivery').length).toBeGreaterThan(0);
     expect(verify.code).toBe(0);
   });
 
@@ -90,7 +91,7 @@ describe('booksim storm --scenario, then verify (the built CLI)', { timeout: 180
     ['lost-responses', ['gateway-lost-response', 'aws-lost-response']],
     ['cold-starts', ['cold-start']],
     ['vip-rush', ['payment-decline', 'crash-mid-heartbeat']],
-    ['kitchen-sink', ['duplicate-delivery', 'aws-latency']],
+    ['kitchen-sink', ['duplicate-delivery', 'late-delivery', 'aws-latency']],
   ])('when the %s scenario runs, its faults fire and verify is valid', async (scenario, names) => {
     const { faults, verify } = await stormThenVerify(scenario);
     for (const name of names) expect(fired(faults, name).length, name).toBeGreaterThan(0);

@@ -217,4 +217,22 @@ describe('pollQueue', () => {
     expect(asked).toEqual(['B2']);
     expect(counter.snapshot().sqs!.DeleteMessageBatch).toBe(1);
   });
+
+  it('when a message is delivered late, a standard queue’s later message overtakes it, while a FIFO group waits with it in order', async () => {
+    const lateFirst = (bookingId: string | undefined) => (bookingId === 'B1' ? 300 : 0);
+    const handledIn = async (fifo: boolean) => {
+      const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('late', fifo));
+      for (const bookingId of ['B1', 'B2']) {
+        const body = JSON.stringify({ bookingId });
+        if (fifo) await sendFifo(fixture.clients.sqs, queueUrl, 'g', body);
+        else await fixture.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: bookingId, MessageBody: body }] }));
+      }
+      const handled: string[] = [];
+      startPoller(queueUrl, async (record) => void handled.push((JSON.parse(record.body) as { bookingId: string }).bookingId), { late: lateFirst });
+      await waitFor('both handled and deleted', async () => handled.length === 2 && (await empty(queueUrl)));
+      return handled;
+    };
+    expect(await handledIn(false)).toEqual(['B2', 'B1']);
+    expect(await handledIn(true)).toEqual(['B1', 'B2']);
+  });
 });
