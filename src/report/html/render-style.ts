@@ -45,6 +45,7 @@ table.parameters th { color: var(--muted); width: 120px; }
 /* Several runs side by side: a spec a line, broken only if it must, rather than widen the page. */
 table.runs .specs code { display: block; white-space: normal; }
 table.runs td:first-child { white-space: nowrap; }
+table.answer td:first-child, table.answer td:nth-child(4) { white-space: nowrap; }
 tr.group th { font-weight: 600; background: var(--panel); }
 table.invariants { width: 100%; }
 tr.verdict-row-invalid > td { background: #fef2f2; }
