@@ -26,7 +26,8 @@ function bookingOf(request: unknown): string | undefined {
 
 /**
  * Serves `POST /bookings` (202 with the bookingId; a retry with the same requestId gets
- * the same one; in the direct-chain topology once the chain is done, with the final status) and `GET /bookings/:id` on 127.0.0.1, calling the booking-API function.
+ * the same one; in the direct-chain topology once the chain is done, with the final
+ * status) and `GET /bookings/:id` on 127.0.0.1, calling the booking-API function.
  * A POST runs in the scope of its booking ({@link withBooking}), so counted clients
  * attribute its calls to it.
  */

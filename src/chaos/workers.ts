@@ -200,18 +200,19 @@ function taskWorkMs(rule: CrashRule, profile: TimingProfileName): number {
 
 /**
  * The worker settings the faults call for `elapsedMs` after the load started: the cold
- * start, the duplicate rate, the late deliveries and the tasks' work of the windows open then (the largest,
- * when two overlap; zero when none is).
+ * start, the duplicate rate, the late deliveries and the tasks' work of the windows open
+ * then (the largest, when two overlap; zero when none is).
  */
 function settingsAt(plan: WorkerFaultPlan, profile: TimingProfileName, elapsedMs: number): WorkerSettings {
   const open = <T extends { window: FaultWindow }>(rules: T[]) => rules.filter((rule) => isActive(rule.window, elapsedMs));
   const work: Partial<Record<SagaTask, number>> = Object.fromEntries(sagaTasks.map((task) => [task, 0]));
   for (const rule of open(plan.crashes)) work[rule.task] = Math.max(work[rule.task]!, taskWorkMs(rule, profile));
+  const lates = open(plan.lates);
   return {
     coldStartMs: Math.max(0, ...open(plan.coldStarts).map((rule) => rule.ms)),
     faults: {
       duplicateDeliveryRate: Math.max(0, ...open(plan.duplicates).map((rule) => rule.rate)),
-      lateDelivery: { rate: Math.max(0, ...open(plan.lates).map((rule) => rule.rate)), ms: Math.max(0, ...open(plan.lates).map((rule) => rule.ms)) },
+      lateDelivery: { rate: Math.max(0, ...lates.map((rule) => rule.rate)), ms: Math.max(0, ...lates.map((rule) => rule.ms)) },
       taskWorkMs: work,
     },
   };

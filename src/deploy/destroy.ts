@@ -4,7 +4,7 @@ import { DeleteTopicCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { awsFailure } from '../aws/errors.js';
 import type { DeployContext } from './deploy.js';
-import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, findTopology, tableExists } from './lookup.js';
+import { findActivityArn, findBookingsTopic, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
 import type { ResourceKind, ResourceOutcome } from './outcome.js';
 import { sagaTasks } from './saga.js';
 import { stackNames, tableSpecs } from './stack.js';
@@ -16,7 +16,10 @@ import { stackNames, tableSpecs } from './stack.js';
  */
 export async function destroyStack(stack: string, context: DeployContext): Promise<ResourceOutcome[]> {
   const { clients } = context;
-  const names = stackNames(stack, await findTopology(clients, stack));
+  const bookings = await findBookingsTopic(clients, stack).catch((error: unknown) => {
+    throw awsFailure(error, `find the bookings topic of stack ${stack}`, context.endpoint);
+  });
+  const names = stackNames(stack, bookings?.topology);
   const outcomes: ResourceOutcome[] = [];
   const remove = async (kind: ResourceKind, name: string, action: () => Promise<boolean>) => {
     try {
@@ -48,9 +51,7 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
       return exists;
     });
   }
-  const bookingsTopic = await findTopicArn(clients, names.bookingsTopic).catch((error: unknown) => {
-    throw awsFailure(error, `find topic ${names.bookingsTopic}`, context.endpoint);
-  });
+  const bookingsTopic = bookings?.arn;
   for (const { name: queue } of names.streamQueues) {
     await remove('subscription', `${names.bookingsTopic} → ${queue}`, async () => {
       const url = await findQueueUrl(clients, queue);

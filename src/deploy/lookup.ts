@@ -69,11 +69,13 @@ export async function findStateMachineArn(clients: AwsClients, name: string): Pr
 }
 
 /**
- * The topology a stack was deployed with, told by its bookings topic (one ListTopics
- * pass for both names); undefined when the stack has no bookings topic.
+ * A stack's bookings topic: its ARN, and the topology the stack was deployed with, which
+ * the topic's name tells (one ListTopics pass for every topology's name); undefined when
+ * the stack has no bookings topic.
  */
-export async function findTopology(clients: AwsClients, stack: string): Promise<Topology | undefined> {
+export async function findBookingsTopic(clients: AwsClients, stack: string): Promise<{ arn: string; topology: Topology } | undefined> {
   const byTopic = new Map(topologies.map((topology) => [stackNames(stack, topology).bookingsTopic, topology]));
-  const topic = await findInPages(paginateListTopics({ client: clients.sns }, {}), (page) => page.Topics, (t) => byTopic.has(t.TopicArn?.split(':').pop() ?? ''));
-  return topic ? byTopic.get(topic.TopicArn!.split(':').pop()!) : undefined;
+  const nameOf = (arn: string | undefined) => arn?.split(':').pop() ?? '';
+  const topic = await findInPages(paginateListTopics({ client: clients.sns }, {}), (page) => page.Topics, (t) => byTopic.has(nameOf(t.TopicArn)));
+  return topic ? { arn: topic.TopicArn!, topology: byTopic.get(nameOf(topic.TopicArn))! } : undefined;
 }

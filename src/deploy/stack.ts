@@ -18,6 +18,9 @@ export type Topology = (typeof topologies)[number];
 export const streamFunctions = ['inventory', 'payment'] as const;
 export type StreamFunction = (typeof streamFunctions)[number];
 
+/** Whether a function consumes the booking stream (rather than being a saga task). */
+export const isStreamFunction = (fn: string): fn is StreamFunction => (streamFunctions as readonly string[]).includes(fn);
+
 /** A queue the bookings topic feeds: its name, its dead-letter queue's, and the functions that poll it. */
 export interface StreamQueue {
   name: string;
@@ -81,17 +84,17 @@ export function stackNames(stack: string, topology: Topology = 'fifo-fanout'): S
     functions,
     visibilityTimeoutSeconds,
   });
-  const fannedOut = () => [queue('inventory', ['inventory'], 30), queue('payment', ['payment'], 60)];
-  const streamQueues: Record<Topology, () => StreamQueue[]> = {
+  const fannedOut = [queue('inventory', ['inventory'], 30), queue('payment', ['payment'], 60)];
+  const streamQueues: Record<Topology, StreamQueue[]> = {
     'fifo-fanout': fannedOut,
     'standard-fanout': fannedOut,
-    'shared-queue': () => [queue('shared', ['inventory', 'payment'], 60)],
-    'direct-chain': () => [],
+    'shared-queue': [queue('shared', ['inventory', 'payment'], 60)],
+    'direct-chain': [],
   };
   return {
     bookingsTopic: `${stack}-bookings${bookingsTopicSuffix[topology]}`,
     notificationsTopic: `${stack}-notifications`,
-    streamQueues: streamQueues[topology](),
+    streamQueues: streamQueues[topology],
     manualReviewQueue: `${stack}-manual-review`,
     tables: {
       bookings: `${stack}-bookings`,

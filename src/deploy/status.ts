@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.js';
 import { awsFailure } from '../aws/errors.js';
 import type { DeployContext } from './deploy.js';
-import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, findTopology, tableExists } from './lookup.js';
+import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, findBookingsTopic, tableExists } from './lookup.js';
 import type { ResourceKind } from './outcome.js';
 import { profileOfDefinition, sagaTasks } from './saga.js';
 import { stackNames, type Topology, tableSpecs } from './stack.js';
@@ -49,14 +49,15 @@ export async function stackStatus(stack: string, context: Omit<DeployContext, 'o
 }
 
 async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onProgress'>): Promise<StackStatus> {
-  const topology = await findTopology(clients, stack);
+  const bookings = await findBookingsTopic(clients, stack);
+  const topology = bookings?.topology;
+  const bookingsTopic = bookings?.arn;
   const names = stackNames(stack, topology);
   const queueUrls = new Map<string, string | undefined>();
   for (const name of [...names.streamQueues.flatMap((queue) => [queue.name, queue.dlq]), names.manualReviewQueue]) {
     queueUrls.set(name, await findQueueUrl(clients, name));
   }
   const stateMachineArn = await findStateMachineArn(clients, names.stateMachine);
-  const bookingsTopic = await findTopicArn(clients, names.bookingsTopic);
   const subscribed = async (queue: string) => {
     const url = queueUrls.get(queue);
     if (!bookingsTopic || !url) return false;

@@ -76,6 +76,7 @@ function fifoSequence(record: QueueRecord, ctx: FunctionContext): string | undef
 export async function handlePayment(record: QueueRecord, ctx: FunctionContext): Promise<PaymentOutcome> {
   const message = parseBookingMessage(record.body);
   const sequence = fifoSequence(record, ctx);
+  const sequenced = sequence === undefined ? {} : { sequence };
   const { bookingId, seatId } = message;
   const { placement, seat } = await placementOf(ctx, seatId, bookingId);
   switch (placement) {
@@ -83,12 +84,12 @@ export async function handlePayment(record: QueueRecord, ctx: FunctionContext): 
       return { kind: 'retry', afterSeconds: inventoryWaitSeconds };
     case 'holder':
       // HELD again on a redelivery, or after a release promoted it; false only for a final booking.
-      if (!(await setBookingStatus(ctx, bookingId, 'HELD', { from: ['PENDING', 'HELD'], ...(sequence !== undefined ? { sequence } : {}) }))) return { kind: 'done' };
+      if (!(await setBookingStatus(ctx, bookingId, 'HELD', { from: ['PENDING', 'HELD'], ...sequenced }))) return { kind: 'done' };
       return startSaga(message, ctx);
     case 'line':
       if (!seat.sold) return { kind: 'retry', afterSeconds: holderWaitSeconds };
       // False on a redelivery: it was rejected already.
-      await setBookingStatus(ctx, bookingId, 'REJECTED', { from: ['PENDING'], ...(sequence !== undefined ? { sequence } : {}), reason: `seat ${seatId} was sold to an earlier booking (${seat.holder})` });
+      await setBookingStatus(ctx, bookingId, 'REJECTED', { from: ['PENDING'], ...sequenced, reason: `seat ${seatId} was sold to an earlier booking (${seat.holder})` });
       return { kind: 'done' };
     case 'gone':
       return { kind: 'done' };

@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
-import { findQueueUrl, findStateMachineArn, findTopicArn, findTopology, tableExists } from '../deploy/lookup.js';
+import { findBookingsTopic, findQueueUrl, findStateMachineArn, findTopicArn, tableExists } from '../deploy/lookup.js';
 import { stackNames } from '../deploy/stack.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { FunctionResources } from './model.js';
@@ -12,12 +12,13 @@ import type { FunctionResources } from './model.js';
  * (endpoint unreachable, …) pass through.
  */
 export async function resolveResources(clients: AwsClients, stack: string, gatewayUrl: string): Promise<FunctionResources> {
+  const bookingsTopic = await findBookingsTopic(clients, stack);
   // A stack without its bookings topic is reported missing below, under the default topology's names.
-  const topology = (await findTopology(clients, stack)) ?? 'fifo-fanout';
+  const topology = bookingsTopic?.topology ?? 'fifo-fanout';
+  const bookingsTopicArn = bookingsTopic?.arn;
   const names = stackNames(stack, topology);
-  const [[bookingsTopicArn, notificationsTopicArn, manualReviewQueueUrl, stateMachineArn], tables] = await Promise.all([
+  const [[notificationsTopicArn, manualReviewQueueUrl, stateMachineArn], tables] = await Promise.all([
     Promise.all([
-      findTopicArn(clients, names.bookingsTopic),
       findTopicArn(clients, names.notificationsTopic),
       findQueueUrl(clients, names.manualReviewQueue),
       findStateMachineArn(clients, names.stateMachine),

@@ -5,7 +5,7 @@ import type { FaultLogEntry, FaultLogger, Sabotage } from '../chaos/model.js';
 import type { ServiceKey } from '../aws/endpoint.js';
 import { systemClock } from '../clock.js';
 import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
-import { queueOf, streamFunctions, type StreamFunction } from '../deploy/stack.js';
+import { isStreamFunction, queueOf, streamFunctions, type StreamFunction } from '../deploy/stack.js';
 import { BooksimError } from '../errors.js';
 import type { ActivityHandler, FunctionContext, FunctionResources, PaymentOutcome, QueueRecord, SagaInput } from '../functions/model.js';
 import { seededRandom, type Random } from '../random.js';
@@ -150,7 +150,7 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
     const host: Host = { config, deps, ctx, signal, faults };
     const fn = config.function;
     // A third kind of function, the reconciler's loop (src/runtime/reconciler-loop.ts), polls neither: it gets its own host here.
-    if (fn === 'inventory' || fn === 'payment') await hostQueueFunction(host, fn);
+    if (isStreamFunction(fn)) await hostQueueFunction(host, fn);
     else await hostActivity(host, fn);
   } finally {
     clearInterval(reporter);
@@ -278,7 +278,7 @@ function workerFaults(initial: WorkerConfig, log: FaultLogger): WorkerFaultInjec
       log({ fault: 'late-delivery', action: `${fn} gets a message ${ms} ms late`, ...(bookingId ? { bookingId } : {}), detail: { function: fn, ms } });
       return ms;
     },
-    workMs: () => (fn === 'inventory' || fn === 'payment' ? 0 : (config.faults?.taskWorkMs?.[fn] ?? 0)),
+    workMs: () => (isStreamFunction(fn) ? 0 : (config.faults?.taskWorkMs?.[fn] ?? 0)),
     update: (settings) => (config = withSettings(config, settings)),
   };
 }
