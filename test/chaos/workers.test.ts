@@ -8,14 +8,15 @@ import { resolveEndpoint } from '../../src/aws/endpoint.js';
 import { parseFaultSpec } from '../../src/chaos/faults.js';
 import type { FaultLogEntry } from '../../src/chaos/model.js';
 import { detectionLatencies, detectionLatency, parseWorkerFaults, startWorkerChaos, workerFaultConfig } from '../../src/chaos/workers.js';
-import { systemClock } from '../../src/clock.js';
+import { ManualClock, systemClock } from '../../src/clock.js';
 import { deployStack } from '../../src/deploy/deploy.js';
 import { timingProfile } from '../../src/deploy/saga-profiles.js';
 import { BooksimError } from '../../src/errors.js';
 import { finalStatuses, type BookingStatus } from '../../src/functions/model.js';
 import { getBooking } from '../../src/functions/store.js';
 import { seededRandom } from '../../src/random.js';
-import type { SupervisorEvents } from '../../src/runtime/supervisor.js';
+import type { Supervisor, SupervisorEvents } from '../../src/runtime/supervisor.js';
+import type { WorkerSettings } from '../../src/runtime/worker.js';
 import { startSystem, type RunningSystem } from '../../src/storm/system.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 import { finished, history, types } from '../helpers/sfn.js';
@@ -55,6 +56,31 @@ describe('worker fault parameters', () => {
     expect(workerFaultConfig(specs('late-delivery'), 'fast').faults).toMatchObject({ lateDelivery: { rate: 0.2, ms: 1000 } });
     // A window that opens later is closed at the start.
     expect(workerFaultConfig(specs('duplicate-delivery:rate=0.3,from=5s'), 'fast').faults).toMatchObject({ duplicateDeliveryRate: 0 });
+  });
+
+  it('when a window is given, a worker fault opens at from= and heals at from+for (late-delivery, duplicate-delivery, cold-start)', () => {
+    const clock = new ManualClock();
+    const configured: Array<{ atMs: number; settings: WorkerSettings }> = [];
+    const supervisor = {
+      planned: () => [{ function: 'inventory' }],
+      configure: (settings: WorkerSettings) => configured.push({ atMs: clock.now() - started, settings }),
+      on: () => supervisor,
+      off: () => supervisor,
+    } as unknown as Supervisor;
+    const started = clock.now();
+    const texts = ['late-delivery:rate=0.5,ms=1500,from=1s,for=2s', 'duplicate-delivery:rate=0.3,from=2s,for=2s', 'cold-start:ms=800,from=500,for=1s'];
+    const chaos = startWorkerChaos({ supervisor, clients: {} as never, stateMachineArn: 'arn', specs: specs(...texts), profile: 'fast', random: seededRandom(1), log: () => {}, clock });
+    const at = (ms: number) => configured.filter((entry) => entry.atMs <= ms).at(-1)!.settings;
+    clock.advance(5000);
+    expect(at(0).faults).toMatchObject({ lateDelivery: { rate: 0, ms: 0 }, duplicateDeliveryRate: 0 });
+    expect(at(0).coldStartMs).toBe(0);
+    expect(at(500).coldStartMs).toBe(800);
+    expect(at(1000).faults).toMatchObject({ lateDelivery: { rate: 0.5, ms: 1500 } });
+    expect(at(1500).coldStartMs).toBe(0);
+    expect(at(2000).faults).toMatchObject({ lateDelivery: { rate: 0.5, ms: 1500 }, duplicateDeliveryRate: 0.3 });
+    expect(at(3000).faults).toMatchObject({ lateDelivery: { rate: 0, ms: 0 }, duplicateDeliveryRate: 0.3 });
+    expect(at(4000).faults).toMatchObject({ lateDelivery: { rate: 0, ms: 0 }, duplicateDeliveryRate: 0 });
+    void chaos.stop();
   });
 
   it('when the attempt running at the kill timed out, its detection latency is kill → ActivityTimedOut; otherwise there is none', () => {
