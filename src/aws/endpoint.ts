@@ -22,7 +22,8 @@ export interface EndpointConfig {
   local: boolean;
 }
 
-export const defaultEndpoint = 'http://localhost:4566';
+/** Where booksim looks when no endpoint is named: LocalStack's port, or BOOKSIM_DEFAULT_ENDPOINT (another local endpoint; tests point it at a port they know is closed). */
+const defaultEndpoint = 'http://localhost:4566';
 export const defaultRegion = 'us-east-1';
 
 const localHosts = new Set(['localhost', '127.0.0.1', '[::1]', 'localstack', 'host.docker.internal']);
@@ -42,16 +43,21 @@ function parseEndpoint(text: string, source: string): URL {
 
 /**
  * Resolves each service's endpoint: `--endpoint` > AWS_ENDPOINT_URL_<SERVICE> >
- * AWS_ENDPOINT_URL > http://localhost:4566, so a user can mix endpoints as the SDK
+ * AWS_ENDPOINT_URL > BOOKSIM_DEFAULT_ENDPOINT > http://localhost:4566, so a user can mix endpoints as the SDK
  * conventions allow; and the region: `--region` > AWS_REGION > AWS_DEFAULT_REGION >
  * us-east-1. Throws a usage error for a URL that is not http(s).
  */
 export function resolveEndpoint(flags: { endpoint?: string | undefined; region?: string | undefined }, env: NodeJS.ProcessEnv = process.env): EndpointConfig {
-  const display = flags.endpoint ?? env.AWS_ENDPOINT_URL ?? defaultEndpoint;
+  const general: [string, string] =
+    flags.endpoint !== undefined ? ['--endpoint', flags.endpoint]
+    : env.AWS_ENDPOINT_URL !== undefined ? ['AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL]
+    : env.BOOKSIM_DEFAULT_ENDPOINT !== undefined ? ['BOOKSIM_DEFAULT_ENDPOINT', env.BOOKSIM_DEFAULT_ENDPOINT]
+    : ['the default', defaultEndpoint];
+  const display = general[1];
   const endpoints = {} as Record<ServiceKey, string>;
   let local = true;
   for (const [service, variable] of Object.entries(serviceVariables) as Array<[ServiceKey, string]>) {
-    const chosen = flags.endpoint !== undefined ? ['--endpoint', flags.endpoint] : env[variable] !== undefined ? [variable, env[variable]!] : ['AWS_ENDPOINT_URL', display];
+    const chosen = flags.endpoint === undefined && env[variable] !== undefined ? [variable, env[variable]!] : general;
     const url = parseEndpoint(chosen[1]!, chosen[0]!);
     endpoints[service] = chosen[1]!;
     local &&= localHosts.has(url.hostname) || url.hostname.startsWith('127.');

@@ -25,6 +25,12 @@ describe('resolveEndpoint', () => {
     expect(resolveEndpoint({}, {})).toEqual({ endpoints: everywhere('http://localhost:4566'), display: 'http://localhost:4566', region: 'us-east-1', local: true });
   });
 
+  it('when BOOKSIM_DEFAULT_ENDPOINT is set, it replaces the default and nothing that is named', () => {
+    expect(resolveEndpoint({}, { BOOKSIM_DEFAULT_ENDPOINT: 'http://127.0.0.1:4599' })).toMatchObject({ endpoints: everywhere('http://127.0.0.1:4599'), display: 'http://127.0.0.1:4599' });
+    expect(resolveEndpoint({}, { BOOKSIM_DEFAULT_ENDPOINT: 'http://127.0.0.1:4599', AWS_ENDPOINT_URL: 'http://127.0.0.1:4600' }).display).toBe('http://127.0.0.1:4600');
+    expect(() => resolveEndpoint({}, { BOOKSIM_DEFAULT_ENDPOINT: 'nowhere' })).toThrow(/BOOKSIM_DEFAULT_ENDPOINT/);
+  });
+
   it('when a region is given by flag or environment, it takes the flag first', () => {
     expect(resolveEndpoint({ region: 'eu-west-1' }, { AWS_REGION: 'ap-south-1' }).region).toBe('eu-west-1');
     expect(resolveEndpoint({}, { AWS_DEFAULT_REGION: 'ap-south-1' }).region).toBe('ap-south-1');
