@@ -1,5 +1,5 @@
 /**
- * The fault catalog (DESIGN.md §3) as data: what a fault is called, how it is given on the
+ * The fault catalog (docs/faults.md) as data: what a fault is called, how it is given on the
  * command line (`--fault NAME:key=value,…`), and what the run's fault log records when one
  * fires. The modules that inject faults (src/gateway for the payment gateway,
  * src/chaos/proxy.ts for AWS calls, src/chaos/workers.ts for worker processes, the

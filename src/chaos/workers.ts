@@ -11,7 +11,7 @@ import { FaultParamReader, isActive } from './faults.js';
 import type { FaultLogEntry, FaultLogger, FaultName, FaultSpec, FaultWindow } from './model.js';
 
 /**
- * The faults of booksim's worker processes (DESIGN.md §2, §3). Two live in the workers
+ * The faults of booksim's worker processes (docs/design.md, Where the functions run; docs/faults.md). Two live in the workers
  * and are switched on and off through {@link Supervisor.configure} as their windows open
  * and close: duplicate delivery, and the cold start (with the task work that makes
  * crash-mid-heartbeat possible). The rest act on the processes from the storm's process:

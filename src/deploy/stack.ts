@@ -3,7 +3,7 @@ import { BooksimError } from '../errors.js';
 import { sagaTasks, type SagaTask, type TimingProfileName } from './saga.js';
 
 /**
- * How the booking stream reaches the inventory and payment functions (DESIGN.md §1,
+ * How the booking stream reaches the inventory and payment functions (docs/design.md,
  * Topologies): `fifo-fanout`, the design's answer (SNS FIFO → SQS FIFO, one ordered
  * stream per seat), and three classic alternatives: `standard-fanout` (standard SNS →
  * standard SQS: no order, at-least-once, one seat's bookings handled at once),

@@ -86,7 +86,7 @@ export async function storeBookingRequest(request: BookingRequest, ctx: Function
  */
 export async function createBooking(request: BookingRequest, ctx: FunctionContext): Promise<{ bookingId: string; status: BookingStatus }> {
   const { message, booking } = await storeBookingRequest(request, ctx);
-  // A FIFO stream only: explicit deduplication, not content-based, as some emulators do not pass a topic's content-based dedup on to queues (DESIGN §8).
+  // A FIFO stream only: explicit deduplication, not content-based, as some emulators do not pass a topic's content-based dedup on to queues (docs/design.md, Compatibility notes).
   const ordering = ctx.resources.topology === 'fifo-fanout' ? { MessageGroupId: message.seatId, MessageDeduplicationId: message.requestId } : {};
   await ctx.clients.sns.send(new PublishCommand({ TopicArn: ctx.resources.bookingsTopicArn, Message: JSON.stringify(message), ...ordering }));
   return { bookingId: booking.bookingId, status: booking.status };

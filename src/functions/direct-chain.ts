@@ -13,7 +13,7 @@ const executionPollMs = 250;
 export type DirectBooking = (request: BookingRequest) => Promise<{ bookingId: string; status: BookingStatus }>;
 
 /**
- * The direct-chain topology (DESIGN.md §1, Topologies): no topic, no queue — `POST
+ * The direct-chain topology (docs/design.md, Topologies): no topic, no queue — `POST
  * /bookings` stores the booking, calls the inventory function, then the payment function,
  * and answers with the booking's final status once payment is done. The client waits for
  * the whole chain: a holder's request until its saga ends, a waiting one until the seat

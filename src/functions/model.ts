@@ -9,7 +9,7 @@ import type { StackNames, Topology } from '../deploy/stack.js';
  */
 
 /**
- * `PENDING → HELD | WAITLISTED → CONFIRMED | REJECTED | PAYMENT_FAILED | ESCALATED` (DESIGN.md §1).
+ * `PENDING → HELD | WAITLISTED → CONFIRMED | REJECTED | PAYMENT_FAILED | ESCALATED` (docs/design.md, Booking states).
  * WAITLISTED is never stored: a waiting booking's row stays PENDING, and its place in
  * the seat's line (where the inventory function records its decision) makes it
  * WAITLISTED in `GET /bookings/:id`. Writing it would cost every rejected booking a call.

@@ -60,7 +60,7 @@ function fifoSequence(record: QueueRecord, ctx: FunctionContext): string | undef
 }
 
 /**
- * The payment function, for one message of the payment queue (DESIGN §1, rules 2 and 3).
+ * The payment function, for one message of the payment queue (docs/design.md, Booking rules 2 and 3).
  * Reads the seat, where the inventory function recorded its decision, then:
  * - not placed yet (the inventory queue is a moment behind): retry shortly;
  * - the booking holds the seat: it becomes HELD, with its sequence number, and its saga

@@ -7,7 +7,7 @@ import { refundFailedReason, releaseHold } from './saga/release-seat.js';
 import { bookingFromItem, setBookingStatus, update } from './store.js';
 
 /**
- * The reconciler (DESIGN.md §1): a function the runtime runs on a schedule
+ * The reconciler (docs/design.md, The saga): a function the runtime runs on a schedule
  * (src/runtime/reconciler-loop.ts) that finds bookings stuck mid-saga and finishes them.
  *
  * - A HELD booking unchanged for `stuckAfterMs` whose latest execution ended FAILED,

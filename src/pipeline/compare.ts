@@ -7,7 +7,7 @@ import type { Verdict, VerifyReport } from '../verify/model.js';
 import { chooseEndpoint, runPipeline, type PipelineHooks, type PipelineOptions } from './run-pipeline.js';
 
 /**
- * What each topology is expected to give under duplicates and faults (DESIGN.md §1,
+ * What each topology is expected to give under duplicates and faults (docs/design.md,
  * Topologies): the design's answer and the synchronous chain hold the invariants; the
  * standard fan-out (no order) and the shared queue (each message reaches one function)
  * break them.

@@ -37,7 +37,7 @@ export interface StormSummary {
     /** Calls made for no single booking (start-up lookups, batched receives and deletes, polls) per accepted booking. */
     sharedPerBooking: number | null;
   };
-  /** Faults of the run (DESIGN.md §3): absent when none was asked for. */
+  /** Faults of the run (docs/faults.md): absent when none was asked for. */
   chaos?: {
     scenario?: string;
     /** The faults as given (`crash-mid-heartbeat:after=1`). */

@@ -28,7 +28,7 @@ export interface WorkerConfig {
   function: WorkerFunction;
   /** Message groups (queue functions) or tasks (activities) handled at once. */
   concurrency: number;
-  /** Delay paid by the first invocation: a cold start (DESIGN.md §3). A worker not yet invoked takes a new value from its parent ({@link ParentMessage}). */
+  /** Delay paid by the first invocation: a cold start (docs/design.md, Faults). A worker not yet invoked takes a new value from its parent ({@link ParentMessage}). */
   coldStartMs: number;
   /** How often call counts are reported to the parent; default 1000. */
   reportMs?: number;

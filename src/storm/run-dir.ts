@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { BooksimError, ExitCode } from '../errors.js';
 
 /**
- * Where a run keeps its artifacts (DESIGN.md §7): `<root>/<runId>/`, and `<root>/latest`
+ * Where a run keeps its artifacts (docs/design.md, Run artefacts): `<root>/<runId>/`, and `<root>/latest`
  * pointing at the newest run.
  */
 

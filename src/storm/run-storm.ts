@@ -32,7 +32,7 @@ export interface StormOptions {
   workerScript?: string;
   /** Faults of the payment gateway, chosen knowing the plan (e.g. decline the first booking of every seat). */
   gatewayPolicy?: (plan: PlannedRequest[]) => FaultPolicy;
-  /** The run's faults (DESIGN.md §3) and sabotaged safeguards; none when absent. */
+  /** The run's faults (docs/faults.md) and sabotaged safeguards; none when absent. */
   chaos?: ChaosOptions;
 }
 

@@ -86,9 +86,9 @@ export interface Counterexample {
   events: TimelineEvent[];
 }
 
-/** The verdict of one invariant of DESIGN.md §4. */
+/** The verdict of one invariant (docs/design.md, Invariants). */
 export interface InvariantResult {
-  /** 1–8, as numbered in DESIGN.md §4. */
+  /** 1–8, as numbered in docs/design.md, Invariants. */
   id: number;
   /** kebab-case, stable: `no-double-booking`, … (JUnit test names, JSON keys). */
   key: string;

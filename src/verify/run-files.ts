@@ -5,7 +5,7 @@ import type { LedgerEntry } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
 import type { RunHistograms } from './model.js';
 
-/** What `verify` reads from a run directory (DESIGN.md §7). A part whose file is missing is undefined. */
+/** What `verify` reads from a run directory (docs/design.md, Run artefacts). A part whose file is missing is undefined. */
 export interface RunFiles {
   /** run.json's summary.runId, else the directory's name. */
   runId: string;

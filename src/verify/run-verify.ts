@@ -65,7 +65,7 @@ export async function prepareVerify(options: VerifyOptions): Promise<PreparedVer
 
 /**
  * Verifies a prepared run: reads the stack's tables, executions and queues, checks the
- * invariants of DESIGN.md §4 and the thresholds, adds the saga's own history to the first
+ * invariants (docs/design.md, Invariants) and the thresholds, adds the saga's own history to the first
  * counterexamples, and writes verify.json and junit.xml into the run directory (and the
  * JUnit report to `junitFile` when asked).
  */

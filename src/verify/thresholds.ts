@@ -53,7 +53,7 @@ function percentileOf(statistic: string): number | undefined {
 function parseSubject(expression: string, subject: string, comparison: string): { metric: string; statistic: string } {
   const metric = metricsByLength.find((name) => subject === name || subject.startsWith(`${name}.`));
   if (metric === undefined) {
-    // The spelling DESIGN.md once used, `p99_decision<2000`: point to the dotted one.
+    // An older spelling, statistic first (`p99_decision<2000`): point to the dotted one.
     const underscored = /^(p[0-9.]+|max)_([a-z]+)_?([a-z]*)$/.exec(subject);
     const named = underscored && [underscored[2], underscored[3]].filter(Boolean).join('.');
     if (named && metricNames.includes(named)) throw invalid(expression, `the metric comes first, then a dot: "${named}.${underscored[1]}${comparison}"`);

@@ -6,7 +6,7 @@ import { getBooking, setBookingStatus } from '../store.js';
  * IssueTicket: issues the booking's one ticket and marks the booking CONFIRMED; its result
  * `{ticketId}` goes to `$.ticket`. A long task: it heartbeats before each step, so a
  * worker killed between heartbeats is noticed within HeartbeatSeconds and the task goes
- * to another worker, which must not issue a second ticket (DESIGN.md §4 invariant 5):
+ * to another worker, which must not issue a second ticket (invariant 5, docs/design.md, Invariants):
  * the ticket is a conditional write keyed by bookingId, and a retry finds and returns the
  * ticket already there. The ticket comes first so that no booking is CONFIRMED without
  * one; when the confirmation is refused the ticket stays, belonging to a booking that is

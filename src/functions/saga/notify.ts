@@ -18,7 +18,7 @@ const recordTtlSeconds = 7 * 24 * 3600;
  * customer never gets is worse than one they get twice, so notifications are
  * at-least-once: a duplicate needs a crash (or a hung worker outliving its heartbeat)
  * between Publish and the record, and the message carries `notificationId` for
- * consumers to drop it. DESIGN.md §4 invariant 5 covers tickets, captures and refunds;
+ * consumers to drop it. Invariant 5 (docs/design.md, Invariants) covers tickets, captures and refunds;
  * notifications are not money and not a seat.
  */
 export const notify: ActivityHandler = async (input, context): Promise<{ messageId: string }> => {

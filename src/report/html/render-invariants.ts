@@ -50,7 +50,7 @@ ${result.verdict === 'invalid' ? counterexamples(result, loadStartedAt) : ''}`;
 }
 
 /**
- * The invariants of DESIGN.md §4, one row each, with every violated invariant's
+ * The invariants (docs/design.md, Invariants), one row each, with every violated invariant's
  * counterexamples right under it. `loadStartedAt` (epoch ms) is what event times are
  * shown relative to.
  */

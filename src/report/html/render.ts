@@ -83,7 +83,7 @@ export function renderComparison(models: ReportModel[], assets: ReportAssets, ex
 ${
   expected
     ? html`<section id="answer"><h2>The design question, answered</h2>
-<p class="muted">The same storm against each topology, and the verdict each is expected to give (DESIGN §1, Topologies).</p>
+<p class="muted">The same storm against each topology, and the verdict each is expected to give (docs/design.md, Topologies).</p>
 ${answerTable(models, expected)}
 </section>`
     : ''

@@ -8,7 +8,7 @@ import { paymentOnlyForHolder } from './payment-only-for-holder.js';
 import { reassignment } from './reassignment.js';
 import type { DescribedChecker } from './result.js';
 
-/** The invariants of DESIGN.md §4, in their order (1–8); each pure, each naming itself in `describe`. */
+/** The invariants of docs/design.md, Invariants, in their order (1–8); each pure, each naming itself in `describe`. */
 export const invariantCheckers: DescribedChecker[] = [
   noDoubleBooking,
   firstComeFirstServed,

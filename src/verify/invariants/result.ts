@@ -1,7 +1,7 @@
 import { maxCounterexamples, type Counterexample, type InvariantChecker, type InvariantResult, type VerifyEvidence } from '../model.js';
 import { indexOf, timelineOf, type EvidenceIndex } from '../timeline.js';
 
-/** What names an invariant, as DESIGN.md §4 numbers it: also what a caller reports when its checker throws. */
+/** What names an invariant, as docs/design.md, Invariants, numbers it: also what a caller reports when its checker throws. */
 export interface InvariantSpec {
   id: number;
   key: string;

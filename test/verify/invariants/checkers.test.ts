@@ -3,7 +3,7 @@ import { invariantCheckers } from '../../../src/verify/invariants/index.js';
 import { evidenceOf, seatWith, type EvidencePart } from '../evidence-fixture.js';
 
 describe('the invariant checkers', () => {
-  it('when listed, they come in the order of DESIGN.md §4 and each names itself', () => {
+  it('when listed, they come in the order of docs/design.md, Invariants, and each names itself', () => {
     expect(invariantCheckers.map((check) => [check.describe.id, check.describe.key])).toEqual([
       [1, 'no-double-booking'],
       [2, 'first-come-first-served'],
