@@ -59,7 +59,9 @@ export interface StormResult {
 
 /**
  * Runs a storm against a deployed stack: starts the system under test (gateway, booking
- * API, workers), sends the planned bookings at the target rate, waits until the system is
+ * API, workers), sends the planned bookings at the target rate (for the seats of the
+ * shape's event, or of a new event named after the run: src/event.ts; a named event's
+ * seats sold already are counted and warned of first), waits until the system is
  * quiet, reads every booking's outcome, and writes `reports/<run-id>/` (run.json, the
  * request log, the gateway ledger, histograms) and `reports/latest`.
  */
