@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import chalk from 'chalk';
 import { parseFaultSpec, withOverrides } from '../chaos/faults.js';
 import { sabotageNames, type Sabotage } from '../chaos/model.js';
 import { parseDuration } from '../duration.js';
@@ -11,6 +12,10 @@ import type { StormHooks } from '../storm/run-storm.js';
 /** The flags of a storm, shared by `booksim storm` and `booksim run`. */
 export const stormFlags = {
   seats: Flags.integer({ description: 'seats on sale', default: 100 }),
+  event: Flags.string({
+    description: "the event whose seats go on sale (seat ids NAME/S0001…); default: a new event per run, named after the run id. Name an earlier run's event to book its seats again: those already sold are rejected",
+    helpValue: 'NAME',
+  }),
   rps: Flags.string({ description: 'target rate of booking requests per second', default: '50' }),
   duration: Flags.string({ description: 'how long to send (500ms, 20s, 2m); or give --bookings', exclusive: ['bookings'] }),
   bookings: Flags.integer({ description: 'how many booking requests to send, instead of --duration', exclusive: ['duration'] }),
@@ -29,6 +34,7 @@ export const stormFlags = {
 /** The parsed values of {@link stormFlags}. */
 export interface StormFlagValues {
   seats: number;
+  event?: string | undefined;
   rps: string;
   duration?: string | undefined;
   bookings?: number | undefined;
@@ -59,6 +65,7 @@ export function stormPlanOf(flags: StormFlagValues): StormPlan {
   const faults = withOverrides(scenario?.faults ?? [], flags.fault.map(parseFaultSpec));
   const shape = validateLoadShape({
     seats: flags.seats,
+    ...(flags.event !== undefined ? { event: flags.event } : {}),
     rps: Number(flags.rps),
     contention: Number(flags.contention ?? scenario?.shape.contention ?? 3),
     duplicates: Number(flags.duplicates ?? scenario?.shape.duplicates ?? 0.1),
@@ -106,6 +113,9 @@ export function terminalStormHooks(human: boolean, logToStderr: (line: string) =
       if (progressShown) process.stderr.write('\n');
       progressShown = false;
       logToStderr(detail);
+    },
+    onWarning: (line) => {
+      if (human) logToStderr(chalk.yellow(line));
     },
     onLoadProgress: (p) => progress(`sent ${p.sent}, answered ${p.completed}, ${(p.elapsedMs / 1000).toFixed(1)} s`),
     onSettleProgress: (snapshot, elapsedMs) => progress(formatSettleProgress(snapshot, elapsedMs)),

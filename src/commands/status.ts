@@ -6,9 +6,9 @@ import { exitCodeHelp } from '../errors.js';
 import { statusText } from '../report/stack-text.js';
 
 export default class Status extends AwsCommand {
-  static override summary = 'Show the stack: each resource, queue depths, running sagas, the profile deployed.';
+  static override summary = 'Show the stack: each resource, queue depths, running sagas, the profile deployed, the events on sale.';
 
-  static override description = `Lists every resource of the stack and whether it exists; the depth of each queue (visible, in flight) and of its dead-letter queue; how many saga executions are running; and the timing profile the deployed saga was generated for.
+  static override description = `Lists every resource of the stack and whether it exists; the depth of each queue (visible, in flight) and of its dead-letter queue; how many saga executions are running; the timing profile the deployed saga was generated for; and the events whose seats storms put on sale (each storm sells its own, or the one --event names): per event, the seats bookings reached and how many are sold.
 
 Exit codes:
 ${exitCodeHelp}`;

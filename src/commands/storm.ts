@@ -16,6 +16,8 @@ export default class Storm extends BaseCommand {
 
   static override description = `Starts the system under test against a deployed stack — the simulated payment gateway, the booking API on 127.0.0.1 and one worker process per function (inventory, payment, each saga task) — then sends POST /bookings on an open-loop schedule at --rps, each request a distinct booking: seats drawn from --seats with --contention requests per seat, a share of --duplicates client retries (same requestId) and of --vip customers, all reproducible by --seed. After the load it waits until the queues are empty and no saga runs (--settle-timeout), reads every booking's outcome, and writes reports/<run-id>/ (run.json, requests.json, decisions.json, samples.json, ledger.jsonl, histograms.json, faults.json, workers.jsonl, and report.html unless --no-report) and reports/latest.
 
+Events: seats stay sold on a stack, so each storm puts its own inventory on sale, a new event named after the run id (seat ids <event>/S0001…), and a second storm on the stack has seats to sell too. --event NAME books the seats of a named event instead, so that a later run can go for the same seats on purpose; when some of them are sold already, it says so before the load (their bookings are rejected). booksim status lists the events on a stack; verify judges a run's seat rules on its event's seats.
+
 Faults (every one and its parameters: docs/faults.md): --scenario picks a preset (load shape + fault schedule; booksim scenarios lists them), --fault NAME:key=value,… adds faults or overrides a preset's (gateway and worker faults also take from= and for=, their window; leaving it is the heal; the aws-* faults last the whole run), --seed repeats their timing. Every injection is logged in faults.json. --sabotage switches a safeguard off, to see what breaks without it: new-key-on-retry makes the reconciler restart sagas with a new payment idempotency key; no-conditional-write makes seat placement read-then-write.
 
 Ctrl-C stops the load and still waits for the system to settle; a second Ctrl-C stops waiting. What was recorded is kept.
@@ -27,6 +29,7 @@ ${exitCodeHelp}`;
     '<%= config.bin %> storm --seats 100 --rps 500 --duration 20s',
     '<%= config.bin %> storm --seats 10 --bookings 100 --contention 5 --duplicates 0.2 --seed 7',
     '<%= config.bin %> storm --rps 50 --duration 10s --json',
+    '<%= config.bin %> storm --event concert --seats 50 --bookings 200   # run again: the seats of event concert once more',
     '<%= config.bin %> storm --scenario heartbeat-crash --bookings 60',
     '<%= config.bin %> storm --scenario declines --fault payment-decline:rate=0.5 --fault cold-start:ms=800',
     '<%= config.bin %> storm --scenario stuck-orders --sabotage new-key-on-retry   # see what breaks',

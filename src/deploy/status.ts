@@ -3,6 +3,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.js';
 import { awsFailure } from '../aws/errors.js';
 import type { DeployContext } from './deploy.js';
+import { readSeatSales, salesByEvent, type EventSales } from './events.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, findBookingsTopic, tableExists } from './lookup.js';
 import type { ResourceKind } from './outcome.js';
 import { profileOfDefinition, sagaTasks } from './saga.js';
@@ -29,6 +30,8 @@ export interface StackStatus {
   profile: string | undefined;
   /** The topology of the deployed bookings topic; undefined when there is none. */
   topology: Topology | undefined;
+  /** The events whose seats bookings reached (each storm sells its own); undefined without a seats table. */
+  events: EventSales[] | undefined;
 }
 
 /** A queue's approximate depth: messages visible and in flight. One GetQueueAttributes call. */
@@ -39,7 +42,7 @@ export async function readQueueDepth(clients: AwsClients, queueUrl: string): Pro
   return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
 }
 
-/** Reads the state of a stack: which resources exist, queue depths, running sagas, the profile. */
+/** Reads the state of a stack: which resources exist, queue depths, running sagas, the profile, the events on sale. */
 export async function stackStatus(stack: string, context: Omit<DeployContext, 'onProgress'>): Promise<StackStatus> {
   try {
     return await readStatus(stack, context);
@@ -98,5 +101,7 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
       runningExecutions += page.executions?.length ?? 0;
     }
   }
-  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile, topology };
+  const seatsTableExists = resources.some((r) => r.kind === 'table' && r.name === names.tables.seats && r.exists);
+  const events = seatsTableExists ? salesByEvent(await readSeatSales(clients, names.tables.seats)) : undefined;
+  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile, topology, events };
 }

@@ -1,11 +1,14 @@
 import { BooksimError, ExitCode } from '../errors.js';
+import { seatIdOf, validateEventName } from '../event.js';
 import type { BookingRequest, Tier } from '../functions/model.js';
 import { seededRandom, type Random } from '../random.js';
 
 /** What `booksim storm` asks of the load: its flags, before anything is planned. */
 export interface LoadShape {
-  /** Seats on sale (`S0001…`). */
+  /** Seats on sale: `<event>/S0001…` (src/event.ts). */
   seats: number;
+  /** The event whose seats are on sale; none: `S0001…`, as before events (the storm always names one). */
+  event?: string;
   /** Mean number of distinct requests per requested seat (≥ 1). */
   contention: number;
   /** Fraction of requests that are client retries of an earlier request, in [0, 1]. */
@@ -62,7 +65,8 @@ export function totalRequests(shape: LoadShape): number {
  * a message naming the flag at fault.
  */
 export function validateLoadShape(shape: LoadShape): LoadShape {
-  const { rps, seats, contention, duplicates, vip, seed, durationSeconds, bookings } = shape;
+  const { rps, seats, event, contention, duplicates, vip, seed, durationSeconds, bookings } = shape;
+  if (event !== undefined) validateEventName(event);
   if (!isFiniteNumber(rps) || rps <= 0) throw usage(`--rps must be a positive number of requests per second (got ${rps})`, 'e.g. --rps 500');
   if (!Number.isSafeInteger(seats) || seats < 1) throw usage(`--seats must be a whole number of at least 1 (got ${seats})`, 'e.g. --seats 100');
   if (!isFiniteNumber(contention) || contention < 1) {
@@ -138,7 +142,6 @@ export function planRequests(shape: LoadShape): PlannedRequest[] {
   const originals = retries.filter((original) => original === undefined).length;
   const seats = assignSeats(originals, shape, random);
   const digits = Math.max(6, String(total).length);
-  const seatDigits = Math.max(4, String(shape.seats).length);
 
   const plan: PlannedRequest[] = [];
   let customer = 0;
@@ -154,7 +157,7 @@ export function planRequests(shape: LoadShape): PlannedRequest[] {
       index,
       intendedAtMs,
       body: {
-        seatId: `S${String(seats[customer]! + 1).padStart(seatDigits, '0')}`,
+        seatId: seatIdOf(shape.event, seats[customer]! + 1),
         customerId: `${tag}-C${String(customer + 1).padStart(digits, '0')}`,
         requestId: `${tag}-R${String(index).padStart(digits, '0')}`,
         tier,

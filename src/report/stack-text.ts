@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import type { DeployPlan } from '../deploy/deploy.js';
 import type { ResourceOutcome } from '../deploy/outcome.js';
+import type { EventSales } from '../deploy/events.js';
 import type { StackStatus } from '../deploy/status.js';
 
 const marks: Record<ResourceOutcome['outcome'], string> = {
@@ -52,5 +53,17 @@ export function statusText(status: StackStatus, endpoint: string): string {
     ...resources,
     ...(queues.length > 0 ? ['', 'queues:', ...queues] : []),
     ...(status.runningExecutions !== undefined ? ['', `running saga executions: ${status.runningExecutions}`] : []),
+    ...(status.events !== undefined ? ['', ...eventLines(status.events)] : []),
   ].join('\n');
+}
+
+/** The events on the stack, one a line: the seats bookings reached, and how many are sold. */
+function eventLines(events: EventSales[]): string[] {
+  if (events.length === 0) return ['events: none yet (no booking has reached a seat)'];
+  const name = (event: EventSales) => event.event ?? '(before events)';
+  const width = Math.max(...events.map((event) => name(event).length));
+  return [
+    `events (${events.length}; seats that bookings reached):`,
+    ...events.map((event) => `  ${name(event).padEnd(width)}  seats ${String(event.seats).padStart(6)}  sold ${String(event.sold).padStart(6)}`),
+  ];
 }

@@ -17,7 +17,11 @@ export interface StormSummary {
   /** The saga's timing profile. */
   profile: string;
   seed: number;
+  /** The event whose seats were on sale (src/event.ts); absent in runs made before events. */
+  event?: string;
   seats: number;
+  /** Of those seats, how many were sold before the load: counted when the event was named (a new one has none). */
+  seatsSoldBefore?: number;
   rate: { target: number; achieved: number };
   /** How long the load ran. */
   durationMs: number;
@@ -114,7 +118,7 @@ export function stormSummaryText(summary: StormSummary): string {
   const share = rate.target > 0 ? ` (${((100 * rate.achieved) / rate.target).toFixed(1)} % of target)` : '';
   const settled = settle.settled ? chalk.green(`settled in ${seconds(settle.waitedMs)}`) : chalk.red(`NOT settled after ${seconds(settle.waitedMs)}`);
   return [
-    `${chalk.bold(`storm ${summary.runId}`)}: stack ${summary.stack}, profile ${summary.profile}, seed ${summary.seed}`,
+    `${chalk.bold(`storm ${summary.runId}`)}: stack ${summary.stack}${summary.event !== undefined ? `, event ${summary.event}` : ''}, profile ${summary.profile}, seed ${summary.seed}`,
     `${label('endpoint')}${summary.endpoint}`,
     `${label('run dir')}${summary.runDir}`,
     '',
@@ -122,7 +126,7 @@ export function stormSummaryText(summary: StormSummary): string {
     `${label('requests')}${requests.sent} sent, ${requests.completed} completed, ${bad(requests.errors, 'errors')}, ${bad(requests.non2xx, 'non-2xx')}`,
     `${label('bookings')}${bookings.accepted} accepted: ${chalk.green(`${bookings.confirmed} confirmed`)}, ${bookings.rejected} rejected, ` +
       `${bookings.paymentFailed} payment failed, ${bookings.escalated} escalated, ${bad(bookings.undecided, 'undecided')}`,
-    `${label('seats')}${summary.seatsSold} of ${summary.seats} sold`,
+    `${label('seats')}${summary.seatsSold} of ${summary.seats} sold${summary.seatsSoldBefore ? chalk.yellow(` (${summary.seatsSoldBefore} sold before this run)`) : ''}`,
     `${label('settle')}${settled}`,
     ...awsCallsLines(summary.awsCalls, bookings.accepted),
     ...chaosLines(summary.chaos),

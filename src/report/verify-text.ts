@@ -161,7 +161,7 @@ export function verifyText(report: VerifyReport, options: VerifyTextOptions = {}
   const invalid = report.invariants.filter((r) => r.verdict === 'invalid');
   const noteLines = notes(report, settings.width);
   return [
-    `${chalk.bold(`verify ${report.runId}`)}: stack ${report.stack}`,
+    `${chalk.bold(`verify ${report.runId}`)}: stack ${report.stack}${report.event !== undefined ? `, event ${report.event}` : ''}`,
     `${label('endpoint')}${report.endpoint}`,
     `${label('run dir')}${report.runDir}`,
     `${label('verified')}${report.verifiedAt}`,

@@ -14,6 +14,8 @@ import { systemPoller, waitForQuiescence, type QuiescenceResult, type Quiescence
 import { StormChaos, type ChaosOptions } from './chaos.js';
 import { startSystem, type ReconcilerState, type RunningSystem } from './system.js';
 import { faultText } from '../chaos/faults.js';
+import { readSeatSales, seatsSoldOnSale } from '../deploy/events.js';
+import { eventOfRun } from '../event.js';
 import { BooksimError, ExitCode } from '../errors.js';
 
 /** Everything a storm is asked to do. */
@@ -43,6 +45,8 @@ export interface StormHooks {
   /** Aborting it stops waiting for the system to settle. */
   settleSignal?: AbortSignal;
   onPhase?(phase: 'starting' | 'load' | 'settle' | 'report', detail: string): void;
+  /** Something the user should know before the load, in one line; the storm goes on. */
+  onWarning?(line: string): void;
   onLoadProgress?(progress: LoadProgress): void;
   onSettleProgress?(snapshot: QuiescenceSnapshot, elapsedMs: number): void;
 }
@@ -55,13 +59,17 @@ export interface StormResult {
 
 /**
  * Runs a storm against a deployed stack: starts the system under test (gateway, booking
- * API, workers), sends the planned bookings at the target rate, waits until the system is
+ * API, workers), sends the planned bookings at the target rate (for the seats of the
+ * shape's event, or of a new event named after the run: src/event.ts; a named event's
+ * seats sold already are counted and warned of first), waits until the system is
  * quiet, reads every booking's outcome, and writes `reports/<run-id>/` (run.json, the
  * request log, the gateway ledger, histograms) and `reports/latest`.
  */
 export async function runStorm(options: StormOptions, hooks: StormHooks = {}): Promise<StormResult> {
-  const shape = validateLoadShape(options.shape);
+  const asked = validateLoadShape(options.shape);
   const run = await createRunDir(options.reportsDir, undefined, options.clock);
+  // A new event unless one was named: seats stay sold on the stack, and this run must have seats to sell.
+  const shape = { ...asked, event: asked.event ?? eventOfRun(run.id) };
   const plan = tagRequests(planRequests(shape), run.id);
   const chaos = new StormChaos(options.chaos ?? { faults: [], sabotage: [] }, shape.seed, options.clock);
   hooks.onPhase?.('starting', `run ${run.id}: starting the gateway, the booking API and the workers`);
@@ -96,9 +104,15 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   let loadStartedAt: number;
   let loadEndMs: number;
   let settleEndMs: number;
+  let soldBefore: number | undefined;
   try {
+    // Only a named event can have sales already: a new one's seats were never on sale.
+    if (asked.event !== undefined) {
+      soldBefore = seatsSoldOnSale(await readSeatSales(system.context.clients, system.context.resources.names.tables.seats, shape.event), shape.seats);
+      if (soldBefore > 0) hooks.onWarning?.(`event ${shape.event}: ${soldBefore} of ${shape.seats} seats already sold on stack ${options.stack} — bookings for them will be rejected`);
+    }
     const poll = await systemPoller(system.context);
-    hooks.onPhase?.('load', `${plan.length} bookings at ${shape.rps}/s on stack ${options.stack} (profile ${system.profile})`);
+    hooks.onPhase?.('load', `${plan.length} bookings at ${shape.rps}/s on stack ${options.stack}, event ${shape.event} (profile ${system.profile})`);
     loadStartedAt = options.clock.now();
     sampler = new SystemSampler(poll, options.clock, loadStartedAt);
     sampler.start();
@@ -151,7 +165,9 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     stack: options.stack,
     profile: system.profile,
     seed: shape.seed,
+    event: shape.event,
     seats: shape.seats,
+    ...(soldBefore !== undefined ? { seatsSoldBefore: soldBefore } : {}),
     rate: { target: load.targetRps, achieved: load.achievedRps },
     durationMs: load.durationMs,
     requests: { sent: load.sent, completed: load.completed, errors: load.errors, non2xx: load.non2xx },

@@ -64,6 +64,8 @@ export interface VerifyEvidence {
   settled?: boolean;
   /** How the booking stream was wired (run.json); fifo-fanout when unknown. Only that topology records a FIFO sequence. */
   topology?: string;
+  /** The event whose seats the run sold (run.json): the seat rules look at its seats only; at every seat of the stack when undefined (runs before events). */
+  event?: string;
 }
 
 /** One thing that happened to a booking or a seat, for a counterexample's time line. */
@@ -143,6 +145,8 @@ export interface VerifyReport {
   runId: string;
   runDir: string;
   stack: string;
+  /** The event whose seats were judged; absent for a run made before events (every seat of the stack was). */
+  event?: string;
   endpoint: string;
   /** ISO time of the verification. */
   verifiedAt: string;

@@ -17,6 +17,8 @@ export interface RunFiles {
   endpoint?: string;
   /** run.json's topology (runs before topologies existed were fifo-fanout). */
   topology?: string;
+  /** run.json's summary.event: the event whose seats the run sold (runs before events have none). */
+  event?: string;
   /** ledger.jsonl: the gateway's ledger, in the order written. */
   ledger?: LedgerEntry[];
   /** requests.json: the request log. */
@@ -50,6 +52,7 @@ export async function readRunFiles(runDir: string): Promise<RunFiles> {
     ...(run?.stack !== undefined ? { stack: run.stack } : {}),
     ...(run?.endpoint !== undefined ? { endpoint: run.endpoint } : {}),
     ...(run?.topology !== undefined ? { topology: run.topology } : {}),
+    ...(run?.event !== undefined ? { event: run.event } : {}),
     ...(ledger ? { ledger } : {}),
     ...(requests ? { requests } : {}),
     ...(histograms ? { histograms } : {}),
@@ -134,7 +137,7 @@ function arrayOf<T>(value: unknown, file: string, entry: (value: unknown, where:
   return value.map((item, i) => entry(item, `entry ${i + 1}: `));
 }
 
-function runJson(value: unknown, file: string): { runId?: string; settled?: boolean; stack?: string; endpoint?: string; topology?: string } {
+function runJson(value: unknown, file: string): { runId?: string; settled?: boolean; stack?: string; endpoint?: string; topology?: string; event?: string } {
   const run = objectAt(value, file, '');
   const summary = field(run, 'summary', 'object', { file });
   const config = field(run, 'config', 'object', { file });
@@ -145,6 +148,7 @@ function runJson(value: unknown, file: string): { runId?: string; settled?: bool
     stack: config && field(config, 'stack', 'string', { file, where: 'config.' }),
     endpoint: summary && field(summary, 'endpoint', 'string', { file, where: 'summary.' }),
     topology: field(run, 'topology', 'string', { file }),
+    event: summary && field(summary, 'event', 'string', { file, where: 'summary.' }),
   };
   return defined(values);
 }

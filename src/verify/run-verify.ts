@@ -85,6 +85,7 @@ export async function runVerify(
     ...(files.requests ? { requests: files.requests } : {}),
     ...(files.settled !== undefined ? { settled: files.settled } : {}),
     ...(files.topology !== undefined ? { topology: files.topology } : {}),
+    ...(files.event !== undefined ? { event: files.event } : {}),
   };
 
   hooks.onPhase?.(`checking ${invariantCheckers.length} invariants over ${evidence.bookings.length} bookings`);
@@ -97,6 +98,7 @@ export async function runVerify(
     runId,
     runDir,
     stack,
+    ...(files.event !== undefined ? { event: files.event } : {}),
     endpoint: context.endpoint,
     verifiedAt: new Date(context.clock.now()).toISOString(),
     verdict,

@@ -1,3 +1,4 @@
+import { parseSeatId } from '../event.js';
 import { refundKey } from '../functions/gateway-client.js';
 import type { Booking, Ticket } from '../functions/model.js';
 import { moneyIn, type LedgerEntry, type MoneyState } from '../gateway/ledger.js';
@@ -15,8 +16,12 @@ export interface EvidenceIndex {
   evidence: VerifyEvidence;
   /** bookingId → its row, every run's. */
   bookings: ReadonlyMap<string, Booking>;
-  /** seatId → its bookings, every run's, in the order the table listed them. */
-  bookingsBySeat: ReadonlyMap<string, readonly Booking[]>;
+  /**
+   * seatId → its bookings, for the seats the run is judged on: its event's seats, or every
+   * seat of the stack for a run that recorded no event (made before events). Every run's
+   * bookings of those seats, as a seat's history is one, in the order the table listed them.
+   */
+  runSeats: ReadonlyMap<string, readonly Booking[]>;
   seats: ReadonlyMap<string, SeatRecord>;
   /** bookingId → the requests that asked for it (retries included, and attempts that got no answer). */
   requests: ReadonlyMap<string, readonly RequestLogEntry[]>;
@@ -47,11 +52,12 @@ export function indexOf(evidence: VerifyEvidence): EvidenceIndex {
 
 function buildIndex(evidence: VerifyEvidence): EvidenceIndex {
   const bookings = new Map<string, Booking>();
-  const bookingsBySeat = new Map<string, Booking[]>();
+  const runSeats = new Map<string, Booking[]>();
+  const judged = (seatId: string) => evidence.event === undefined || parseSeatId(seatId).event === evidence.event;
   const bookingOfRequest = new Map<string, string>();
   for (const booking of evidence.bookings) {
     bookings.set(booking.bookingId, booking);
-    push(bookingsBySeat, booking.seatId, booking);
+    if (judged(booking.seatId)) push(runSeats, booking.seatId, booking);
     bookingOfRequest.set(booking.requestId, booking.bookingId);
   }
 
@@ -71,7 +77,7 @@ function buildIndex(evidence: VerifyEvidence): EvidenceIndex {
   return {
     evidence,
     bookings,
-    bookingsBySeat,
+    runSeats,
     seats: new Map(evidence.seats.map((seat) => [seat.seatId, seat])),
     requests,
     ledger: groupBy(evidence.ledger ?? [], (entry) => entry.bookingId),

@@ -53,4 +53,10 @@ describe('booksim compare (the built CLI)', { timeout: 240_000 }, () => {
     expect(result.code).toBe(2);
     expect(unwrap(result.stderr)).toContain('is not a valid stack name');
   });
+
+  it('when --event is not a name, it refuses before anything starts, exit 2', async () => {
+    const result = await runCli(['compare', '--endpoint', fx.endpoint.url, '--event', '../gala', '--bookings', '1']);
+    expect(result.code).toBe(2);
+    expect(unwrap(result.stderr)).toContain('--event must be 1–64 letters, digits');
+  });
 });

@@ -55,13 +55,20 @@ describe('booksim run (the built CLI)', { timeout: 180_000 }, () => {
     const html = readFileSync(output.report, 'utf8');
     expect(html).toContain('no-double-booking');
     // The counterexample's sentence, as escaped into the page.
-    expect(html).toMatch(/seat S\d+ was sold \d times/);
+    expect(html).toMatch(/seat [\w-]+\/S\d+ was sold \d times/);
   });
 
   it('when a flag is bad, it refuses before anything starts, exit 2', async () => {
     const result = await runCli(['run', '--endpoint', fx.endpoint.url, '--rps', 'lots', '--bookings', '5']);
     expect(result.code).toBe(2);
     expect(unwrap(result.stderr)).toContain('--rps');
+  });
+
+  it('when --event is not a name, it refuses before anything starts, exit 2', async () => {
+    const result = await runCli(['run', '--endpoint', fx.endpoint.url, '--event', 'gala night', '--bookings', '5']);
+    expect(result.code).toBe(2);
+    expect(unwrap(result.stderr)).toContain('--event must be 1–64 letters, digits');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('when --standard-queue-chaos is not a probability, it refuses before anything starts, exit 2', async () => {

@@ -121,7 +121,7 @@ describe('deploy, status and destroy on the embedded endpoint', () => {
     expect(await resourcesOf(kept)).toEqual(before);
     expect((await destroyStack(doomed, context())).every((o) => o.outcome === 'absent')).toBe(true);
     const status = await stackStatus(doomed, context());
-    expect(status).toMatchObject({ deployed: false, queues: [], runningExecutions: undefined, profile: undefined });
+    expect(status).toMatchObject({ deployed: false, queues: [], runningExecutions: undefined, profile: undefined, events: undefined });
     expect((await stackStatus(kept, context())).deployed).toBe(true);
   });
 

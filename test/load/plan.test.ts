@@ -46,6 +46,21 @@ describe('planRequests', () => {
     }
   });
 
+  it('when given an event, every seat id is that event\'s, <event>/S0001…, and the rest of the plan is the same as without one', () => {
+    const plain = planRequests(shape);
+    const plan = planRequests({ ...shape, event: 'gala-2026' });
+    expect(plan.every((request) => /^gala-2026\/S\d{4}$/.test(request.body.seatId))).toBe(true);
+    expect(plan.map((request) => request.body.seatId)).toEqual(plain.map((request) => `gala-2026/${request.body.seatId}`));
+    expect(plan.map(({ body: { seatId: _, ...rest }, ...request }) => ({ ...request, body: rest }))).toEqual(plain.map(({ body: { seatId: _, ...rest }, ...request }) => ({ ...request, body: rest })));
+  });
+
+  it('when the number of seats grows, a seat keeps its id: S0001 is seat 1 with 100 seats or 20,000', () => {
+    const few = planRequests({ ...shape, seats: 100, event: 'e' });
+    const many = planRequests({ ...shape, seats: 20_000, event: 'e' });
+    expect(few.some((request) => request.body.seatId === 'e/S0001')).toBe(true);
+    expect(many.some((request) => request.body.seatId === 'e/S0001')).toBe(true);
+  });
+
   it('when there are fewer seats than total / contention, it requests every seat, more often each', () => {
     const plan = planRequests({ ...shape, seats: 100 });
     expect(perSeat(plan).size).toBe(100);
@@ -107,6 +122,8 @@ describe('validateLoadShape', () => {
     ['both duration and bookings', { ...shape, bookings: 10 }, /exactly one of --duration and --bookings/],
     ['a zero duration', { ...shape, durationSeconds: 0 }, /--duration must be a positive time/],
     ['a load of no request', { ...shape, rps: 0.1, durationSeconds: 1 }, /sends no request/],
+    ['an event name with a space', { ...shape, event: 'my gala' }, /--event must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit \(got "my gala"\)/],
+    ['an event name with a slash', { ...shape, event: 'a/b' }, /--event must be/],
     ['more than a million requests', { ...shape, rps: 100_000, durationSeconds: 11 }, /1100000 requests, more than the limit of 1000000/],
   ])('when given %s, it throws a usage error saying so', (_case, bad, message) => {
     expect(() => validateLoadShape(bad)).toThrow(message);

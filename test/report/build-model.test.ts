@@ -103,6 +103,13 @@ describe('buildReportModel', () => {
     expect(model.invariants).toEqual([]);
   });
 
+  it('when the run sold the seats of an event, the parameters carry the event and the seats sold before it; a run from before events has neither', () => {
+    expect(model.run).not.toHaveProperty('event');
+    expect(model.run).not.toHaveProperty('seatsSoldBefore');
+    const withEvent = buildReportModel({ ...data, run: { ...data.run, summary: { ...data.run.summary, event: 'gala', seatsSoldBefore: 1 } } });
+    expect(withEvent.run).toMatchObject({ event: 'gala', seatsSoldBefore: 1 });
+  });
+
   it('when payments failed, one whose charge was captured counts as compensated, one never captured as declined', () => {
     expect(model.sagas).toEqual({ confirmed: 1, declined: 1, compensated: 1, escalated: 0 });
   });

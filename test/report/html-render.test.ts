@@ -47,7 +47,7 @@ describe('the HTML report of a run', () => {
     expect(page.indexOf('id="verdict"')).toBeLessThan(page.indexOf('id="run"'));
   });
 
-  it('when rendered, the run parameters are listed: endpoint, topology, profile, scenario, faults, sabotage, seed, load, settle, versions', () => {
+  it('when rendered, the run parameters are listed: endpoint, topology, profile, scenario, faults, sabotage, seed, event, load, settle, versions', () => {
     const run = textOf(element(renderReport(invalidRun, assets), 'section', 'run'));
     for (const expected of [
       'run 2026-11-23T08-02-55Z-9c0d',
@@ -59,7 +59,8 @@ describe('the HTML report of a run', () => {
       'crash-mid-heartbeat:after=2,times=12 gateway-lost-response:rate=0.05,on=charge,from=10s,for=20s refund-timeout:from=30s,for=10s',
       'sabotage new-key-on-retry (a safeguard switched off on purpose)',
       'seed 7',
-      'seats 100',
+      'event gala',
+      'seats 100 (40 sold before this run)',
       'target 500 rps, achieved 471.3 rps (94.3 % of target)',
       'duration 60.0 s',
       '30,000 sent, 29,962 completed, 38 errors, 0 non-2xx',
@@ -74,6 +75,8 @@ describe('the HTML report of a run', () => {
   it('when no fault or sabotage was given, the parameters say none', () => {
     const run = textOf(element(renderReport(validRun, assets), 'section', 'run'));
     expect(run).toContain('scenario none faults none sabotage none');
+    // A run made before events sold seats S0001… of no event.
+    expect(run).toContain('event none (a run made before events: seats S0001…)');
   });
 
   it('when rendered, the invariants table has a row per invariant with verdict, what was checked, violations and note', () => {

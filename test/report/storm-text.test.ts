@@ -22,6 +22,13 @@ describe('the storm summary as text', () => {
     expect(text).not.toMatch(/undefined|NaN|\[object/);
   });
 
+  it('when the storm sold the seats of an event, the first line names it; seats sold before the run are counted apart', () => {
+    const lines = plain(stormSummaryText({ ...fixture, event: 'gala', seatsSold: 20, seatsSoldBefore: 80 })).split('\n');
+    expect(lines[0]).toBe('storm 2026-11-23T07-40-12Z-1f3a: stack booksim, event gala, profile fast, seed 42');
+    expect(lines).toContain('seats     20 of 100 sold (80 sold before this run)');
+    expect(plain(stormSummaryText({ ...fixture, event: 'gala', seatsSoldBefore: 0 }))).toContain('100 of 100 sold\n');
+  });
+
   it('when rendered, the latency table has a header and a row per distribution and tier, in aligned columns', () => {
     const lines = plain(stormSummaryText(fixture)).split('\n');
     const header = lines.find((line) => line.includes('latency (ms)'))!;

@@ -31,6 +31,10 @@ describe('the verify report as text', () => {
     ]);
   });
 
+  it('when the run sold the seats of an event, the first line names the event its seats were judged on', () => {
+    expect(linesOf(verifyText({ ...invalidReport, event: '261123-074012-1f3a' }))[0]).toBe('verify 2026-11-23T07-40-12Z-1f3a: stack booksim, event 261123-074012-1f3a');
+  });
+
   it('when rendered, the invariants table has a row per invariant with verdict, what was checked and violations, in aligned columns', () => {
     const [header, ...rows] = section(verifyText(invalidReport), '#');
     expect(header!.trim().split(/\s{2,}/)).toEqual(['#', 'invariant', 'verdict', 'checked', 'violations']);

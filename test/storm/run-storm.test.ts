@@ -12,7 +12,10 @@ import { declineBookings } from '../../src/gateway/policies.js';
 import type { LedgerEntry } from '../../src/gateway/ledger.js';
 import type { RequestLogEntry } from '../../src/load/run-load.js';
 import type { PlannedRequest } from '../../src/load/plan.js';
-import { runStorm, type StormOptions } from '../../src/storm/run-storm.js';
+import { eventOfRun } from '../../src/event.js';
+import { runStorm, type StormHooks, type StormOptions } from '../../src/storm/run-storm.js';
+import type { VerifyReport } from '../../src/verify/model.js';
+import { prepareVerify, runVerify } from '../../src/verify/run-verify.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 
@@ -22,7 +25,7 @@ const workerScript = fileURLToPath(new URL('../../dist/runtime/worker-main.js', 
 describe('a storm on the embedded endpoint (workers as real processes)', { timeout: 120_000 }, () => {
   const fx = useEndpoint();
 
-  async function storm(overrides: Partial<StormOptions> & { shape: StormOptions['shape'] }) {
+  async function storm(overrides: Partial<StormOptions> & { shape: StormOptions['shape'] }, hooks: StormHooks = {}) {
     const stack = overrides.stack ?? uniqueName('storm');
     await deployStack({ stack, profile: 'fast', maxReceiveCount: 5, roleArn: 'arn:aws:iam::000000000000:role/test' }, { clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
     const reportsDir = mkdtempSync(join(tmpdir(), 'booksim-storm-'));
@@ -35,7 +38,7 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
       clock: systemClock,
       workerScript,
       ...overrides,
-    });
+    }, hooks);
     const { Items = [] } = await fx.clients.dynamodb.send(new ScanCommand({ TableName: `${stack}-bookings`, ConsistentRead: true }));
     const bookings = Items.map((item) => ({ bookingId: item.bookingId!.S!, seatId: item.seatId!.S!, status: item.status!.S! }) as Pick<Booking, 'bookingId' | 'seatId' | 'status'>);
     const runDir = result.summary.runDir;
@@ -83,14 +86,53 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
     expect(run.summary.awsCalls).toEqual(awsCalls);
   });
 
-  it('when a second storm runs on the same stack, it settles and reports only its own bookings', async () => {
+  /** verify, as `booksim verify` runs it, of a storm's run directory. */
+  async function verified(run: Awaited<ReturnType<typeof storm>>) {
+    const prepared = await prepareVerify({ run: run.runDir, reportsDir: run.reportsDir, thresholds: [] });
+    return runVerify(fx.clients, prepared, { endpoint: fx.endpoint.url, clock: systemClock });
+  }
+
+  const notValid = (report: VerifyReport) => report.invariants.filter((invariant) => invariant.verdict !== 'valid').map(({ key, note, counterexamples }) => ({ key, note, first: counterexamples[0]?.message }));
+
+  it('when storms follow one another on a stack, with the same seed, each sells the seats of an event of its own, reports only its own bookings and verifies VALID', async () => {
     const shape = { seats: 5, bookings: 30, rps: 30, contention: 3, duplicates: 0, vip: 0, seed: 4 };
     const first = await storm({ shape });
-    const second = await storm({ shape: { ...shape, seats: 6 }, stack: first.result.summary.stack });
-    expect(second.result.summary.settle.settled).toBe(true);
-    expect(second.result.summary.bookings).toMatchObject({ accepted: 30, undecided: 0 });
-    // Seats 1–5 were sold in the first run; a sixth is new.
-    expect(second.bookings.filter((b) => b.status === 'CONFIRMED')).toHaveLength(first.result.summary.seatsSold + second.result.summary.seatsSold);
+    const second = await storm({ shape, stack: first.result.summary.stack });
+    for (const { result, requests } of [first, second]) {
+      const { summary } = result;
+      expect(summary.event).toBe(eventOfRun(summary.runId));
+      expect(summary.seatsSoldBefore).toBeUndefined();
+      expect(requests.every((request) => request.seatId.startsWith(`${summary.event}/S`))).toBe(true);
+      expect(summary.settle.settled).toBe(true);
+      expect(summary).toMatchObject({ bookings: { accepted: 30, confirmed: 5, undecided: 0 }, seatsSold: 5 });
+    }
+    expect(second.result.summary.event).not.toBe(first.result.summary.event);
+    // The table holds both runs' bookings: each run sold its five seats.
+    expect(second.bookings.filter((b) => b.status === 'CONFIRMED')).toHaveLength(10);
+    for (const run of [first, second]) {
+      const report = await verified(run);
+      expect(notValid(report)).toEqual([]);
+      expect(report).toMatchObject({ verdict: 'valid', event: run.result.summary.event });
+    }
+  });
+
+  it('when a storm names the event of an earlier one, it says before the load how many of its seats are sold, their bookings are rejected, and it verifies VALID', async () => {
+    const shape = { seats: 4, bookings: 12, rps: 30, contention: 3, duplicates: 0, vip: 0, seed: 6, event: 'gala' };
+    const said: string[] = [];
+    const hooks: StormHooks = { onPhase: (phase) => said.push(phase), onWarning: (line) => said.push(`warning: ${line}`) };
+    const first = await storm({ shape }, hooks);
+    expect(said).toEqual(['starting', 'load', 'settle', 'report']);
+    expect(first.result.summary).toMatchObject({ event: 'gala', seatsSold: 4, seatsSoldBefore: 0 });
+
+    said.length = 0;
+    const { stack } = first.result.summary;
+    const again = await storm({ shape: { ...shape, seats: 5, bookings: 15 }, stack }, hooks);
+    expect(said).toEqual(['starting', `warning: event gala: 4 of 5 seats already sold on stack ${stack} — bookings for them will be rejected`, 'load', 'settle', 'report']);
+    // Seats 1–4 were sold in the first run; the fifth is new.
+    expect(again.result.summary).toMatchObject({ event: 'gala', seatsSoldBefore: 4, seatsSold: 1, bookings: { accepted: 15, confirmed: 1, undecided: 0 } });
+    const report = await verified(again);
+    expect(notValid(report)).toEqual([]);
+    expect(report.verdict).toBe('valid');
   });
 
   it('when the gateway declines the first booking of every seat, each seat goes to a later one in line and the declined are never charged', async () => {

@@ -60,6 +60,12 @@ describe('reading a run directory', () => {
     });
   });
 
+  it('when run.json records the event the run sold, it is read; a run from before events has none (above)', async () => {
+    const run = await createRunDir(root, 'run-4');
+    await run.writeJson('run.json', { config: { stack: 'shop' }, summary: { ...summary, event: 'gala' } });
+    expect(await readRunFiles(run.dir)).toMatchObject({ runId: summary.runId, stack: 'shop', event: 'gala' });
+  });
+
   it('when the directory is empty, every part is undefined and the run id is the directory name', async () => {
     const run = await createRunDir(root, 'run-2');
     expect(await readRunFiles(run.dir)).toEqual({ runId: 'run-2' });
@@ -83,6 +89,7 @@ describe('reading a run directory', () => {
     ['run.json', '[1, 2]', 'is malformed: not a JSON object'],
     ['run.json', '{"summary": {"settle": {"settled": "yes"}}}', 'is malformed: summary.settle.settled is not a boolean'],
     ['run.json', '{"config": {"stack": 7}}', 'is malformed: config.stack is not a string'],
+    ['run.json', '{"summary": {"event": 7}}', 'is malformed: summary.event is not a string'],
     ['ledger.jsonl', '{"seq":1,"at":"t","type":"charge","bookingId":"B1","idempotencyKey":"B1","amount":1,"outcome":"captured"}\n{"seq":2,', 'is malformed: line 2 is not JSON ('],
     ['ledger.jsonl', '{"seq":1,"at":"t","type":"charge","idempotencyKey":"B1","amount":1,"outcome":"captured"}\n', 'is malformed: line 1: bookingId is missing'],
     ['ledger.jsonl', '{"seq":1,"at":"t","type":"charge","bookingId":"B1","idempotencyKey":"B1","amount":"1","outcome":"captured"}\n', 'is malformed: line 1: amount is not a number'],

@@ -42,7 +42,11 @@ export interface ReportRun {
   faults: string[];
   sabotage: string[];
   seed: number;
+  /** The event whose seats were on sale; absent for a run made before events. */
+  event?: string;
   seats: number;
+  /** Of those, sold before the run (counted when the event was named). */
+  seatsSoldBefore?: number;
   /** Target and achieved request rate, requests per second. */
   rps: { target: number; achieved: number };
   durationMs: number;

@@ -18,7 +18,8 @@ export function runParameters(run: ReportRun): Html {
     ['faults', specList(run.faults)],
     ['sabotage', run.sabotage.length > 0 ? html`<span class="bad">${specList(run.sabotage)} (a safeguard switched off on purpose)</span>` : specList([])],
     ['seed', run.seed],
-    ['seats', formatCount(run.seats)],
+    ['event', run.event !== undefined ? html`<code>${run.event}</code>` : html`<span class="muted">none (a run made before events: seats S0001…)</span>`],
+    ['seats', run.seatsSoldBefore ? html`${formatCount(run.seats)} <span class="bad">(${formatCount(run.seatsSoldBefore)} sold before this run)</span>` : formatCount(run.seats)],
     ['rate', `target ${formatCount(run.rps.target)} rps, achieved ${formatDecimal(run.rps.achieved)} rps (${formatShare(run.rps.achieved, run.rps.target)} of target)`],
     ['duration', formatSeconds(run.durationMs)],
     [

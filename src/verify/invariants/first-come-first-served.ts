@@ -7,7 +7,7 @@ import { checker, counted, listed, type Violation } from './result.js';
 
 /**
  * Invariant 2: the confirmed booking is the earliest in line whose payment did not fail.
- * For a seat with one CONFIRMED booking, every booking of the seat with a smaller FIFO
+ * For a seat of the run's event with one CONFIRMED booking, every booking of the seat with a smaller FIFO
  * sequence must have failed its payment (PAYMENT_FAILED or ESCALATED); any other was
  * skipped. A topology without FIFO order (standard-fanout) records no sequence: there,
  * "first" is the order in which the booking API stored the requests. Seats with several
@@ -21,7 +21,7 @@ export const firstComeFirstServed = checker(
     const unordered: string[] = [];
     let checked = 0;
     let soldTwice = 0;
-    for (const [seatId, bookings] of index.bookingsBySeat) {
+    for (const [seatId, bookings] of index.runSeats) {
       const confirmed = bookings.filter((booking) => booking.status === 'CONFIRMED');
       if (confirmed.length > 1) soldTwice++;
       if (confirmed.length !== 1) continue;

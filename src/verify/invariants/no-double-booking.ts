@@ -3,7 +3,8 @@ import { earlierFirst } from './booking-facts.js';
 import { checker, listed, naturalOrder, type Violation } from './result.js';
 
 /**
- * Invariant 1: at most one CONFIRMED booking per seat, over every run's bookings. The
+ * Invariant 1: at most one CONFIRMED booking per seat of the run's event, over every
+ * run's bookings of it (a seat sold by an earlier run of the event stays sold). The
  * booking that rightly has the seat is the one holding it, else the first confirmed;
  * the others are the culprits.
  */
@@ -11,7 +12,7 @@ export const noDoubleBooking = checker(
   { id: 1, key: 'no-double-booking', title: 'at most one CONFIRMED booking per seat', checkedWhat: 'seats' },
   (index) => {
     const violations: Violation[] = [];
-    for (const [seatId, bookings] of index.bookingsBySeat) {
+    for (const [seatId, bookings] of index.runSeats) {
       const confirmed = bookings.filter((booking) => booking.status === 'CONFIRMED');
       if (confirmed.length < 2) continue;
       const holder = index.seats.get(seatId)?.holder;
@@ -25,7 +26,7 @@ export const noDoubleBooking = checker(
           `as well as ${rightful}, ${rightful === holder ? 'which holds it' : 'confirmed first'}`,
       });
     }
-    return { checked: index.bookingsBySeat.size, violations };
+    return { checked: index.runSeats.size, violations };
   },
 );
 

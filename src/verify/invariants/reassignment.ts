@@ -3,7 +3,8 @@ import { isFinal } from './booking-facts.js';
 import { checker, listed, type Violation } from './result.js';
 
 /**
- * Invariant 4: no seat is left unsold while an eligible booking waited behind a failed one.
+ * Invariant 4: no seat of the run's event is left unsold while an eligible booking waited
+ * behind a failed one.
  * A seat with a CONFIRMED booking is sold and holds it. On any other seat, a holder whose
  * booking is final (so not CONFIRMED) while others still wait or were turned away, or
  * failing that any REJECTED booking, is a violation. Only decidable once the system has
@@ -13,7 +14,7 @@ export const reassignment = checker(
   { id: 4, key: 'reassignment', title: 'no seat is left unsold while an eligible booking waited behind a failed one', checkedWhat: 'seats' },
   (index) => {
     const violations: Violation[] = [];
-    for (const [seatId, bookings] of index.bookingsBySeat) {
+    for (const [seatId, bookings] of index.runSeats) {
       if (bookings.some((booking) => booking.status === 'CONFIRMED')) continue;
       const holderId = index.seats.get(seatId)?.holder;
       const holder = holderId === undefined ? undefined : index.bookings.get(holderId);
@@ -37,7 +38,7 @@ export const reassignment = checker(
       }
     }
     const settled = index.evidence.settled === true;
-    return { checked: index.bookingsBySeat.size, violations, ...(!settled && { unknown: 'the storm did not see the system settle, so a seat may still be passing on' }) };
+    return { checked: index.runSeats.size, violations, ...(!settled && { unknown: 'the storm did not see the system settle, so a seat may still be passing on' }) };
   },
 );
 

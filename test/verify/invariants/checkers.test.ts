@@ -23,6 +23,33 @@ describe('the invariant checkers', () => {
     expect(results.map((result) => result.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('when the run recorded its event, the seat rules judge that event\'s seats only; a run without one (made before events) is judged on every seat', () => {
+    const earlier = { otherRun: true } as const;
+    const evidence = evidenceOf(
+      // An earlier run's event, broken three ways: sold twice, a booking skipped, a seat left unsold.
+      seatWith('old/S0001', [{ status: 'CONFIRMED', ...earlier }, { status: 'CONFIRMED', ...earlier }]),
+      seatWith('old/S0002', [{ status: 'REJECTED', ...earlier }, { status: 'CONFIRMED', ...earlier }]),
+      seatWith('old/S0003', [{ status: 'REJECTED', ...earlier }], { holder: undefined, line: [] }),
+      // This run's event, healthy.
+      seatWith('new/S0001', ['PAYMENT_FAILED', 'CONFIRMED', 'REJECTED']),
+      seatWith('new/S0002', ['CONFIRMED']),
+    );
+    const seatRules = ['no-double-booking', 'first-come-first-served', 'reassignment'];
+    const judged = (event: string | undefined) =>
+      invariantCheckers.filter((check) => seatRules.includes(check.describe.key)).map((check) => check(event === undefined ? evidence : { ...evidence, event }));
+    expect(judged('new').map((result) => [result.key, result.verdict, result.checked])).toEqual([
+      ['no-double-booking', 'valid', 2],
+      ['first-come-first-served', 'valid', 2],
+      ['reassignment', 'valid', 2],
+    ]);
+    expect(judged('old').map((result) => [result.key, result.verdict])).toEqual(seatRules.map((key) => [key, 'invalid']));
+    expect(judged(undefined).map((result) => [result.key, result.verdict, result.checked])).toEqual([
+      ['no-double-booking', 'invalid', 5],
+      ['first-come-first-served', 'invalid', 3],
+      ['reassignment', 'invalid', 5],
+    ]);
+  });
+
   it('when a run has 100,000 bookings on contended seats, every checker gets through them', () => {
     const seats: EvidencePart[] = [];
     for (let seat = 1; seat <= 100; seat++) seats.push(seatWith(`S${seat}`, ['PAYMENT_FAILED', 'CONFIRMED', ...Array<'REJECTED'>(998).fill('REJECTED')]));
