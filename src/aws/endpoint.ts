@@ -15,8 +15,10 @@ const serviceVariables: Record<ServiceKey, string> = {
 export interface EndpointConfig {
   /** Each service's endpoint URL, given explicitly to its client. */
   endpoints: Record<ServiceKey, string>;
-  /** The URL to show the user: --endpoint, AWS_ENDPOINT_URL or the default. */
+  /** What to show the user: --endpoint, AWS_ENDPOINT_URL or the default, then the services that go elsewhere (`http://localhost:4566 (dynamodb at http://127.0.0.1:8000)`). */
   display: string;
+  /** The services no flag or variable of their own or AWS_ENDPOINT_URL names: left to the default, which `booksim run` may stand in for. */
+  defaulted: ServiceKey[];
   region: string;
   /** Whether every endpoint is on this machine (LocalStack, booksim local), where any credentials work. */
   local: boolean;
@@ -47,18 +49,26 @@ function parseEndpoint(text: string, source: string): URL {
  * us-east-1. Throws a usage error for a URL that is not http(s).
  */
 export function resolveEndpoint(flags: { endpoint?: string | undefined; region?: string | undefined }, env: NodeJS.ProcessEnv = process.env): EndpointConfig {
-  const display = flags.endpoint ?? env.AWS_ENDPOINT_URL ?? defaultEndpoint;
+  const main = flags.endpoint ?? env.AWS_ENDPOINT_URL ?? defaultEndpoint;
   const endpoints = {} as Record<ServiceKey, string>;
+  const defaulted: ServiceKey[] = [];
   let local = true;
   for (const [service, variable] of Object.entries(serviceVariables) as Array<[ServiceKey, string]>) {
-    const chosen = flags.endpoint !== undefined ? ['--endpoint', flags.endpoint] : env[variable] !== undefined ? [variable, env[variable]!] : ['AWS_ENDPOINT_URL', display];
-    const url = parseEndpoint(chosen[1]!, chosen[0]!);
-    endpoints[service] = chosen[1]!;
+    const [source, text] =
+      flags.endpoint !== undefined ? ['--endpoint', flags.endpoint]
+      : env[variable] !== undefined ? [variable, env[variable]]
+      : env.AWS_ENDPOINT_URL !== undefined ? ['AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL]
+      : ['default', defaultEndpoint];
+    const url = parseEndpoint(text, source);
+    endpoints[service] = text;
+    if (source === 'default') defaulted.push(service);
     local &&= localHosts.has(url.hostname) || url.hostname.startsWith('127.');
   }
+  const elsewhere = (Object.entries(endpoints) as Array<[ServiceKey, string]>).filter(([, url]) => url !== main).map(([service, url]) => `${service} at ${url}`);
   return {
     endpoints,
-    display,
+    display: elsewhere.length === 0 ? main : `${main} (${elsewhere.join(', ')})`,
+    defaulted,
     region: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaultRegion,
     local,
   };
