@@ -2,7 +2,7 @@ import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createClients } from '../aws/clients.js';
-import type { EndpointConfig } from '../aws/endpoint.js';
+import type { EndpointConfig, ServiceKey } from '../aws/endpoint.js';
 import { startBookingServer, type BookingServer } from '../api/booking-server.js';
 import type { Clock } from '../clock.js';
 import type { Sabotage } from '../chaos/model.js';
@@ -31,8 +31,8 @@ export interface SystemOptions {
   workerScript?: string;
   /** Where what the workers report (handler failures, AWS errors, deaths) is appended, one JSON line each. */
   workerLogFile?: string;
-  /** The endpoint the workers send their AWS calls to instead of `endpoint` (the chaos proxy). */
-  workerEndpoint?: string;
+  /** Each service's endpoint for the workers' AWS calls instead of `endpoint`'s (the chaos proxies). */
+  workerEndpoint?: Record<ServiceKey, string>;
   /** Safeguards switched off on purpose, in the workers and the reconciler. */
   sabotage?: Sabotage[];
 }
