@@ -9,10 +9,7 @@ import type { StackStatus } from '../../src/deploy/status.js';
 import type { StormSummary } from '../../src/report/storm-text.js';
 import type { VerifyReport } from '../../src/verify/model.js';
 import { runCli, unwrap } from '../helpers/cli.js';
-import { useEndpoint, uniqueName, type EndpointFixture } from '../helpers/endpoint.js';
-
-/** The tests' environment without any AWS endpoint variable, so that only the ones a test sets count. */
-const withoutEndpoint = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_ENDPOINT_URL')));
+import { defaultPortFree, useEndpoint, uniqueName, withoutEndpoint, type EndpointFixture } from '../helpers/endpoint.js';
 
 // Storms with worker processes and sagas, then verify: seconds each, more on a loaded CI machine.
 describe('one endpoint for DynamoDB, another for the rest (AWS_ENDPOINT_URL_DYNAMODB; the built CLI)', { timeout: 180_000 }, () => {
@@ -80,6 +77,19 @@ describe('one endpoint for DynamoDB, another for the rest (AWS_ENDPOINT_URL_DYNA
     expect(new Set(delays.map((entry) => entry.detail?.service))).toEqual(new Set(['sqs']));
     expect(summary.chaos?.injected).toEqual({ 'aws-throttle': throttles.length, 'aws-latency': delays.length });
     expect((await verified()).verdict).toBe('valid');
+  });
+
+  it('when booksim run is given AWS_ENDPOINT_URL_DYNAMODB alone and nothing answers at the default, the tables go there and the rest runs on an embedded endpoint', async (ctx) => {
+    if (!(await defaultPortFree())) ctx.skip();
+    const stack = uniqueName('mixed-run');
+    const env = { ...withoutEndpoint, AWS_ENDPOINT_URL_DYNAMODB: tables.endpoint.url };
+    const result = await runCli(['run', '--stack', stack, '--seats', '4', '--bookings', '20', '--rps', '20', '--seed', '2', '--reports-dir', reports, '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const output = JSON.parse(result.stdout) as { endpoint: string; embedded: boolean; verify: VerifyReport };
+    expect(output).toMatchObject({ embedded: true, verify: { verdict: 'valid' } });
+    expect(output.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+ \(dynamodb at http:\/\/127\.0\.0\.1:\d+\)$/);
+    expect(output.endpoint).toContain(tables.endpoint.url);
+    expect(await tablesOf(tables, stack)).toHaveLength(4);
   });
 
   it('when the endpoint of one service does not answer, every command says which one before doing anything, exit 4', async () => {

@@ -1,23 +1,10 @@
 import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../src/verify/model.js';
 import { runCli, unwrap } from '../helpers/cli.js';
-import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
-
-/** The environment without any AWS endpoint variable: nothing is named, so `booksim run` may stand one in. */
-const withoutEndpoint = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_ENDPOINT_URL')));
-
-/** Whether nothing listens on the default endpoint's port (a developer may run `booksim local` there). */
-async function defaultPortFree(): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(4566, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
+import { defaultPortFree, useEndpoint, uniqueName, withoutEndpoint } from '../helpers/endpoint.js';
 
 describe('booksim run (the built CLI)', { timeout: 180_000 }, () => {
   const fx = useEndpoint();

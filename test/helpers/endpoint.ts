@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { startEmbeddedEndpoint, type EmbeddedEndpoint, type EmbeddedEndpointOptions } from '../../src/emulator/server.js';
@@ -29,4 +30,16 @@ let counter = 0;
 export function uniqueName(prefix: string, fifo = false): string {
   counter += 1;
   return `${prefix}-${process.pid}-${counter}${fifo ? '.fifo' : ''}`;
+}
+
+/** The tests' environment without any AWS endpoint variable: only what a test sets is named. */
+export const withoutEndpoint: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_ENDPOINT_URL')));
+
+/** Whether nothing listens on the default endpoint's port (a developer may run `booksim local` there). */
+export async function defaultPortFree(): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(4566, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
