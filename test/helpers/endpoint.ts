@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { startEmbeddedEndpoint, type EmbeddedEndpoint, type EmbeddedEndpointOptions } from '../../src/emulator/server.js';
@@ -42,4 +43,27 @@ export async function defaultPortFree(): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(4566, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A DynamoDB endpoint on a free loopback port that answers ListTables (so the probe finds
+ * it up) and every other call with a 500 InternalServerError, as a broken one may; stopped
+ * after the file's tests. Read `url` inside tests.
+ */
+export function useBrokenDynamoDb(): { url: string } {
+  const server = createHttpServer((req, res) => {
+    const listTables = req.headers['x-amz-target'] === 'DynamoDB_20120810.ListTables';
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(listTables ? 200 : 500, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(listTables ? { TableNames: [] } : { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'the table store is down' }));
+    });
+  });
+  const fixture = { url: '' };
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    fixture.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return fixture;
 }
