@@ -22,13 +22,18 @@ export function isUnreachable(error: unknown): boolean {
   return typeof sdk?.code === 'string' || sdk?.name === 'TimeoutError' || sdk?.name === 'AbortError' || /ECONN|ENOTFOUND|EAI_AGAIN|socket hang up/.test(sdk?.message ?? '');
 }
 
+/** Why nothing answered, as the error says it: ECONNREFUSED, TimeoutError, … */
+function unreachableReason(sdk: SdkError | undefined): string {
+  return sdk?.code ?? sdk?.name ?? 'no answer';
+}
+
 /**
  * What AWS answered to a failed call, for a message: `answered <name>: <message>`, or `got
  * no answer (<reason>)` when nothing did; undefined for an error that is not the SDK's.
  */
 export function awsAnswer(error: unknown): string | undefined {
   const sdk = error as SdkError;
-  if (isUnreachable(error)) return `got no answer (${sdk?.code ?? sdk?.name ?? 'no answer'})`;
+  if (isUnreachable(error)) return `got no answer (${unreachableReason(sdk)})`;
   if (sdk?.$metadata) return `answered ${sdk.name}: ${firstLine(sdk.message)}`;
   return undefined;
 }
@@ -45,9 +50,8 @@ export function awsFailure(error: unknown, doing: string | undefined, endpoint: 
   const call = failedCallOf(error);
   const at = call?.endpoint ?? endpoint;
   if (isUnreachable(error)) {
-    const reason = sdk?.code ?? sdk?.name ?? 'no answer';
     const during = doing === undefined ? '' : ` while trying to ${doing}`;
-    return new BooksimError(`no AWS endpoint answers at ${at} (${reason})${during}`, ExitCode.environment, startEndpointSuggestions);
+    return new BooksimError(`no AWS endpoint answers at ${at} (${unreachableReason(sdk)})${during}`, ExitCode.environment, startEndpointSuggestions);
   }
   if (sdk?.name === 'CredentialsProviderError') {
     return new BooksimError(`no AWS credentials for ${at}: ${sdk.message}`, ExitCode.environment, [

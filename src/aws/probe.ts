@@ -8,7 +8,7 @@ import { awsFailure } from './errors.js';
 
 const probeTimeoutMs = 5_000;
 
-/** The cheapest call of each service, in the order a shared endpoint is probed with them. */
+/** The cheapest call of each service; an endpoint is probed with that of the first service using it (sqs, sns, dynamodb, sfn). */
 const probes: Record<ServiceKey, (clients: AwsClients, abortSignal: AbortSignal) => Promise<unknown>> = {
   sqs: (clients, abortSignal) => clients.sqs.send(new ListQueuesCommand({ MaxResults: 1 }), { abortSignal }),
   sns: (clients, abortSignal) => clients.sns.send(new ListTopicsCommand({}), { abortSignal }),

@@ -55,8 +55,8 @@ export interface PipelineResult {
  * deploy → storm → verify → report, on one endpoint (or one per service). When a service's
  * endpoint is not named (no --endpoint, AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE>) and
  * nothing answers at the default one, the embedded endpoint is started in this process on a
- * free loopback port for the run, and stopped after it. Usage errors surface before anything starts (the storm plan is checked by
- * whoever built it).
+ * free loopback port for the run, and stopped after it. Usage errors surface before
+ * anything starts (the storm plan is checked by whoever built it).
  */
 export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks = {}): Promise<PipelineResult> {
   const step = (line: string) => hooks.onStep?.(line);
