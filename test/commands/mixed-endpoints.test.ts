@@ -66,7 +66,8 @@ describe('one endpoint for DynamoDB, another for the rest (AWS_ENDPOINT_URL_DYNA
 
   it('when a storm asks for AWS faults, a proxy stands in front of each endpoint and every injection lands in the one fault log', async () => {
     const stack = await deployed('mixed-faults');
-    const summary = await storm(stack, '--fault', 'aws-throttle:rate=0.2,service=dynamodb', '--fault', 'aws-latency:rate=0.2,ms=20,service=sqs');
+    // Throttles at 0.1: a call throttled at all five of its attempts fails its handler, and the message waits out its 60 s visibility timeout, longer than the settle.
+    const summary = await storm(stack, '--fault', 'aws-throttle:rate=0.1,service=dynamodb', '--fault', 'aws-latency:rate=0.2,ms=20,service=sqs');
     expect(summary.settle.settled).toBe(true);
     const faults = JSON.parse(readFileSync(join(summary.runDir, 'faults.json'), 'utf8')) as FaultLogEntry[];
     const throttles = faults.filter((entry) => entry.fault === 'aws-throttle');
