@@ -3,6 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ServiceKey } from './endpoint.js';
+import { tagFailedCalls, type MiddlewareClient } from './failed-calls.js';
 
 export interface ClientOptions {
   /** One endpoint URL for every service (e.g. http://127.0.0.1:4566), or one per service. */
@@ -19,7 +20,7 @@ export interface ClientOptions {
   maxAttempts?: number;
 }
 
-/** The AWS SDK clients booksim uses, all pointed at one endpoint. */
+/** The AWS SDK clients booksim uses, each pointed at its service's endpoint. */
 export interface AwsClients {
   sqs: SQSClient;
   sns: SNSClient;
@@ -36,12 +37,16 @@ function credentialsConfigured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
 }
 
-/** Creates every AWS client in one place, so endpoint, region and credentials agree. */
+/**
+ * Creates every AWS client in one place, so endpoint, region and credentials agree; each
+ * client's errors remember the call they came from (failedCallOf).
+ */
 export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): AwsClients {
   const credentials = options.credentials ?? ((options.local ?? true) && !credentialsConfigured(env) ? localCredentials : undefined);
+  const endpointOf = (service: ServiceKey) => (typeof options.endpoint === 'string' ? options.endpoint : options.endpoint[service]);
   const config = (service: ServiceKey) => ({
     region: options.region ?? 'us-east-1',
-    endpoint: typeof options.endpoint === 'string' ? options.endpoint : options.endpoint[service],
+    endpoint: endpointOf(service),
     ...(credentials ? { credentials } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
@@ -51,6 +56,7 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
     dynamodb: new DynamoDBClient(config('dynamodb')),
     sfn: new SFNClient(config('sfn')),
   };
+  for (const [service, client] of Object.entries(clients) as Array<[ServiceKey, MiddlewareClient]>) tagFailedCalls(client, service, endpointOf(service));
   return {
     ...clients,
     destroy: () => Object.values(clients).forEach((client) => client.destroy()),

@@ -15,15 +15,19 @@ const serviceVariables: Record<ServiceKey, string> = {
 export interface EndpointConfig {
   /** Each service's endpoint URL, given explicitly to its client. */
   endpoints: Record<ServiceKey, string>;
-  /** The URL to show the user: --endpoint, AWS_ENDPOINT_URL or the default. */
+  /** What to show the user: --endpoint, AWS_ENDPOINT_URL or the default, then the services that go elsewhere (`http://localhost:4566 (dynamodb at http://127.0.0.1:8000)`). */
   display: string;
+  /** The services no flag or variable of their own or AWS_ENDPOINT_URL names: left to the default, which `booksim run` may stand in for. */
+  defaulted: ServiceKey[];
   region: string;
   /** Whether every endpoint is on this machine (LocalStack, booksim local), where any credentials work. */
   local: boolean;
 }
 
-/** Where booksim looks when no endpoint is named: LocalStack's port, or BOOKSIM_DEFAULT_ENDPOINT (another local endpoint; tests point it at a port they know is closed). */
-const defaultEndpoint = 'http://localhost:4566';
+/** Where booksim looks when no endpoint is named: BOOKSIM_DEFAULT_ENDPOINT (another local endpoint; tests point it at a port they know is closed), else LocalStack's port. */
+export function defaultEndpointOf(env: NodeJS.ProcessEnv): string {
+  return env.BOOKSIM_DEFAULT_ENDPOINT ?? 'http://localhost:4566';
+}
 export const defaultRegion = 'us-east-1';
 
 const localHosts = new Set(['localhost', '127.0.0.1', '[::1]', 'localstack', 'host.docker.internal']);
@@ -48,23 +52,28 @@ function parseEndpoint(text: string, source: string): URL {
  * us-east-1. Throws a usage error for a URL that is not http(s).
  */
 export function resolveEndpoint(flags: { endpoint?: string | undefined; region?: string | undefined }, env: NodeJS.ProcessEnv = process.env): EndpointConfig {
-  const general: [string, string] =
-    flags.endpoint !== undefined ? ['--endpoint', flags.endpoint]
-    : env.AWS_ENDPOINT_URL !== undefined ? ['AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL]
-    : env.BOOKSIM_DEFAULT_ENDPOINT !== undefined ? ['BOOKSIM_DEFAULT_ENDPOINT', env.BOOKSIM_DEFAULT_ENDPOINT]
-    : ['the default', defaultEndpoint];
-  const display = general[1];
+  // Where no endpoint is named: BOOKSIM_DEFAULT_ENDPOINT or LocalStack's port; a service left to it may be stood in for (booksim run).
+  const fallback: [string, string] = [env.BOOKSIM_DEFAULT_ENDPOINT !== undefined ? 'BOOKSIM_DEFAULT_ENDPOINT' : 'default', defaultEndpointOf(env)];
+  const main = flags.endpoint ?? env.AWS_ENDPOINT_URL ?? fallback[1];
   const endpoints = {} as Record<ServiceKey, string>;
+  const defaulted: ServiceKey[] = [];
   let local = true;
   for (const [service, variable] of Object.entries(serviceVariables) as Array<[ServiceKey, string]>) {
-    const chosen = flags.endpoint === undefined && env[variable] !== undefined ? [variable, env[variable]!] : general;
-    const url = parseEndpoint(chosen[1]!, chosen[0]!);
-    endpoints[service] = chosen[1]!;
+    const [source, text] =
+      flags.endpoint !== undefined ? ['--endpoint', flags.endpoint]
+      : env[variable] !== undefined ? [variable, env[variable]]
+      : env.AWS_ENDPOINT_URL !== undefined ? ['AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL]
+      : fallback;
+    const url = parseEndpoint(text, source);
+    endpoints[service] = text;
+    if (source === fallback[0]) defaulted.push(service);
     local &&= localHosts.has(url.hostname) || url.hostname.startsWith('127.');
   }
+  const elsewhere = (Object.entries(endpoints) as Array<[ServiceKey, string]>).filter(([, url]) => url !== main).map(([service, url]) => `${service} at ${url}`);
   return {
     endpoints,
-    display,
+    display: elsewhere.length === 0 ? main : `${main} (${elsewhere.join(', ')})`,
+    defaulted,
     region: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaultRegion,
     local,
   };

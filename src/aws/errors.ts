@@ -1,4 +1,5 @@
 import { BooksimError, ExitCode } from '../errors.js';
+import { failedCallOf } from './failed-calls.js';
 
 /** How to get an endpoint running, for every "cannot reach" message. */
 export const startEndpointSuggestions = [
@@ -21,31 +22,50 @@ export function isUnreachable(error: unknown): boolean {
   return typeof sdk?.code === 'string' || sdk?.name === 'TimeoutError' || sdk?.name === 'AbortError' || /ECONN|ENOTFOUND|EAI_AGAIN|socket hang up/.test(sdk?.message ?? '');
 }
 
+/** Why nothing answered, as the error says it: ECONNREFUSED, TimeoutError, … */
+function unreachableReason(sdk: SdkError | undefined): string {
+  return sdk?.code ?? sdk?.name ?? 'no answer';
+}
+
+/**
+ * What AWS answered to a failed call, for a message: `answered <name>: <message>`, or `got
+ * no answer (<reason>)` when nothing did; undefined for an error that is not the SDK's.
+ */
+export function awsAnswer(error: unknown): string | undefined {
+  const sdk = error as SdkError;
+  if (isUnreachable(error)) return `got no answer (${unreachableReason(sdk)})`;
+  if (sdk?.$metadata) return `answered ${sdk.name}: ${firstLine(sdk.message)}`;
+  return undefined;
+}
+
 /**
  * Turns an AWS SDK error into a {@link BooksimError} a user understands: what booksim was
- * doing (undefined: only checking the endpoint answers), against which endpoint, and what
- * AWS answered. Anything else is returned as is.
+ * doing (undefined: only checking the endpoint answers), against which endpoint (the one
+ * the failed call went to, when booksim's clients made it; else `endpoint`), and what AWS
+ * answered. Anything else is returned as is.
  */
 export function awsFailure(error: unknown, doing: string | undefined, endpoint: string): unknown {
   if (error instanceof BooksimError) return error;
   const sdk = error as SdkError;
+  const call = failedCallOf(error);
+  const at = call?.endpoint ?? endpoint;
   if (isUnreachable(error)) {
-    const reason = sdk?.code ?? sdk?.name ?? 'no answer';
     const during = doing === undefined ? '' : ` while trying to ${doing}`;
-    return new BooksimError(`no AWS endpoint answers at ${endpoint} (${reason})${during}`, ExitCode.environment, startEndpointSuggestions);
+    return new BooksimError(`no AWS endpoint answers at ${at} (${unreachableReason(sdk)})${during}`, ExitCode.environment, startEndpointSuggestions);
   }
   if (sdk?.name === 'CredentialsProviderError') {
-    return new BooksimError(`no AWS credentials for ${endpoint}: ${sdk.message}`, ExitCode.environment, [
+    return new BooksimError(`no AWS credentials for ${at}: ${sdk.message}`, ExitCode.environment, [
       'Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE; a local endpoint accepts test/test.',
     ]);
   }
   if (sdk?.$metadata && doing === undefined) {
-    return new BooksimError(`the endpoint at ${endpoint} answered, but not as AWS does (${sdk.name}: ${firstLine(sdk.message)})`, ExitCode.environment, [
+    return new BooksimError(`the endpoint at ${at} answered, but not as AWS does (${sdk.name}: ${firstLine(sdk.message)})`, ExitCode.environment, [
       'Check the URL and port: is it LocalStack, booksim local or AWS?',
     ]);
   }
   if (sdk?.$metadata) {
-    return new BooksimError(`could not ${doing}: ${sdk.name}: ${firstLine(sdk.message)} (endpoint ${endpoint})`, ExitCode.environment);
+    const answer = call ? `${call.service} ${call.operation} ${awsAnswer(error)}` : `${sdk.name}: ${firstLine(sdk.message)}`;
+    return new BooksimError(`could not ${doing}: ${answer} (endpoint ${at})`, ExitCode.environment);
   }
   return error;
 }

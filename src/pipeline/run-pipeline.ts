@@ -1,5 +1,5 @@
 import { createClients } from '../aws/clients.js';
-import { resolveEndpoint, type EndpointConfig } from '../aws/endpoint.js';
+import { defaultEndpointOf, resolveEndpoint, type EndpointConfig } from '../aws/endpoint.js';
 import { probeEndpoint } from '../aws/probe.js';
 import type { Clock } from '../clock.js';
 import { deployStack } from '../deploy/deploy.js';
@@ -52,11 +52,11 @@ export interface PipelineResult {
 }
 
 /**
- * deploy → storm → verify → report, on one endpoint. When no endpoint was named (no
- * --endpoint, no AWS_ENDPOINT_URL*) and nothing answers at the default one, the embedded
- * endpoint is started in this process on a free loopback port for the run, and stopped
- * after it. Usage errors surface before anything starts (the storm plan is checked by
- * whoever built it).
+ * deploy → storm → verify → report, on one endpoint (or one per service). When a service's
+ * endpoint is not named (no --endpoint, AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE>) and
+ * nothing answers at the default one, the embedded endpoint is started in this process on a
+ * free loopback port for the run, and stopped after it. Usage errors surface before
+ * anything starts (the storm plan is checked by whoever built it).
  */
 export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks = {}): Promise<PipelineResult> {
   const step = (line: string) => hooks.onStep?.(line);
@@ -86,23 +86,45 @@ export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks
   }
 }
 
-/** The endpoint named, else the default when it answers, else an embedded one started here (the caller closes it). */
+/**
+ * The endpoints named, and for the services left to the default (no --endpoint,
+ * AWS_ENDPOINT_URL or variable of their own) the default when it answers, else an
+ * embedded endpoint started here (the caller closes it). An endpoint the user named must
+ * answer: only the default is stood in for, so with AWS_ENDPOINT_URL_DYNAMODB alone the
+ * tables stay where it says and the other services run on the embedded endpoint.
+ */
 export async function chooseEndpoint(
   flags: PipelineOptions['endpointFlags'],
   choice: EmbeddedChoice,
   env: NodeJS.ProcessEnv,
   step: (line: string) => void,
 ): Promise<{ endpoint: EndpointConfig; embedded?: EmbeddedEndpoint }> {
-  const named = flags.endpoint !== undefined || Object.keys(env).some((name) => name === 'AWS_ENDPOINT_URL' || name.startsWith('AWS_ENDPOINT_URL_'));
   const endpoint = resolveEndpoint(flags, env);
-  try {
+  const fallback = defaultEndpointOf(env);
+  if (endpoint.defaulted.length === 0 || (await answers(resolveEndpoint({ endpoint: fallback, region: flags.region }, {})))) {
     await probeEndpoint(endpoint);
     return { endpoint };
-  } catch (error) {
-    // An endpoint the user named must answer; only the default may be stood in for.
-    if (named || !(error instanceof BooksimError)) throw error;
   }
   const embedded = await startEmbeddedEndpoint({ host: '127.0.0.1', port: 0, ...choice });
-  step(`nothing answers at ${endpoint.display}: running on booksim's embedded endpoint at ${embedded.url} for this run (no Docker needed; standard-queue chaos ${choice.standardQueueChaos})`);
-  return { endpoint: resolveEndpoint({ endpoint: embedded.url, region: flags.region }, {}), embedded };
+  try {
+    const standIn = resolveEndpoint(flags, { ...env, AWS_ENDPOINT_URL: embedded.url });
+    await probeEndpoint(standIn);
+    const services = endpoint.defaulted.length === Object.keys(endpoint.endpoints).length ? '' : `${endpoint.defaulted.join(', ')} `;
+    step(`nothing answers at ${fallback}: running ${services}on booksim's embedded endpoint at ${embedded.url} for this run (no Docker needed; standard-queue chaos ${choice.standardQueueChaos})`);
+    return { endpoint: standIn, embedded };
+  } catch (error) {
+    await embedded.close();
+    throw error;
+  }
+}
+
+/** Whether the endpoint answers; an error that is not the probe's own passes through. */
+async function answers(endpoint: EndpointConfig): Promise<boolean> {
+  try {
+    await probeEndpoint(endpoint);
+    return true;
+  } catch (error) {
+    if (error instanceof BooksimError) return false;
+    throw error;
+  }
 }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AwsClients } from '../aws/clients.js';
+import { operationOf, type MiddlewareClient } from '../aws/failed-calls.js';
 
 /** AWS API calls by service (the client's key: sqs, sns, dynamodb, sfn) and operation (ReceiveMessage, …). */
 export type CallCounts = Record<string, Record<string, number>>;
@@ -31,16 +32,6 @@ export function withBooking<T>(bookingId: string | undefined, fn: () => T): T {
   return bookingId === undefined ? fn() : bookingScope.run(bookingId, fn);
 }
 
-/** What the counter needs of a client: its middleware stack (every SDK v3 client has one). */
-interface Countable {
-  middlewareStack: {
-    add(
-      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
-    ): void;
-  };
-}
-
 const countedServices = ['sqs', 'sns', 'dynamodb', 'sfn'] as const;
 
 /**
@@ -69,9 +60,9 @@ export function countCalls(clients: Pick<AwsClients, 'sqs' | 'sns' | 'dynamodb' 
   for (const service of countedServices) {
     const client = clients[service];
     const perOperation = (counts[service] = {} as Record<string, number>);
-    (client as unknown as Countable).middlewareStack.add(
+    (client as unknown as MiddlewareClient).middlewareStack.add(
       (next, context) => (args) => {
-        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const operation = operationOf(context);
         perOperation[operation] = (perOperation[operation] ?? 0) + 1;
         const bookingId = bookingScope.getStore();
         if (bookingId !== undefined) byBooking[bookingId] = (byBooking[bookingId] ?? 0) + 1;

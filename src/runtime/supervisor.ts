@@ -5,10 +5,12 @@ import type { FaultLogEntry } from '../chaos/model.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from './call-counter.js';
 import type { RuntimeLog } from './runtime-log.js';
 import {
+  failureText,
   withSettings,
   workerConfigVariable,
   type ParentMessage,
   type WorkerConfig,
+  type WorkerFailure,
   type WorkerFunction,
   type WorkerMessage,
   type WorkerSettings,
@@ -71,7 +73,26 @@ interface Worker {
   info: WorkerInfo;
   entry: WorkerPlanEntry;
   stderr: string;
+  /** Why it is failing, as it told before exiting. */
+  failure?: WorkerFailure;
   exited: Promise<unknown>;
+}
+
+/**
+ * A worker that exited before it said ready: why, as it told (`failure`: which call and
+ * what AWS answered, or a BooksimError's message), else with the end of its stderr.
+ */
+export class WorkerStartError extends Error {
+  constructor(
+    readonly worker: WorkerInfo,
+    readonly failure: WorkerFailure | undefined,
+    exit: string,
+    stderr: string,
+  ) {
+    const which = `worker ${worker.pid} (${worker.function})`;
+    super(failure ? `${which} could not start: ${failureText(failure)}` : `${which} exited before it was ready (${exit}): ${stderr}`);
+    this.name = 'WorkerStartError';
+  }
 }
 
 const stderrTailChars = 4000;
@@ -106,7 +127,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.config = options.config;
   }
 
-  /** Starts every worker of the plan; resolves once each has said ready, rejects if one dies first. */
+  /** Starts every worker of the plan; resolves once each has said ready, rejects (a {@link WorkerStartError}) if one dies first. */
   async start(): Promise<void> {
     await Promise.all([...this.plan.values()].flatMap((entry) => Array.from({ length: entry.processes }, () => this.spawn(entry))));
   }
@@ -217,18 +238,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const worker: Worker = { child, info, entry, stderr: '', exited: once(child, 'exit') };
     this.workers.set(info.pid, worker);
     child.stderr!.on('data', (chunk: Buffer) => (worker.stderr = (worker.stderr + chunk.toString()).slice(-stderrTailChars)));
+    child.once('exit', (code, signal) => this.exited(worker, code, signal));
     const ready = new Promise<WorkerInfo>((resolve, reject) => {
       child.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready') {
           resolve({ ...info });
           this.emit('ready', { ...info });
           if (previousPid !== undefined) this.emit('restart', { ...info, previousPid });
-        } else this.received(info, message);
+        } else if (message.type === 'failed') worker.failure = message.failure;
+        else this.received(info, message);
       });
-      child.once('exit', (code, signal) => {
-        reject(new Error(`worker ${info.pid} (${info.function}) exited before it was ready (${signal ?? code}): ${worker.stderr}`));
-        this.exited(worker, code, signal);
-      });
+      // 'close' comes after the last IPC message and stderr chunk are in, unlike 'exit': the failure it told is known.
+      child.once('close', (code, signal) => reject(new WorkerStartError({ ...info }, worker.failure, String(signal ?? code), worker.stderr)));
     });
     // A restarted worker that dies before it is ready is restarted again through its exit; nobody awaits it.
     if (previousPid !== undefined) ready.catch(() => undefined);

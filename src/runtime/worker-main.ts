@@ -9,7 +9,7 @@
  */
 import { functionRegistry } from '../functions/registry.js';
 import { resolveResources } from '../functions/resources.js';
-import { readWorkerConfig, runWorker, type ParentMessage, type WorkerMessage, type WorkerSettings } from './worker.js';
+import { failureText, readWorkerConfig, runWorker, workerFailureOf, type ParentMessage, type WorkerMessage, type WorkerSettings } from './worker.js';
 
 const controller = new AbortController();
 process.once('SIGTERM', () => controller.abort());
@@ -31,8 +31,10 @@ try {
   await runWorker(readWorkerConfig(process.env), { registry: functionRegistry, resolveResources, send, onSettings }, controller.signal);
   process.exitCode = 0;
 } catch (error) {
-  // Goes to the supervisor, which keeps the tail of a worker's stderr for its exit event.
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const failure = workerFailureOf(error);
+  if (failure) send({ type: 'failed', failure });
+  // Goes to the supervisor, which keeps the tail of a worker's stderr for its exit event: one line for a failure the worker can name, the stack trace of a bug.
+  process.stderr.write(`${failure ? failureText(failure) : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 }
 // IPC messages go out in order: once an empty one is flushed, every report before it is too.

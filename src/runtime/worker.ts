@@ -3,10 +3,12 @@ import { paginateListActivities } from '@aws-sdk/client-sfn';
 import { createClients, type AwsClients } from '../aws/clients.js';
 import type { FaultLogEntry, FaultLogger, Sabotage } from '../chaos/model.js';
 import type { ServiceKey } from '../aws/endpoint.js';
+import { awsAnswer } from '../aws/errors.js';
+import { failedCallOf } from '../aws/failed-calls.js';
 import { systemClock } from '../clock.js';
 import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
 import { isStreamFunction, queueOf, streamFunctions, type StreamFunction } from '../deploy/stack.js';
-import { BooksimError } from '../errors.js';
+import { BooksimError, ExitCode, type ExitCodeValue } from '../errors.js';
 import type { ActivityHandler, FunctionContext, FunctionResources, PaymentOutcome, QueueRecord, SagaInput } from '../functions/model.js';
 import { seededRandom, type Random } from '../random.js';
 import { pollActivity } from './activity-poller.js';
@@ -72,8 +74,31 @@ export type WorkerMessage =
   /** A fault the worker injected (duplicate delivery, cold start); the parent adds the time. */
   | { type: 'fault'; entry: Omit<FaultLogEntry, 'at'> }
   | { type: 'log'; entry: RuntimeLog }
+  /** Why the worker is about to exit with an error, when it can say (a bug is told by its stack trace on stderr). */
+  | { type: 'failed'; failure: WorkerFailure }
   /** Sent last, by worker-main: once it is flushed, every message before it has been too. */
   | { type: 'flush' };
+
+/**
+ * Why a worker could not go on, in words its parent can pass to the user: an AWS call
+ * that failed (the service and operation, and what AWS answered), or a BooksimError.
+ */
+export type WorkerFailure =
+  | { kind: 'aws'; service: ServiceKey; operation: string; answer: string }
+  | { kind: 'booksim'; message: string; exitCode: ExitCodeValue; suggestions: string[] };
+
+/** The failure an error is, when a worker can name it; undefined for anything else (a bug). */
+export function workerFailureOf(error: unknown): WorkerFailure | undefined {
+  if (error instanceof BooksimError) return { kind: 'booksim', message: error.message, exitCode: error.exitCode, suggestions: error.suggestions };
+  const call = failedCallOf(error);
+  const answer = awsAnswer(error);
+  return call && answer ? { kind: 'aws', service: call.service, operation: call.operation, answer } : undefined;
+}
+
+/** A failure in one line: `dynamodb DescribeTable answered InternalServerError: …`, or the BooksimError's message. */
+export function failureText(failure: WorkerFailure): string {
+  return failure.kind === 'aws' ? `${failure.service} ${failure.operation} ${failure.answer}` : failure.message;
+}
 
 /** The handlers a worker can host (src/functions/registry.ts provides them). */
 export interface FunctionRegistry {
@@ -289,5 +314,5 @@ async function findActivity(clients: AwsClients, name: string): Promise<string> 
     const found = page.activities?.find((activity) => activity.name === name);
     if (found?.activityArn) return found.activityArn;
   }
-  throw new BooksimError(`activity ${name} does not exist: run \`booksim deploy\` first`);
+  throw new BooksimError(`activity ${name} does not exist: run \`booksim deploy\` first`, ExitCode.environment);
 }

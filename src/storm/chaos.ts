@@ -4,6 +4,7 @@ import type { FaultLogEntry, FaultLogger, FaultSpec, Sabotage } from '../chaos/m
 import { awsFaultKinds, startChaosProxy, type AwsFaultKind, type AwsFaultRule, type ChaosProxy } from '../chaos/proxy.js';
 import { detectionLatencies, parseWorkerFaults, startWorkerChaos, workerFaultNames, type WorkerChaos } from '../chaos/workers.js';
 import type { AwsClients } from '../aws/clients.js';
+import type { ServiceKey } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';
 import { latencyRecorder, percentiles, type Percentiles } from '../load/histograms.js';
 import type { RunningSystem } from './system.js';
@@ -49,8 +50,8 @@ export function checkFaults(faults: readonly FaultSpec[]): void {
 }
 
 /**
- * A storm's chaos: the fault log, the gateway's fault policy, the chaos proxy in front of
- * the endpoint for the workers' AWS calls, and the heal steps of faults with a window.
+ * A storm's chaos: the fault log, the gateway's fault policy, the chaos proxies in front of
+ * the endpoints for the workers' AWS calls, and the heal steps of faults with a window.
  * Every part draws from its own generator seeded from the run's seed, so a seed repeats
  * the faults (given the same timing). Parameters are checked when it is built, before the
  * run starts.
@@ -58,7 +59,7 @@ export function checkFaults(faults: readonly FaultSpec[]): void {
 export class StormChaos {
   private readonly log: FaultLogEntry[] = [];
   private loadStartedAt: number | undefined;
-  private proxy: ChaosProxy | undefined;
+  private readonly proxies: ChaosProxy[] = [];
   private readonly heals: Array<{ cancel(): void }> = [];
   readonly gatewayPolicy: FaultPolicy | undefined;
   private readonly proxyRules: AwsFaultRule[];
@@ -119,11 +120,21 @@ export class StormChaos {
     return this.loadStartedAt === undefined ? 0 : this.clock.now() - this.loadStartedAt;
   }
 
-  /** Starts the proxy when an AWS fault is asked for; answers the endpoint the workers should use instead of `target`. */
-  async startProxy(target: string): Promise<string | undefined> {
+  /**
+   * Starts the proxies when an AWS fault is asked for: one in front of each distinct
+   * endpoint (services may have their own), all drawing from one generator and logging to
+   * the run's one fault log. Answers each service's endpoint for the workers: its proxy.
+   */
+  async startProxies(endpoints: Record<ServiceKey, string>): Promise<Record<ServiceKey, string> | undefined> {
     if (this.proxyRules.length === 0) return undefined;
-    this.proxy = await startChaosProxy({ target, rules: this.proxyRules, random: this.random(2), log: this.logger });
-    return this.proxy.url;
+    const random = this.random(2);
+    const proxyOf = new Map<string, string>();
+    for (const target of new Set(Object.values(endpoints))) {
+      const proxy = await startChaosProxy({ target, rules: this.proxyRules, random, log: this.logger });
+      this.proxies.push(proxy);
+      proxyOf.set(target, proxy.url);
+    }
+    return Object.fromEntries(Object.entries(endpoints).map(([service, target]) => [service, proxyOf.get(target)!])) as Record<ServiceKey, string>;
   }
 
   /** The load starts now: windows open, and each fault with an end logs its heal when it comes. */
@@ -151,6 +162,6 @@ export class StormChaos {
   async stop(): Promise<void> {
     await this.stopWorkerFaults();
     for (const heal of this.heals.splice(0)) heal.cancel();
-    await this.proxy?.close();
+    await Promise.all(this.proxies.splice(0).map((proxy) => proxy.close()));
   }
 }

@@ -16,7 +16,6 @@ import { startSystem, type ReconcilerState, type RunningSystem } from './system.
 import { faultText } from '../chaos/faults.js';
 import { readSeatSales, seatsSoldOnSale } from '../deploy/events.js';
 import { eventOfRun } from '../event.js';
-import { BooksimError, ExitCode } from '../errors.js';
 
 /** Everything a storm is asked to do. */
 export interface StormOptions {
@@ -75,7 +74,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   hooks.onPhase?.('starting', `run ${run.id}: starting the gateway, the booking API and the workers`);
   let system: RunningSystem;
   try {
-    const workerEndpoint = await chaos.startProxy(singleEndpoint(options.endpoint));
+    const workerEndpoint = await chaos.startProxies(options.endpoint.endpoints);
     const gatewayPolicy = firstFault(options.gatewayPolicy?.(plan), chaos.gatewayPolicy);
     system = await startSystem({
       endpoint: options.endpoint,
@@ -238,13 +237,6 @@ function callsPerBooking(total: number, byBooking: BookingCalls, statuses: Map<s
  */
 function tagRequests(plan: PlannedRequest[], runId: string): PlannedRequest[] {
   return plan.map((request) => ({ ...request, body: { ...request.body, requestId: `${requestIdPrefix(runId)}${request.body.requestId}` } }));
-}
-
-/** The one endpoint the chaos proxy stands in front of; a run whose services have different endpoints cannot use it. */
-function singleEndpoint(endpoint: EndpointConfig): string {
-  const urls = new Set(Object.values(endpoint.endpoints));
-  if (urls.size !== 1) throw new BooksimError('AWS faults go through one proxy in front of one endpoint, and this run has one per service', ExitCode.usage, ['Unset the AWS_ENDPOINT_URL_<SERVICE> variables, or leave out the aws-* faults.']);
-  return [...urls][0]!;
 }
 
 /** The first policy that has a fault for the request decides. */

@@ -2,10 +2,12 @@ import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createClients } from '../aws/clients.js';
-import type { EndpointConfig } from '../aws/endpoint.js';
+import type { EndpointConfig, ServiceKey } from '../aws/endpoint.js';
+import { awsFailure } from '../aws/errors.js';
 import { startBookingServer, type BookingServer } from '../api/booking-server.js';
 import type { Clock } from '../clock.js';
 import type { Sabotage } from '../chaos/model.js';
+import { BooksimError, ExitCode } from '../errors.js';
 import { profileOfDefinition, sagaTasks, timingProfile, type TimingProfileName } from '../deploy/saga.js';
 import type { FunctionContext } from '../functions/model.js';
 import { queueOf, streamFunctions } from '../deploy/stack.js';
@@ -15,7 +17,7 @@ import { startGateway, type Gateway } from '../gateway/server.js';
 import { countCalls, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
 import { runReconciler } from '../runtime/reconciler-loop.js';
 import type { RuntimeLogger } from '../runtime/runtime-log.js';
-import { Supervisor } from '../runtime/supervisor.js';
+import { Supervisor, WorkerStartError } from '../runtime/supervisor.js';
 
 /** How the system under test is started for a run. */
 export interface SystemOptions {
@@ -31,8 +33,8 @@ export interface SystemOptions {
   workerScript?: string;
   /** Where what the workers report (handler failures, AWS errors, deaths) is appended, one JSON line each. */
   workerLogFile?: string;
-  /** The endpoint the workers send their AWS calls to instead of `endpoint` (the chaos proxy). */
-  workerEndpoint?: string;
+  /** Each service's endpoint for the workers' AWS calls instead of `endpoint`'s (the chaos proxies). */
+  workerEndpoint?: Record<ServiceKey, string>;
   /** Safeguards switched off on purpose, in the workers and the reconciler. */
   sabotage?: Sabotage[];
 }
@@ -136,8 +138,26 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     };
   } catch (error) {
     await stop();
-    throw error;
+    throw startFailure(error, options);
   }
+}
+
+/**
+ * Why the system could not start, as the user is told it, in a line: a worker that could
+ * name its failure, with the AWS call, what AWS answered and which endpoint to check (the
+ * user's, not the chaos proxy in front of it); an AWS error of this process's own look-ups
+ * with the call and its endpoint. Anything else (a bug) as it is.
+ */
+function startFailure(error: unknown, { endpoint, stack }: SystemOptions): unknown {
+  if (!(error instanceof WorkerStartError)) return awsFailure(error, `look up stack ${stack}`, endpoint.display);
+  const { failure } = error;
+  if (failure?.kind === 'aws') {
+    return new BooksimError(error.message, ExitCode.environment, [
+      `Is the endpoint for ${failure.service} (${endpoint.endpoints[failure.service]}) up, and the one the stack was deployed to? Run \`booksim status --stack ${stack}\`.`,
+    ]);
+  }
+  if (failure?.kind === 'booksim') return new BooksimError(error.message, failure.exitCode, failure.suggestions);
+  return error;
 }
 
 interface WorkerLog {

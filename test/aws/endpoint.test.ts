@@ -8,21 +8,24 @@ const everywhere = (url: string) => ({ sqs: url, sns: url, dynamodb: url, sfn: u
 describe('resolveEndpoint', () => {
   it('when --endpoint is given, it wins over every variable and goes to every client', () => {
     const config = resolveEndpoint({ endpoint: 'http://127.0.0.1:4567' }, { AWS_ENDPOINT_URL: 'http://elsewhere:1', AWS_ENDPOINT_URL_SQS: 'http://elsewhere:2' });
-    expect(config).toEqual({ endpoints: everywhere('http://127.0.0.1:4567'), display: 'http://127.0.0.1:4567', region: 'us-east-1', local: true });
+    expect(config).toEqual({ endpoints: everywhere('http://127.0.0.1:4567'), display: 'http://127.0.0.1:4567', defaulted: [], region: 'us-east-1', local: true });
   });
 
   it('when a service-specific variable is set, that service goes there and the rest to AWS_ENDPOINT_URL', () => {
     const config = resolveEndpoint({}, { AWS_ENDPOINT_URL: 'http://localstack:4566', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
-    expect(config).toMatchObject({ endpoints: { ...everywhere('http://localstack:4566'), dynamodb: 'http://127.0.0.1:8000' }, display: 'http://localstack:4566', local: true });
+    expect(config).toMatchObject({ endpoints: { ...everywhere('http://localstack:4566'), dynamodb: 'http://127.0.0.1:8000' }, defaulted: [], local: true });
+    // Shown wherever the endpoint is: a run's summary, deploy, status, destroy.
+    expect(config.display).toBe('http://localstack:4566 (dynamodb at http://127.0.0.1:8000)');
   });
 
   it('when only a service-specific variable is set, the other services keep the local default, never real AWS', () => {
     const config = resolveEndpoint({}, { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
     expect(config.endpoints).toEqual({ ...everywhere('http://localhost:4566'), dynamodb: 'http://127.0.0.1:8000' });
+    expect(config.defaulted).toEqual(['sqs', 'sns', 'sfn']);
   });
 
   it('when nothing is set, it uses LocalStack’s default and us-east-1', () => {
-    expect(resolveEndpoint({}, {})).toEqual({ endpoints: everywhere('http://localhost:4566'), display: 'http://localhost:4566', region: 'us-east-1', local: true });
+    expect(resolveEndpoint({}, {})).toEqual({ endpoints: everywhere('http://localhost:4566'), display: 'http://localhost:4566', defaulted: ['sqs', 'sns', 'dynamodb', 'sfn'], region: 'us-east-1', local: true });
   });
 
   it('when BOOKSIM_DEFAULT_ENDPOINT is set, it replaces the default and nothing that is named', () => {

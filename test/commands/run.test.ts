@@ -1,37 +1,17 @@
 import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../src/verify/model.js';
 import { runCli, unwrap } from '../helpers/cli.js';
-import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
-
-/** A loopback port nothing listens on: one the system just handed out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/**
- * The environment without any AWS endpoint variable, so nothing is named and `booksim run`
- * may stand one in, and with the default moved to a closed port: a developer's machine may
- * well run LocalStack or `booksim local` at 4566, which the test must not use.
- */
-async function withoutEndpoint(): Promise<NodeJS.ProcessEnv> {
-  const unnamed = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_ENDPOINT_URL')));
-  return { ...unnamed, BOOKSIM_DEFAULT_ENDPOINT: `http://127.0.0.1:${await closedPort()}` };
-}
+import { useEndpoint, uniqueName, withClosedDefault } from '../helpers/endpoint.js';
 
 describe('booksim run (the built CLI)', { timeout: 180_000 }, () => {
   const fx = useEndpoint();
 
   it('when no endpoint is named and none answers, it runs deploy → storm → verify → report on an embedded one, says so, and exits 0', async () => {
     const reports = join(mkdtempSync(join(tmpdir(), 'booksim-run-')), 'reports');
-    const env = await withoutEndpoint();
+    const env = await withClosedDefault();
     const result = await runCli(['run', '--seats', '4', '--bookings', '20', '--rps', '20', '--seed', '2', '--reports-dir', reports], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`nothing answers at ${env.BOOKSIM_DEFAULT_ENDPOINT}: running on booksim's embedded endpoint at http://127.0.0.1:`);

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { Supervisor, type SupervisorEvents } from '../../src/runtime/supervisor.js';
+import { Supervisor, WorkerStartError, type SupervisorEvents } from '../../src/runtime/supervisor.js';
 import { waitFor } from './wait-for.js';
 
 const idleWorker = fileURLToPath(new URL('./fixtures/idle-worker.mjs', import.meta.url));
+const failingWorker = fileURLToPath(new URL('./fixtures/failing-worker.mjs', import.meta.url));
 
 const alive = (pid: number) => {
   try {
@@ -15,11 +16,11 @@ const alive = (pid: number) => {
   }
 };
 
-function supervise(processes: number): Supervisor {
+function supervise(processes: number, script = idleWorker): Supervisor {
   const supervisor = new Supervisor({
     plan: [{ function: 'inventory', concurrency: 1, processes }],
     config: { endpoint: 'http://127.0.0.1:1', region: 'us-east-1', stack: 'test', gatewayUrl: 'http://127.0.0.1:1', profile: 'fast', coldStartMs: 0 },
-    script: idleWorker,
+    script,
     restartDelayMs: 50,
     stopTimeoutMs: 2000,
   });
@@ -88,5 +89,14 @@ describe('Supervisor', () => {
     expect([started, retired]).toEqual([[], []]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(supervisor.running().map((worker) => worker.pid)).toEqual([survivor]);
+  });
+
+  it('when a worker fails to start and says why, start() rejects with that reason in one line', async () => {
+    const supervisor = supervise(1, failingWorker);
+    const error = await supervisor.start().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerStartError);
+    const { worker, failure, message } = error as WorkerStartError;
+    expect(failure).toEqual({ kind: 'aws', service: 'dynamodb', operation: 'DescribeTable', answer: 'answered InternalServerError: the table store is down' });
+    expect(message).toBe(`worker ${worker.pid} (inventory) could not start: dynamodb DescribeTable answered InternalServerError: the table store is down`);
   });
 });
