@@ -25,7 +25,7 @@ describe('booksim run (the built CLI)', { timeout: 180_000 }, () => {
     const reports = mkdtempSync(join(tmpdir(), 'booksim-run-sabotage-'));
     const result = await runCli([
       'run', '--endpoint', fx.endpoint.url, '--stack', uniqueName('run-sabotage'), '--reports-dir', reports, '--topology', 'standard-fanout',
-      '--scenario', 'duplicates', '--sabotage', 'no-conditional-write', '--fault', 'aws-latency:rate=0.5,ms=1500,service=dynamodb,operation=UpdateItem',
+      '--scenario', 'duplicates', '--sabotage', 'no-conditional-write', '--fault', 'aws-latency:rate=1,ms=1500,service=dynamodb,operation=UpdateItem',
       '--seats', '6', '--bookings', '40', '--rps', '20', '--contention', '4', '--seed', '3', '--json',
     ]);
     expect(result.code, result.stderr).toBe(1);
