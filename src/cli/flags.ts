@@ -6,7 +6,7 @@ import { BooksimError, ExitCode } from '../errors.js';
 /** Flags every command that talks to AWS shares: where, which region, which stack. */
 export const endpointFlags = {
   endpoint: Flags.string({
-    description: 'AWS endpoint URL for every service (default: AWS_ENDPOINT_URL_<SERVICE> per service, else AWS_ENDPOINT_URL, else http://localhost:4566)',
+    description: 'AWS endpoint URL for every service (default: AWS_ENDPOINT_URL_<SERVICE> per service, else AWS_ENDPOINT_URL, else BOOKSIM_DEFAULT_ENDPOINT, else http://localhost:4566)',
     helpValue: 'URL',
   }),
   region: Flags.string({ description: 'AWS region (default: AWS_REGION, else us-east-1)' }),

@@ -13,7 +13,7 @@ import { verifyText } from '../report/verify-text.js';
 export default class Run extends BaseCommand {
   static override summary = 'deploy → storm → verify → report in one command; exit code = verify\'s.';
 
-  static override description = `Deploys the stack (idempotent), runs the storm, verifies the invariants and writes the HTML report, with the flags of each. When no endpoint is named (no --endpoint, no AWS_ENDPOINT_URL) and nothing answers at http://localhost:4566, it starts booksim's embedded endpoint in this process for the run and says so: no Docker needed. A service named on its own (AWS_ENDPOINT_URL_DYNAMODB, …) keeps its endpoint, which must answer; only the services left to the default run on the embedded one.
+  static override description = `Deploys the stack (idempotent), runs the storm, verifies the invariants and writes the HTML report, with the flags of each. When no endpoint is named (no --endpoint, no AWS_ENDPOINT_URL) and nothing answers at http://localhost:4566 (or BOOKSIM_DEFAULT_ENDPOINT), it starts booksim's embedded endpoint in this process for the run and says so: no Docker needed. A service named on its own (AWS_ENDPOINT_URL_DYNAMODB, …) keeps its endpoint, which must answer; only the services left to the default run on the embedded one.
 
 Exit codes (verify's; usage and environment errors as everywhere):
 ${exitCodeHelp}`;
