@@ -102,15 +102,17 @@ const defaultScript = fileURLToPath(new URL('./worker-main.js', import.meta.url)
  * Runs booksim's worker processes: `processes` per plan entry, each a child with an IPC
  * channel and its configuration in its environment. A worker that dies while the
  * supervisor runs is reported ('exit') and replaced after `restartDelayMs` ('restart'),
- * as Lambda replaces a crashed instance. Call counts reported by workers are kept per
- * process, including dead ones, so {@link Supervisor.calls} and
- * {@link Supervisor.callsByBooking} total the whole run (a killed worker's calls since
+ * as Lambda replaces a crashed instance. Call counts and CPU times reported by workers are
+ * kept per process, including dead ones, so {@link Supervisor.calls},
+ * {@link Supervisor.callsByBooking} and {@link Supervisor.cpu} total the whole run (a killed worker's calls since
  * its last report are lost with it).
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly workers = new Map<number, Worker>();
   /** Each worker's last report of its calls, by pid. */
   private readonly reports = new Map<number, { counts: CallCounts; byBooking: BookingCalls }>();
+  /** Each worker's last report of its CPU time (ms, since it started), by pid, with the function it hosts. */
+  private readonly cpuReports = new Map<number, { function: WorkerFunction; ms: number }>();
   /** Pending restarts of dead workers, with the plan entry each will start. */
   private readonly restarts = new Map<NodeJS.Timeout, WorkerPlanEntry>();
   /** Workers told to stop by a scale-down: their exit is expected, and nobody replaces them. */
@@ -203,6 +205,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return addBookingCalls(...[...this.reports.values()].map((report) => report.byBooking));
   }
 
+  /**
+   * CPU time (user + system, ms) every worker has used so far, by the function it hosts:
+   * the sum over its processes, dead and retired ones included (a killed worker's CPU
+   * since its last report is lost with it).
+   */
+  cpu(): Partial<Record<WorkerFunction, number>> {
+    const byFunction: Partial<Record<WorkerFunction, number>> = {};
+    for (const report of this.cpuReports.values()) byFunction[report.function] = (byFunction[report.function] ?? 0) + report.ms;
+    return byFunction;
+  }
+
   /** Stops every worker: SIGTERM, then SIGKILL for those still alive after `stopTimeoutMs`. Nothing is restarted from here on. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -235,7 +248,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     const info: WorkerInfo = { pid: child.pid!, function: entry.function };
-    const worker: Worker = { child, info, entry, stderr: '', exited: once(child, 'exit') };
+    // 'close', not 'exit': a worker counts as gone once its last reports (calls, CPU) are in.
+    const worker: Worker = { child, info, entry, stderr: '', exited: once(child, 'close') };
     this.workers.set(info.pid, worker);
     child.stderr!.on('data', (chunk: Buffer) => (worker.stderr = (worker.stderr + chunk.toString()).slice(-stderrTailChars)));
     child.once('exit', (code, signal) => this.exited(worker, code, signal));
@@ -258,6 +272,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private received(info: WorkerInfo, message: WorkerMessage): void {
     if (message.type === 'calls') this.reports.set(info.pid, { counts: message.counts, byBooking: message.byBooking });
+    else if (message.type === 'cpu') this.cpuReports.set(info.pid, { function: info.function, ms: message.ms });
     else if (message.type === 'heartbeat') this.emit('heartbeat', { ...info, holding: message.holding, ...(message.bookingId === undefined ? {} : { bookingId: message.bookingId }) });
     else if (message.type === 'log') this.emit('log', { ...info, ...message.entry });
     else if (message.type === 'fault') this.emit('fault', { ...message.entry, detail: { ...message.entry.detail, pid: info.pid, function: info.function } });

@@ -32,7 +32,7 @@ export interface WorkerConfig {
   concurrency: number;
   /** Delay paid by the first invocation: a cold start (docs/design.md, Faults). A worker not yet invoked takes a new value from its parent ({@link ParentMessage}). */
   coldStartMs: number;
-  /** How often call counts are reported to the parent; default 1000. */
+  /** How often call counts and CPU time are reported to the parent; default 1000. */
   reportMs?: number;
   /** Faults injected inside the worker (src/chaos/workers.ts sets them, and changes them through {@link ParentMessage}); none in a normal run. */
   faults?: WorkerFaults;
@@ -69,6 +69,8 @@ export type ParentMessage = { type: 'configure'; settings: WorkerSettings };
 export type WorkerMessage =
   | { type: 'ready'; function: WorkerFunction }
   | { type: 'calls'; counts: CallCounts; byBooking: BookingCalls }
+  /** The CPU time (user + system, ms) the worker process has used since it started: a total, not a delta. */
+  | { type: 'cpu'; ms: number }
   /** A task heartbeat: whose task, and the bookings of every task the worker holds (what killing it would take down). */
   | { type: 'heartbeat'; function: WorkerFunction; bookingId?: string; holding: string[] }
   /** A fault the worker injected (duplicate delivery, cold start); the parent adds the time. */
@@ -127,6 +129,12 @@ export function withSettings<T extends WorkerSettings>(config: T, settings: Work
   };
 }
 
+/** The CPU time (user + system, ms) this process has used since it started. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Every function a worker can host. */
 export const workerFunctions: readonly WorkerFunction[] = [...streamFunctions, ...sagaTasks];
 const hostable: ReadonlySet<string> = new Set(workerFunctions);
@@ -145,8 +153,8 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
  * finds its queue (GetQueueUrl) or activity (ListActivities), says `ready`, and polls,
  * invoking the configured handler; the first invocation waits `coldStartMs`. Sends the
  * call counts (and the calls per booking) every `reportMs` (when they changed) and once
- * more at the end, a `heartbeat` message for every heartbeat sent (with the bookings of
- * the tasks held), the pollers' logs, and a `fault` message for every fault of
+ * more at the end, the process's CPU time with each of those reports, a `heartbeat`
+ * message for every heartbeat sent (with the bookings of the tasks held), the pollers' logs, and a `fault` message for every fault of
  * `config.faults` it injects (and for the cold start, when there is one).
  * Resolves after the poller has stopped (in-flight work finished or given up on).
  */
@@ -162,7 +170,12 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
     if (text !== reported) deps.send({ type: 'calls', counts, byBooking: counter.byBooking() });
     reported = text;
   };
-  const reporter = setInterval(reportCalls, config.reportMs ?? 1000);
+  // Sent with every report, not only at the end: a killed worker's CPU until its last report still counts.
+  const report = () => {
+    reportCalls();
+    deps.send({ type: 'cpu', ms: processCpuMs() });
+  };
+  const reporter = setInterval(report, config.reportMs ?? 1000);
   try {
     const ctx: FunctionContext = {
       clients,
@@ -179,7 +192,7 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
     else await hostActivity(host, fn);
   } finally {
     clearInterval(reporter);
-    reportCalls();
+    report();
     clients.destroy();
   }
 }

@@ -7,6 +7,7 @@ import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { runLoad, type LoadProgress, type LoadResult } from '../load/run-load.js';
 import type { StormSummary } from '../report/storm-text.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
+import { processCpuMs, type WorkerFunction } from '../runtime/worker.js';
 import { readDecisions, type DecisionSummary } from './decisions.js';
 import { createRunDir, requestIdPrefix } from './run-dir.js';
 import { SystemSampler } from './sampler.js';
@@ -48,6 +49,16 @@ export interface StormHooks {
   onWarning?(line: string): void;
   onLoadProgress?(progress: LoadProgress): void;
   onSettleProgress?(snapshot: QuiescenceSnapshot, elapsedMs: number): void;
+}
+
+/**
+ * CPU time (user + system, ms) of booksim's processes over their lives, start-up
+ * included: the storm process (load generator, booking API, gateway, reconciler, the
+ * settle's polling) and the workers, summed by the function they host.
+ */
+export interface StormCpu {
+  storm: number;
+  workers: Partial<Record<WorkerFunction, number>>;
 }
 
 /** A finished storm: the summary, and where its artifacts are. */
@@ -154,6 +165,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     await system.stop();
     await chaos.stop();
   }
+  // After the workers stopped: each sent its last report on its way out.
+  const cpu: StormCpu = { storm: processCpuMs(), workers: system.supervisor.cpu() };
 
   const byService = Object.fromEntries(Object.entries(calls).map(([service, operations]) => [service, Object.values(operations).reduce((a, b) => a + b, 0)]));
   const total = Object.values(byService).reduce((a, b) => a + b, 0);
@@ -188,6 +201,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     versions: { booksim: process.env.npm_package_version ?? 'dev', node: process.version },
     summary,
     awsCalls: calls,
+    cpu,
     lastSettleSnapshot: settle.last,
   });
   await run.writeJson('requests.json', load.requests);

@@ -13,7 +13,8 @@ import type { LedgerEntry } from '../../src/gateway/ledger.js';
 import type { RequestLogEntry } from '../../src/load/run-load.js';
 import type { PlannedRequest } from '../../src/load/plan.js';
 import { eventOfRun } from '../../src/event.js';
-import { runStorm, type StormHooks, type StormOptions } from '../../src/storm/run-storm.js';
+import { runStorm, type StormCpu, type StormHooks, type StormOptions } from '../../src/storm/run-storm.js';
+import { workerFunctions } from '../../src/runtime/worker.js';
 import type { VerifyReport } from '../../src/verify/model.js';
 import { prepareVerify, runVerify } from '../../src/verify/run-verify.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
@@ -82,8 +83,13 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
     // Every booking here is CONFIRMED or REJECTED (checked above), so there are no other outcomes' calls to add.
     expect(counts.confirmed + counts.rejected).toBe(counts.accepted);
     expect(perConfirmed! * counts.confirmed + perRejected! * counts.rejected + sharedPerBooking! * counts.accepted).toBeCloseTo(awsCalls.total, 6);
-    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { summary: typeof result.summary };
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { summary: typeof result.summary; cpu: StormCpu };
     expect(run.summary.awsCalls).toEqual(awsCalls);
+
+    // The CPU time of the storm process and of every hosted function's worker (the default topology hosts them all).
+    expect(run.cpu.storm).toBeGreaterThan(0);
+    expect(Object.keys(run.cpu.workers).sort()).toEqual([...workerFunctions].sort());
+    for (const fn of workerFunctions) expect(run.cpu.workers[fn]).toBeGreaterThan(0);
   });
 
   /** verify, as `booksim verify` runs it, of a storm's run directory. */
