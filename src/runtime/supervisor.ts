@@ -111,8 +111,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly workers = new Map<number, Worker>();
   /** Each worker's last report of its calls, by pid. */
   private readonly reports = new Map<number, { counts: CallCounts; byBooking: BookingCalls }>();
-  /** Each worker's last report of its CPU time (ms, since it started), by pid, with the function it hosts. */
-  private readonly cpuReports = new Map<number, { function: WorkerFunction; ms: number }>();
+  /** Each worker's CPU time (ms, since it started) when it said ready and at its last report, by pid, with the function it hosts. */
+  private readonly cpuReports = new Map<number, { function: WorkerFunction; readyMs: number; ms: number }>();
   /** Pending restarts of dead workers, with the plan entry each will start. */
   private readonly restarts = new Map<NodeJS.Timeout, WorkerPlanEntry>();
   /** Workers told to stop by a scale-down: their exit is expected, and nobody replaces them. */
@@ -206,13 +206,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * CPU time (user + system, ms) every worker has used so far, by the function it hosts:
-   * the sum over its processes, dead and retired ones included (a killed worker's CPU
-   * since its last report is lost with it).
+   * CPU time (user + system, ms) every worker has used since it said ready, by the
+   * function it hosts: the sum over its processes, dead and retired ones included (a
+   * killed worker's CPU since its last report is lost with it). Start-up (loading the
+   * code, looking up the queue or activity) is left out: it says nothing of the cost of
+   * the work.
    */
   cpu(): Partial<Record<WorkerFunction, number>> {
     const byFunction: Partial<Record<WorkerFunction, number>> = {};
-    for (const report of this.cpuReports.values()) byFunction[report.function] = (byFunction[report.function] ?? 0) + report.ms;
+    for (const report of this.cpuReports.values()) byFunction[report.function] = (byFunction[report.function] ?? 0) + report.ms - report.readyMs;
     return byFunction;
   }
 
@@ -256,6 +258,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const ready = new Promise<WorkerInfo>((resolve, reject) => {
       child.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready') {
+          this.cpuReports.set(info.pid, { function: info.function, readyMs: message.cpuMs, ms: message.cpuMs });
           resolve({ ...info });
           this.emit('ready', { ...info });
           if (previousPid !== undefined) this.emit('restart', { ...info, previousPid });
@@ -272,7 +275,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private received(info: WorkerInfo, message: WorkerMessage): void {
     if (message.type === 'calls') this.reports.set(info.pid, { counts: message.counts, byBooking: message.byBooking });
-    else if (message.type === 'cpu') this.cpuReports.set(info.pid, { function: info.function, ms: message.ms });
+    else if (message.type === 'cpu') {
+      // A report before ready is start-up's, which cpu() leaves out.
+      const report = this.cpuReports.get(info.pid);
+      if (report) report.ms = message.ms;
+    }
     else if (message.type === 'heartbeat') this.emit('heartbeat', { ...info, holding: message.holding, ...(message.bookingId === undefined ? {} : { bookingId: message.bookingId }) });
     else if (message.type === 'log') this.emit('log', { ...info, ...message.entry });
     else if (message.type === 'fault') this.emit('fault', { ...message.entry, detail: { ...message.entry.detail, pid: info.pid, function: info.function } });

@@ -67,7 +67,8 @@ export type ParentMessage = { type: 'configure'; settings: WorkerSettings };
 
 /** What a worker tells its parent over IPC. `calls` carries the worker's totals so far (by operation, and those of them attributed to a booking), not a delta. */
 export type WorkerMessage =
-  | { type: 'ready'; function: WorkerFunction }
+  /** `cpuMs`: the CPU time start-up took ({@link processCpuMs}), which the parent leaves out of the worker's CPU. */
+  | { type: 'ready'; function: WorkerFunction; cpuMs: number }
   | { type: 'calls'; counts: CallCounts; byBooking: BookingCalls }
   /** The CPU time (user + system, ms) the worker process has used since it started: a total, not a delta. */
   | { type: 'cpu'; ms: number }
@@ -212,7 +213,7 @@ async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn
   if (!queue) throw new Error(`the ${ctx.resources.topology} topology has no queue for the ${fn} function: the booking API calls it`);
   const { QueueUrl } = await ctx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue.name }));
   const profile = timingProfile(config.profile);
-  deps.send({ type: 'ready', function: fn });
+  deps.send({ type: 'ready', function: fn, cpuMs: processCpuMs() });
   await pollQueue({
     sqs: ctx.clients.sqs,
     sfn: ctx.clients.sfn,
@@ -239,7 +240,7 @@ async function hostActivity({ config, deps, ctx, signal, faults }: Host, fn: Sag
     const ms = faults.workMs();
     if (ms > 0) await pause(ms);
   };
-  deps.send({ type: 'ready', function: fn });
+  deps.send({ type: 'ready', function: fn, cpuMs: processCpuMs() });
   await pollActivity({
     sfn: ctx.clients.sfn,
     activityArn,

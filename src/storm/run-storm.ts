@@ -52,9 +52,10 @@ export interface StormHooks {
 }
 
 /**
- * CPU time (user + system, ms) of booksim's processes over their lives, start-up
- * included: the storm process (load generator, booking API, gateway, reconciler, the
- * settle's polling) and the workers, summed by the function they host.
+ * CPU time (user + system, ms) of booksim's processes during the run, start-up left out:
+ * the storm process's from the load's start to the end (load generator, booking API,
+ * gateway, reconciler, the settle's polling, reading the outcome), and the workers'
+ * from each one's ready to its exit, summed by the function they host.
  */
 export interface StormCpu {
   storm: number;
@@ -112,6 +113,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   let detection: Percentiles | undefined;
   let sampler: SystemSampler | undefined;
   let loadStartedAt: number;
+  let stormCpuAtLoad: number;
   let loadEndMs: number;
   let settleEndMs: number;
   let soldBefore: number | undefined;
@@ -124,6 +126,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     const poll = await systemPoller(system.context);
     hooks.onPhase?.('load', `${plan.length} bookings at ${shape.rps}/s on stack ${options.stack}, event ${shape.event} (profile ${system.profile})`);
     loadStartedAt = options.clock.now();
+    stormCpuAtLoad = processCpuMs();
     sampler = new SystemSampler(poll, options.clock, loadStartedAt);
     sampler.start();
     chaos.loadStarted();
@@ -166,7 +169,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     await chaos.stop();
   }
   // After the workers stopped: each sent its last report on its way out.
-  const cpu: StormCpu = { storm: processCpuMs(), workers: system.supervisor.cpu() };
+  const cpu: StormCpu = { storm: processCpuMs() - stormCpuAtLoad, workers: system.supervisor.cpu() };
 
   const byService = Object.fromEntries(Object.entries(calls).map(([service, operations]) => [service, Object.values(operations).reduce((a, b) => a + b, 0)]));
   const total = Object.values(byService).reduce((a, b) => a + b, 0);
