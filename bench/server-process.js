@@ -7,13 +7,13 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { processCpuMs } from './cpu-time.js';
 
 /**
- * Spawns `node ...args` (this Node binary) in `cwd` and waits up to `timeoutMs` for a
+ * Spawns `node ...args` (this Node binary) in `cwd`, with `env` (default this process's), and waits up to `timeoutMs` for a
  * line of its stdout matching `readyPattern`, whose first group is the server's URL.
  * Resolves to `{ name, pid, url, cpuMs(), stop() }`; rejects, having killed the child,
  * if it exits or stays silent first. The child's stderr is kept for the error message.
  */
-export function startServerProcess({ name, args, cwd, readyPattern, timeoutMs = 30_000 }) {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServerProcess({ name, args, cwd, env = process.env, readyPattern, timeoutMs = 30_000 }) {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text) => (stderr = (stderr + text).slice(-4000)));
   const stop = () => stopChild(child);

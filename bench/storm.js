@@ -1,92 +1,137 @@
 // The storm benchmark (`npm run bench:storm`): `booksim storm --seats 100 --rps 500
 // --duration 20s` against `booksim local` in its own process, on a freshly deployed stack.
 // Records the achieved rate, API latency and time-to-decision percentiles, the settle
-// time, and the CPU and memory of booksim's processes; appends a section to BENCHMARKS.md.
+// time, the AWS calls per confirmed and per rejected booking, the CPU time per booking of
+// each process (the endpoint from /proc, the storm and each function's workers from
+// run.json) and the memory of booksim's processes; appends a section to BENCHMARKS.md.
+// With --profile DIR every process runs under `node --cpu-prof` writing into DIR, and the
+// self time of each is printed by package and by function (bench/cpu-profile.js) and
+// kept in DIR/analysis.txt. Profiling costs CPU: take the CPU figures of a run without it.
 //
-// Usage: npm run bench:storm [-- --rps N --seconds N --seats N]
+// Usage: npm run bench:storm [-- --rps N --seconds N --seats N --profile DIR]
 // Exit codes: 0 the targets were met (≥ 98% of the rate, every booking decided within
 //             30 s of the end of the load); 1 they were not; 2 the benchmark could not run.
 
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { childrenCpuMs } from './cpu-time.js';
+import { analyseProfileFile, formatAnalysis, pidOfProfileFile } from './cpu-profile.js';
 import { startServerProcess } from './server-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const benchmarksFile = join(root, 'BENCHMARKS.md');
 const targets = { rateShare: 0.98, decidedWithinMs: 30_000 };
 
-/** Runs `booksim <args>` to completion and returns its stdout; rejects with its stderr. */
-function booksim(args) {
+/** Runs `booksim <args>` (in `env`) to completion and returns its stdout; rejects with its stderr. */
+function booksim(args, env = process.env) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['bin/run.js', ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['bin/run.js', ...args], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
       error ? reject(new Error(`booksim ${args[0]} failed: ${stderr || error.message}`)) : resolve(stdout),
     );
   });
 }
 
-/** Resident memory (MiB) of every booksim process now: the endpoint, the storm and its workers. */
-function booksimRssMiB() {
+/**
+ * What booksim's processes are now, by pid: `storm`, or `worker <function>` (from the
+ * configuration in a worker's environment); with their resident memory (MiB) in total.
+ * The endpoint is not among them: the benchmark started it and knows its pid.
+ */
+function booksimProcesses() {
+  const roles = new Map();
   let kib = 0;
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmdline.includes('bin/run.js') && !cmdline.includes('worker-main.js')) continue;
+      if (cmdline.includes('worker-main.js')) {
+        const config = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((entry) => entry.startsWith('BOOKSIM_WORKER_CONFIG='));
+        roles.set(Number(pid), `worker ${config ? JSON.parse(config.slice(config.indexOf('=') + 1)).function : '?'}`);
+      } else if (cmdline.includes('bin/run.js\0storm')) roles.set(Number(pid), 'storm');
+      else if (!cmdline.includes('bin/run.js')) continue;
       const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       kib += rss ? Number(rss[1]) : 0;
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  return kib / 1024;
+  return { roles, rssMiB: kib / 1024 };
+}
+
+/** The environment that makes every node process started from it (and their children) write a CPU profile into `dir`. */
+function profilingEnv(dir) {
+  return { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${JSON.stringify(dir)}`.trim() };
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { rps: { type: 'string', default: '500' }, seconds: { type: 'string', default: '20' }, seats: { type: 'string', default: '100' } } });
-  const endpoint = await startServerProcess({ name: 'booksim local', args: ['bin/run.js', 'local', '--port', '0'], cwd: root, readyPattern: /^booksim local ready at (http:\/\/\S+)/ });
+  const { values } = parseArgs({ options: { rps: { type: 'string', default: '500' }, seconds: { type: 'string', default: '20' }, seats: { type: 'string', default: '100' }, profile: { type: 'string' } } });
+  const profileDir = values.profile && resolve(values.profile);
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const env = profileDir ? profilingEnv(profileDir) : process.env;
+  const endpoint = await startServerProcess({ name: 'booksim local', args: ['bin/run.js', 'local', '--port', '0'], cwd: root, env, readyPattern: /^booksim local ready at (http:\/\/\S+)/ });
+  const roles = new Map([[endpoint.pid, 'endpoint']]);
+  let result;
   try {
     const stack = `bench-${Date.now().toString(36)}`;
     await booksim(['deploy', '--endpoint', endpoint.url, '--stack', stack]);
     const reports = mkdtempSync(join(tmpdir(), 'booksim-bench-storm-'));
     const endpointCpuBefore = endpoint.cpuMs();
-    const childrenBefore = childrenCpuMs();
     let peakRss = 0;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, booksimRssMiB())), 500);
+    const sampler = setInterval(() => {
+      const now = booksimProcesses();
+      peakRss = Math.max(peakRss, now.rssMiB);
+      now.roles.forEach((role, pid) => roles.set(pid, role));
+    }, 500);
     const started = Date.now();
-    const output = await booksim(['storm', '--endpoint', endpoint.url, '--stack', stack, '--seats', values.seats, '--rps', values.rps, '--duration', `${values.seconds}s`, '--seed', '1', '--reports-dir', reports, '--json']);
+    const output = await booksim(['storm', '--endpoint', endpoint.url, '--stack', stack, '--seats', values.seats, '--rps', values.rps, '--duration', `${values.seconds}s`, '--seed', '1', '--reports-dir', reports, '--json'], env);
     clearInterval(sampler);
     const wallMs = Date.now() - started;
     const summary = JSON.parse(output);
-    const result = {
+    const { cpu } = JSON.parse(readFileSync(join(summary.runDir, 'run.json'), 'utf8'));
+    result = {
       date: new Date().toISOString(),
       node: process.version,
       cpu: `${cpus()[0]?.model.trim() ?? 'unknown'}, ${cpus().length} cores`,
       summary,
       wallMs,
-      endpointCpuMs: endpoint.cpuMs() - endpointCpuBefore,
-      stormCpuMs: childrenCpuMs() - childrenBefore,
+      cpuMs: { endpoint: endpoint.cpuMs() - endpointCpuBefore, storm: cpu.storm, workers: cpu.workers },
       peakRssMiB: peakRss,
+      profiled: profileDir !== undefined,
     };
-    const rateOk = summary.rate.achieved >= targets.rateShare * summary.rate.target;
-    const decidedOk = summary.settle.settled && summary.bookings.undecided === 0 && summary.settle.waitedMs <= targets.decidedWithinMs;
-    const section = formatSection(result, rateOk, decidedOk);
-    appendFileSync(benchmarksFile, section);
-    process.stdout.write(section);
-    process.exitCode = rateOk && decidedOk ? 0 : 1;
   } finally {
+    // The endpoint writes its profile as it exits.
     await endpoint.stop();
   }
+  const rateOk = result.summary.rate.achieved >= targets.rateShare * result.summary.rate.target;
+  const decidedOk = result.summary.settle.settled && result.summary.bookings.undecided === 0 && result.summary.settle.waitedMs <= targets.decidedWithinMs;
+  const section = formatSection(result, rateOk, decidedOk);
+  appendFileSync(benchmarksFile, section);
+  process.stdout.write(section);
+  if (profileDir) process.stdout.write(`\n${profileReport(profileDir, roles, Math.max(1, result.summary.bookings.accepted))}\n`);
+  process.exitCode = rateOk && decidedOk ? 0 : 1;
 }
 
-function formatSection({ date, node, cpu, summary, wallMs, endpointCpuMs, stormCpuMs, peakRssMiB }, rateOk, decidedOk) {
+/** Every profile in `dir`, named by the role of the process that wrote it, analysed (bench/cpu-profile.js); also written to `dir`/analysis.txt. */
+function profileReport(dir, roles, bookings) {
+  const text = readdirSync(dir)
+    .map((name) => ({ name, pid: pidOfProfileFile(name) }))
+    .filter(({ pid }) => pid !== undefined)
+    .map(({ name, pid }) => formatAnalysis(`${roles.get(pid) ?? 'booksim'} (pid ${pid}, ${name})`, analyseProfileFile(join(dir, name)), bookings))
+    .join('\n\n');
+  writeFileSync(join(dir, 'analysis.txt'), `${text}\n`);
+  return text;
+}
+
+function formatSection({ date, node, cpu, summary, wallMs, cpuMs, peakRssMiB, profiled }, rateOk, decidedOk) {
   const p = (x) => `${x.p50.toFixed(0)} / ${x.p90.toFixed(0)} / ${x.p99.toFixed(0)} / ${x.max.toFixed(0)}`;
-  const perBooking = summary.awsCalls.total / Math.max(1, summary.bookings.accepted);
+  const bookings = Math.max(1, summary.bookings.accepted);
+  const perBooking = (ms) => (ms / bookings).toFixed(2);
+  const calls = (n) => (n === null ? 'n/a' : n.toFixed(1));
+  const workersMs = Object.values(cpuMs.workers).reduce((a, b) => a + b, 0);
+  const booksimMs = cpuMs.storm + workersMs;
   return `
-## Storm: ${summary.seats} seats at ${summary.rate.target} rps, ${date}
+## Storm: ${summary.seats} seats at ${summary.rate.target} rps, ${date}${profiled ? ' (profiled: every process under --cpu-prof)' : ''}
 
 - Node ${node}; CPU ${cpu}; \`booksim storm --seats ${summary.seats} --rps ${summary.rate.target} --duration …\` against \`booksim local\` in its own process
 - achieved **${summary.rate.achieved.toFixed(1)} rps (${((100 * summary.rate.achieved) / summary.rate.target).toFixed(1)}% of target)** — ${rateOk ? 'PASS' : 'FAIL'} (target ≥ ${targets.rateShare * 100}%)
@@ -94,8 +139,9 @@ function formatSection({ date, node, cpu, summary, wallMs, endpointCpuMs, stormC
 - settled ${(summary.settle.waitedMs / 1000).toFixed(1)} s after the load — ${decidedOk ? 'PASS' : 'FAIL'} (every booking decided within ${targets.decidedWithinMs / 1000} s of the end of the load)
 - API latency ms (p50 / p90 / p99 / max, from the intended send time): ${p(summary.latency.api)}
 - time to decision ms (p50 / p90 / p99 / max): ${p(summary.latency.timeToDecision)}
-- AWS calls: ${summary.awsCalls.total} (${perBooking.toFixed(1)} per booking: ${Object.entries(summary.awsCalls.byService).map(([s, n]) => `${s} ${(n / Math.max(1, summary.bookings.accepted)).toFixed(1)}`).join(', ')})
-- CPU: booksim local ${(endpointCpuMs / 1000).toFixed(1)} s, storm with its workers ${(stormCpuMs / 1000).toFixed(1)} s, over ${(wallMs / 1000).toFixed(1)} s wall (2 cores = ${(2 * wallMs / 1000).toFixed(1)} s available); peak memory of booksim's processes ${peakRssMiB.toFixed(0)} MiB
+- AWS calls: ${summary.awsCalls.total} (${(summary.awsCalls.total / bookings).toFixed(1)} per booking: ${Object.entries(summary.awsCalls.byService).map(([s, n]) => `${s} ${(n / bookings).toFixed(1)}`).join(', ')}); per confirmed booking ${calls(summary.awsCalls.perConfirmed)}, per rejected ${calls(summary.awsCalls.perRejected)}, shared per booking ${calls(summary.awsCalls.sharedPerBooking)}
+- CPU ms per accepted booking (total s): **all processes ${perBooking(cpuMs.endpoint + booksimMs)}** (${((cpuMs.endpoint + booksimMs) / 1000).toFixed(1)}); endpoint ${perBooking(cpuMs.endpoint)} (${(cpuMs.endpoint / 1000).toFixed(1)}); **booksim's side without the endpoint ${perBooking(booksimMs)}** (${(booksimMs / 1000).toFixed(1)}): storm process ${perBooking(cpuMs.storm)} (${(cpuMs.storm / 1000).toFixed(1)}), workers ${Object.entries(cpuMs.workers).map(([fn, ms]) => `${fn} ${perBooking(ms)} (${(ms / 1000).toFixed(1)})`).join(', ')}
+- over ${(wallMs / 1000).toFixed(1)} s wall (2 cores = ${((2 * wallMs) / 1000).toFixed(1)} s available; the endpoint's CPU is from the storm's start to its end, booksim's processes' over their lives, start-up included); peak memory of booksim's processes ${peakRssMiB.toFixed(0)} MiB
 `;
 }
 

@@ -1,0 +1,84 @@
+// Reads a V8 .cpuprofile (what `node --cpu-prof` writes) and tells where the CPU went:
+// self time by function and by package. Self time of a node is the sum of the time deltas
+// of the samples that landed in it; the idle node is not CPU and is left out.
+
+import { readFileSync } from 'node:fs';
+
+/** V8's pseudo-functions: their url is empty and their name is in parentheses. */
+const idle = '(idle)';
+
+/**
+ * Where a function's code lives, coarse enough to add up: a package of node_modules
+ * (`@aws-sdk/client-sqs`, `dynalite`), a directory of booksim's build (`booksim emulator`),
+ * a part of Node's own library (`node:internal/streams`), or V8's pseudo-functions
+ * (`(garbage collector)`, `(program)`) and built-ins without a script (`(native)`).
+ */
+export function packageOf(url, functionName) {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  // The last node_modules in the path is the package the code belongs to.
+  const modules = [...url.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)];
+  if (modules.length > 0) return modules.at(-1)[1];
+  const own = /\/dist\/([^/]+)\//.exec(url) ?? /\/(bin)\//.exec(url);
+  if (own) return `booksim ${own[1]}`;
+  const internal = /^node:(internal\/[^/]+|[^/]+)/.exec(url);
+  return internal ? `node:${internal[1].replace(/\.js$/, '')}` : url;
+}
+
+/**
+ * The busy time of a profile (ms, idle excluded) and its self time grouped two ways:
+ * by function (name, file, line) and by package ({@link packageOf}), largest first.
+ */
+export function analyseProfile(profile) {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = new Map();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byFunction = new Map();
+  const byPackage = new Map();
+  let busyUs = 0;
+  for (const [id, us] of selfUs) {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    const name = functionName || '(anonymous)';
+    if (name === idle) continue;
+    busyUs += us;
+    const pkg = packageOf(url, name);
+    const key = `${name} ${url}:${lineNumber + 1}`;
+    const entry = byFunction.get(key) ?? { name, url, line: lineNumber + 1, us: 0 };
+    entry.us += us;
+    byFunction.set(key, entry);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+  }
+  const largestFirst = (a, b) => b.ms - a.ms;
+  return {
+    busyMs: busyUs / 1000,
+    wallMs: (profile.endTime - profile.startTime) / 1000,
+    byFunction: [...byFunction.values()].map(({ us, ...entry }) => ({ ...entry, ms: us / 1000 })).sort(largestFirst),
+    byPackage: [...byPackage].map(([name, us]) => ({ name, ms: us / 1000 })).sort(largestFirst),
+  };
+}
+
+/** {@link analyseProfile} of a .cpuprofile file. */
+export function analyseProfileFile(file) {
+  return analyseProfile(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** The pid in a name `node --cpu-prof` gives its file: CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile. */
+export function pidOfProfileFile(name) {
+  const match = /^CPU\.\d+\.\d+\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * An analysis as text: the busy time, the `top` packages and the `top` functions by self
+ * time, each in ms, in ms per booking (`bookings`) and as a share of the busy time.
+ */
+export function formatAnalysis(label, analysis, bookings, top = 12) {
+  const row = (name, ms) => `  ${ms.toFixed(0).padStart(7)} ms ${(ms / bookings).toFixed(3).padStart(7)} ms/booking ${((100 * ms) / analysis.busyMs).toFixed(1).padStart(5)}%  ${name}`;
+  const shortUrl = (url) => url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/');
+  return [
+    `${label}: ${analysis.busyMs.toFixed(0)} ms busy in ${analysis.wallMs.toFixed(0)} ms profiled (${(analysis.busyMs / bookings).toFixed(3)} ms/booking)`,
+    ' by package:',
+    ...analysis.byPackage.slice(0, top).map(({ name, ms }) => row(name, ms)),
+    ' by function (self time):',
+    ...analysis.byFunction.slice(0, top).map(({ name, url, line, ms }) => row(`${name} ${shortUrl(url)}:${line}`, ms)),
+  ].join('\n');
+}
