@@ -141,7 +141,7 @@ function formatSection({ date, node, cpu, summary, wallMs, cpuMs, peakRssMiB, pr
 - time to decision ms (p50 / p90 / p99 / max): ${p(summary.latency.timeToDecision)}
 - AWS calls: ${summary.awsCalls.total} (${(summary.awsCalls.total / bookings).toFixed(1)} per booking: ${Object.entries(summary.awsCalls.byService).map(([s, n]) => `${s} ${(n / bookings).toFixed(1)}`).join(', ')}); per confirmed booking ${calls(summary.awsCalls.perConfirmed)}, per rejected ${calls(summary.awsCalls.perRejected)}, shared per booking ${calls(summary.awsCalls.sharedPerBooking)}
 - CPU ms per accepted booking (total s): **all processes ${perBooking(cpuMs.endpoint + booksimMs)}** (${((cpuMs.endpoint + booksimMs) / 1000).toFixed(1)}); endpoint ${perBooking(cpuMs.endpoint)} (${(cpuMs.endpoint / 1000).toFixed(1)}); **booksim's side without the endpoint ${perBooking(booksimMs)}** (${(booksimMs / 1000).toFixed(1)}): storm process ${perBooking(cpuMs.storm)} (${(cpuMs.storm / 1000).toFixed(1)}), workers ${Object.entries(cpuMs.workers).map(([fn, ms]) => `${fn} ${perBooking(ms)} (${(ms / 1000).toFixed(1)})`).join(', ')}
-- over ${(wallMs / 1000).toFixed(1)} s wall (2 cores = ${((2 * wallMs) / 1000).toFixed(1)} s available; the endpoint's CPU is from the storm's start to its end, booksim's processes' over their lives, start-up included); peak memory of booksim's processes ${peakRssMiB.toFixed(0)} MiB
+- over ${(wallMs / 1000).toFixed(1)} s wall (2 cores = ${((2 * wallMs) / 1000).toFixed(1)} s available; the endpoint's CPU is from the storm's start to its end, the storm process's from the load's start, each worker's from its ready: run.json's cpu); peak memory of booksim's processes ${peakRssMiB.toFixed(0)} MiB
 `;
 }
 
