@@ -24,9 +24,25 @@ export function packageOf(url, functionName) {
   return internal ? `node:${internal[1].replace(/\.js$/, '')}` : url;
 }
 
+/** Packages added up into what they do: the first pattern a package matches names its kind. */
+const kinds = [
+  ['AWS SDK', /^@(aws-sdk|smithy|aws-crypto)\//],
+  ['HTTP, sockets, streams, events', /^node:(_http|http|net|events|stream|internal\/(streams|http|stream_base_commons|async_hooks))/],
+  ['crypto', /^node:(crypto|internal\/crypto)/],
+  ['dynalite and its store', /^(dynalite|level|abstract-level|memdown|functional-red-black-tree|lazy|big\.js)/],
+  ['start-up: loading modules', /^node:(internal\/(modules|deps|bootstrap|url)|path|fs|internal\/fs)/],
+  ['booksim', /^booksim /],
+];
+
+/** What a package's code does, by {@link kinds}; the package itself when none matches. */
+export function kindOf(pkg) {
+  return kinds.find(([, pattern]) => pattern.test(pkg))?.[0] ?? pkg;
+}
+
 /**
  * The busy time of a profile (ms, idle excluded) and its self time grouped two ways:
- * by function (name, file, line) and by package ({@link packageOf}), largest first.
+ * by function (name, file, line), by package ({@link packageOf}) and by kind
+ * ({@link kindOf}), largest first.
  */
 export function analyseProfile(profile) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -48,11 +64,14 @@ export function analyseProfile(profile) {
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
   }
   const largestFirst = (a, b) => b.ms - a.ms;
+  const byKind = new Map();
+  for (const [pkg, us] of byPackage) byKind.set(kindOf(pkg), (byKind.get(kindOf(pkg)) ?? 0) + us);
   return {
     busyMs: busyUs / 1000,
     wallMs: (profile.endTime - profile.startTime) / 1000,
     byFunction: [...byFunction.values()].map(({ us, ...entry }) => ({ ...entry, ms: us / 1000 })).sort(largestFirst),
     byPackage: [...byPackage].map(([name, us]) => ({ name, ms: us / 1000 })).sort(largestFirst),
+    byKind: [...byKind].map(([name, us]) => ({ name, ms: us / 1000 })).sort(largestFirst),
   };
 }
 
@@ -68,14 +87,16 @@ export function pidOfProfileFile(name) {
 }
 
 /**
- * An analysis as text: the busy time, the `top` packages and the `top` functions by self
- * time, each in ms, in ms per booking (`bookings`) and as a share of the busy time.
+ * An analysis as text: the busy time, the `top` kinds of code, packages and functions by
+ * self time, each in ms, in ms per booking (`bookings`) and as a share of the busy time.
  */
 export function formatAnalysis(label, analysis, bookings, top = 12) {
   const row = (name, ms) => `  ${ms.toFixed(0).padStart(7)} ms ${(ms / bookings).toFixed(3).padStart(7)} ms/booking ${((100 * ms) / analysis.busyMs).toFixed(1).padStart(5)}%  ${name}`;
   const shortUrl = (url) => url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/');
   return [
     `${label}: ${analysis.busyMs.toFixed(0)} ms busy in ${analysis.wallMs.toFixed(0)} ms profiled (${(analysis.busyMs / bookings).toFixed(3)} ms/booking)`,
+    ' by kind:',
+    ...analysis.byKind.slice(0, top).map(({ name, ms }) => row(name, ms)),
     ' by package:',
     ...analysis.byPackage.slice(0, top).map(({ name, ms }) => row(name, ms)),
     ' by function (self time):',
