@@ -1,5 +1,5 @@
 import { BooksimError, ExitCode } from '../errors.js';
-import { failedCallOf } from './failed-calls.js';
+import { failedCallOf, failedCallText } from './failed-calls.js';
 
 /** How to get an endpoint running, for every "cannot reach" message. */
 export const startEndpointSuggestions = [
@@ -64,7 +64,8 @@ export function awsFailure(error: unknown, doing: string | undefined, endpoint: 
     ]);
   }
   if (sdk?.$metadata) {
-    const answer = call ? `${call.service} ${call.operation} ${awsAnswer(error)}` : `${sdk.name}: ${firstLine(sdk.message)}`;
+    const answered = `${sdk.name}: ${firstLine(sdk.message)}`;
+    const answer = call ? failedCallText(call, `answered ${answered}`) : answered;
     return new BooksimError(`could not ${doing}: ${answer} (endpoint ${at})`, ExitCode.environment);
   }
   return error;

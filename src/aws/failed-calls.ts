@@ -43,6 +43,11 @@ export function tagFailedCalls(client: MiddlewareClient, service: ServiceKey, en
   );
 }
 
+/** A failed call and what came of it, in one line: `dynamodb DescribeTable answered InternalServerError: …`. */
+export function failedCallText(call: Pick<AwsCall, 'service' | 'operation'>, answer: string): string {
+  return `${call.service} ${call.operation} ${answer}`;
+}
+
 /** The call an error came from, when a client of {@link tagFailedCalls} raised it. */
 export function failedCallOf(error: unknown): AwsCall | undefined {
   return typeof error === 'object' && error !== null ? failedCalls.get(error) : undefined;

@@ -4,7 +4,7 @@ import { createClients, type AwsClients } from '../aws/clients.js';
 import type { FaultLogEntry, FaultLogger, Sabotage } from '../chaos/model.js';
 import type { ServiceKey } from '../aws/endpoint.js';
 import { awsAnswer } from '../aws/errors.js';
-import { failedCallOf } from '../aws/failed-calls.js';
+import { failedCallOf, failedCallText } from '../aws/failed-calls.js';
 import { systemClock } from '../clock.js';
 import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
 import { isStreamFunction, queueOf, streamFunctions, type StreamFunction } from '../deploy/stack.js';
@@ -100,7 +100,7 @@ export function workerFailureOf(error: unknown): WorkerFailure | undefined {
 
 /** A failure in one line: `dynamodb DescribeTable answered InternalServerError: …`, or the BooksimError's message. */
 export function failureText(failure: WorkerFailure): string {
-  return failure.kind === 'aws' ? `${failure.service} ${failure.operation} ${failure.answer}` : failure.message;
+  return failure.kind === 'aws' ? failedCallText(failure, failure.answer) : failure.message;
 }
 
 /** The handlers a worker can host (src/functions/registry.ts provides them). */
