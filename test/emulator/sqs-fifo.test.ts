@@ -13,14 +13,21 @@ describe('SQS FIFO queues', () => {
   const clock = new ManualClock();
   const fx = useEndpoint({ clock });
 
-  it('when several groups are sent, it delivers each group in order and groups side by side', async () => {
+  it('when several groups are sent, it delivers as many of the oldest group as it can, then the next, each in order', async () => {
     const url = await createQueue(fx.clients.sqs, uniqueName('order', true));
-    for (const body of ['a1', 'b1', 'a2', 'b2', 'a3']) await sendFifo(fx.clients.sqs, url, body[0]!, body);
+    for (const body of ['a1', 'b1', 'a2', 'c1', 'b2', 'a3']) await sendFifo(fx.clients.sqs, url, body[0]!, body);
     const messages = await receive(fx.clients.sqs, url, 10);
-    expect(bodies(messages)).toEqual(['a1', 'b1', 'a2', 'b2', 'a3']);
-    expect(messages.map((m) => m.Attributes?.MessageGroupId)).toEqual(['a', 'b', 'a', 'b', 'a']);
-    const sequence = messages.map((m) => BigInt(m.Attributes!.SequenceNumber!));
-    expect([...sequence].sort((x, y) => (x < y ? -1 : 1))).toEqual(sequence);
+    expect(bodies(messages)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'c1']);
+    const sequence = (group: string) => messages.filter((m) => m.Attributes?.MessageGroupId === group).map((m) => BigInt(m.Attributes!.SequenceNumber!));
+    for (const group of ['a', 'b']) expect([...sequence(group)].sort((x, y) => (x < y ? -1 : 1))).toEqual(sequence(group));
+  });
+
+  it('when one group has more messages than a receive takes, it fills the batch with that group alone', async () => {
+    const sqs = fx.clients.sqs;
+    const url = await createQueue(sqs, uniqueName('fill', true));
+    for (const body of ['a1', 'b1', 'a2', 'a3', 'b2']) await sendFifo(sqs, url, body[0]!, body);
+    expect(bodies(await receive(sqs, url, 3))).toEqual(['a1', 'a2', 'a3']);
+    expect(bodies(await receive(sqs, url, 3))).toEqual(['b1', 'b2']);
   });
 
   it('when a message of a group is in flight, it holds the rest of that group back but serves other groups', async () => {

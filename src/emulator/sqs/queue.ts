@@ -178,36 +178,59 @@ export class Queue {
 
   /**
    * Receives up to `max` visible messages and makes them invisible for
-   * `visibilityTimeoutSeconds`. FIFO: in queue order, skipping every group that has a
-   * message in flight. Messages received more than maxReceiveCount times move to the DLQ.
+   * `visibilityTimeoutSeconds`. Messages received more than maxReceiveCount times move to
+   * the DLQ. FIFO: skipping every group that has a message in flight, and as AWS documents
+   * ("FIFO queue delivery logic"): as many messages of one group as possible, in order,
+   * then other groups in queue order, each in its own order.
    */
   receive(max: number, visibilityTimeoutSeconds: number, lookup: QueueLookup): ReceivedMessage[] {
     const now = this.clock.now();
     this.dropExpired(now);
-    const blockedGroups = new Set<string>();
-    if (this.fifo) {
-      for (const message of this.messages.values()) {
-        if (message.receiveCount > 0 && message.visibleAt > now) blockedGroups.add(message.groupId!);
-      }
-    }
+    const chosen = this.fifo ? this.fifoCandidates(max, now, lookup) : this.standardCandidates(max, now, lookup);
+    return chosen.map((message) => {
+      message.receiveCount += 1;
+      message.firstReceivedAt ??= now;
+      message.visibleAt = now + visibilityTimeoutSeconds * 1000;
+      return { message, receiptHandle: encodeReceipt(this.name, message) };
+    });
+  }
+
+  /** Whether a message may be handed out now; one past maxReceiveCount is moved to the DLQ instead. */
+  private receivable(message: StoredMessage, now: number, lookup: QueueLookup): boolean {
+    return message.visibleAt <= now && !this.redriveIfExhausted(message, lookup);
+  }
+
+  private standardCandidates(max: number, now: number, lookup: QueueLookup): StoredMessage[] {
     const candidates: StoredMessage[] = [];
     // A standard queue may hand out messages out of order: with chaos, pick from a wider window.
     const reorder = this.chaosStrikes();
     const wanted = reorder ? max * 2 : max;
     for (const message of this.messages.values()) {
       if (candidates.length >= wanted) break;
-      if (message.visibleAt > now) continue;
-      if (message.groupId !== undefined && blockedGroups.has(message.groupId)) continue;
-      if (this.redriveIfExhausted(message, lookup)) continue;
-      candidates.push(message);
+      if (this.receivable(message, now, lookup)) candidates.push(message);
     }
     if (reorder) shuffle(candidates, this.random);
-    return candidates.slice(0, max).map((message) => {
-      message.receiveCount += 1;
-      message.firstReceivedAt ??= now;
-      message.visibleAt = now + visibilityTimeoutSeconds * 1000;
-      return { message, receiptHandle: encodeReceipt(this.name, message) };
-    });
+    return candidates.slice(0, max);
+  }
+
+  private fifoCandidates(max: number, now: number, lookup: QueueLookup): StoredMessage[] {
+    const blockedGroups = new Set<string>();
+    for (const message of this.messages.values()) {
+      if (message.receiveCount > 0 && message.visibleAt > now) blockedGroups.add(message.groupId!);
+    }
+    // Groups in the order of their oldest receivable message; each list in queue order.
+    const groups = new Map<string, StoredMessage[]>();
+    let first: StoredMessage[] | undefined;
+    for (const message of this.messages.values()) {
+      if (blockedGroups.has(message.groupId!) || !this.receivable(message, now, lookup)) continue;
+      const group = groups.get(message.groupId!);
+      if (group) group.push(message);
+      else groups.set(message.groupId!, [message]);
+      first ??= groups.get(message.groupId!);
+      // The first group alone fills the batch: nothing further back can be handed out.
+      if (first!.length >= max) break;
+    }
+    return [...groups.values()].flat().slice(0, max);
   }
 
   private redriveIfExhausted(message: StoredMessage, lookup: QueueLookup): boolean {
