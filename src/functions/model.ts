@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import type { Sabotage } from '../chaos/model.js';
+import type { SagaTask } from '../deploy/saga.js';
 import type { StackNames, Topology } from '../deploy/stack.js';
 
 /**
@@ -122,6 +123,23 @@ export interface QueueRecord {
   attributes: Record<string, string>;
 }
 
+/**
+ * Reads that the messages of one delivery share: the messages of one group that came in
+ * one receive, handled one after another. A queue function asks for a read by key; the
+ * first message to ask makes it, the next ones of the delivery get its answer (`fresh`
+ * false) — as a Lambda function handed a FIFO group's batch reads once for the batch.
+ * The worker forgets every shared read as soon as a message does not settle at its first
+ * answer (retry, in-saga, a throw): what follows then reads afresh.
+ */
+export interface SharedReads {
+  once<T>(key: string, read: () => Promise<T>): Promise<{ value: T; fresh: boolean }>;
+}
+
+/** Shares nothing: every read is made, and is fresh (a function called outside a delivery). */
+export const unsharedReads: SharedReads = {
+  once: async (_key, read) => ({ value: await read(), fresh: true }),
+};
+
 /** What the payment function tells its worker to do with the message it was given. */
 export type PaymentOutcome =
   /** Settled (saga ended, or the booking was rejected): delete the message. */
@@ -148,3 +166,12 @@ export class TaskError extends Error {
 
 /** A saga task: the execution's input (with the results so far) in, the task's result out. */
 export type ActivityHandler = (input: SagaInput & Record<string, unknown>, context: FunctionContext & { heartbeat(): Promise<void> }) => Promise<unknown>;
+
+/** The handlers a worker can host, by the name it hosts them under (src/functions/registry.ts lists them). */
+export interface FunctionRegistry {
+  queues: {
+    inventory: (record: QueueRecord, ctx: FunctionContext, shared?: SharedReads) => Promise<void>;
+    payment: (record: QueueRecord, ctx: FunctionContext, shared?: SharedReads) => Promise<PaymentOutcome>;
+  };
+  activities: Record<SagaTask, ActivityHandler>;
+}

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parseBookingMessage } from './booking-api.js';
-import type { BookingMessage, FunctionContext, PaymentOutcome, QueueRecord, SagaInput } from './model.js';
-import { placementOf, setBookingStatus } from './store.js';
+import { unsharedReads, type BookingMessage, type FunctionContext, type PaymentOutcome, type QueueRecord, type SagaInput, type SharedReads } from './model.js';
+import { placementOf, placementOn, readSeat, setBookingStatus } from './store.js';
 
 /** How long to wait for the inventory decision of a booking (the inventory queue is usually a moment behind or ahead). */
 const inventoryWaitSeconds = 1;
@@ -70,15 +70,23 @@ function fifoSequence(record: QueueRecord, ctx: FunctionContext): string | undef
  * - it waits behind a holder whose payment has not settled (FIFO order should prevent
  *   it): retry;
  * - it held the seat and gave it up (its release made it final): done.
- * Two calls for a rejected booking, three for a holder. Idempotent: every write is
- * conditional on a status that comes before, and the saga starts once by name.
+ * Two calls for a rejected booking, three for a holder. The seat's read is shared by the
+ * messages of one delivery (`shared`, {@link SharedReads}): a sold seat's waiting line,
+ * which piles up in the seat's group while its holder's saga runs, comes in deliveries
+ * of up to ten and costs one read per delivery and one write per booking. Only a
+ * rejection is decided on a shared read; anything else reads the seat afresh.
+ * Idempotent: every write is conditional on a status that comes before, and the saga
+ * starts once by name.
  */
-export async function handlePayment(record: QueueRecord, ctx: FunctionContext): Promise<PaymentOutcome> {
+export async function handlePayment(record: QueueRecord, ctx: FunctionContext, shared: SharedReads = unsharedReads): Promise<PaymentOutcome> {
   const message = parseBookingMessage(record.body);
   const sequence = fifoSequence(record, ctx);
   const sequenced = sequence === undefined ? {} : { sequence };
   const { bookingId, seatId } = message;
-  const { placement, seat } = await placementOf(ctx, seatId, bookingId);
+  const read = await shared.once(`seat ${seatId}`, () => readSeat(ctx, seatId));
+  const onShared = placementOn(read.value, bookingId);
+  const rejected = onShared.placement === 'line' && onShared.seat.sold;
+  const { placement, seat } = rejected || read.fresh ? onShared : await placementOf(ctx, seatId, bookingId);
   switch (placement) {
     case 'unplaced':
       return { kind: 'retry', afterSeconds: inventoryWaitSeconds };

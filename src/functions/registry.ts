@@ -1,6 +1,5 @@
-import type { SagaTask } from '../deploy/saga.js';
 import { handleInventory } from './inventory.js';
-import type { ActivityHandler, FunctionContext, PaymentOutcome, QueueRecord } from './model.js';
+import type { FunctionRegistry } from './model.js';
 import { handlePayment } from './payment.js';
 import { issueTicket } from './saga/issue-ticket.js';
 import { notify } from './saga/notify.js';
@@ -10,13 +9,7 @@ import { reserveSeat } from './saga/reserve-seat.js';
 import { validatePayment } from './saga/validate-payment.js';
 
 /** Every function of the system under test, by the name the runtime hosts it under. */
-export const functionRegistry: {
-  queues: {
-    inventory: (record: QueueRecord, ctx: FunctionContext) => Promise<void>;
-    payment: (record: QueueRecord, ctx: FunctionContext) => Promise<PaymentOutcome>;
-  };
-  activities: Record<SagaTask, ActivityHandler>;
-} = {
+export const functionRegistry: FunctionRegistry = {
   queues: { inventory: handleInventory, payment: handlePayment },
   activities: {
     ValidatePayment: validatePayment,

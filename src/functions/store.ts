@@ -197,7 +197,8 @@ export function seatFromItem(seatId: string, item: Item | undefined): SeatItem {
   };
 }
 
-async function readSeat(ctx: FunctionContext, seatId: string): Promise<SeatItem> {
+/** The seat with `seen`, read consistently (see {@link seatFromItem}). */
+export async function readSeat(ctx: FunctionContext, seatId: string): Promise<SeatItem> {
   return seatFromItem(seatId, await getItem(ctx, seatsTable(ctx), { seatId: s(seatId) }));
 }
 
@@ -213,11 +214,15 @@ export type Placement = 'holder' | 'line' | 'gone';
 const placementIn = (seat: SeatItem, bookingId: string): Placement | 'unplaced' =>
   !seat.seen.includes(bookingId) ? 'unplaced' : seat.holder === bookingId ? 'holder' : seat.line.includes(bookingId) ? 'line' : 'gone';
 
-/** Where the inventory function placed the booking ('unplaced': not yet), and the seat, in one consistent read. */
-export async function placementOf(ctx: FunctionContext, seatId: string, bookingId: string): Promise<{ placement: Placement | 'unplaced'; seat: Seat }> {
-  const item = await readSeat(ctx, seatId);
+/** Where the inventory function placed the booking on the seat as read ('unplaced': not yet), and the seat. */
+export function placementOn(item: SeatItem, bookingId: string): { placement: Placement | 'unplaced'; seat: Seat } {
   const { seen: _seen, ...seat } = item;
   return { placement: placementIn(item, bookingId), seat };
+}
+
+/** {@link placementOn} the seat as it is now, in one consistent read. */
+export async function placementOf(ctx: FunctionContext, seatId: string, bookingId: string): Promise<{ placement: Placement | 'unplaced'; seat: Seat }> {
+  return placementOn(await readSeat(ctx, seatId), bookingId);
 }
 
 /**

@@ -7,12 +7,12 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { PaymentOutcome, QueueRecord } from '../functions/model.js';
+import type { PaymentOutcome, QueueRecord, SharedReads } from '../functions/model.js';
 import { bookingIdIn, withBooking } from './call-counter.js';
 import { describeError, pause, settleWithin, type RuntimeLogger } from './runtime-log.js';
 
 /** A queue function as the poller calls it; no outcome (the inventory function) means done. */
-export type QueueHandler = (record: QueueRecord) => Promise<PaymentOutcome | void>;
+export type QueueHandler = (record: QueueRecord, shared: SharedReads) => Promise<PaymentOutcome | void>;
 
 export interface QueuePollerOptions {
   sqs: SQSClient;
@@ -65,6 +65,29 @@ interface Held {
   record: QueueRecord;
   /** When its visibility was last set (received or extended), local ms. */
   leasedAt: number;
+  /** The reads its delivery (its group's messages of the same receive) shares. */
+  reads: DeliveryReads;
+}
+
+/**
+ * The {@link SharedReads} of one delivery: a read made once per key, until forgotten.
+ * A read that fails is not kept: the next message asks again.
+ */
+class DeliveryReads implements SharedReads {
+  private readonly made = new Map<string, Promise<unknown>>();
+
+  async once<T>(key: string, read: () => Promise<T>): Promise<{ value: T; fresh: boolean }> {
+    const made = this.made.get(key) as Promise<T> | undefined;
+    if (made) return { value: await made, fresh: false };
+    const reading = read();
+    this.made.set(key, reading);
+    reading.catch(() => this.made.delete(key));
+    return { value: await reading, fresh: true };
+  }
+
+  forget(): void {
+    this.made.clear();
+  }
 }
 
 /**
@@ -111,6 +134,9 @@ async function queueVisibilityTimeout(sqs: SQSClient, queueUrl: string): Promise
   return Number(Attributes?.VisibilityTimeout ?? 30);
 }
 
+/** The message's group: its MessageGroupId, or itself when it has none (a standard queue). */
+const groupOf = (message: Message): string => message.Attributes?.MessageGroupId ?? message.MessageId!;
+
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += batchSize) out.push(items.slice(i, i + batchSize));
@@ -148,7 +174,12 @@ class QueuePoller {
       while (!signal.aborted) {
         await this.freeSlot();
         if (signal.aborted) break;
-        for (const message of await this.receive()) this.dispatch(message);
+        const deliveries = new Map<string, DeliveryReads>();
+        for (const message of await this.receive()) {
+          const group = groupOf(message);
+          if (!deliveries.has(group)) deliveries.set(group, new DeliveryReads());
+          this.dispatch(message, deliveries.get(group)!);
+        }
       }
       if (!(await settleWithin(this.runners, this.options.drainTimeoutMs ?? 10_000))) {
         this.log({ kind: 'drain-timeout', message: `${this.runners.size} message group(s) still running at stop; their messages will reappear` });
@@ -195,16 +226,16 @@ class QueuePoller {
     }
   }
 
-  private dispatch(message: Message): void {
+  private dispatch(message: Message, reads: DeliveryReads): void {
     const record: QueueRecord = {
       messageId: message.MessageId!,
       receiptHandle: message.ReceiptHandle!,
       body: message.Body ?? '',
       attributes: (message.Attributes ?? {}) as Record<string, string>,
     };
-    const held: Held = { record, leasedAt: Date.now() };
+    const held: Held = { record, leasedAt: Date.now(), reads };
     this.held.set(record.receiptHandle, held);
-    const key = record.attributes.MessageGroupId ?? record.messageId;
+    const key = groupOf(message);
     const waiting = this.groups.get(key);
     if (waiting) {
       waiting.push(held);
@@ -248,7 +279,7 @@ class QueuePoller {
         continue;
       }
       const held = waiting[0]!;
-      const settlement = await this.handle(held.record);
+      const settlement = await this.handle(held);
       if (settlement === 'done') {
         waiting.shift();
         this.held.delete(held.record.receiptHandle);
@@ -266,7 +297,7 @@ class QueuePoller {
   }
 
   /** Runs in the scope of the message's booking, so the handler's calls and the DescribeExecution polls count as that booking's. */
-  private handle(record: QueueRecord): Promise<Settlement> {
+  private handle({ record, reads }: Held): Promise<Settlement> {
     const bookingId = bookingIdIn(record.body);
     return withBooking(bookingId, async () => {
       const lateMs = this.options.late?.(bookingId) ?? 0;
@@ -274,16 +305,18 @@ class QueuePoller {
         await pause(lateMs, this.options.signal);
         if (this.options.signal.aborted) return 'stopped';
       }
-      return this.settle(record, this.options.duplicate?.(bookingId) ?? false);
+      const settlement = await this.settle(record, reads, this.options.duplicate?.(bookingId) ?? false);
+      if (settlement !== 'done') reads.forget();
+      return settlement;
     });
   }
 
-  private async settle(record: QueueRecord, twice: boolean): Promise<Settlement> {
+  private async settle(record: QueueRecord, reads: DeliveryReads, twice: boolean): Promise<Settlement> {
     const maxHoldMs = (this.options.maxRetryHoldSeconds ?? this.visibilitySeconds) * 1000;
     let retryingSince: number | undefined;
     try {
-      if (twice) await this.deliverDuplicate(record);
-      let outcome = await this.options.handler(record);
+      if (twice) await this.deliverDuplicate(record, reads);
+      let outcome = await this.call(record, reads);
       for (;;) {
         if (outcome?.kind === 'in-saga') {
           if (!(await this.executionEnded(outcome.executionArn))) return 'stopped';
@@ -298,7 +331,7 @@ class QueuePoller {
         } else {
           return 'done';
         }
-        outcome = await this.options.handler(record);
+        outcome = await this.call(record, reads);
       }
     } catch (error) {
       this.log({
@@ -307,6 +340,13 @@ class QueuePoller {
       });
       return 'failed';
     }
+  }
+
+  /** Calls the handler; an answer to wait (retry, in-saga) makes the delivery forget its reads: what it waits for changes them. */
+  private async call(record: QueueRecord, reads: DeliveryReads): Promise<PaymentOutcome | void> {
+    const outcome = await this.options.handler(record, reads);
+    if (outcome !== undefined && outcome.kind !== 'done') reads.forget();
+    return outcome;
   }
 
   /** Logs that a message's retries outlasted maxRetryHoldSeconds; the group runner gives it back. */
@@ -320,9 +360,9 @@ class QueuePoller {
   }
 
   /** The first of two deliveries: its outcome is dropped (the second one counts), a throw only logged. */
-  private async deliverDuplicate(record: QueueRecord): Promise<void> {
+  private async deliverDuplicate(record: QueueRecord, reads: DeliveryReads): Promise<void> {
     try {
-      await this.options.handler(record);
+      await this.options.handler(record, reads);
     } catch (error) {
       this.log({ kind: 'handler-failed', message: `message ${record.messageId} (first of a duplicate delivery): ${describeError(error)}` });
     }

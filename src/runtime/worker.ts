@@ -9,7 +9,7 @@ import { systemClock } from '../clock.js';
 import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
 import { isStreamFunction, queueOf, streamFunctions, type StreamFunction } from '../deploy/stack.js';
 import { BooksimError, ExitCode, type ExitCodeValue } from '../errors.js';
-import type { ActivityHandler, FunctionContext, FunctionResources, PaymentOutcome, QueueRecord, SagaInput } from '../functions/model.js';
+import type { FunctionContext, FunctionRegistry, FunctionResources, SagaInput } from '../functions/model.js';
 import { seededRandom, type Random } from '../random.js';
 import { pollActivity } from './activity-poller.js';
 import { bookingScope, countCalls, type BookingCalls, type CallCounts } from './call-counter.js';
@@ -101,15 +101,6 @@ export function workerFailureOf(error: unknown): WorkerFailure | undefined {
 /** A failure in one line: `dynamodb DescribeTable answered InternalServerError: …`, or the BooksimError's message. */
 export function failureText(failure: WorkerFailure): string {
   return failure.kind === 'aws' ? failedCallText(failure, failure.answer) : failure.message;
-}
-
-/** The handlers a worker can host (src/functions/registry.ts provides them). */
-export interface FunctionRegistry {
-  queues: {
-    inventory: (record: QueueRecord, ctx: FunctionContext) => Promise<void>;
-    payment: (record: QueueRecord, ctx: FunctionContext) => Promise<PaymentOutcome>;
-  };
-  activities: Record<SagaTask, ActivityHandler>;
 }
 
 /** What a worker is given besides its configuration, so that it can run without a process around it (tests). */
@@ -218,9 +209,9 @@ async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn
     sqs: ctx.clients.sqs,
     sfn: ctx.clients.sfn,
     queueUrl: QueueUrl!,
-    handler: async (record) => {
+    handler: async (record, shared) => {
       await faults.warmUp();
-      return deps.registry.queues[fn](record, ctx);
+      return deps.registry.queues[fn](record, ctx, shared);
     },
     concurrency: config.concurrency,
     waitTimeSeconds: profile.queueWaitSeconds,

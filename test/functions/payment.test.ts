@@ -2,7 +2,8 @@ import { ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn
 import { describe, expect, it } from 'vitest';
 import { executionArnOf, handlePayment } from '../../src/functions/payment.js';
 import { getBookingView } from '../../src/functions/booking-api.js';
-import { getBooking, getSeat, markSeatSold, passSeat, setBookingStatus } from '../../src/functions/store.js';
+import { getBooking, getSeat, markSeatSold, passSeat, placeOnSeat, setBookingStatus } from '../../src/functions/store.js';
+import type { SharedReads } from '../../src/functions/model.js';
 import { useFunctionStack } from './booking-fixture.js';
 
 // 20-digit FIFO sequence numbers, beyond a double's precision, so that a lossy conversion shows.
@@ -60,6 +61,36 @@ describe('payment function', () => {
     expect(rejected).toMatchObject({ status: 'REJECTED', sequence: sequence(2), reason: expect.stringContaining(holder!.bookingId), decidedAt: expect.any(Number) });
     expect(await getSeat(st.ctx, holder!.seatId)).toEqual({ seatId: holder!.seatId, holder: holder!.bookingId, line: [waiting!.bookingId, last!.bookingId], sold: true });
     expect(await executionsOf(waiting!.bookingId)).toEqual([]);
+  });
+
+  it('when the messages of a delivery share the seat read, it rejects on the shared read and reads afresh for anything else', async () => {
+    // A delivery's reads as the worker keeps them (src/runtime/queue-poller.ts), counting the reads made through it.
+    const reads: string[] = [];
+    const made = new Map<string, Promise<unknown>>();
+    const shared: SharedReads = {
+      async once<T>(key: string, read: () => Promise<T>) {
+        const fresh = !made.has(key);
+        if (fresh) {
+          reads.push(key);
+          made.set(key, read());
+        }
+        return { value: (await made.get(key)) as T, fresh };
+      },
+    };
+    const [holder, waiting, last] = await st.seatWith(3);
+    await markSeatSold(st.ctx, holder!.seatId, holder!.bookingId);
+    await setBookingStatus(st.ctx, holder!.bookingId, 'CONFIRMED', { from: ['HELD'] });
+    expect(await handlePayment(st.record(waiting!, '2'), st.ctx, shared)).toEqual({ kind: 'done' });
+    expect(await handlePayment(st.record(last!, '3'), st.ctx, shared)).toEqual({ kind: 'done' });
+    expect(reads).toEqual([`seat ${holder!.seatId}`]);
+    expect((await getBooking(st.ctx, last!.bookingId))?.status).toBe('REJECTED');
+
+    // Read before the inventory function placed it; placed as holder since: the shared read is not trusted.
+    const message = await st.pending(st.seat());
+    expect(await handlePayment(st.record(message, '1'), st.ctx, shared)).toEqual({ kind: 'retry', afterSeconds: 1 });
+    await placeOnSeat(st.ctx, message.seatId, message.bookingId);
+    expect(await handlePayment(st.record(message, '1'), st.ctx, shared)).toMatchObject({ kind: 'in-saga' });
+    expect(reads).toHaveLength(2);
   });
 
   it('when a waitlisted booking waits behind a holder whose saga has not settled, it asks to retry', async () => {

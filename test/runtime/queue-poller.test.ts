@@ -71,6 +71,31 @@ describe('pollQueue', () => {
     expect(sqs.DeleteMessageBatch).toBeLessThanOrEqual(2);
   });
 
+  it('when messages of one group come in one receive, they share their reads until one of them does not settle at once', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('shared', true));
+    for (const body of ['m1', 'm2', 'm3', 'm4']) await sendFifo(fixture.clients.sqs, queueUrl, 'g', body);
+    const reads: string[] = [];
+    const answers: Array<{ body: string; read: string; fresh: boolean }> = [];
+    startPoller(queueUrl, async (record, shared) => {
+      const { value, fresh } = await shared.once('seat', async () => {
+        reads.push(record.body);
+        return `read by ${record.body}`;
+      });
+      answers.push({ body: record.body, read: value, fresh });
+      // m2 waits once: what the delivery read may have changed meanwhile.
+      return record.body === 'm2' && answers.filter((a) => a.body === 'm2').length === 1 ? { kind: 'retry', afterSeconds: 0.05 } : { kind: 'done' };
+    });
+    await waitFor('all four handled and deleted', async () => answers.length === 5 && (await empty(queueUrl)));
+    expect(answers).toEqual([
+      { body: 'm1', read: 'read by m1', fresh: true },
+      { body: 'm2', read: 'read by m1', fresh: false },
+      { body: 'm2', read: 'read by m2', fresh: true },
+      { body: 'm3', read: 'read by m2', fresh: false },
+      { body: 'm4', read: 'read by m2', fresh: false },
+    ]);
+    expect(reads).toEqual(['m1', 'm2']);
+  });
+
   it("when a message's body names a bookingId, its handler runs in that booking's scope; otherwise in none", async () => {
     const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('scope', true));
     await sendFifo(fixture.clients.sqs, queueUrl, 'g1', JSON.stringify({ bookingId: 'B1' }));
