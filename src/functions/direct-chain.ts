@@ -47,7 +47,7 @@ function recordOf(message: BookingMessage): QueueRecord {
   return { messageId: message.requestId, receiptHandle: '', body: JSON.stringify(message), attributes: {} };
 }
 
-/** Calls the payment function until it is done, waiting as the queue poller would: `afterSeconds` for a retry, the end of the saga for in-saga. */
+/** Calls the payment function until it is done, waiting as the queue poller would: `afterSeconds` for a retry, the end of the saga for in-saga (then done). */
 async function settlePayment(record: QueueRecord, ctx: FunctionContext): Promise<void> {
   for (let outcome = await handlePayment(record, ctx); outcome.kind !== 'done'; outcome = await handlePayment(record, ctx)) {
     if (outcome.kind === 'retry') {
@@ -57,7 +57,7 @@ async function settlePayment(record: QueueRecord, ctx: FunctionContext): Promise
     for (;;) {
       await pause(executionPollMs);
       const { status } = await ctx.clients.sfn.send(new DescribeExecutionCommand({ executionArn: outcome.executionArn }));
-      if (status !== 'RUNNING') break;
+      if (status !== 'RUNNING') return;
     }
   }
 }

@@ -146,7 +146,12 @@ export type PaymentOutcome =
   | { kind: 'done' }
   /** Not yet decidable (the inventory decision is not recorded yet): make it visible again after a while. */
   | { kind: 'retry'; afterSeconds: number }
-  /** This booking's saga runs: keep the message (and so the seat's group) invisible until the execution ends, then ask again. */
+  /**
+   * This booking's saga runs: keep the message (and so the seat's group) invisible until
+   * the execution ends, and then it is done — the saga decided the booking, and a second
+   * answer would only say so at the cost of two calls. If the execution does not exist,
+   * ask again.
+   */
   | { kind: 'in-saga'; executionArn: string };
 
 /**

@@ -242,21 +242,21 @@ function placementWrites(bookingId: string) {
  * the end of the line of a held one. A booking placed before (a redelivery, a retry
  * after a crash) is not placed again; the answer then says where it is now. Concurrent
  * placements of different bookings are ordered by DynamoDB.
+ *
+ * Both writes are conditional; `held` only says which to try first (one write when it is
+ * right, two when not): whether the caller believes the seat has a holder. Default true:
+ * most bookings of a contended seat wait.
  */
-export async function placeOnSeat(ctx: FunctionContext, seatId: string, bookingId: string): Promise<Placement> {
+export async function placeOnSeat(ctx: FunctionContext, seatId: string, bookingId: string, held = true): Promise<Placement> {
   if (ctx.sabotage?.has('no-conditional-write')) return placeOnSeatUnguarded(ctx, seatId, bookingId);
   const key = { seatId: s(seatId) };
   const { joinLine, takeSeat } = placementWrites(bookingId);
+  const join = () =>
+    update(ctx, seatsTable(ctx), key, { ...joinLine, condition: 'attribute_exists(#holder) AND NOT contains(#seen, :b)', values: { ...joinLine.values, ':b': s(bookingId) } });
+  const take = () => update(ctx, seatsTable(ctx), key, { ...takeSeat, condition: 'attribute_not_exists(#holder) AND NOT contains(#seen, :b)' });
+  const attempts: Array<[() => Promise<boolean>, Placement]> = held ? [[join, 'line'], [take, 'holder']] : [[take, 'holder'], [join, 'line']];
   for (let race = 0; race < maxRaces; race++) {
-    // Most bookings of a contended seat wait, so joining the line is tried first: one write for them.
-    const joined = await update(ctx, seatsTable(ctx), key, {
-      ...joinLine,
-      condition: 'attribute_exists(#holder) AND NOT contains(#seen, :b)',
-      values: { ...joinLine.values, ':b': s(bookingId) },
-    });
-    if (joined) return 'line';
-    const held = await update(ctx, seatsTable(ctx), key, { ...takeSeat, condition: 'attribute_not_exists(#holder) AND NOT contains(#seen, :b)' });
-    if (held) return 'holder';
+    for (const [write, placement] of attempts) if (await write()) return placement;
     // Both failed: placed before, or the seat changed hands between the two writes.
     const placement = placementIn(await readSeat(ctx, seatId), bookingId);
     if (placement !== 'unplaced') return placement;

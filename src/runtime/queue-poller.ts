@@ -114,8 +114,8 @@ const receiveBackoffMs = 1000;
  * where each receive would count towards the DLQ — until `maxRetryHoldSeconds` have passed
  * since the first retry: a retry after that gives the message and the rest of its group
  * back at once (logged as retry-gave-up); in-saga → the message stays invisible
- * while DescribeExecution says RUNNING, then the handler is called again with the same
- * record; a throw → logged,
+ * while DescribeExecution says RUNNING, then it is done (deleted), or, if the execution
+ * does not exist, the handler is called again with the same record; a throw → logged,
  * and the message and the rest of its group are let go, to reappear when their visibility
  * expires (redelivery, then the DLQ after maxReceiveCount). Every message held longer than
  * half the visibility timeout has it extended, so nothing reappears while it is handled.
@@ -319,7 +319,10 @@ class QueuePoller {
       let outcome = await this.call(record, reads);
       for (;;) {
         if (outcome?.kind === 'in-saga') {
-          if (!(await this.executionEnded(outcome.executionArn))) return 'stopped';
+          const execution = await this.executionEnd(outcome.executionArn);
+          if (execution === 'stopped') return 'stopped';
+          // Its saga decided the booking: nothing is left to ask. A missing execution is the handler's to judge.
+          if (execution === 'ended') return 'done';
         } else if (outcome?.kind === 'retry') {
           // Held, not given back: every receive counts towards the DLQ's maxReceiveCount, and "not yet" is no poison — for a while.
           retryingSince ??= Date.now();
@@ -368,19 +371,19 @@ class QueuePoller {
     }
   }
 
-  /** Polls DescribeExecution until the execution is not RUNNING (true) or the poller stops (false). */
-  private async executionEnded(executionArn: string): Promise<boolean> {
+  /** Polls DescribeExecution until the execution is not RUNNING (ended), does not exist (missing), or the poller stops. */
+  private async executionEnd(executionArn: string): Promise<'ended' | 'missing' | 'stopped'> {
     const { sfn, signal } = this.options;
     for (;;) {
       await pause(this.options.executionPollMs ?? 1000, signal);
-      if (signal.aborted) return false;
+      if (signal.aborted) return 'stopped';
       try {
         const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }), { abortSignal: signal });
-        if (status !== 'RUNNING') return true;
+        if (status !== 'RUNNING') return 'ended';
       } catch (error) {
-        if (signal.aborted) return false;
-        // The handler decides what a missing execution means; anything else may pass.
-        if ((error as Error).name === 'ExecutionDoesNotExist') return true;
+        if (signal.aborted) return 'stopped';
+        if ((error as Error).name === 'ExecutionDoesNotExist') return 'missing';
+        // Anything else may pass.
         this.log({ kind: 'aws-error', message: `DescribeExecution failed: ${describeError(error)}` });
       }
     }

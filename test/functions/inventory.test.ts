@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createClients } from '../../src/aws/clients.js';
 import { getBookingView, ValidationError } from '../../src/functions/booking-api.js';
 import { handleInventory } from '../../src/functions/inventory.js';
 import { getBooking, getSeat, markSeatSold, placeOnSeat } from '../../src/functions/store.js';
+import { countCalls } from '../../src/runtime/call-counter.js';
 import { useFunctionStack } from './booking-fixture.js';
 
 describe('inventory function', () => {
@@ -16,6 +18,18 @@ describe('inventory function', () => {
     const rows = await Promise.all(bookings.map((b) => getBooking(st.ctx, b.bookingId)));
     expect(rows.map((b) => b?.status)).toEqual(['PENDING', 'PENDING', 'PENDING']);
     expect(await Promise.all(bookings.map((b) => viewed(b.bookingId)))).toEqual(['HELD', 'WAITLISTED', 'WAITLISTED']);
+  });
+
+  it('when an instance places bookings, each costs one write: a seat new to it is tried as free, one it placed on before as held', async () => {
+    const clients = createClients({ endpoint: st.fx.endpoint.url });
+    const counter = countCalls(clients);
+    const ctx = { ...st.ctx, clients };
+    const seatId = st.seat();
+    const bookings = [await st.pending(seatId), await st.pending(seatId), await st.pending(seatId)];
+    for (const [i, message] of bookings.entries()) await handleInventory(st.record(message, String(i + 1)), ctx);
+    clients.destroy();
+    expect(counter.snapshot().dynamodb).toEqual({ UpdateItem: 3 });
+    expect(await getSeat(st.ctx, seatId)).toEqual({ seatId, holder: bookings[0]!.bookingId, line: [bookings[1]!.bookingId, bookings[2]!.bookingId], sold: false });
   });
 
   it('when bookings reach two seats, each seat gets its own holder', async () => {

@@ -197,7 +197,7 @@ describe('pollQueue', () => {
     expect(logs).toContainEqual({ kind: 'handler-failed', message: expect.stringContaining('inventory table unavailable') });
   });
 
-  it('when the handler says in-saga, it keeps the group blocked past the visibility timeout until the execution ends, then asks again', async () => {
+  it('when the handler says in-saga, it keeps the group blocked past the visibility timeout until the execution ends, then deletes it without asking again', async () => {
     const { sfn, sqs } = fixture.clients;
     const activityArn = await createActivity(sfn, uniqueName('saga'));
     const machineArn = await createMachine(sfn, uniqueName('saga'), activityMachine(activityArn));
@@ -222,13 +222,30 @@ describe('pollQueue', () => {
     expect(calls.map((c) => c.body)).toEqual(['m1']);
     const endedAt = Date.now();
     await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken!, output: '{}' }));
-    await waitFor('m2 handled and the queue empty', async () => calls.length === 3 && (await empty(queueUrl)), 5000);
+    await waitFor('m2 handled and the queue empty', async () => calls.length === 2 && (await empty(queueUrl)), 5000);
     expect(calls.map((c) => [c.body, c.count])).toEqual([
-      ['m1', '1'],
       ['m1', '1'],
       ['m2', '1'],
     ]);
-    expect(calls[2]!.at).toBeGreaterThanOrEqual(endedAt);
+    expect(calls[1]!.at).toBeGreaterThanOrEqual(endedAt);
+  });
+
+  it('when the execution the handler waits for does not exist, it asks the handler again', async () => {
+    const { sfn, sqs } = fixture.clients;
+    const machineArn = await createMachine(sfn, uniqueName('gone'), activityMachine(await createActivity(sfn, uniqueName('gone'))));
+    const queueUrl = await createQueue(sqs, uniqueName('gone', true));
+    await sendFifo(sqs, queueUrl, 'seat', 'm1');
+    const calls: string[] = [];
+    startPoller(
+      queueUrl,
+      async (record) => {
+        calls.push(record.body);
+        return calls.length === 1 ? { kind: 'in-saga', executionArn: `${machineArn.replace(':stateMachine:', ':execution:')}:never-started` } : { kind: 'done' };
+      },
+      { executionPollMs: 50 },
+    );
+    await waitFor('asked again and deleted', async () => calls.length === 2 && (await empty(queueUrl)));
+    expect(calls).toEqual(['m1', 'm1']);
   });
 
   it('when a delivery is duplicated, the handler gets the message twice in a row, and the message is deleted once', async () => {
