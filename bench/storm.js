@@ -8,9 +8,13 @@
 // self time of each is printed by package and by function (bench/cpu-profile.js) and
 // kept in DIR/analysis.txt. Profiling costs CPU: take the CPU figures of a run without it.
 //
-// Usage: npm run bench:storm [-- --rps N --seconds N --seats N --profile DIR]
+// With --scenario NAME the storm runs that scenario (kitchen-sink: every fault at once) and
+// the stack is verified after it (`booksim verify`): the verdict is part of the targets.
+//
+// Usage: npm run bench:storm [-- --rps N --seconds N --seats N --scenario NAME --profile DIR]
 // Exit codes: 0 the targets were met (≥ 98% of the rate, every booking decided within
-//             30 s of the end of the load); 1 they were not; 2 the benchmark could not run.
+//             30 s of the end of the load, VALID with --scenario); 1 they were not; 2 the
+//             benchmark could not run.
 
 import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +35,19 @@ function booksim(args, env = process.env) {
     execFile(process.execPath, ['bin/run.js', ...args], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
       error ? reject(new Error(`booksim ${args[0]} failed: ${stderr || error.message}`)) : resolve(stdout),
     );
+  });
+}
+
+/** `booksim verify` of a run, as JSON; its exit code says the verdict (1: an invariant broke), so only a missing answer is a failure here. */
+function verifyRun(args) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['bin/run.js', 'verify', ...args, '--json'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      try {
+        resolve(JSON.parse(stdout));
+      } catch {
+        reject(new Error(`booksim verify failed: ${stderr || error?.message}`));
+      }
+    });
   });
 }
 
@@ -65,7 +82,7 @@ function profilingEnv(dir) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { rps: { type: 'string', default: '500' }, seconds: { type: 'string', default: '20' }, seats: { type: 'string', default: '100' }, profile: { type: 'string' } } });
+  const { values } = parseArgs({ options: { rps: { type: 'string', default: '500' }, seconds: { type: 'string', default: '20' }, seats: { type: 'string', default: '100' }, profile: { type: 'string' }, scenario: { type: 'string' } } });
   const profileDir = values.profile && resolve(values.profile);
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const env = profileDir ? profilingEnv(profileDir) : process.env;
@@ -84,10 +101,12 @@ async function main() {
       now.roles.forEach((role, pid) => roles.set(pid, role));
     }, 500);
     const started = Date.now();
-    const output = await booksim(['storm', '--endpoint', endpoint.url, '--stack', stack, '--seats', values.seats, '--rps', values.rps, '--duration', `${values.seconds}s`, '--seed', '1', '--reports-dir', reports, '--json'], env);
+    const scenario = values.scenario ? ['--scenario', values.scenario] : [];
+    const output = await booksim(['storm', '--endpoint', endpoint.url, '--stack', stack, '--seats', values.seats, '--rps', values.rps, '--duration', `${values.seconds}s`, '--seed', '1', ...scenario, '--reports-dir', reports, '--json'], env);
     clearInterval(sampler);
     const wallMs = Date.now() - started;
     const summary = JSON.parse(output);
+    const verdict = values.scenario ? await verifyRun(['--endpoint', endpoint.url, '--stack', stack, '--run', summary.runDir]) : undefined;
     const { cpu } = JSON.parse(readFileSync(join(summary.runDir, 'run.json'), 'utf8'));
     result = {
       date: new Date().toISOString(),
@@ -98,6 +117,8 @@ async function main() {
       cpuMs: { endpoint: endpoint.cpuMs() - endpointCpuBefore, storm: cpu.storm, workers: cpu.workers },
       peakRssMiB: peakRss,
       profiled: profileDir !== undefined,
+      scenario: values.scenario,
+      verdict,
     };
   } finally {
     // The endpoint writes its profile as it exits.
@@ -105,11 +126,12 @@ async function main() {
   }
   const rateOk = result.summary.rate.achieved >= targets.rateShare * result.summary.rate.target;
   const decidedOk = result.summary.settle.settled && result.summary.bookings.undecided === 0 && result.summary.settle.waitedMs <= targets.decidedWithinMs;
+  const validOk = result.verdict === undefined || result.verdict.verdict === 'valid';
   const section = formatSection(result, rateOk, decidedOk);
   appendFileSync(benchmarksFile, section);
   process.stdout.write(section);
   if (profileDir) process.stdout.write(`\n${profileReport(profileDir, roles, Math.max(1, result.summary.bookings.accepted))}\n`);
-  process.exitCode = rateOk && decidedOk ? 0 : 1;
+  process.exitCode = rateOk && decidedOk && validOk ? 0 : 1;
 }
 
 /** Every profile in `dir`, named by the role of the process that wrote it, analysed (bench/cpu-profile.js); also written to `dir`/analysis.txt. */
@@ -123,7 +145,7 @@ function profileReport(dir, roles, bookings) {
   return text;
 }
 
-function formatSection({ date, node, cpu, summary, wallMs, cpuMs, peakRssMiB, profiled }, rateOk, decidedOk) {
+function formatSection({ date, node, cpu, summary, wallMs, cpuMs, peakRssMiB, profiled, scenario, verdict }, rateOk, decidedOk) {
   const p = (x) => `${x.p50.toFixed(0)} / ${x.p90.toFixed(0)} / ${x.p99.toFixed(0)} / ${x.max.toFixed(0)}`;
   const bookings = Math.max(1, summary.bookings.accepted);
   const perBooking = (ms) => (ms / bookings).toFixed(2);
@@ -131,12 +153,12 @@ function formatSection({ date, node, cpu, summary, wallMs, cpuMs, peakRssMiB, pr
   const workersMs = Object.values(cpuMs.workers).reduce((a, b) => a + b, 0);
   const booksimMs = cpuMs.storm + workersMs;
   return `
-## Storm: ${summary.seats} seats at ${summary.rate.target} rps, ${date}${profiled ? ' (profiled: every process under --cpu-prof)' : ''}
+## Storm: ${summary.seats} seats at ${summary.rate.target} rps${scenario ? `, scenario ${scenario}` : ''}, ${date}${profiled ? ' (profiled: every process under --cpu-prof)' : ''}
 
-- Node ${node}; CPU ${cpu}; \`booksim storm --seats ${summary.seats} --rps ${summary.rate.target} --duration …\` against \`booksim local\` in its own process
+- Node ${node}; CPU ${cpu}; \`booksim storm --seats ${summary.seats} --rps ${summary.rate.target} --duration …${scenario ? ` --scenario ${scenario}` : ''}\` against \`booksim local\` in its own process
 - achieved **${summary.rate.achieved.toFixed(1)} rps (${((100 * summary.rate.achieved) / summary.rate.target).toFixed(1)}% of target)** — ${rateOk ? 'PASS' : 'FAIL'} (target ≥ ${targets.rateShare * 100}%)
 - requests ${summary.requests.sent} sent, ${summary.requests.errors} errors, ${summary.requests.non2xx} non-2xx; bookings ${summary.bookings.accepted} accepted, ${summary.bookings.confirmed} confirmed, ${summary.bookings.rejected} rejected, ${summary.bookings.undecided} undecided; seats sold ${summary.seatsSold}
-- settled ${(summary.settle.waitedMs / 1000).toFixed(1)} s after the load — ${decidedOk ? 'PASS' : 'FAIL'} (every booking decided within ${targets.decidedWithinMs / 1000} s of the end of the load)
+${verdict ? `- verify: **${verdict.verdict.toUpperCase()}** — ${verdict.verdict === 'valid' ? 'PASS' : 'FAIL'} (${verdict.invariants.map((i) => `${i.key} ${i.verdict}`).join(', ')})\n` : ''}- settled ${(summary.settle.waitedMs / 1000).toFixed(1)} s after the load — ${decidedOk ? 'PASS' : 'FAIL'} (every booking decided within ${targets.decidedWithinMs / 1000} s of the end of the load)
 - API latency ms (p50 / p90 / p99 / max, from the intended send time): ${p(summary.latency.api)}
 - time to decision ms (p50 / p90 / p99 / max): ${p(summary.latency.timeToDecision)}
 - AWS calls: ${summary.awsCalls.total} (${(summary.awsCalls.total / bookings).toFixed(1)} per booking: ${Object.entries(summary.awsCalls.byService).map(([s, n]) => `${s} ${(n / bookings).toFixed(1)}`).join(', ')}); per confirmed booking ${calls(summary.awsCalls.perConfirmed)}, per rejected ${calls(summary.awsCalls.perRejected)}, shared per booking ${calls(summary.awsCalls.sharedPerBooking)}
