@@ -1,13 +1,25 @@
 import { Command } from '@oclif/core';
-import { BooksimError } from '../errors.js';
+import { BooksimError, ExitCode } from '../errors.js';
 
 /**
- * The base of every booksim command: a {@link BooksimError} becomes a one-line message
- * with its suggestions and exit code, never a stack trace — or, with --json, an
- * `{error: {message, exitCode, suggestions}}` object on stdout.
+ * oclif's errors for bad flags and arguments (unknown flag, unexpected argument, a value
+ * not among the options) carry what was parsed; oclif would print the whole help after
+ * them, or with --json dump the parse with the CLI's configuration.
+ */
+const isParseError = (error: Error): boolean => 'parse' in error;
+
+/**
+ * The base of every booksim command: a {@link BooksimError}, or a flag or argument oclif
+ * refuses (exit 2), becomes a one-line message with its suggestions and exit code, never
+ * a stack trace — or, with --json, an `{error: {message, exitCode, suggestions}}` object
+ * on stdout.
  */
 export abstract class BaseCommand extends Command {
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    if (isParseError(error)) {
+      // oclif's message ends with its own "See more help with --help" line.
+      return this.catch(new BooksimError(error.message.split('\n')[0]!, ExitCode.usage, [`See \`booksim ${this.id} --help\`.`]));
+    }
     if (error instanceof BooksimError) {
       if (this.jsonEnabled()) {
         this.logJson({ error: { message: error.message, exitCode: error.exitCode, suggestions: error.suggestions } });

@@ -47,6 +47,15 @@ describe('booksim deploy, status, destroy (the built CLI)', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { message: expect.stringContaining('no AWS endpoint answers'), exitCode: 4 } });
   });
 
+  it('when a flag or argument is refused, it says which in one line, without the help, exit 2; with --json as a short error object', async () => {
+    const plain = await runCli(['verify', '--run', 'x', 'extra']);
+    expect(plain.code).toBe(2);
+    expect(unwrap(plain.stderr).trim()).toBe('Error: Unexpected argument: extra Try this: See `booksim verify --help`.');
+    const json = await runCli(['status', '--no-such-flag', '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { message: 'Nonexistent flag: --no-such-flag', exitCode: 2, suggestions: ['See `booksim status --help`.'] } });
+  });
+
   it('when the endpoint answers but is not AWS, it says so in one line', async () => {
     const web = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><p>hello</p>'));
     await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
