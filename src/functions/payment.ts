@@ -70,8 +70,8 @@ function fifoSequence(record: QueueRecord, ctx: FunctionContext): string | undef
  * - it waits behind a holder whose payment has not settled (FIFO order should prevent
  *   it): retry;
  * - it held the seat and gave it up (its release made it final): done.
- * Two calls for a rejected booking, three for a holder. The seat's read is shared by the
- * messages of one delivery (`shared`, {@link SharedReads}): a sold seat's waiting line,
+ * A read and a write for a rejected booking, three calls for a holder. The seat's read is
+ * shared by the messages of one delivery (`shared`, {@link SharedReads}): a sold seat's waiting line,
  * which piles up in the seat's group while its holder's saga runs, comes in deliveries
  * of up to ten and costs one read per delivery and one write per booking. Only a
  * rejection is decided on a shared read; anything else reads the seat afresh.
