@@ -1,6 +1,6 @@
 import { parseDuration } from '../duration.js';
 import { BooksimError, ExitCode } from '../errors.js';
-import { faultNames, type FaultName, type FaultParams, type FaultSpec, type FaultWindow } from './model.js';
+import { faultNames, type FaultName, type FaultParams, type FaultSpec, type FaultWindow } from '../model/fault.js';
 
 /**
  * Fault specs as users write them (`--fault NAME:key=value,…`) and the parameter readers

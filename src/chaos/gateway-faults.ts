@@ -1,7 +1,7 @@
 import type { FaultPolicy, FaultRequest, GatewayFault } from '../gateway/fault-policy.js';
 import type { Random } from '../random.js';
 import { FaultParamReader, isActive } from './faults.js';
-import type { FaultLogger, FaultName, FaultSpec, FaultWindow } from './model.js';
+import type { FaultLogger, FaultName, FaultSpec, FaultWindow } from '../model/fault.js';
 
 /** The faults the payment gateway injects. */
 export const gatewayFaultNames: ReadonlySet<FaultName> = new Set(['payment-decline', 'gateway-error', 'gateway-lost-response', 'refund-timeout']);

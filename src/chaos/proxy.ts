@@ -14,7 +14,7 @@ import { serveJson, type JsonServiceWire } from '../emulator/json-protocol.js';
 import { routeOf, targetOperation, type ServiceName } from '../emulator/router.js';
 import { serveSnsQuery } from '../emulator/sns/sns-protocol.js';
 import type { SnsService } from '../emulator/sns/sns-service.js';
-import type { FaultLogger, FaultName } from './model.js';
+import type { FaultLogger, FaultName } from '../model/fault.js';
 
 /** The AWS API faults the proxy injects, as the fault catalog names them. */
 export const awsFaultKinds = ['aws-latency', 'aws-throttle', 'aws-error', 'aws-drop', 'aws-lost-response'] as const satisfies readonly FaultName[];

@@ -8,7 +8,7 @@ import { describeError } from '../runtime/runtime-log.js';
 import type { Supervisor, SupervisorEvents } from '../runtime/supervisor.js';
 import { workerFunctions, type WorkerFunction, type WorkerSettings } from '../runtime/worker.js';
 import { FaultParamReader, isActive } from './faults.js';
-import type { FaultLogEntry, FaultLogger, FaultName, FaultSpec, FaultWindow } from './model.js';
+import type { FaultLogEntry, FaultLogger, FaultName, FaultSpec, FaultWindow } from '../model/fault.js';
 
 /**
  * The faults of booksim's worker processes (docs/design.md, Where the functions run; docs/faults.md). Two live in the workers

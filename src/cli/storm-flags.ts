@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { parseFaultSpec, withOverrides } from '../chaos/faults.js';
-import { sabotageNames, type Sabotage } from '../chaos/model.js';
+import { sabotageNames, type Sabotage } from '../model/fault.js';
 import { parseDuration } from '../duration.js';
 import { validateLoadShape, type LoadShape } from '../load/plan.js';
 import { formatSettleProgress } from '../report/storm-text.js';

@@ -1,6 +1,6 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
-import type { Sabotage } from '../chaos/model.js';
+import type { Sabotage } from '../model/fault.js';
 import type { SagaTask } from '../deploy/saga.js';
 import type { StackNames, Topology } from '../deploy/stack.js';
 
@@ -110,7 +110,7 @@ export interface FunctionContext {
   clients: AwsClients;
   resources: FunctionResources;
   clock: Clock;
-  /** Safeguards switched off on purpose (src/chaos/model.ts); none in a normal run. */
+  /** Safeguards switched off on purpose (src/model/fault.ts); none in a normal run. */
   sabotage?: ReadonlySet<Sabotage>;
 }
 

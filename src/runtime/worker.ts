@@ -1,7 +1,7 @@
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { paginateListActivities } from '@aws-sdk/client-sfn';
 import { createClients, type AwsClients } from '../aws/clients.js';
-import type { FaultLogEntry, FaultLogger, Sabotage } from '../chaos/model.js';
+import type { FaultLogEntry, FaultLogger, Sabotage } from '../model/fault.js';
 import type { ServiceKey } from '../aws/endpoint.js';
 import { awsAnswer } from '../aws/errors.js';
 import { failedCallOf, failedCallText } from '../aws/failed-calls.js';

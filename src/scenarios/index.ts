@@ -1,5 +1,5 @@
 import { parseFaultSpec } from '../chaos/faults.js';
-import type { FaultSpec } from '../chaos/model.js';
+import type { FaultSpec } from '../model/fault.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { LoadShape } from '../load/plan.js';
 

@@ -1,6 +1,6 @@
 import { faultWindowOf, gatewayFaultPolicy } from '../chaos/gateway-faults.js';
 import { FaultParamReader } from '../chaos/faults.js';
-import type { FaultLogEntry, FaultLogger, FaultSpec, Sabotage } from '../chaos/model.js';
+import type { FaultLogEntry, FaultLogger, FaultSpec, Sabotage } from '../model/fault.js';
 import { awsFaultKinds, startChaosProxy, type AwsFaultKind, type AwsFaultRule, type ChaosProxy } from '../chaos/proxy.js';
 import { detectionLatencies, parseWorkerFaults, startWorkerChaos, workerFaultNames, type WorkerChaos } from '../chaos/workers.js';
 import type { AwsClients } from '../aws/clients.js';

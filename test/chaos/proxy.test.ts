@@ -12,7 +12,7 @@ import { GetQueueUrlCommand, ReceiveMessageCommand, RequestThrottled, SendMessag
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { startChaosProxy, type AwsFaultRule, type ChaosProxy } from '../../src/chaos/proxy.js';
-import type { FaultLogEntry } from '../../src/chaos/model.js';
+import type { FaultLogEntry } from '../../src/model/fault.js';
 import { BooksimError } from '../../src/errors.js';
 import { seededRandom } from '../../src/random.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveEndpoint } from '../../src/aws/endpoint.js';
 import { parseFaultSpec } from '../../src/chaos/faults.js';
-import type { FaultLogEntry } from '../../src/chaos/model.js';
+import type { FaultLogEntry } from '../../src/model/fault.js';
 import { detectionLatencies, detectionLatency, parseWorkerFaults, startWorkerChaos, workerFaultConfig } from '../../src/chaos/workers.js';
 import { ManualClock, systemClock } from '../../src/clock.js';
 import { deployStack } from '../../src/deploy/deploy.js';

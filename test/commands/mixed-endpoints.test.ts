@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import type { FaultLogEntry } from '../../src/chaos/model.js';
+import type { FaultLogEntry } from '../../src/model/fault.js';
 import type { StackStatus } from '../../src/deploy/status.js';
 import type { StormSummary } from '../../src/report/storm-text.js';
 import type { VerifyReport } from '../../src/verify/model.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import type { FaultLogEntry } from '../../src/chaos/model.js';
+import type { FaultLogEntry } from '../../src/model/fault.js';
 import { deployStack } from '../../src/deploy/deploy.js';
 import type { StormSummary } from '../../src/report/storm-text.js';
 import type { VerifyReport } from '../../src/verify/model.js';

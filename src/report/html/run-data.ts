@@ -1,4 +1,4 @@
-import type { FaultLogEntry } from '../../chaos/model.js';
+import type { FaultLogEntry } from '../../model/fault.js';
 import { BooksimError, ExitCode } from '../../errors.js';
 import type { StormSummary } from '../storm-text.js';
 import type { DecisionRecord } from '../../storm/decisions.js';
