@@ -35,3 +35,9 @@ export class BooksimError extends Error {
     this.name = 'BooksimError';
   }
 }
+
+/** An error's name and message in one line, for logs. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { pause } from '../runtime/runtime-log.js';
+import { pause } from '../async.js';
 import { storeBookingRequest, validateBookingRequest } from './booking-api.js';
 import { handleInventory } from './inventory.js';
 import type { BookingMessage, BookingRequest, BookingStatus, FunctionContext, QueueRecord } from './model.js';

@@ -7,7 +7,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { TaskError } from '../functions/model.js';
 import { bookingIdIn, withBooking } from './call-counter.js';
-import { describeError, pause, settleWithin, type RuntimeLogger } from './runtime-log.js';
+import { pause, settleWithin } from '../async.js';
+import { describeError } from '../errors.js';
+import type { RuntimeLogger } from './runtime-log.js';
 
 /** A saga task as the poller runs it: the parsed input in, the output (JSON-serialisable) out. */
 export type TaskHandler = (input: Record<string, unknown>, heartbeat: () => Promise<void>) => Promise<unknown>;

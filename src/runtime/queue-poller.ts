@@ -9,7 +9,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { PaymentOutcome, QueueRecord, SharedReads } from '../functions/model.js';
 import { bookingIdIn, withBooking } from './call-counter.js';
-import { describeError, pause, settleWithin, type RuntimeLogger } from './runtime-log.js';
+import { pause, settleWithin } from '../async.js';
+import { describeError } from '../errors.js';
+import type { RuntimeLogger } from './runtime-log.js';
 
 /** A queue function as the poller calls it; no outcome (the inventory function) means done. */
 export type QueueHandler = (record: QueueRecord, shared: SharedReads) => Promise<PaymentOutcome | void>;

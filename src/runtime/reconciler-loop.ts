@@ -1,6 +1,8 @@
 import type { FunctionContext } from '../functions/model.js';
 import { reconcile, type ReconcileReport } from '../functions/reconciler.js';
-import { describeError, pause, type RuntimeLogger } from './runtime-log.js';
+import { pause } from '../async.js';
+import { describeError } from '../errors.js';
+import type { RuntimeLogger } from './runtime-log.js';
 
 export interface ReconcilerLoopOptions {
   ctx: FunctionContext;

@@ -14,7 +14,8 @@ import { seededRandom, type Random } from '../random.js';
 import { pollActivity } from './activity-poller.js';
 import { bookingScope, countCalls, type BookingCalls, type CallCounts } from './call-counter.js';
 import { pollQueue } from './queue-poller.js';
-import { pause, type RuntimeLog } from './runtime-log.js';
+import { pause } from '../async.js';
+import type { RuntimeLog } from './runtime-log.js';
 
 /** What one worker process hosts: a queue function or one saga activity. */
 export type WorkerFunction = StreamFunction | SagaTask;
