@@ -2,9 +2,8 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, paginateGetExecution
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock, Timer } from '../clock.js';
 import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
-import { BooksimError, ExitCode } from '../errors.js';
+import { BooksimError, describeError, ExitCode } from '../errors.js';
 import type { Random } from '../random.js';
-import { describeError } from '../errors.js';
 import type { Supervisor, SupervisorEvents } from '../runtime/supervisor.js';
 import { workerFunctions, type WorkerFunction, type WorkerSettings } from '../runtime/worker.js';
 import { FaultParamReader, isActive } from './faults.js';
