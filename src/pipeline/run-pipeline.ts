@@ -10,7 +10,7 @@ import type { StormPlan } from '../cli/storm-flags.js';
 import { writeRunReport, type WrittenReport } from '../report/html/write-report.js';
 import type { StormSummary } from '../report/storm-text.js';
 import { runStorm, type StormHooks } from '../storm/run-storm.js';
-import type { VerifyReport } from '../verify/model.js';
+import type { VerifyReport } from '../model/verdict.js';
 import { prepareVerify, runVerify } from '../verify/run-verify.js';
 
 /** What `booksim run` is asked to do: where, what to deploy, the storm, the verification. */

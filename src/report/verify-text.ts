@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type { Counterexample, InvariantResult, ThresholdResult, TimelineEvent, Verdict, VerifyReport } from '../verify/model.js';
+import type { Counterexample, InvariantResult, ThresholdResult, TimelineEvent, Verdict, VerifyReport } from '../model/verdict.js';
 
 /** How much of a verify report the terminal shows; verify.json and `--json` keep everything. */
 export interface VerifyTextOptions {

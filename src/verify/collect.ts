@@ -8,7 +8,8 @@ import { BooksimError, ExitCode } from '../errors.js';
 import type { Ticket } from '../functions/model.js';
 import { resolveResources } from '../functions/resources.js';
 import { bookingFromItem, seatFromItem } from '../functions/store.js';
-import type { ExecutionRecord, QueueRecord, TimelineEvent, VerifyEvidence } from './model.js';
+import type { ExecutionRecord, QueueRecord, VerifyEvidence } from './model.js';
+import type { TimelineEvent } from '../model/verdict.js';
 
 /** What `verify` reads from the deployed stack. */
 export type StackEvidence = Pick<VerifyEvidence, 'bookings' | 'seats' | 'tickets' | 'executions' | 'queues'>;

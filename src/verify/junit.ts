@@ -1,6 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { invariantName, timelineLines } from '../report/verify-text.js';
-import type { Counterexample, InvariantResult, ThresholdResult, VerifyReport } from './model.js';
+import type { Counterexample, InvariantResult, ThresholdResult, VerifyReport } from '../model/verdict.js';
 
 const suiteName = 'booksim verify';
 const invariantClass = 'booksim.verify.invariants';

@@ -1,15 +1,13 @@
 import type { Booking, Seat, Ticket } from '../functions/model.js';
 import type { LedgerEntry } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
+import type { InvariantResult } from '../model/verdict.js';
 
 /**
- * What `booksim verify` decides from, and what it decides. The evidence is read once
+ * What `booksim verify` decides from (what it decides is src/model/verdict.ts). The evidence is read once
  * (src/verify/collect.ts from the stack, src/verify/run-files.ts from the run directory);
  * the checkers (src/verify/invariants/) are pure functions of it.
  */
-
-/** valid: checked and held; invalid: a violation was found (with evidence); unknown: the data to decide is missing. */
-export type Verdict = 'valid' | 'invalid' | 'unknown';
 
 /** A seat as the seats table holds it, with `seen`: every booking the inventory function ever placed on it. */
 export interface SeatRecord extends Seat {
@@ -68,45 +66,6 @@ export interface VerifyEvidence {
   event?: string;
 }
 
-/** One thing that happened to a booking or a seat, for a counterexample's time line. */
-export interface TimelineEvent {
-  /** Epoch ms; undefined for state read at the end (e.g. "holds the seat now"), listed after the timed events. */
-  at?: number;
-  bookingId?: string;
-  /** One short phrase: "request sent (202)", "FIFO sequence 18", "charge captured 4200 (response lost)", "saga: ReleaseSeat entered". */
-  what: string;
-}
-
-/** The evidence of one violation. */
-export interface Counterexample {
-  seatId?: string;
-  /** The bookings involved, the culprit first. */
-  bookingIds: string[];
-  /** One sentence saying what went wrong, naming seat and bookings. */
-  message: string;
-  /** What happened to those bookings, in time order. */
-  events: TimelineEvent[];
-}
-
-/** The verdict of one invariant (docs/design.md, Invariants). */
-export interface InvariantResult {
-  /** 1–8, as numbered in docs/design.md, Invariants. */
-  id: number;
-  /** kebab-case, stable: `no-double-booking`, … (JUnit test names, JSON keys). */
-  key: string;
-  /** One line: "at most one CONFIRMED booking per seat". */
-  title: string;
-  verdict: Verdict;
-  /** How many things were checked, and what they were ("seats", "bookings", "executions"). */
-  checked: number;
-  checkedWhat: string;
-  /** Every violation found; counterexamples holds the first few. */
-  violations: number;
-  counterexamples: Counterexample[];
-  /** Why the verdict is unknown, or something worth saying that is not a violation (e.g. escalated bookings and the money at stake). */
-  note?: string;
-}
-
 /** A checker: pure, one invariant. */
 export type InvariantChecker = (evidence: VerifyEvidence) => InvariantResult;
 
@@ -118,42 +77,4 @@ export interface RunHistograms {
   apiLatency?: string;
   timeToDecision?: string;
   timeToDecisionByTier?: { VIP?: string; STANDARD?: string };
-}
-
-/** A k6-style threshold (`decision.p99<2000`), parsed. Values are milliseconds. */
-export interface Threshold {
-  /** As the user wrote it. */
-  expression: string;
-  /** `api`, `decision`, `vip.decision`, `standard.decision`. */
-  metric: string;
-  /** `p50`, `p90`, `p99`, `p99.9`, any `p<number>`, or `max`. */
-  statistic: string;
-  operator: '<' | '<=' | '>' | '>=';
-  limit: number;
-}
-
-/** passed / breached, or unknown when the run has no such histogram (or it is empty). */
-export interface ThresholdResult extends Threshold {
-  verdict: 'passed' | 'breached' | 'unknown';
-  /** The measured value in ms, when there was one. */
-  measured?: number;
-  note?: string;
-}
-
-/** What `booksim verify` found: the whole answer, as `--json` prints it and verify.json keeps it. */
-export interface VerifyReport {
-  runId: string;
-  runDir: string;
-  stack: string;
-  /** The event whose seats were judged; absent for a run made before events (every seat of the stack was). */
-  event?: string;
-  endpoint: string;
-  /** ISO time of the verification. */
-  verifiedAt: string;
-  /** invalid if any invariant is invalid or any threshold breached; else unknown if any is unknown; else valid. */
-  verdict: Verdict;
-  /** 0 valid, 1 invalid, 3 unknown. */
-  exitCode: 0 | 1 | 3;
-  invariants: InvariantResult[];
-  thresholds: ThresholdResult[];
 }

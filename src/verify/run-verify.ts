@@ -10,7 +10,8 @@ import { earlierFirst } from './invariants/booking-facts.js';
 import { invariantCheckers } from './invariants/index.js';
 import type { DescribedChecker } from './invariants/result.js';
 import { junitXml } from './junit.js';
-import type { InvariantResult, Threshold, ThresholdResult, Verdict, VerifyEvidence, VerifyReport } from './model.js';
+import type { VerifyEvidence } from './model.js';
+import type { InvariantResult, Threshold, ThresholdResult, Verdict, VerifyReport } from '../model/verdict.js';
 import { readRunFiles, type RunFiles } from './run-files.js';
 import { evaluateThresholds, parseThreshold } from './thresholds.js';
 

@@ -1,6 +1,7 @@
 import { BooksimError, ExitCode } from '../errors.js';
 import { valueAtPercentile } from '../load/histograms.js';
-import type { RunHistograms, Threshold, ThresholdResult } from './model.js';
+import type { RunHistograms } from './model.js';
+import type { Threshold, ThresholdResult } from '../model/verdict.js';
 
 /** A metric a threshold can name: what it measures, and where histograms.json keeps it. */
 interface ThresholdMetric {

@@ -3,7 +3,8 @@ import { refundKey } from '../functions/gateway-client.js';
 import type { Booking, Ticket } from '../functions/model.js';
 import { moneyIn, type LedgerEntry, type MoneyState } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
-import type { ExecutionRecord, SeatRecord, TimelineEvent, VerifyEvidence } from './model.js';
+import type { ExecutionRecord, SeatRecord, VerifyEvidence } from './model.js';
+import type { TimelineEvent } from '../model/verdict.js';
 import { bookingIdOfExecution } from '../functions/reconciler.js';
 
 /**

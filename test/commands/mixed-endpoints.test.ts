@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaultLogEntry } from '../../src/model/fault.js';
 import type { StackStatus } from '../../src/deploy/status.js';
 import type { StormSummary } from '../../src/report/storm-text.js';
-import type { VerifyReport } from '../../src/verify/model.js';
+import type { VerifyReport } from '../../src/model/verdict.js';
 import { runCli, unwrap } from '../helpers/cli.js';
 import { useEndpoint, uniqueName, withClosedDefault, withoutEndpoint, type EndpointFixture } from '../helpers/endpoint.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { VerifyReport } from '../../src/verify/model.js';
+import type { VerifyReport } from '../../src/model/verdict.js';
 import { runCli, unwrap } from '../helpers/cli.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployStack } from '../../src/deploy/deploy.js';
-import type { VerifyReport } from '../../src/verify/model.js';
+import type { VerifyReport } from '../../src/model/verdict.js';
 import { binRun, runCli, unwrap } from '../helpers/cli.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 

@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { timelineLines, verdictLine, verifyText } from '../../src/report/verify-text.js';
-import type { VerifyReport } from '../../src/verify/model.js';
+import type { VerifyReport } from '../../src/model/verdict.js';
 import { invalidReport, unknownReport, validReport } from '../verify/report-fixture.js';
 
 const plain = (text: string) => stripVTControlCharacters(text);

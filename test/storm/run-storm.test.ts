@@ -15,7 +15,7 @@ import type { PlannedRequest } from '../../src/load/plan.js';
 import { eventOfRun } from '../../src/event.js';
 import { runStorm, type StormCpu, type StormHooks, type StormOptions } from '../../src/storm/run-storm.js';
 import { workerFunctions } from '../../src/runtime/worker.js';
-import type { VerifyReport } from '../../src/verify/model.js';
+import type { VerifyReport } from '../../src/model/verdict.js';
 import { prepareVerify, runVerify } from '../../src/verify/run-verify.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';

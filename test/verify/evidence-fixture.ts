@@ -2,7 +2,8 @@ import { refundKey } from '../../src/functions/gateway-client.js';
 import type { Booking, BookingStatus, Ticket } from '../../src/functions/model.js';
 import type { LedgerEntry } from '../../src/gateway/ledger.js';
 import type { RequestLogEntry } from '../../src/load/run-load.js';
-import type { Counterexample, ExecutionRecord, QueueRecord, SeatRecord, VerifyEvidence } from '../../src/verify/model.js';
+import type { ExecutionRecord, QueueRecord, SeatRecord, VerifyEvidence } from '../../src/verify/model.js';
+import type { Counterexample } from '../../src/model/verdict.js';
 
 /**
  * Evidence for the checkers, built seat by seat as a healthy system would leave it, with

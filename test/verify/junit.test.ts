@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { junitXml } from '../../src/verify/junit.js';
-import type { VerifyReport } from '../../src/verify/model.js';
+import type { VerifyReport } from '../../src/model/verdict.js';
 import { invalidReport, validReport } from './report-fixture.js';
 
 interface Outcome {

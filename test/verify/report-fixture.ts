@@ -1,4 +1,4 @@
-import type { InvariantResult, ThresholdResult, VerifyReport } from '../../src/verify/model.js';
+import type { InvariantResult, ThresholdResult, VerifyReport } from '../../src/model/verdict.js';
 
 /** Literal verify reports for the renderers' tests: one that found violations, one where everything holds. */
 

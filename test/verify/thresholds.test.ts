@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BooksimError, ExitCode } from '../../src/errors.js';
 import { latencyRecorder } from '../../src/load/histograms.js';
-import type { RunHistograms, Threshold } from '../../src/verify/model.js';
+import type { RunHistograms } from '../../src/verify/model.js';
+import type { Threshold } from '../../src/model/verdict.js';
 import { evaluateThresholds, parseThreshold } from '../../src/verify/thresholds.js';
 
 /** An encoded histogram of these latencies (ms). */

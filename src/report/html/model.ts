@@ -1,6 +1,6 @@
 import type { Percentiles } from '../../load/histograms.js';
 import type { BookingCounts } from '../../storm/decisions.js';
-import type { InvariantResult, ThresholdResult, Verdict } from '../../verify/model.js';
+import type { InvariantResult, ThresholdResult, Verdict } from '../../model/verdict.js';
 
 /**
  * What the HTML report shows of one run, aggregated: everything is already counted,

@@ -1,5 +1,5 @@
 import type { Percentiles } from '../../load/histograms.js';
-import type { Verdict } from '../../verify/model.js';
+import type { Verdict } from '../../model/verdict.js';
 import type { ReportModel } from './model.js';
 import { formatCount, formatDecimal, formatSeconds, formatShare } from './render-format.js';
 import { html, type Html, type HtmlPart } from './render-html.js';

@@ -1,4 +1,4 @@
-import type { Counterexample, InvariantResult, ThresholdResult, TimelineEvent } from '../../verify/model.js';
+import type { Counterexample, InvariantResult, ThresholdResult, TimelineEvent } from '../../model/verdict.js';
 import { formatClock, formatCount, formatMs, formatOffset } from './render-format.js';
 import { html, type Html } from './render-html.js';
 import { verdictBadge } from './render-verdict.js';

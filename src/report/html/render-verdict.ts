@@ -1,4 +1,4 @@
-import type { ThresholdResult, Verdict } from '../../verify/model.js';
+import type { ThresholdResult, Verdict } from '../../model/verdict.js';
 import type { ReportModel } from './model.js';
 import { html, type Html } from './render-html.js';
 

@@ -2,7 +2,7 @@ import type { ReportAssets } from './assets.js';
 import { comparisonCharts, runCharts, runOverlay, type ChartOverlay } from './charts-data.js';
 import type { ReportModel } from './model.js';
 import { chartFigure, overlayLegend } from './render-charts.js';
-import type { Verdict } from '../../verify/model.js';
+import type { Verdict } from '../../model/verdict.js';
 import { answerTable, invariantMatrix, percentileComparison, runsTable, throughputComparison } from './render-comparison.js';
 import { faultsSection } from './render-faults.js';
 import { html } from './render-html.js';

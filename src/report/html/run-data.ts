@@ -3,7 +3,7 @@ import { BooksimError, ExitCode } from '../../errors.js';
 import type { StormSummary } from '../storm-text.js';
 import type { DecisionRecord } from '../../storm/decisions.js';
 import type { SystemSample } from '../../storm/sampler.js';
-import type { VerifyReport } from '../../verify/model.js';
+import type { VerifyReport } from '../../model/verdict.js';
 import { parseJson, readPart, readRunFiles, type RunFiles } from '../../verify/run-files.js';
 
 /** run.json as `booksim storm` writes it; the fields the report reads. */

@@ -2,7 +2,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { loadReportAssets } from './assets.js';
 import { buildReportModel } from './build-model.js';
-import type { Verdict } from '../../verify/model.js';
+import type { Verdict } from '../../model/verdict.js';
 import type { ReportModel } from './model.js';
 import { renderComparison, renderReport } from './render.js';
 import { readRunData } from './run-data.js';

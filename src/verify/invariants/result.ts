@@ -1,4 +1,5 @@
-import { maxCounterexamples, type Counterexample, type InvariantChecker, type InvariantResult, type VerifyEvidence } from '../model.js';
+import { maxCounterexamples, type InvariantChecker, type VerifyEvidence } from '../model.js';
+import { type Counterexample, type InvariantResult } from '../../model/verdict.js';
 import { indexOf, timelineOf, type EvidenceIndex } from '../timeline.js';
 
 /** What names an invariant, as docs/design.md, Invariants, numbers it: also what a caller reports when its checker throws. */
