@@ -9,7 +9,7 @@ import { collectStackEvidence, sagaTimeline } from './collect.js';
 import { earlierFirst } from './invariants/booking-facts.js';
 import { invariantCheckers } from './invariants/index.js';
 import type { DescribedChecker } from './invariants/result.js';
-import { junitXml } from './junit.js';
+import { junitXml } from '../report/junit.js';
 import type { VerifyEvidence } from './model.js';
 import type { InvariantResult, Threshold, ThresholdResult, Verdict, VerifyReport } from '../model/verdict.js';
 import { readRunFiles, type RunFiles } from './run-files.js';

@@ -1,8 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { junitXml } from '../../src/verify/junit.js';
+import { junitXml } from '../../src/report/junit.js';
 import type { VerifyReport } from '../../src/model/verdict.js';
-import { invalidReport, validReport } from './report-fixture.js';
+import { invalidReport, validReport } from '../verify/report-fixture.js';
 
 interface Outcome {
   '@_message': string;

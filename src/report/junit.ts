@@ -1,5 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import { invariantName, timelineLines } from '../report/verify-text.js';
+import { invariantName, timelineLines } from './verify-text.js';
 import type { Counterexample, InvariantResult, ThresholdResult, VerifyReport } from '../model/verdict.js';
 
 const suiteName = 'booksim verify';
