@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bookingIdFor, createBooking, getBookingView, ValidationError } from '../functions/booking-api.js';
 import { directBooking } from '../functions/direct-chain.js';
-import type { BookingRequest, FunctionContext } from '../functions/model.js';
+import type { FunctionContext } from '../functions/model.js';
+import type { BookingRequest } from '../model/booking.js';
 import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.js';
 import { withBooking } from '../runtime/call-counter.js';
 

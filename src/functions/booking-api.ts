@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { BooksimError, ExitCode } from '../errors.js';
-import type { Booking, BookingMessage, BookingRequest, BookingStatus, FunctionContext } from './model.js';
+import type { FunctionContext } from './model.js';
+import type { Booking, BookingMessage, BookingRequest, BookingStatus } from '../model/booking.js';
 import { getBooking, placementOf, putPendingBooking } from './store.js';
 
 /** A request the booking API refuses as malformed: the HTTP layer answers 400 with its message. */

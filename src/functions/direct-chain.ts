@@ -2,7 +2,8 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { pause } from '../async.js';
 import { storeBookingRequest, validateBookingRequest } from './booking-api.js';
 import { handleInventory } from './inventory.js';
-import type { BookingMessage, BookingRequest, BookingStatus, FunctionContext, QueueRecord } from './model.js';
+import type { FunctionContext, QueueRecord } from './model.js';
+import type { BookingMessage, BookingRequest, BookingStatus } from '../model/booking.js';
 import { handlePayment } from './payment.js';
 import { getBooking } from './store.js';
 

@@ -1,5 +1,6 @@
 import { timingProfile, timingProfiles } from '../deploy/saga-profiles.js';
-import { TaskError, type SagaInput } from './model.js';
+import { TaskError } from './model.js';
+import { type SagaInput } from '../model/booking.js';
 
 /**
  * The saga's HTTP client for the payment gateway (src/gateway/README.md). Every outcome

@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parseBookingMessage } from './booking-api.js';
-import { unsharedReads, type BookingMessage, type FunctionContext, type PaymentOutcome, type QueueRecord, type SagaInput, type SharedReads } from './model.js';
+import { unsharedReads, type FunctionContext, type PaymentOutcome, type QueueRecord, type SharedReads } from './model.js';
+import { type BookingMessage, type SagaInput } from '../model/booking.js';
 import { placementOf, placementOn, readSeat, setBookingStatus } from './store.js';
 
 /** How long to wait for the inventory decision of a booking (the inventory queue is usually a moment behind or ahead). */

@@ -1,7 +1,8 @@
 import { paginateQuery, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { chargeKey, moneyOfBooking, refundBooking, refundKey, sagaGatewayTimeoutMs } from './gateway-client.js';
-import { TaskError, type Booking, type BookingStatus, type FunctionContext, type SagaInput } from './model.js';
+import { TaskError, type FunctionContext } from './model.js';
+import { type Booking, type BookingStatus, type SagaInput } from '../model/booking.js';
 import { executionArnOf, sagaInput } from './payment.js';
 import { refundFailedReason, releaseHold } from './saga/release-seat.js';
 import { bookingFromItem, setBookingStatus, update } from './store.js';

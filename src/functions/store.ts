@@ -6,7 +6,8 @@ import {
   type AttributeValue,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { finalStatuses, type Booking, type BookingMessage, type BookingStatus, type FunctionContext, type Seat, type Tier } from './model.js';
+import { type FunctionContext } from './model.js';
+import { finalStatuses, type Booking, type BookingMessage, type BookingStatus, type Seat, type Tier } from '../model/booking.js';
 
 /**
  * DynamoDB access for bookings and seats. DynamoDB (and dynalite behind booksim local)

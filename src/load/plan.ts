@@ -1,6 +1,6 @@
 import { BooksimError, ExitCode } from '../errors.js';
 import { seatIdOf, validateEventName } from '../event.js';
-import type { BookingRequest, Tier } from '../functions/model.js';
+import type { BookingRequest, Tier } from '../model/booking.js';
 import { seededRandom, type Random } from '../random.js';
 
 /** What `booksim storm` asks of the load: its flags, before anything is planned. */

@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type { Tier } from '../functions/model.js';
+import type { Tier } from '../model/booking.js';
 import type { Percentiles } from '../load/histograms.js';
 import type { BookingCounts } from '../storm/decisions.js';
 import type { QuiescenceSnapshot } from '../storm/settle.js';

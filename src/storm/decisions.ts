@@ -1,5 +1,6 @@
 import { paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { BookingStatus, FunctionContext, Tier } from '../functions/model.js';
+import type { FunctionContext } from '../functions/model.js';
+import type { BookingStatus, Tier } from '../model/booking.js';
 import { latencyRecorder, percentiles, type LatencyRecorder, type Percentiles } from '../load/histograms.js';
 
 /** Bookings by outcome. `accepted` is every booking the API acknowledged; `undecided` those not in a final status. */

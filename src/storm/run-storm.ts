@@ -1,6 +1,6 @@
 import type { EndpointConfig } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';
-import type { BookingStatus } from '../functions/model.js';
+import type { BookingStatus } from '../model/booking.js';
 import { percentiles, type Percentiles } from '../load/histograms.js';
 import { planRequests, validateLoadShape, type LoadShape, type PlannedRequest } from '../load/plan.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';

@@ -5,7 +5,7 @@ import { findQueueUrl } from '../deploy/lookup.js';
 import { readQueueDepth } from '../deploy/status.js';
 import type { StackNames } from '../deploy/stack.js';
 import { BooksimError, ExitCode } from '../errors.js';
-import type { Ticket } from '../functions/model.js';
+import type { Ticket } from '../model/booking.js';
 import { resolveResources } from '../functions/resources.js';
 import { bookingFromItem, seatFromItem } from '../functions/store.js';
 import type { ExecutionRecord, QueueRecord, VerifyEvidence } from './model.js';

@@ -1,4 +1,4 @@
-import type { Booking, Seat, Ticket } from '../functions/model.js';
+import type { Booking, Seat, Ticket } from '../model/booking.js';
 import type { LedgerEntry } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
 import type { InvariantResult } from '../model/verdict.js';

@@ -1,6 +1,6 @@
 import { parseSeatId } from '../event.js';
 import { refundKey } from '../functions/gateway-client.js';
-import type { Booking, Ticket } from '../functions/model.js';
+import type { Booking, Ticket } from '../model/booking.js';
 import { moneyIn, type LedgerEntry, type MoneyState } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
 import type { ExecutionRecord, SeatRecord, VerifyEvidence } from './model.js';

@@ -12,7 +12,7 @@ import { ManualClock, systemClock } from '../../src/clock.js';
 import { deployStack } from '../../src/deploy/deploy.js';
 import { timingProfile } from '../../src/deploy/saga-profiles.js';
 import { BooksimError } from '../../src/errors.js';
-import { finalStatuses, type BookingStatus } from '../../src/functions/model.js';
+import { finalStatuses, type BookingStatus } from '../../src/model/booking.js';
 import { getBooking } from '../../src/functions/store.js';
 import { seededRandom } from '../../src/random.js';
 import type { Supervisor, SupervisorEvents } from '../../src/runtime/supervisor.js';

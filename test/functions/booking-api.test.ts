@@ -6,7 +6,7 @@ import { BooksimError } from '../../src/errors.js';
 import { bookingIdFor, createBooking, getBookingView, ValidationError } from '../../src/functions/booking-api.js';
 import { handleInventory } from '../../src/functions/inventory.js';
 import { handlePayment } from '../../src/functions/payment.js';
-import type { BookingRequest } from '../../src/functions/model.js';
+import type { BookingRequest } from '../../src/model/booking.js';
 import { resolveResources } from '../../src/functions/resources.js';
 import { getBooking } from '../../src/functions/store.js';
 import { receive } from '../helpers/sqs.js';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BookingRequest } from '../../src/functions/model.js';
+import type { BookingRequest } from '../../src/model/booking.js';
 import { percentiles } from '../../src/load/histograms.js';
 import { planRequests, type LoadShape } from '../../src/load/plan.js';
 import { runLoad, type LoadProgress } from '../../src/load/run-load.js';

@@ -1,6 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { BookingStatus, FunctionContext, Tier } from '../../src/functions/model.js';
+import type { FunctionContext } from '../../src/functions/model.js';
+import type { BookingStatus, Tier } from '../../src/model/booking.js';
 import { percentiles } from '../../src/load/histograms.js';
 import { readDecisions } from '../../src/storm/decisions.js';
 import { useFreshStacks } from './fresh-stack.js';

@@ -7,7 +7,7 @@ import { resolveEndpoint } from '../../src/aws/endpoint.js';
 import { systemClock } from '../../src/clock.js';
 import { deployStack } from '../../src/deploy/deploy.js';
 import { bookingIdFor } from '../../src/functions/booking-api.js';
-import type { Booking } from '../../src/functions/model.js';
+import type { Booking } from '../../src/model/booking.js';
 import { declineBookings } from '../../src/gateway/policies.js';
 import type { LedgerEntry } from '../../src/gateway/ledger.js';
 import type { RequestLogEntry } from '../../src/load/run-load.js';

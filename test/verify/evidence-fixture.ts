@@ -1,5 +1,5 @@
 import { refundKey } from '../../src/functions/gateway-client.js';
-import type { Booking, BookingStatus, Ticket } from '../../src/functions/model.js';
+import type { Booking, BookingStatus, Ticket } from '../../src/model/booking.js';
 import type { LedgerEntry } from '../../src/gateway/ledger.js';
 import type { RequestLogEntry } from '../../src/load/run-load.js';
 import type { ExecutionRecord, QueueRecord, SeatRecord, VerifyEvidence } from '../../src/verify/model.js';

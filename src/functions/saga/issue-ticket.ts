@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { TaskError, type ActivityHandler, type FunctionContext, type Ticket } from '../model.js';
+import { TaskError, type ActivityHandler, type FunctionContext } from '../model.js';
+import { type Ticket } from '../../model/booking.js';
 import { getBooking, setBookingStatus } from '../store.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { ActivityHandler, BookingStatus, FunctionContext } from '../model.js';
+import type { ActivityHandler, FunctionContext } from '../model.js';
+import type { BookingStatus } from '../../model/booking.js';
 import { getBooking, passSeat, setBookingStatus } from '../store.js';
 
 /** A caught error as the saga's Catch puts it at its ResultPath. */

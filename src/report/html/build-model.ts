@@ -1,7 +1,7 @@
 import { parseFaultSpec } from '../../chaos/faults.js';
 import { faultWindowOf } from '../../chaos/gateway-faults.js';
 import type { FaultLogEntry, FaultName } from '../../model/fault.js';
-import type { BookingStatus } from '../../functions/model.js';
+import type { BookingStatus } from '../../model/booking.js';
 import { latencyRecorder, percentileDistribution, percentiles, type Percentiles } from '../../load/histograms.js';
 import { moneyIn, type MoneyState } from '../../gateway/ledger.js';
 import type { DecisionRecord } from '../../storm/decisions.js';

@@ -1,4 +1,4 @@
-import { finalStatuses, type Booking, type BookingStatus } from '../../functions/model.js';
+import { finalStatuses, type Booking, type BookingStatus } from '../../model/booking.js';
 import { maxCounterexamples } from '../model.js';
 import { moneyOf, type EvidenceIndex } from '../timeline.js';
 import { naturalOrder } from './result.js';

@@ -1,4 +1,4 @@
-import type { Booking } from '../../functions/model.js';
+import type { Booking } from '../../model/booking.js';
 import type { ExecutionRecord } from '../model.js';
 import { moneyOf } from '../timeline.js';
 import { checker, type Violation } from './result.js';

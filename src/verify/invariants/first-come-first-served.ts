@@ -1,4 +1,4 @@
-import type { Booking } from '../../functions/model.js';
+import type { Booking } from '../../model/booking.js';
 import type { LedgerEntry } from '../../gateway/ledger.js';
 import type { SeatRecord } from '../model.js';
 import type { EvidenceIndex } from '../timeline.js';

@@ -1,4 +1,4 @@
-import type { Booking } from '../../functions/model.js';
+import type { Booking } from '../../model/booking.js';
 import { earlierFirst } from './booking-facts.js';
 import { checker, listed, naturalOrder, type Violation } from './result.js';
 
