@@ -1,15 +1,6 @@
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { BooksimError, ExitCode } from '../errors.js';
-
-/** Percentiles of a latency histogram, in milliseconds; all zero when it is empty. */
-export interface Percentiles {
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
+import type { Percentiles } from '../model/run.js';
 
 /** Records latencies given in ms into an HDR histogram kept in microseconds. */
 export interface LatencyRecorder {

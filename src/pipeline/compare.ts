@@ -2,7 +2,7 @@ import type { StormPlan } from '../cli/storm-flags.js';
 import type { Clock } from '../clock.js';
 import type { StackOptions, Topology } from '../deploy/stack.js';
 import { writeComparisonReport, type WrittenReport } from '../report/html/write-report.js';
-import type { StormSummary } from '../report/storm-text.js';
+import type { StormSummary } from '../model/run.js';
 import type { Verdict, VerifyReport } from '../model/verdict.js';
 import { chooseEndpoint, runPipeline, type PipelineHooks, type PipelineOptions } from './run-pipeline.js';
 

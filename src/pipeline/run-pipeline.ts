@@ -8,7 +8,7 @@ import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../emulator/server
 import { BooksimError } from '../errors.js';
 import type { StormPlan } from '../cli/storm-flags.js';
 import { writeRunReport, type WrittenReport } from '../report/html/write-report.js';
-import type { StormSummary } from '../report/storm-text.js';
+import type { StormSummary } from '../model/run.js';
 import { runStorm, type StormHooks } from '../storm/run-storm.js';
 import type { VerifyReport } from '../model/verdict.js';
 import { prepareVerify, runVerify } from '../verify/run-verify.js';

@@ -6,7 +6,8 @@ import { detectionLatencies, parseWorkerFaults, startWorkerChaos, workerFaultNam
 import type { AwsClients } from '../aws/clients.js';
 import type { ServiceKey } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';
-import { latencyRecorder, percentiles, type Percentiles } from '../load/histograms.js';
+import { latencyRecorder, percentiles } from '../load/histograms.js';
+import { type Percentiles } from '../model/run.js';
 import type { RunningSystem } from './system.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { seededRandom, type Random } from '../random.js';

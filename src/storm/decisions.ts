@@ -1,17 +1,8 @@
-import { paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, paginateScan } from '@aws-sdk/client-dynamodb';
 import type { FunctionContext } from '../functions/model.js';
 import type { BookingStatus, Tier } from '../model/booking.js';
-import { latencyRecorder, percentiles, type LatencyRecorder, type Percentiles } from '../load/histograms.js';
-
-/** Bookings by outcome. `accepted` is every booking the API acknowledged; `undecided` those not in a final status. */
-export interface BookingCounts {
-  accepted: number;
-  confirmed: number;
-  rejected: number;
-  paymentFailed: number;
-  escalated: number;
-  undecided: number;
-}
+import { latencyRecorder, type LatencyRecorder, percentiles } from '../load/histograms.js';
+import type { BookingCounts, Percentiles } from '../model/run.js';
 
 /** A distribution of durations: the HDR histogram (microseconds) as src/load/histograms.ts encodes it, and its percentiles in ms. */
 export interface EncodedDistribution {

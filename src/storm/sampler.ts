@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { QuiescenceSnapshot } from './settle.js';
+import type { QuiescenceSnapshot } from '../model/run.js';
 
 /** The system's state at one moment of a run (samples.json), for the report's charts. */
 export interface SystemSample {

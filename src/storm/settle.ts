@@ -1,25 +1,9 @@
 import { paginateListExecutions } from '@aws-sdk/client-sfn';
 import { findQueueUrl } from '../deploy/lookup.js';
-import { readQueueDepth, type QueueDepth } from '../deploy/status.js';
+import { readQueueDepth } from '../deploy/status.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { FunctionContext } from '../functions/model.js';
-
-/** What one poll of {@link waitForQuiescence} saw. */
-export interface QuiescenceSnapshot {
-  /** The inventory and payment queues' depths. */
-  queues: Array<Pick<QueueDepth, 'name' | 'visible' | 'inFlight'>>;
-  /** Messages in the two dead-letter queues (visible and in flight): work the system gave up on. Not part of being quiet. */
-  deadLetter: number;
-  /**
-   * Saga executions RUNNING, as far as one page of ListExecutions shows: at most
-   * {@link runningPageSize}, a lower bound when `moreRunning` is set.
-   */
-  runningExecutions: number;
-  /** More executions run than `runningExecutions` counts. */
-  moreRunning?: boolean;
-  /** Bookings not yet decided, when the caller knows (settling does not read bookings: a scan per poll is not cheap). */
-  undecided?: number;
-}
+import type { QuiescenceSnapshot } from '../model/run.js';
 
 export interface QuiescenceOptions {
   context: FunctionContext;

@@ -6,7 +6,7 @@ import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import type { FaultLogEntry } from '../../src/model/fault.js';
 import type { StackStatus } from '../../src/deploy/status.js';
-import type { StormSummary } from '../../src/report/storm-text.js';
+import type { StormSummary } from '../../src/model/run.js';
 import type { VerifyReport } from '../../src/model/verdict.js';
 import { runCli, unwrap } from '../helpers/cli.js';
 import { useEndpoint, uniqueName, withClosedDefault, withoutEndpoint, type EndpointFixture } from '../helpers/endpoint.js';

@@ -5,7 +5,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCom
 import { describe, expect, it } from 'vitest';
 import type { FaultLogEntry } from '../../src/model/fault.js';
 import { deployStack } from '../../src/deploy/deploy.js';
-import type { StormSummary } from '../../src/report/storm-text.js';
+import type { StormSummary } from '../../src/model/run.js';
 import type { VerifyReport } from '../../src/model/verdict.js';
 import { runCli, unwrap } from '../helpers/cli.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';

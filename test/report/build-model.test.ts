@@ -4,7 +4,7 @@ import { latencyRecorder } from '../../src/load/histograms.js';
 import type { RequestLogEntry } from '../../src/load/run-load.js';
 import { buildReportModel } from '../../src/report/html/build-model.js';
 import type { RunData } from '../../src/report/html/run-data.js';
-import type { StormSummary } from '../../src/report/storm-text.js';
+import type { StormSummary } from '../../src/model/run.js';
 import type { DecisionRecord } from '../../src/storm/decisions.js';
 
 const start = Date.UTC(2026, 10, 23, 9, 0, 0);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { formatSettleProgress, stormSummaryText, type StormSummary } from '../../src/report/storm-text.js';
+import { formatSettleProgress, stormSummaryText } from '../../src/report/storm-text.js';
+import { type StormSummary } from '../../src/model/run.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/storm-summary.json', import.meta.url), 'utf8')) as StormSummary;
 const plain = (text: string) => stripVTControlCharacters(text);

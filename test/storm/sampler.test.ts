@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { SystemSampler } from '../../src/storm/sampler.js';
-import type { QuiescenceSnapshot } from '../../src/storm/settle.js';
+import type { QuiescenceSnapshot } from '../../src/model/run.js';
 
 const snapshot = (visible: number): QuiescenceSnapshot => ({
   queues: [

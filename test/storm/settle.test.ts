@@ -2,7 +2,8 @@ import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn
 import { DeleteMessageCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import type { FunctionContext } from '../../src/functions/model.js';
-import { waitForQuiescence, type QuiescenceOptions, type QuiescenceSnapshot } from '../../src/storm/settle.js';
+import { waitForQuiescence, type QuiescenceOptions } from '../../src/storm/settle.js';
+import { type QuiescenceSnapshot } from '../../src/model/run.js';
 import { receive } from '../helpers/sqs.js';
 import { useFreshStacks } from './fresh-stack.js';
 

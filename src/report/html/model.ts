@@ -1,5 +1,4 @@
-import type { Percentiles } from '../../load/histograms.js';
-import type { BookingCounts } from '../../storm/decisions.js';
+import type { BookingCounts, Percentiles } from '../../model/run.js';
 import type { InvariantResult, ThresholdResult, Verdict } from '../../model/verdict.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Percentiles } from '../../load/histograms.js';
+import type { Percentiles } from '../../model/run.js';
 import type { Verdict } from '../../model/verdict.js';
 import type { ReportModel } from './model.js';
 import { formatCount, formatDecimal, formatSeconds, formatShare } from './render-format.js';

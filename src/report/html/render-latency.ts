@@ -1,4 +1,4 @@
-import type { Percentiles } from '../../load/histograms.js';
+import type { Percentiles } from '../../model/run.js';
 import type { LatencyDistribution, ReportModel } from './model.js';
 import { formatCount, formatMs } from './render-format.js';
 import { html, type Html } from './render-html.js';

@@ -1,6 +1,6 @@
 import type { FaultLogEntry } from '../../model/fault.js';
 import { BooksimError, ExitCode } from '../../errors.js';
-import type { StormSummary } from '../storm-text.js';
+import type { StormSummary } from '../../model/run.js';
 import type { DecisionRecord } from '../../storm/decisions.js';
 import type { SystemSample } from '../../storm/sampler.js';
 import type { VerifyReport } from '../../model/verdict.js';

@@ -1,0 +1,104 @@
+import type { Tier } from './booking.js';
+
+/**
+ * What a storm reports, as every layer reads it: the summary (run.json's, `storm --json`)
+ * and the figures it is made of. The storm engine (src/storm/) fills them; src/report/
+ * renders them.
+ */
+
+/** Percentiles of a latency histogram, in milliseconds; all zero when it is empty. */
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** Bookings by outcome. `accepted` is every booking the API acknowledged; `undecided` those not in a final status. */
+export interface BookingCounts {
+  accepted: number;
+  confirmed: number;
+  rejected: number;
+  paymentFailed: number;
+  escalated: number;
+  undecided: number;
+}
+
+/** What one poll of {@link waitForQuiescence} saw. */
+export interface QuiescenceSnapshot {
+  /** The inventory and payment queues' depths. */
+  queues: Array<{ name: string; visible: number; inFlight: number }>;
+  /** Messages in the two dead-letter queues (visible and in flight): work the system gave up on. Not part of being quiet. */
+  deadLetter: number;
+  /**
+   * Saga executions RUNNING, as far as one page of ListExecutions shows: at most
+   * {@link runningPageSize}, a lower bound when `moreRunning` is set.
+   */
+  runningExecutions: number;
+  /** More executions run than `runningExecutions` counts. */
+  moreRunning?: boolean;
+  /** Bookings not yet decided, when the caller knows (settling does not read bookings: a scan per poll is not cheap). */
+  undecided?: number;
+}
+
+/**
+ * What a storm reports, as plain data (run.json's summary, `storm --json`): the storm
+ * engine fills it, {@link stormSummaryText} renders it. Durations in ms, rates in
+ * requests per second.
+ */
+export interface StormSummary {
+  runId: string;
+  runDir: string;
+  endpoint: string;
+  stack: string;
+  /** The saga's timing profile. */
+  profile: string;
+  seed: number;
+  /** The event whose seats were on sale (src/event.ts); absent in runs made before events. */
+  event?: string;
+  seats: number;
+  /** Of those seats, how many were sold before the load: counted when the event was named (a new one has none). */
+  seatsSoldBefore?: number;
+  rate: { target: number; achieved: number };
+  /** How long the load ran. */
+  durationMs: number;
+  requests: { sent: number; completed: number; errors: number; non2xx: number };
+  bookings: BookingCounts;
+  seatsSold: number;
+  settle: { settled: boolean; waitedMs: number };
+  /** AWS API calls made by the system under test during the run. A mean is null when there is no booking to divide by. */
+  awsCalls: {
+    total: number;
+    /** By service: sqs, sns, dynamodb, sfn. */
+    byService: Record<string, number>;
+    /** Mean calls made for one CONFIRMED booking: its own calls only. */
+    perConfirmed: number | null;
+    /** Mean calls made for one REJECTED booking: its own calls only. */
+    perRejected: number | null;
+    /** Calls made for no single booking (start-up lookups, batched receives and deletes, polls) per accepted booking. */
+    sharedPerBooking: number | null;
+  };
+  /** Faults of the run (docs/faults.md): absent when none was asked for. */
+  chaos?: {
+    scenario?: string;
+    /** The faults as given (`crash-mid-heartbeat:after=1`). */
+    faults: string[];
+    /** Safeguards switched off on purpose. */
+    sabotage?: string[];
+    /** Injections by fault name, from the fault log. */
+    injected: Record<string, number>;
+    /** Crash detection: kill → HeartbeatTimeout, when workers were killed mid-task. */
+    detectionMs?: Percentiles;
+    /** What the reconciler recovered. */
+    reconciler?: { restarted: number; refunded: number; gaveUp: number };
+  };
+  latency: {
+    /** Booking API latency, corrected for coordinated omission. */
+    api: Percentiles;
+    /** Request to CONFIRMED / REJECTED / PAYMENT_FAILED. */
+    timeToDecision: Percentiles;
+    timeToDecisionByTier: Record<Tier, Percentiles>;
+  };
+}
