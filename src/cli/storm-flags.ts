@@ -1,12 +1,13 @@
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { parseFaultSpec, withOverrides } from '../chaos/faults.js';
-import { sabotageNames, type Sabotage } from '../model/fault.js';
+import { type Sabotage, sabotageNames } from '../model/fault.js';
 import { parseDuration } from '../duration.js';
-import { validateLoadShape, type LoadShape } from '../load/plan.js';
+import { validateLoadShape } from '../load/plan.js';
+import type { StormPlan } from '../model/plan.js';
 import { formatSettleProgress } from '../report/storm-text.js';
 import { scenarioNamed } from '../scenarios/index.js';
-import { checkFaults, type ChaosOptions } from '../storm/chaos.js';
+import { checkFaults } from '../storm/chaos.js';
 import type { StormHooks } from '../storm/run-storm.js';
 
 /** The flags of a storm, shared by `booksim storm` and `booksim run`. */
@@ -48,15 +49,6 @@ export interface StormFlagValues {
   'settle-timeout': string;
   concurrency: number;
   'reports-dir': string;
-}
-
-/** What a storm's flags ask for, checked: the load shape (a scenario's where a flag is absent), the faults, the timeouts. */
-export interface StormPlan {
-  shape: LoadShape;
-  chaos: ChaosOptions;
-  settleTimeoutMs: number;
-  concurrency: number;
-  reportsDir: string;
 }
 
 /** Reads and checks the storm flags: usage errors (exit 2) before anything starts. */

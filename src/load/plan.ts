@@ -2,26 +2,7 @@ import { BooksimError, ExitCode } from '../errors.js';
 import { seatIdOf, validateEventName } from '../event.js';
 import type { BookingRequest, Tier } from '../model/booking.js';
 import { seededRandom, type Random } from '../random.js';
-
-/** What `booksim storm` asks of the load: its flags, before anything is planned. */
-export interface LoadShape {
-  /** Seats on sale: `<event>/S0001…` (src/event.ts). */
-  seats: number;
-  /** The event whose seats are on sale; none: `S0001…`, as before events (the storm always names one). */
-  event?: string;
-  /** Mean number of distinct requests per requested seat (≥ 1). */
-  contention: number;
-  /** Fraction of requests that are client retries of an earlier request, in [0, 1]. */
-  duplicates: number;
-  /** Fraction of customers of tier VIP, in [0, 1]. */
-  vip: number;
-  seed: number;
-  /** Target rate, requests per second. */
-  rps: number;
-  /** Exactly one of durationSeconds and bookings. */
-  durationSeconds?: number;
-  bookings?: number;
-}
+import type { LoadShape } from '../model/plan.js';
 
 /** One request of the plan, in the order of the open-loop schedule. */
 export interface PlannedRequest {

@@ -1,4 +1,4 @@
-import type { StormPlan } from '../cli/storm-flags.js';
+import type { StormPlan } from '../model/plan.js';
 import type { Clock } from '../clock.js';
 import type { StackOptions, Topology } from '../deploy/stack.js';
 import { writeComparisonReport, type WrittenReport } from '../report/html/write-report.js';

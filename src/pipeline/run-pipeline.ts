@@ -6,7 +6,7 @@ import { deployStack } from '../deploy/deploy.js';
 import type { StackOptions } from '../deploy/stack.js';
 import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../emulator/server.js';
 import { BooksimError } from '../errors.js';
-import type { StormPlan } from '../cli/storm-flags.js';
+import type { StormPlan } from '../model/plan.js';
 import { writeRunReport, type WrittenReport } from '../report/html/write-report.js';
 import type { StormSummary } from '../model/run.js';
 import { runStorm, type StormHooks } from '../storm/run-storm.js';

@@ -1,7 +1,7 @@
 import { parseFaultSpec } from '../chaos/faults.js';
 import type { FaultSpec } from '../model/fault.js';
 import { BooksimError, ExitCode } from '../errors.js';
-import type { LoadShape } from '../load/plan.js';
+import type { LoadShape } from '../model/plan.js';
 
 /** A named preset: a load shape (over storm's defaults; flags given by the user win) and a fault schedule. */
 export interface Scenario {

@@ -1,6 +1,6 @@
 import { faultWindowOf, gatewayFaultPolicy } from '../chaos/gateway-faults.js';
 import { FaultParamReader } from '../chaos/faults.js';
-import type { FaultLogEntry, FaultLogger, FaultSpec, Sabotage } from '../model/fault.js';
+import type { FaultLogEntry, FaultLogger, FaultSpec } from '../model/fault.js';
 import { awsFaultKinds, startChaosProxy, type AwsFaultKind, type AwsFaultRule, type ChaosProxy } from '../chaos/proxy.js';
 import { detectionLatencies, parseWorkerFaults, startWorkerChaos, workerFaultNames, type WorkerChaos } from '../chaos/workers.js';
 import type { AwsClients } from '../aws/clients.js';
@@ -11,13 +11,7 @@ import { type Percentiles } from '../model/run.js';
 import type { RunningSystem } from './system.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { seededRandom, type Random } from '../random.js';
-
-/** The faults of a storm as asked for: a scenario's and the user's, and the safeguards switched off. */
-export interface ChaosOptions {
-  scenario?: string;
-  faults: FaultSpec[];
-  sabotage: Sabotage[];
-}
+import type { ChaosOptions } from '../model/plan.js';
 
 const isAwsFault = (spec: FaultSpec): spec is FaultSpec & { name: AwsFaultKind } => (awsFaultKinds as readonly string[]).includes(spec.name);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BooksimError } from '../../src/errors.js';
-import { planRequests, validateLoadShape, type LoadShape, type PlannedRequest } from '../../src/load/plan.js';
+import { planRequests, validateLoadShape, type PlannedRequest } from '../../src/load/plan.js';
+import { type LoadShape } from '../../src/model/plan.js';
 
 const shape: LoadShape = { seats: 1000, contention: 5, duplicates: 0.2, vip: 0.1, seed: 42, rps: 500, durationSeconds: 20 };
 

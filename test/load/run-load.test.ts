@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BookingRequest } from '../../src/model/booking.js';
 import { percentiles } from '../../src/load/histograms.js';
-import { planRequests, type LoadShape } from '../../src/load/plan.js';
+import { planRequests } from '../../src/load/plan.js';
+import { type LoadShape } from '../../src/model/plan.js';
 import { runLoad, type LoadProgress } from '../../src/load/run-load.js';
 
 type Answer = (request: BookingRequest) => { status: number; delayMs?: number } | 'never';

@@ -1,0 +1,39 @@
+import type { FaultSpec, Sabotage } from './fault.js';
+
+/** What a storm is asked to do, checked: the load's shape, the faults, the timeouts (read from the flags by src/cli/storm-flags.ts). */
+
+/** What `booksim storm` asks of the load: its flags, before anything is planned. */
+export interface LoadShape {
+  /** Seats on sale: `<event>/S0001…` (src/event.ts). */
+  seats: number;
+  /** The event whose seats are on sale; none: `S0001…`, as before events (the storm always names one). */
+  event?: string;
+  /** Mean number of distinct requests per requested seat (≥ 1). */
+  contention: number;
+  /** Fraction of requests that are client retries of an earlier request, in [0, 1]. */
+  duplicates: number;
+  /** Fraction of customers of tier VIP, in [0, 1]. */
+  vip: number;
+  seed: number;
+  /** Target rate, requests per second. */
+  rps: number;
+  /** Exactly one of durationSeconds and bookings. */
+  durationSeconds?: number;
+  bookings?: number;
+}
+
+/** The faults of a storm as asked for: a scenario's and the user's, and the safeguards switched off. */
+export interface ChaosOptions {
+  scenario?: string;
+  faults: FaultSpec[];
+  sabotage: Sabotage[];
+}
+
+/** What a storm's flags ask for, checked: the load shape (a scenario's where a flag is absent), the faults, the timeouts. */
+export interface StormPlan {
+  shape: LoadShape;
+  chaos: ChaosOptions;
+  settleTimeoutMs: number;
+  concurrency: number;
+  reportsDir: string;
+}
