@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { timingProfiles, type TimingProfileName } from '../deploy/saga.js';
-import { topologies, validStackName, type StackOptions } from '../deploy/stack.js';
+import { validStackName, type StackOptions } from '../deploy/stack.js';
+import { topologies } from '../model/topology.js';
 import { BooksimError, ExitCode } from '../errors.js';
 
 /** Flags every command that talks to AWS shares: where, which region, which stack. */

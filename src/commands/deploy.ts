@@ -3,7 +3,7 @@ import { resolveEndpoint } from '../aws/endpoint.js';
 import { AwsCommand } from '../cli/aws-command.js';
 import { deployFlags, endpointFlags, stackOptionsOf } from '../cli/flags.js';
 import { deployStack, planDeploy } from '../deploy/deploy.js';
-import type { Topology } from '../deploy/stack.js';
+import type { Topology } from '../model/topology.js';
 import { exitCodeHelp } from '../errors.js';
 import { outcomeLine, outcomeSummary, planText } from '../report/stack-text.js';
 

@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { BooksimError, ExitCode, exitCodeHelp } from '../errors.js';
 import { openInBrowser } from '../report/html/open.js';
-import { defaultComparisonFile, writeComparisonReport, writeRunReport, type WrittenReport } from '../report/html/write-report.js';
+import { defaultComparisonFile, writeComparisonReport, writeRunReport } from '../report/html/write-report.js';
+import { type WrittenReport } from '../model/run.js';
 import { findRunDir } from '../storm/run-dir.js';
 
 export default class Report extends BaseCommand {

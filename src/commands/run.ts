@@ -3,7 +3,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { deployFlags, embeddedEndpointFlags, endpointFlags, stackOptionsOf, standardQueueChaosOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
-import type { Topology } from '../deploy/stack.js';
+import type { Topology } from '../model/topology.js';
 import { exitCodeHelp } from '../errors.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { openInBrowser } from '../report/html/open.js';

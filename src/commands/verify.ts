@@ -4,7 +4,8 @@ import { endpointFlags, verifyFlags } from '../cli/flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
 import { BooksimError, exitCodeHelp } from '../errors.js';
-import { writeRunReport, type WrittenReport } from '../report/html/write-report.js';
+import { writeRunReport } from '../report/html/write-report.js';
+import { type WrittenReport } from '../model/run.js';
 import { verifyText } from '../report/verify-text.js';
 import { prepareVerify, runVerify } from '../verify/run-verify.js';
 

@@ -9,7 +9,8 @@ import { BooksimError, ExitCode } from '../errors.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
 import type { Outcome, ProgressListener, ResourceKind, ResourceOutcome } from './outcome.js';
 import { sagaDefinition, sagaTasks, type SagaResources, type SagaTask } from './saga.js';
-import { bookingsTopicAttributes, deadLetterQueueAttributes, fedQueueAttributes, stackNames, tableSpecs, type StackNames, type StackOptions, type TableSpec, type Topology } from './stack.js';
+import { bookingsTopicAttributes, deadLetterQueueAttributes, fedQueueAttributes, stackNames, tableSpecs, type StackNames, type StackOptions, type TableSpec } from './stack.js';
+import { type Topology } from '../model/topology.js';
 
 /** Where a deploy talks to and how it reports. */
 export interface DeployContext {

@@ -3,7 +3,8 @@ import { paginateListActivities, paginateListStateMachines } from '@aws-sdk/clie
 import { paginateListSubscriptionsByTopic, paginateListTopics, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.js';
-import { stackNames, topologies, type Topology } from './stack.js';
+import { stackNames } from './stack.js';
+import { topologies, type Topology } from '../model/topology.js';
 
 /**
  * Finding a stack's resources by name. Each answers undefined for a resource that does

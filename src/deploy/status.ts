@@ -7,7 +7,8 @@ import { readSeatSales, salesByEvent, type EventSales } from './events.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, findBookingsTopic, tableExists } from './lookup.js';
 import type { ResourceKind } from './outcome.js';
 import { profileOfDefinition, sagaTasks } from './saga.js';
-import { stackNames, type Topology, tableSpecs } from './stack.js';
+import { stackNames, tableSpecs } from './stack.js';
+import { type Topology } from '../model/topology.js';
 
 /** A queue's depths as SQS reports them (approximate). */
 export interface QueueDepth {

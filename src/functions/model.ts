@@ -3,7 +3,8 @@ import type { Clock } from '../clock.js';
 import type { SagaInput } from '../model/booking.js';
 import type { Sabotage } from '../model/fault.js';
 import type { SagaTask } from '../deploy/saga.js';
-import type { StackNames, Topology } from '../deploy/stack.js';
+import type { StackNames } from '../deploy/stack.js';
+import type { Topology } from '../model/topology.js';
 
 /** What every function needs to find the stack's resources. */
 export interface FunctionResources {

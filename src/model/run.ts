@@ -1,4 +1,6 @@
 import type { Tier } from './booking.js';
+import type { Topology } from './topology.js';
+import type { Verdict, VerifyReport } from './verdict.js';
 
 /**
  * What a storm reports, as every layer reads it: the summary (run.json's, `storm --json`)
@@ -101,4 +103,38 @@ export interface StormSummary {
     timeToDecision: Percentiles;
     timeToDecisionByTier: Record<Tier, Percentiles>;
   };
+}
+
+/** A report written: where, and the verdict it shows. */
+export interface WrittenReport {
+  file: string;
+  runIds: string[];
+  verdicts: Array<Verdict | undefined>;
+  bytes: number;
+}
+
+/** One topology's run, against what it should give. */
+export interface TopologyOutcome {
+  topology: Topology;
+  stack: string;
+  expected: Verdict;
+  verdict: Verdict;
+  matches: boolean;
+  /** Keys of the invariants violated (or unknown), for the table. */
+  violated: string[];
+  /** The table's figures: p99 of API latency and of time to decision (undefined without samples), AWS calls per accepted booking (undefined without one). */
+  apiP99Ms: number | undefined;
+  decisionP99Ms: number | undefined;
+  callsPerBooking: number | undefined;
+  summary: StormSummary;
+  verify: VerifyReport;
+}
+
+/** What `booksim compare` found: every topology's outcome, and whether each gave what the design predicts. */
+export interface ComparisonResult {
+  endpoint: string;
+  outcomes: TopologyOutcome[];
+  /** Every topology gave what it should. */
+  matches: boolean;
+  report: WrittenReport;
 }

@@ -1,10 +1,11 @@
 import type { StormPlan } from '../model/plan.js';
 import type { Clock } from '../clock.js';
-import type { StackOptions, Topology } from '../deploy/stack.js';
-import { writeComparisonReport, type WrittenReport } from '../report/html/write-report.js';
-import type { StormSummary } from '../model/run.js';
-import type { Verdict, VerifyReport } from '../model/verdict.js';
-import { chooseEndpoint, runPipeline, type PipelineHooks, type PipelineOptions } from './run-pipeline.js';
+import type { StackOptions } from '../deploy/stack.js';
+import type { Topology } from '../model/topology.js';
+import { writeComparisonReport } from '../report/html/write-report.js';
+import type { ComparisonResult, StormSummary, TopologyOutcome } from '../model/run.js';
+import type { Verdict } from '../model/verdict.js';
+import { chooseEndpoint, type PipelineHooks, type PipelineOptions, runPipeline } from './run-pipeline.js';
 
 /**
  * What each topology is expected to give under duplicates and faults (docs/design.md,
@@ -44,31 +45,6 @@ export interface CompareOptions {
   out: string;
   clock: Clock;
   env?: NodeJS.ProcessEnv;
-}
-
-/** One topology's run, against what it should give. */
-export interface TopologyOutcome {
-  topology: Topology;
-  stack: string;
-  expected: Verdict;
-  verdict: Verdict;
-  matches: boolean;
-  /** Keys of the invariants violated (or unknown), for the table. */
-  violated: string[];
-  /** The table's figures: p99 of API latency and of time to decision (undefined without samples), AWS calls per accepted booking (undefined without one). */
-  apiP99Ms: number | undefined;
-  decisionP99Ms: number | undefined;
-  callsPerBooking: number | undefined;
-  summary: StormSummary;
-  verify: VerifyReport;
-}
-
-export interface ComparisonResult {
-  endpoint: string;
-  outcomes: TopologyOutcome[];
-  /** Every topology gave what it should. */
-  matches: boolean;
-  report: WrittenReport;
 }
 
 /**

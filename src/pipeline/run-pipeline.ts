@@ -1,14 +1,14 @@
 import { createClients } from '../aws/clients.js';
-import { defaultEndpointOf, resolveEndpoint, type EndpointConfig } from '../aws/endpoint.js';
+import { defaultEndpointOf, type EndpointConfig, resolveEndpoint } from '../aws/endpoint.js';
 import { probeEndpoint } from '../aws/probe.js';
 import type { Clock } from '../clock.js';
 import { deployStack } from '../deploy/deploy.js';
 import type { StackOptions } from '../deploy/stack.js';
-import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../emulator/server.js';
+import { type EmbeddedEndpoint, startEmbeddedEndpoint } from '../emulator/server.js';
 import { BooksimError } from '../errors.js';
 import type { StormPlan } from '../model/plan.js';
-import { writeRunReport, type WrittenReport } from '../report/html/write-report.js';
-import type { StormSummary } from '../model/run.js';
+import { writeRunReport } from '../report/html/write-report.js';
+import type { StormSummary, WrittenReport } from '../model/run.js';
 import { runStorm, type StormHooks } from '../storm/run-storm.js';
 import type { VerifyReport } from '../model/verdict.js';
 import { prepareVerify, runVerify } from '../verify/run-verify.js';

@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type { ComparisonResult } from '../pipeline/compare.js';
+import type { ComparisonResult } from '../model/run.js';
 import { verdictCell } from './verify-text.js';
 
 const figure = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(1));

@@ -10,7 +10,7 @@ import { getBooking } from '../../src/functions/store.js';
 import { type FunctionContext } from '../../src/functions/model.js';
 import { finalStatuses, type BookingStatus } from '../../src/model/booking.js';
 import { declineBookings } from '../../src/gateway/policies.js';
-import type { Topology } from '../../src/deploy/stack.js';
+import type { Topology } from '../../src/model/topology.js';
 import { startSystem, type RunningSystem } from '../../src/storm/system.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 

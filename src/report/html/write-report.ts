@@ -2,18 +2,10 @@ import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { loadReportAssets } from './assets.js';
 import { buildReportModel } from './build-model.js';
+import type { WrittenReport } from '../../model/run.js';
 import type { Verdict } from '../../model/verdict.js';
-import type { ReportModel } from './model.js';
 import { renderComparison, renderReport } from './render.js';
 import { readRunData } from './run-data.js';
-
-/** A report written: where, and the verdict it shows. */
-export interface WrittenReport {
-  file: string;
-  runIds: string[];
-  verdicts: Array<ReportModel['verdict']>;
-  bytes: number;
-}
 
 /** Where a comparison of runs goes unless told: compare.html beside the run directories. */
 export const defaultComparisonFile = (reportsDir: string): string => join(reportsDir, 'compare.html');
