@@ -4,7 +4,7 @@ import { BooksimError, ExitCode, exitCodeHelp } from '../errors.js';
 import { openInBrowser } from '../report/html/open.js';
 import { defaultComparisonFile, writeComparisonReport, writeRunReport } from '../report/html/write-report.js';
 import { type WrittenReport } from '../model/run.js';
-import { findRunDir } from '../storm/run-dir.js';
+import { findRunDir } from '../run-dir/location.js';
 
 export default class Report extends BaseCommand {
   static override summary = "Write a run's HTML report: one self-contained file that opens offline and as a CI artifact.";

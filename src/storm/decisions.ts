@@ -3,6 +3,7 @@ import type { FunctionContext } from '../functions/model.js';
 import type { BookingStatus, Tier } from '../model/booking.js';
 import { latencyRecorder, type LatencyRecorder, percentiles } from '../load/histograms.js';
 import type { BookingCounts, Percentiles } from '../model/run.js';
+import type { DecisionRecord } from '../run-dir/schema.js';
 
 /** A distribution of durations: the HDR histogram (microseconds) as src/load/histograms.ts encodes it, and its percentiles in ms. */
 export interface EncodedDistribution {
@@ -30,15 +31,6 @@ export interface DecisionSummary {
   statuses: Map<string, BookingStatus>;
   records: DecisionRecord[];
   timeToDecision: { all: EncodedDistribution; byTier: Record<Tier, EncodedDistribution> };
-}
-
-/** One booking's outcome; times are epoch ms, `decidedAt` absent while undecided. */
-export interface DecisionRecord {
-  bookingId: string;
-  tier: Tier;
-  status: BookingStatus;
-  createdAt: number;
-  decidedAt?: number;
 }
 
 /** Segments of the parallel scan: enough to overlap round trips, few enough for a local endpoint. */

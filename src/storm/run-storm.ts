@@ -8,9 +8,9 @@ import type { ChaosOptions, LoadShape } from '../model/plan.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { type LoadProgress, type LoadResult, runLoad } from '../load/run-load.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
-import { processCpuMs, type WorkerFunction } from '../runtime/worker.js';
+import { processCpuMs } from '../runtime/worker.js';
 import { type DecisionSummary, readDecisions } from './decisions.js';
-import { createRunDir, requestIdPrefix } from './run-dir.js';
+import { createRunDir, requestIdPrefix } from '../run-dir/location.js';
 import { SystemSampler } from './sampler.js';
 import { type QuiescenceResult, systemPoller, waitForQuiescence } from './settle.js';
 import { StormChaos } from './chaos.js';
@@ -18,6 +18,7 @@ import { type ReconcilerState, type RunningSystem, startSystem } from './system.
 import { faultText } from '../chaos/faults.js';
 import { readSeatSales, seatsSoldOnSale } from '../deploy/events.js';
 import { eventOfRun } from '../event.js';
+import type { StormCpu } from '../run-dir/schema.js';
 
 /** Everything a storm is asked to do. */
 export interface StormOptions {
@@ -50,17 +51,6 @@ export interface StormHooks {
   onWarning?(line: string): void;
   onLoadProgress?(progress: LoadProgress): void;
   onSettleProgress?(snapshot: QuiescenceSnapshot, elapsedMs: number): void;
-}
-
-/**
- * CPU time (user + system, ms) of booksim's processes during the run, start-up left out:
- * the storm process's from the load's start to the end (load generator, booking API,
- * gateway, reconciler, the settle's polling, reading the outcome), and the workers'
- * from each one's ready to its exit, summed by the function they host.
- */
-export interface StormCpu {
-  storm: number;
-  workers: Partial<Record<WorkerFunction, number>>;
 }
 
 /** A finished storm: the summary, and where its artifacts are. */

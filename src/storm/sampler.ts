@@ -1,19 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { QuiescenceSnapshot } from '../model/run.js';
-
-/** The system's state at one moment of a run (samples.json), for the report's charts. */
-export interface SystemSample {
-  /** ms since the load started. */
-  t: number;
-  /** Messages in the booking queues: visible, and received but not deleted. */
-  visible: number;
-  inFlight: number;
-  /** Messages in the DLQs. */
-  deadLetter: number;
-  /** Saga executions RUNNING (a lower bound when `moreRunning`). */
-  running: number;
-  moreRunning?: boolean;
-}
+import type { SystemSample } from '../run-dir/schema.js';
 
 /**
  * Samples the system's state about once per `everyMs` for the report: by polling itself

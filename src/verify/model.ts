@@ -72,9 +72,3 @@ export type InvariantChecker = (evidence: VerifyEvidence) => InvariantResult;
 /** At most this many counterexamples are kept per invariant (all are counted). */
 export const maxCounterexamples = 20;
 
-/** The run's HDR histograms as histograms.json has them (hdr-histogram-js compressed base64, microseconds); each may be missing. */
-export interface RunHistograms {
-  apiLatency?: string;
-  timeToDecision?: string;
-  timeToDecisionByTier?: { VIP?: string; STANDARD?: string };
-}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import { BooksimError, ExitCode } from '../errors.js';
-import { findRunDir, requestIdPrefix } from '../storm/run-dir.js';
+import { findRunDir, requestIdPrefix } from '../run-dir/location.js';
 import { bookingIdOfExecution } from '../functions/reconciler.js';
 import { collectStackEvidence, sagaTimeline } from './collect.js';
 import { earlierFirst } from './invariants/booking-facts.js';
@@ -12,7 +12,7 @@ import type { DescribedChecker } from './invariants/result.js';
 import { junitXml } from '../report/junit.js';
 import type { VerifyEvidence } from './model.js';
 import type { InvariantResult, Threshold, ThresholdResult, Verdict, VerifyReport } from '../model/verdict.js';
-import { readRunFiles, type RunFiles } from './run-files.js';
+import { readRunFiles, type RunFiles } from '../run-dir/read.js';
 import { evaluateThresholds, parseThreshold } from './thresholds.js';
 
 /** What a verification is asked to do. */

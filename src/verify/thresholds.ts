@@ -1,6 +1,6 @@
 import { BooksimError, ExitCode } from '../errors.js';
 import { valueAtPercentile } from '../load/histograms.js';
-import type { RunHistograms } from './model.js';
+import type { RunHistograms } from '../run-dir/schema.js';
 import type { Threshold, ThresholdResult } from '../model/verdict.js';
 
 /** A metric a threshold can name: what it measures, and where histograms.json keeps it. */

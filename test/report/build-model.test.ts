@@ -3,9 +3,9 @@ import type { LedgerEntry } from '../../src/gateway/ledger.js';
 import { latencyRecorder } from '../../src/load/histograms.js';
 import type { RequestLogEntry } from '../../src/load/run-load.js';
 import { buildReportModel } from '../../src/report/html/build-model.js';
-import type { RunData } from '../../src/report/html/run-data.js';
+import type { RunData } from '../../src/run-dir/run-data.js';
 import type { StormSummary } from '../../src/model/run.js';
-import type { DecisionRecord } from '../../src/storm/decisions.js';
+import type { DecisionRecord } from '../../src/run-dir/schema.js';
 
 const start = Date.UTC(2026, 10, 23, 9, 0, 0);
 const iso = (ms: number) => new Date(start + ms).toISOString();
@@ -72,7 +72,7 @@ const decisions: DecisionRecord[] = [
 
 const data: RunData = {
   runId: 'R1',
-  run: { config: { stack: 'booksim', endpoint: 'http://127.0.0.1:4566', shape: { seed: 7, seats: 2, rps: 2, bookings: 4 } }, topology: 'fifo-fanout', startedAt: iso(0), versions: { booksim: '0.1.0' }, summary },
+  run: { config: { stack: 'booksim', endpoint: 'http://127.0.0.1:4566', shape: { seed: 7, seats: 2, rps: 2, bookings: 4, contention: 2, duplicates: 0, vip: 0.25 } }, topology: 'fifo-fanout', startedAt: iso(0), versions: { booksim: '0.1.0' }, summary },
   requests: [request(0, 0, 10), request(1, 500, 30), request(2, 1000, 20, 'VIP'), request(3, 1500, 1200)],
   ledger: [charge(1, 'B0', 'captured'), charge(2, 'B2', 'declined', 'decline'), charge(3, 'B3', 'captured'), charge(4, 'B3', 'refunded', 'refund'), charge(5, 'B9', 'captured')],
   decisions,

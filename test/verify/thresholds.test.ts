@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BooksimError, ExitCode } from '../../src/errors.js';
 import { latencyRecorder } from '../../src/load/histograms.js';
-import type { RunHistograms } from '../../src/verify/model.js';
+import type { RunHistograms } from '../../src/run-dir/schema.js';
 import type { Threshold } from '../../src/model/verdict.js';
 import { evaluateThresholds, parseThreshold } from '../../src/verify/thresholds.js';
 

@@ -5,9 +5,9 @@ import type { BookingStatus } from '../../model/booking.js';
 import { latencyRecorder, percentileDistribution, percentiles } from '../../load/histograms.js';
 import { type Percentiles } from '../../model/run.js';
 import { moneyIn, type MoneyState } from '../../gateway/ledger.js';
-import type { DecisionRecord } from '../../storm/decisions.js';
+import type { DecisionRecord } from '../../run-dir/schema.js';
 import type { FaultMarker, FaultPeriod, LatencyDistribution, MoneyTotals, ReportFaults, ReportModel, ReportSeries } from './model.js';
-import type { RunData } from './run-data.js';
+import type { RunData } from '../../run-dir/run-data.js';
 
 /** Faults that happen at a moment (a kill, a stop, a scaling step) rather than at a rate: markers on the charts. */
 const momentaryFaults: ReadonlySet<FaultName> = new Set(['crash-mid-heartbeat', 'worker-hang', 'stop-execution']);

@@ -5,7 +5,7 @@ import { buildReportModel } from './build-model.js';
 import type { WrittenReport } from '../../model/run.js';
 import type { Verdict } from '../../model/verdict.js';
 import { renderComparison, renderReport } from './render.js';
-import { readRunData } from './run-data.js';
+import { readRunData } from '../../run-dir/run-data.js';
 
 /** Where a comparison of runs goes unless told: compare.html beside the run directories. */
 export const defaultComparisonFile = (reportsDir: string): string => join(reportsDir, 'compare.html');

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { LedgerEntry } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
-import type { RunHistograms } from './model.js';
+import type { RunHistograms } from './schema.js';
 
 /** What `verify` reads from a run directory (docs/design.md, Run artefacts). A part whose file is missing is undefined. */
 export interface RunFiles {

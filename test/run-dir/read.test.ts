@@ -8,8 +8,8 @@ import { BooksimError, ExitCode } from '../../src/errors.js';
 import { Ledger } from '../../src/gateway/ledger.js';
 import { LedgerFile } from '../../src/gateway/ledger-file.js';
 import type { RequestLogEntry } from '../../src/load/run-load.js';
-import { createRunDir } from '../../src/storm/run-dir.js';
-import { readRunFiles } from '../../src/verify/run-files.js';
+import { createRunDir } from '../../src/run-dir/location.js';
+import { readRunFiles } from '../../src/run-dir/read.js';
 
 const summary = JSON.parse(readFileSync(new URL('../fixtures/storm-summary.json', import.meta.url), 'utf8')) as { runId: string; endpoint: string };
 

@@ -1,28 +1,8 @@
-import type { FaultLogEntry } from '../../model/fault.js';
-import { BooksimError, ExitCode } from '../../errors.js';
-import type { StormSummary } from '../../model/run.js';
-import type { DecisionRecord } from '../../storm/decisions.js';
-import type { SystemSample } from '../../storm/sampler.js';
-import type { VerifyReport } from '../../model/verdict.js';
-import { parseJson, readPart, readRunFiles, type RunFiles } from '../../verify/run-files.js';
-
-/** run.json as `booksim storm` writes it; the fields the report reads. */
-export interface RunJson {
-  config: { stack: string; endpoint: string; shape: { seed: number; seats: number; rps: number; durationMs?: number; bookings?: number } };
-  topology?: string;
-  /** ISO time the load started (runs before the report existed lack it). */
-  startedAt?: string;
-  versions?: Record<string, string>;
-  summary: StormSummary;
-}
-
-/** samples.json. */
-export interface SamplesJson {
-  loadStartedAt: string;
-  loadEndMs: number;
-  settleEndMs: number;
-  samples: SystemSample[];
-}
+import type { FaultLogEntry } from '../model/fault.js';
+import { BooksimError, ExitCode } from '../errors.js';
+import type { DecisionRecord, RunJson, SamplesJson } from './schema.js';
+import type { VerifyReport } from '../model/verdict.js';
+import { parseJson, readPart, readRunFiles, type RunFiles } from './read.js';
 
 /** Everything the report reads from a run directory. Files a run may lack are undefined (older runs, a run never verified). */
 export interface RunData extends RunFiles {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BooksimError, ExitCode } from '../../src/errors.js';
-import { createRunDir, listRuns, newRunId, resolveRun } from '../../src/storm/run-dir.js';
+import { createRunDir, listRuns, newRunId, resolveRun } from '../../src/run-dir/location.js';
 
 describe('run directories', () => {
   let root: string;
