@@ -35,7 +35,8 @@ import { resolveResources } from '../dist/functions/resources.js';
 import { Ledger } from '../dist/gateway/ledger.js';
 import { LedgerFile } from '../dist/gateway/ledger-file.js';
 import { latencyRecorder } from '../dist/load/histograms.js';
-import { createRunDir } from '../dist/storm/run-dir.js';
+import { createRunDir } from '../dist/run-dir/location.js';
+import { runFormat } from '../dist/run-dir/schema.js';
 import { collectStackEvidence } from '../dist/verify/collect.js';
 import { describeMachine, timeBooksim } from './measure.js';
 import { appendSection } from './report.js';
@@ -200,7 +201,8 @@ async function prepare(endpointUrl, clients, reportsDir, bookings, perSeat) {
   const executionsMs = Date.now() - executionsStarted;
 
   const accepted = requests.length;
-  await run.writeJson('run.json', {
+  await run.write('run.json', {
+    format: runFormat,
     config: { stack, endpoint: endpointUrl, region: 'us-east-1', shape: { synthetic: true, bookings, perSeat } },
     topology: 'fifo-fanout',
     versions: { booksim: 'bench', node: process.version },
@@ -215,9 +217,9 @@ async function prepare(endpointUrl, clients, reportsDir, bookings, perSeat) {
       settle: { settled: true, waitedMs: 0 },
     },
   });
-  await run.writeJson('requests.json', requests);
-  await run.writeJson('histograms.json', { unit: 'microseconds, hdr-histogram-js compressed base64', apiLatency: apiLatency.encode(), timeToDecision: timeToDecision.encode() });
-  await run.writeJson('faults.json', []);
+  await run.write('requests.json', requests);
+  await run.write('histograms.json', { unit: 'microseconds, hdr-histogram-js compressed base64', apiLatency: apiLatency.encode(), timeToDecision: timeToDecision.encode() });
+  await run.write('faults.json', []);
   return { stack, runDir: run.dir, items, loadMs, executions: sagas.length, executionsMs };
 }
 

@@ -3,6 +3,7 @@ import { lstat, mkdir, readdir, readFile, readlink, rename, stat, symlink, write
 import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { BooksimError, ExitCode } from '../errors.js';
+import type { RunFileContents } from './schema.js';
 
 /**
  * Where a run keeps its artifacts (docs/design.md, Run artefacts): `<root>/<runId>/`, and `<root>/latest`
@@ -20,8 +21,8 @@ export interface RunDir {
   dir: string;
   /** Absolute path of a file in the directory. */
   path(name: string): string;
-  /** Writes `data` as pretty JSON to the file, replacing it whole (never left half-written). */
-  writeJson(name: string, data: unknown): Promise<void>;
+  /** Writes one of the run's files ({@link writeRunFile}). */
+  write<N extends keyof RunFileContents>(name: N, data: RunFileContents[N]): Promise<void>;
   /** Points `<root>/latest` at this run, replacing what it pointed at. */
   markLatest(): Promise<void>;
 }
@@ -59,14 +60,21 @@ export async function createRunDir(root: string, runId?: string, clock: Pick<Clo
     id,
     dir,
     path,
-    async writeJson(name, data) {
-      const target = path(name);
-      const temp = temporary(target);
-      await writeFile(temp, `${JSON.stringify(data, null, 2)}\n`);
-      await rename(temp, target);
-    },
+    write: (name, data) => writeRunFile(dir, name, data),
     markLatest: () => markLatest(base, id),
   };
+}
+
+/**
+ * Writes one file of a run directory as pretty JSON, as the schema (src/run-dir/schema.ts)
+ * says it holds, replacing it whole: written to a temporary name, then renamed over it,
+ * so that a reader never sees it half-written.
+ */
+export async function writeRunFile<N extends keyof RunFileContents>(dir: string, name: N, data: RunFileContents[N]): Promise<void> {
+  const target = join(dir, name);
+  const temp = temporary(target);
+  await writeFile(temp, `${JSON.stringify(data, null, 2)}\n`);
+  await rename(temp, target);
 }
 
 async function markLatest(root: string, id: string): Promise<void> {

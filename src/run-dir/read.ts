@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { LedgerEntry } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
-import type { RunHistograms } from './schema.js';
+import { runFormat, type RunHistograms } from './schema.js';
 
 /** What `verify` reads from a run directory (docs/design.md, Run artefacts). A part whose file is missing is undefined. */
 export interface RunFiles {
@@ -139,6 +139,10 @@ function arrayOf<T>(value: unknown, file: string, entry: (value: unknown, where:
 
 function runJson(value: unknown, file: string): { runId?: string; settled?: boolean; stack?: string; endpoint?: string; topology?: string; event?: string } {
   const run = objectAt(value, file, '');
+  const format = field(run, 'format', 'number', { file });
+  if (format !== undefined && format > runFormat) {
+    throw new BooksimError(`${file} is run format ${format}, and this booksim reads formats up to ${runFormat}`, ExitCode.usage, ['Read the run with the booksim that recorded it, or a newer one.']);
+  }
   const summary = field(run, 'summary', 'object', { file });
   const config = field(run, 'config', 'object', { file });
   const settle = summary && field(summary, 'settle', 'object', { file, where: 'summary.' });

@@ -18,7 +18,7 @@ import { type ReconcilerState, type RunningSystem, startSystem } from './system.
 import { faultText } from '../chaos/faults.js';
 import { readSeatSales, seatsSoldOnSale } from '../deploy/events.js';
 import { eventOfRun } from '../event.js';
-import type { StormCpu } from '../run-dir/schema.js';
+import { runFormat, type StormCpu } from '../run-dir/schema.js';
 
 /** Everything a storm is asked to do. */
 export interface StormOptions {
@@ -188,7 +188,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       timeToDecisionByTier: { VIP: decisions.timeToDecision.byTier.VIP.percentiles, STANDARD: decisions.timeToDecision.byTier.STANDARD.percentiles },
     },
   };
-  await run.writeJson('run.json', {
+  await run.write('run.json', {
+    format: runFormat,
     config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency },
     topology: system.context.resources.topology,
     startedAt: new Date(loadStartedAt).toISOString(),
@@ -198,16 +199,16 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     cpu,
     lastSettleSnapshot: settle.last,
   });
-  await run.writeJson('requests.json', load.requests);
-  await run.writeJson('histograms.json', {
+  await run.write('requests.json', load.requests);
+  await run.write('histograms.json', {
     unit: 'microseconds, hdr-histogram-js compressed base64',
     apiLatency: load.latencyHistogram,
     timeToDecision: decisions.timeToDecision.all.histogram,
     timeToDecisionByTier: { VIP: decisions.timeToDecision.byTier.VIP.histogram, STANDARD: decisions.timeToDecision.byTier.STANDARD.histogram },
   });
-  await run.writeJson('faults.json', chaos.entries());
-  await run.writeJson('samples.json', { loadStartedAt: new Date(loadStartedAt).toISOString(), loadEndMs, settleEndMs, samples: sampler.samples() });
-  await run.writeJson('decisions.json', decisions.records);
+  await run.write('faults.json', chaos.entries());
+  await run.write('samples.json', { loadStartedAt: new Date(loadStartedAt).toISOString(), loadEndMs, settleEndMs, samples: sampler.samples() });
+  await run.write('decisions.json', decisions.records);
   await run.markLatest();
   return { summary, calls };
 }

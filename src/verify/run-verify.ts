@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import { BooksimError, ExitCode } from '../errors.js';
-import { findRunDir, requestIdPrefix } from '../run-dir/location.js';
+import { findRunDir, requestIdPrefix, writeRunFile } from '../run-dir/location.js';
 import { bookingIdOfExecution } from '../functions/reconciler.js';
 import { collectStackEvidence, sagaTimeline } from './collect.js';
 import { earlierFirst } from './invariants/booking-facts.js';
@@ -108,7 +108,7 @@ export async function runVerify(
     thresholds: thresholdResults,
   };
   const junit = junitXml(report);
-  await writeFile(join(runDir, 'verify.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeRunFile(runDir, 'verify.json', report);
   await writeFile(join(runDir, 'junit.xml'), junit);
   if (prepared.junitFile !== undefined) await writeFile(prepared.junitFile, junit);
   return report;

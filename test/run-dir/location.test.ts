@@ -28,12 +28,13 @@ describe('run directories', () => {
   it('when a run writes JSON, the file holds it pretty-printed in the run directory', async () => {
     const run = await createRunDir(root, undefined, at('2026-11-23T07:40:12Z'));
     expect(run.dir).toBe(join(root, run.id));
-    await run.writeJson('run.json', { seats: 10, nested: { ok: true } });
-    const text = await readFile(run.path('run.json'), 'utf8');
-    expect(JSON.parse(text)).toEqual({ seats: 10, nested: { ok: true } });
-    expect(text).toContain('\n  "seats": 10');
-    await run.writeJson('run.json', { seats: 11 });
-    expect(JSON.parse(await readFile(run.path('run.json'), 'utf8'))).toEqual({ seats: 11 });
+    const decisions = [{ bookingId: 'B1', tier: 'VIP' as const, status: 'CONFIRMED' as const, createdAt: 1, decidedAt: 2 }];
+    await run.write('decisions.json', decisions);
+    const text = await readFile(run.path('decisions.json'), 'utf8');
+    expect(JSON.parse(text)).toEqual(decisions);
+    expect(text).toContain('\n    "bookingId": "B1"');
+    await run.write('decisions.json', []);
+    expect(JSON.parse(await readFile(run.path('decisions.json'), 'utf8'))).toEqual([]);
     expect(await listRuns(root)).toEqual([run.id]);
   });
 

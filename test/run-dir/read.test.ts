@@ -8,8 +8,9 @@ import { BooksimError, ExitCode } from '../../src/errors.js';
 import { Ledger } from '../../src/gateway/ledger.js';
 import { LedgerFile } from '../../src/gateway/ledger-file.js';
 import type { RequestLogEntry } from '../../src/load/run-load.js';
-import { createRunDir } from '../../src/run-dir/location.js';
+import { createRunDir, type RunDir } from '../../src/run-dir/location.js';
 import { readRunFiles } from '../../src/run-dir/read.js';
+import { runFormat } from '../../src/run-dir/schema.js';
 
 const summary = JSON.parse(readFileSync(new URL('../fixtures/storm-summary.json', import.meta.url), 'utf8')) as { runId: string; endpoint: string };
 
@@ -24,13 +25,16 @@ describe('reading a run directory', () => {
 
   const request: RequestLogEntry = { index: 0, requestId: 'run-r0', seatId: 'S1', tier: 'VIP', intendedAt: 1, sentAt: 2, latencyMs: 3.5, status: 202, bookingId: 'B1' };
 
+  /** Writes a run file as given: older runs' files, and files that are not what booksim writes. */
+  const writeJson = (run: RunDir, name: string, data: unknown) => writeFile(run.path(name), JSON.stringify(data));
+
   /** A run directory with every file as `booksim storm` writes them. */
   async function recordedRun() {
     const run = await createRunDir(root, 'run-1');
-    await run.writeJson('run.json', { config: { stack: 'shop', endpoint: 'http://127.0.0.1:4566' }, topology: 'fifo-fanout', summary });
-    await run.writeJson('requests.json', [request, { ...request, index: 1, requestId: 'run-r1', status: 0, error: 'timeout', bookingId: undefined }]);
-    await run.writeJson('histograms.json', { unit: 'microseconds', apiLatency: 'HISTFAAA1', timeToDecision: 'HISTFAAA2', timeToDecisionByTier: { VIP: 'HISTFAAA3', STANDARD: 'HISTFAAA4' } });
-    await run.writeJson('faults.json', [{ at: 'x', fault: 'decline' }]);
+    await writeJson(run, 'run.json', { config: { stack: 'shop', endpoint: 'http://127.0.0.1:4566' }, topology: 'fifo-fanout', summary });
+    await writeJson(run, 'requests.json', [request, { ...request, index: 1, requestId: 'run-r1', status: 0, error: 'timeout', bookingId: undefined }]);
+    await writeJson(run, 'histograms.json', { unit: 'microseconds', apiLatency: 'HISTFAAA1', timeToDecision: 'HISTFAAA2', timeToDecisionByTier: { VIP: 'HISTFAAA3', STANDARD: 'HISTFAAA4' } });
+    await writeJson(run, 'faults.json', [{ at: 'x', fault: 'decline' }]);
     const ledger = new Ledger(new ManualClock(1_800_000_000_000), LedgerFile.create(run.path('ledger.jsonl')));
     ledger.append({ type: 'charge', bookingId: 'B1', idempotencyKey: 'B1', amount: 4200, outcome: 'captured', responseLost: true });
     ledger.append({ type: 'refund', bookingId: 'B1', idempotencyKey: 'B1', amount: 4200, outcome: 'refunded' });
@@ -62,8 +66,18 @@ describe('reading a run directory', () => {
 
   it('when run.json records the event the run sold, it is read; a run from before events has none (above)', async () => {
     const run = await createRunDir(root, 'run-4');
-    await run.writeJson('run.json', { config: { stack: 'shop' }, summary: { ...summary, event: 'gala' } });
+    await writeJson(run, 'run.json', { config: { stack: 'shop' }, summary: { ...summary, event: 'gala' } });
     expect(await readRunFiles(run.dir)).toMatchObject({ runId: summary.runId, stack: 'shop', event: 'gala' });
+  });
+
+  it('when run.json is of a newer format than this booksim reads, it refuses the run in one line, exit 2; the format it writes is read', async () => {
+    const run = await createRunDir(root, 'run-5');
+    await writeJson(run, 'run.json', { format: runFormat + 1, config: { stack: 'shop' }, summary });
+    const refused = await readRunFiles(run.dir).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BooksimError);
+    expect(refused).toMatchObject({ exitCode: ExitCode.usage, message: `${run.path('run.json')} is run format ${runFormat + 1}, and this booksim reads formats up to ${runFormat}` });
+    await writeJson(run, 'run.json', { format: runFormat, config: { stack: 'shop' }, summary });
+    expect(await readRunFiles(run.dir)).toMatchObject({ stack: 'shop' });
   });
 
   it('when the directory is empty, every part is undefined and the run id is the directory name', async () => {
@@ -73,7 +87,7 @@ describe('reading a run directory', () => {
 
   it('when run.json has no summary (a storm that did not finish), the stack is still read and settled is undefined', async () => {
     const run = await createRunDir(root, 'run-3');
-    await run.writeJson('run.json', { config: { stack: 'shop' } });
+    await writeJson(run, 'run.json', { config: { stack: 'shop' } });
     await writeFile(run.path('ledger.jsonl'), '');
     expect(await readRunFiles(run.dir)).toEqual({ runId: 'run-3', stack: 'shop', ledger: [] });
   });

@@ -14,7 +14,7 @@ import type { RequestLogEntry } from '../../src/load/run-load.js';
 import type { PlannedRequest } from '../../src/load/plan.js';
 import { eventOfRun } from '../../src/event.js';
 import { runStorm, type StormHooks, type StormOptions } from '../../src/storm/run-storm.js';
-import { type StormCpu } from '../../src/run-dir/schema.js';
+import { runFormat, type RunJson, type StormCpu } from '../../src/run-dir/schema.js';
 import { workerFunctions } from '../../src/runtime/worker.js';
 import type { VerifyReport } from '../../src/model/verdict.js';
 import { prepareVerify, runVerify } from '../../src/verify/run-verify.js';
@@ -84,7 +84,8 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
     // Every booking here is CONFIRMED or REJECTED (checked above), so there are no other outcomes' calls to add.
     expect(counts.confirmed + counts.rejected).toBe(counts.accepted);
     expect(perConfirmed! * counts.confirmed + perRejected! * counts.rejected + sharedPerBooking! * counts.accepted).toBeCloseTo(awsCalls.total, 6);
-    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { summary: typeof result.summary; cpu: StormCpu };
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunJson & { cpu: StormCpu };
+    expect(run.format).toBe(runFormat);
     expect(run.summary.awsCalls).toEqual(awsCalls);
 
     // The CPU time of the storm process and of every hosted function's worker (the default topology hosts them all).
