@@ -5,7 +5,7 @@ import type { InvariantResult } from '../model/verdict.js';
 
 /**
  * What `booksim verify` decides from (what it decides is src/model/verdict.ts). The evidence is read once
- * (src/verify/collect.ts from the stack, src/verify/run-files.ts from the run directory);
+ * (src/verify/collect.ts from the stack, src/run-dir/read.ts from the run directory);
  * the checkers (src/verify/invariants/) are pure functions of it.
  */
 
