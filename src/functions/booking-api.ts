@@ -3,7 +3,8 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { FunctionContext } from './model.js';
 import type { Booking, BookingMessage, BookingRequest, BookingStatus } from '../model/booking.js';
-import { getBooking, placementOf, putPendingBooking } from './store.js';
+import { placementOf } from './seats.js';
+import { getBooking, putPendingBooking } from './bookings.js';
 
 /** A request the booking API refuses as malformed: the HTTP layer answers 400 with its message. */
 export class ValidationError extends BooksimError {

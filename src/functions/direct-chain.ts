@@ -5,7 +5,7 @@ import { handleInventory } from './inventory.js';
 import type { FunctionContext, QueueRecord } from './model.js';
 import type { BookingMessage, BookingRequest, BookingStatus } from '../model/booking.js';
 import { handlePayment } from './payment.js';
-import { getBooking } from './store.js';
+import { getBooking } from './bookings.js';
 
 /** How often a chain waiting for its saga asks whether it ended: often, so that the client waits for the saga, not for the polling. */
 const executionPollMs = 250;

@@ -1,6 +1,6 @@
 import { parseBookingMessage } from './booking-api.js';
 import type { FunctionContext, QueueRecord } from './model.js';
-import { placeOnSeat } from './store.js';
+import { placeOnSeat } from './seats.js';
 
 /**
  * Seats this instance has placed a booking on, and so has seen held: where it tries

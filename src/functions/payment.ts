@@ -2,7 +2,8 @@ import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client
 import { parseBookingMessage } from './booking-api.js';
 import { unsharedReads, type FunctionContext, type PaymentOutcome, type QueueRecord, type SharedReads } from './model.js';
 import { type BookingMessage, type SagaInput } from '../model/booking.js';
-import { placementOf, placementOn, readSeat, setBookingStatus } from './store.js';
+import { placementOf, placementOn, readSeat } from './seats.js';
+import { setBookingStatus } from './bookings.js';
 
 /** How long to wait for the inventory decision of a booking (the inventory queue is usually a moment behind or ahead). */
 const inventoryWaitSeconds = 1;

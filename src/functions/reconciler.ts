@@ -5,7 +5,8 @@ import { TaskError, type FunctionContext } from './model.js';
 import { type Booking, type BookingStatus, type SagaInput } from '../model/booking.js';
 import { executionArnOf, sagaInput } from './payment.js';
 import { refundFailedReason, releaseHold } from './saga/release-seat.js';
-import { bookingFromItem, setBookingStatus, update } from './store.js';
+import { update } from './dynamo.js';
+import { bookingFromItem, setBookingStatus } from './bookings.js';
 
 /**
  * The reconciler (docs/design.md, The saga): a function the runtime runs on a schedule

@@ -48,7 +48,7 @@ export interface Booking extends BookingRequest {
 /**
  * A row of the seats table (key seatId). `holder` is the booking that holds or bought the
  * seat; `line` the bookings placed behind it, in FIFO order (those rejected once the seat
- * was sold stay in it: see src/functions/store.ts); `sold` once ReserveSeat confirmed the
+ * was sold stay in it: see src/functions/seats.ts); `sold` once ReserveSeat confirmed the
  * holder. A seat with no holder is free.
  */
 export interface Seat {

@@ -7,7 +7,8 @@ import type { StackNames } from '../deploy/stack.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { Ticket } from '../model/booking.js';
 import { resolveResources } from '../functions/resources.js';
-import { bookingFromItem, seatFromItem } from '../functions/store.js';
+import { seatFromItem } from '../functions/seats.js';
+import { bookingFromItem } from '../functions/bookings.js';
 import type { ExecutionRecord, QueueRecord, VerifyEvidence } from './model.js';
 import type { TimelineEvent } from '../model/verdict.js';
 

@@ -13,7 +13,7 @@ import { deployStack } from '../../src/deploy/deploy.js';
 import { timingProfile } from '../../src/deploy/saga-profiles.js';
 import { BooksimError } from '../../src/errors.js';
 import { finalStatuses, type BookingStatus } from '../../src/model/booking.js';
-import { getBooking } from '../../src/functions/store.js';
+import { getBooking } from '../../src/functions/bookings.js';
 import { seededRandom } from '../../src/random.js';
 import type { Supervisor, SupervisorEvents } from '../../src/runtime/supervisor.js';
 import type { WorkerSettings } from '../../src/runtime/worker.js';

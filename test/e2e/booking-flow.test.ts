@@ -6,7 +6,7 @@ import { resolveEndpoint } from '../../src/aws/endpoint.js';
 import { systemClock } from '../../src/clock.js';
 import { deployStack } from '../../src/deploy/deploy.js';
 import { bookingIdFor } from '../../src/functions/booking-api.js';
-import { getBooking } from '../../src/functions/store.js';
+import { getBooking } from '../../src/functions/bookings.js';
 import { type FunctionContext } from '../../src/functions/model.js';
 import { finalStatuses, type BookingStatus } from '../../src/model/booking.js';
 import { declineBookings } from '../../src/gateway/policies.js';

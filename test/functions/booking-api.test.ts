@@ -8,7 +8,7 @@ import { handleInventory } from '../../src/functions/inventory.js';
 import { handlePayment } from '../../src/functions/payment.js';
 import type { BookingRequest } from '../../src/model/booking.js';
 import { resolveResources } from '../../src/functions/resources.js';
-import { getBooking } from '../../src/functions/store.js';
+import { getBooking } from '../../src/functions/bookings.js';
 import { receive } from '../helpers/sqs.js';
 import { useFunctionStack } from './booking-fixture.js';
 

@@ -6,7 +6,7 @@ import { handleInventory } from '../../src/functions/inventory.js';
 import type { FunctionContext, QueueRecord } from '../../src/functions/model.js';
 import type { BookingMessage } from '../../src/model/booking.js';
 import { resolveResources } from '../../src/functions/resources.js';
-import { putPendingBooking, setBookingStatus } from '../../src/functions/store.js';
+import { putPendingBooking, setBookingStatus } from '../../src/functions/bookings.js';
 import { useEndpoint, uniqueName, type EndpointFixture } from '../helpers/endpoint.js';
 
 export interface FunctionStack {

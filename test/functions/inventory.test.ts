@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { getBookingView, ValidationError } from '../../src/functions/booking-api.js';
 import { handleInventory } from '../../src/functions/inventory.js';
-import { getBooking, getSeat, markSeatSold, placeOnSeat } from '../../src/functions/store.js';
+import { getSeat, markSeatSold, placeOnSeat } from '../../src/functions/seats.js';
+import { getBooking } from '../../src/functions/bookings.js';
 import { countCalls } from '../../src/runtime/call-counter.js';
 import { useFunctionStack } from './booking-fixture.js';
 

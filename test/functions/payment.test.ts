@@ -2,7 +2,8 @@ import { ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn
 import { describe, expect, it } from 'vitest';
 import { executionArnOf, handlePayment } from '../../src/functions/payment.js';
 import { getBookingView } from '../../src/functions/booking-api.js';
-import { getBooking, getSeat, markSeatSold, passSeat, placeOnSeat, setBookingStatus } from '../../src/functions/store.js';
+import { getSeat, markSeatSold, passSeat, placeOnSeat } from '../../src/functions/seats.js';
+import { getBooking, setBookingStatus } from '../../src/functions/bookings.js';
 import type { SharedReads } from '../../src/functions/model.js';
 import { useFunctionStack } from './booking-fixture.js';
 

@@ -12,7 +12,8 @@ import { reconcile, type ReconcileReport } from '../../src/functions/reconciler.
 import { functionRegistry } from '../../src/functions/registry.js';
 import { resolveResources } from '../../src/functions/resources.js';
 import { releaseSeat } from '../../src/functions/saga/release-seat.js';
-import { getBooking, getSeat } from '../../src/functions/store.js';
+import { getSeat } from '../../src/functions/seats.js';
+import { getBooking } from '../../src/functions/bookings.js';
 import type { FaultPolicy } from '../../src/gateway/fault-policy.js';
 import { startGateway, type Gateway } from '../../src/gateway/server.js';
 import { pollActivity } from '../../src/runtime/activity-poller.js';

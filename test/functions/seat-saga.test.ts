@@ -5,7 +5,8 @@ import { handlePayment } from '../../src/functions/payment.js';
 import { TaskError, type ActivityHandler } from '../../src/functions/model.js';
 import { releaseSeat } from '../../src/functions/saga/release-seat.js';
 import { reserveSeat } from '../../src/functions/saga/reserve-seat.js';
-import { getBooking, getSeat, markSeatSold, passSeat, setBookingStatus } from '../../src/functions/store.js';
+import { getSeat, markSeatSold, passSeat } from '../../src/functions/seats.js';
+import { getBooking, setBookingStatus } from '../../src/functions/bookings.js';
 import { useFunctionStack } from './booking-fixture.js';
 
 type TaskInput = Parameters<ActivityHandler>[0];

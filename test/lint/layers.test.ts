@@ -26,7 +26,7 @@ describe('the layer rule of npm run lint', () => {
   it('when a layer imports its own folder, a lower layer or the model, it passes', async () => {
     const source = [
       "import { runLoad } from '../load/run-load.js';",
-      "import { placeOnSeat } from '../functions/store.js';",
+      "import { placeOnSeat } from '../functions/seats.js';",
       "import type { StormSummary } from '../model/run.js';",
       "import { readDecisions } from './decisions.js';",
       'export const x = [runLoad, placeOnSeat, readDecisions] as const;',

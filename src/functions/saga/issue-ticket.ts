@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { TaskError, type ActivityHandler, type FunctionContext } from '../model.js';
 import { type Ticket } from '../../model/booking.js';
-import { getBooking, setBookingStatus } from '../store.js';
+import { getBooking, setBookingStatus } from '../bookings.js';
 
 /**
  * IssueTicket: issues the booking's one ticket and marks the booking CONFIRMED; its result

@@ -1,6 +1,7 @@
 import type { ActivityHandler, FunctionContext } from '../model.js';
 import type { BookingStatus } from '../../model/booking.js';
-import { getBooking, passSeat, setBookingStatus } from '../store.js';
+import { passSeat } from '../seats.js';
+import { getBooking, setBookingStatus } from '../bookings.js';
 
 /** A caught error as the saga's Catch puts it at its ResultPath. */
 interface CaughtError {

@@ -1,5 +1,5 @@
 import { TaskError, type ActivityHandler } from '../model.js';
-import { markSeatSold } from '../store.js';
+import { markSeatSold } from '../seats.js';
 
 /**
  * ReserveSeat: confirms the hold by marking the seat sold, if and only if this booking

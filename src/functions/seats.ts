@@ -1,185 +1,20 @@
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type UpdateItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
-import { type FunctionContext } from './model.js';
-import { finalStatuses, type Booking, type BookingMessage, type BookingStatus, type Seat, type Tier } from '../model/booking.js';
+import type { Seat } from '../model/booking.js';
+import { getItem, maxRaces, n, s, update, type Item } from './dynamo.js';
+import type { FunctionContext } from './model.js';
 
 /**
- * DynamoDB access for bookings and seats. DynamoDB (and dynalite behind booksim local)
- * offers no transaction here that every endpoint supports, so each operation is one
- * single-item conditional write, and the handlers order them so that a redelivery, a
- * retried task, a crash between two writes or a concurrent worker replays to the same
- * state. Expressions name every attribute as `#name` (see {@link update}), since
- * DynamoDB reserves words such as `status`.
- *
- * Besides the {@link Seat} fields, a seat item keeps `seen`: the string set of every
- * booking the inventory function ever placed on the seat. It is what makes placing a
- * booking idempotent even after the booking left the seat (released, rejected), so that
- * a late redelivery cannot put it back.
+ * The seats table: where the inventory function records its decisions. Besides the
+ * {@link Seat} fields, a seat item keeps `seen`: the string set of every booking the
+ * inventory function ever placed on the seat. It is what makes placing a booking
+ * idempotent even after the booking left the seat (released, rejected), so that a late
+ * redelivery cannot put it back.
  *
  * The line is only ever shortened from the front, by a release. A booking rejected
  * because the seat was sold stays in it: rejecting then costs one write, and a release
  * (which only follows a failed sale, rarely after rejections) passes over it.
  */
 
-type Item = Record<string, AttributeValue>;
-
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number | string): AttributeValue => ({ N: String(value) });
-
-/** Optimistic loops (read, then write on condition the read is still true) give up after this many lost races. */
-const maxRaces = 20;
-
-/** Runs a conditional write: true if applied, false if its condition failed; other errors pass through. */
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-}
-
-/**
- * An UpdateItem on one key, conditional unless no condition is given: true if applied,
- * false if its condition failed.
- * Every `#name` in the expressions stands for the attribute `name`, so
- * ExpressionAttributeNames is derived rather than written out (and never lists a name the
- * expressions do not use, which DynamoDB rejects); every `:value` given must be used.
- * Exported for the reconciler's counters on booking rows.
- */
-export function update(
-  ctx: FunctionContext,
-  table: string,
-  key: Item,
-  expression: { update: string; condition?: string; values: Item },
-): Promise<boolean> {
-  const names = Object.fromEntries([...`${expression.update} ${expression.condition ?? ''}`.matchAll(/#(\w+)/g)].map(([token, name]) => [token, name!]));
-  const input: UpdateItemCommandInput = {
-    TableName: table,
-    Key: key,
-    UpdateExpression: expression.update,
-    ...(expression.condition !== undefined ? { ConditionExpression: expression.condition } : {}),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: expression.values,
-  };
-  return conditional(ctx.clients.dynamodb.send(new UpdateItemCommand(input)));
-}
-
-async function getItem(ctx: FunctionContext, table: string, key: Item): Promise<Item | undefined> {
-  const { Item } = await ctx.clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }));
-  return Item;
-}
-
-const bookingsTable = (ctx: FunctionContext) => ctx.resources.names.tables.bookings;
 const seatsTable = (ctx: FunctionContext) => ctx.resources.names.tables.seats;
-
-function bookingToItem(booking: Booking): Item {
-  const item: Item = {
-    bookingId: s(booking.bookingId),
-    seatId: s(booking.seatId),
-    customerId: s(booking.customerId),
-    requestId: s(booking.requestId),
-    tier: s(booking.tier),
-    amount: n(booking.amount),
-    status: s(booking.status),
-    createdAt: n(booking.createdAt),
-    updatedAt: n(booking.updatedAt),
-  };
-  if (booking.sequence !== undefined) item.sequence = n(booking.sequence);
-  if (booking.decidedAt !== undefined) item.decidedAt = n(booking.decidedAt);
-  if (booking.reason !== undefined) item.reason = s(booking.reason);
-  return item;
-}
-
-/** A bookings-table item as a {@link Booking} (what `verify` reads with a Scan, too). */
-export function bookingFromItem(item: Item): Booking {
-  const str = (name: string) => item[name]?.S ?? '';
-  const num = (name: string) => Number(item[name]?.N);
-  return {
-    bookingId: str('bookingId'),
-    seatId: str('seatId'),
-    customerId: str('customerId'),
-    requestId: str('requestId'),
-    tier: str('tier') as Tier,
-    amount: num('amount'),
-    status: str('status') as BookingStatus,
-    createdAt: num('createdAt'),
-    updatedAt: num('updatedAt'),
-    // Kept as the decimal text DynamoDB returns (canonical: no leading zeros): 20-digit sequence numbers exceed a double's precision.
-    ...(item.sequence?.N !== undefined ? { sequence: item.sequence.N } : {}),
-    ...(item.decidedAt?.N !== undefined ? { decidedAt: num('decidedAt') } : {}),
-    ...(item.reason?.S !== undefined ? { reason: item.reason.S } : {}),
-  };
-}
-
-/** The booking, read consistently; undefined if there is none with this id. */
-export async function getBooking(ctx: FunctionContext, bookingId: string): Promise<Booking | undefined> {
-  const item = await getItem(ctx, bookingsTable(ctx), { bookingId: s(bookingId) });
-  return item && bookingFromItem(item);
-}
-
-/**
- * Creates the booking as PENDING unless a booking with its id exists (a client retry).
- * Answers the booking as stored and whether this call created it; an existing one is
- * returned unchanged, whatever `message` says.
- */
-export async function putPendingBooking(ctx: FunctionContext, message: BookingMessage): Promise<{ booking: Booking; created: boolean }> {
-  const now = ctx.clock.now();
-  const booking: Booking = { ...message, status: 'PENDING', createdAt: now, updatedAt: now };
-  const put = new PutItemCommand({
-    TableName: bookingsTable(ctx),
-    Item: bookingToItem(booking),
-    ConditionExpression: 'attribute_not_exists(bookingId)',
-  });
-  if (await conditional(ctx.clients.dynamodb.send(put))) return { booking, created: true };
-  const existing = await getBooking(ctx, message.bookingId);
-  // Only a delete between the two calls could make it vanish; nothing in booksim deletes bookings.
-  if (!existing) throw new Error(`booking ${message.bookingId} existed a moment ago and is gone`);
-  return { booking: existing, created: false };
-}
-
-/**
- * Moves the booking to `status` if its current status is one of `from`: true if it
- * changed, false if the condition failed (already done, or not allowed; re-read to
- * tell). Sets updatedAt, decidedAt when `status` is final, and the reason and the
- * inventory sequence number when given.
- */
-export async function setBookingStatus(
-  ctx: FunctionContext,
-  bookingId: string,
-  status: BookingStatus,
-  options: { from: BookingStatus[]; reason?: string; sequence?: string },
-): Promise<boolean> {
-  // DynamoDB has no empty IN list, and an empty `from` allows nothing.
-  if (options.from.length === 0) return false;
-  const now = n(ctx.clock.now());
-  const sets = ['#status = :status', '#updatedAt = :now'];
-  const values: Item = { ':status': s(status), ':now': now };
-  if (finalStatuses.has(status)) sets.push('#decidedAt = :now');
-  if (options.reason !== undefined) {
-    sets.push('#reason = :reason');
-    values[':reason'] = s(options.reason);
-  }
-  if (options.sequence !== undefined) {
-    sets.push('#sequence = :sequence');
-    values[':sequence'] = n(options.sequence);
-  }
-  options.from.forEach((from, i) => (values[`:from${i}`] = s(from)));
-  const allowed = options.from.map((_, i) => `:from${i}`).join(', ');
-  return update(ctx, bookingsTable(ctx), { bookingId: s(bookingId) }, {
-    update: `SET ${sets.join(', ')}`,
-    // Also false for a missing booking: an update must not create one.
-    condition: `#status IN (${allowed})`,
-    values,
-  });
-}
 
 /** A seats-table item: the {@link Seat}, and `seen` (see the module comment). */
 export interface SeatItem extends Seat {
