@@ -8,6 +8,14 @@ import { BooksimError, ExitCode } from '../errors.js';
  */
 const isParseError = (error: Error): boolean => 'parse' in error;
 
+/** oclif's message in one line: its lines joined ("The following errors occurred: --bookings=5 cannot…"), without its own "See more help with --help". */
+const oneLine = (message: string): string =>
+  message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'See more help with --help')
+    .join(' ');
+
 /**
  * The base of every booksim command: a {@link BooksimError}, or a flag or argument oclif
  * refuses (exit 2), becomes a one-line message with its suggestions and exit code, never
@@ -16,10 +24,7 @@ const isParseError = (error: Error): boolean => 'parse' in error;
  */
 export abstract class BaseCommand extends Command {
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    if (isParseError(error)) {
-      // oclif's message ends with its own "See more help with --help" line.
-      return this.catch(new BooksimError(error.message.split('\n')[0]!, ExitCode.usage, [`See \`booksim ${this.id} --help\`.`]));
-    }
+    if (isParseError(error)) return this.catch(new BooksimError(oneLine(error.message), ExitCode.usage, [`See \`booksim ${this.id} --help\`.`]));
     if (error instanceof BooksimError) {
       if (this.jsonEnabled()) {
         this.logJson({ error: { message: error.message, exitCode: error.exitCode, suggestions: error.suggestions } });
