@@ -5,7 +5,7 @@ import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from 
 import { BooksimError, describeError, ExitCode } from '../errors.js';
 import type { Random } from '../random.js';
 import type { Supervisor, SupervisorEvents } from '../runtime/supervisor.js';
-import { workerFunctions, type WorkerFunction, type WorkerSettings } from '../runtime/worker.js';
+import { workerFunctions, type WorkerFunction, type WorkerSettings } from '../runtime/worker-messages.js';
 import { FaultParamReader, isActive } from './faults.js';
 import type { FaultLogEntry, FaultLogger, FaultName, FaultSpec, FaultWindow } from '../model/fault.js';
 

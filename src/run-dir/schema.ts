@@ -5,7 +5,7 @@ import type { LoadShape } from '../model/plan.js';
 import type { QuiescenceSnapshot, StormSummary } from '../model/run.js';
 import type { VerifyReport } from '../model/verdict.js';
 import type { CallCounts } from '../runtime/call-counter.js';
-import type { WorkerFunction } from '../runtime/worker.js';
+import type { WorkerFunction } from '../runtime/worker-messages.js';
 import type { BookingStatus, Tier } from '../model/booking.js';
 
 /**

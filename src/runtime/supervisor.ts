@@ -4,17 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FaultLogEntry } from '../model/fault.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from './call-counter.js';
 import type { RuntimeLog } from './runtime-log.js';
-import {
-  failureText,
-  withSettings,
-  workerConfigVariable,
-  type ParentMessage,
-  type WorkerConfig,
-  type WorkerFailure,
-  type WorkerFunction,
-  type WorkerMessage,
-  type WorkerSettings,
-} from './worker.js';
+import { failureText, withSettings, workerConfigVariable, type ParentMessage, type WorkerConfig, type WorkerFailure, type WorkerFunction, type WorkerMessage, type WorkerSettings } from './worker-messages.js';
 
 /** How many worker processes host a function, and how much each takes on at once. */
 export interface WorkerPlanEntry {

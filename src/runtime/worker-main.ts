@@ -9,7 +9,8 @@
  */
 import { functionRegistry } from '../functions/registry.js';
 import { resolveResources } from '../functions/resources.js';
-import { failureText, readWorkerConfig, runWorker, workerFailureOf, type ParentMessage, type WorkerMessage, type WorkerSettings } from './worker.js';
+import { runWorker } from './worker.js';
+import { failureText, readWorkerConfig, workerFailureOf, type ParentMessage, type WorkerMessage, type WorkerSettings } from './worker-messages.js';
 
 const controller = new AbortController();
 process.once('SIGTERM', () => controller.abort());

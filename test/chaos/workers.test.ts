@@ -16,7 +16,7 @@ import { finalStatuses, type BookingStatus } from '../../src/model/booking.js';
 import { getBooking } from '../../src/functions/bookings.js';
 import { seededRandom } from '../../src/random.js';
 import type { Supervisor, SupervisorEvents } from '../../src/runtime/supervisor.js';
-import type { WorkerSettings } from '../../src/runtime/worker.js';
+import type { WorkerSettings } from '../../src/runtime/worker-messages.js';
 import { startSystem, type RunningSystem } from '../../src/storm/system.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 import { finished, history, types } from '../helpers/sfn.js';

@@ -15,7 +15,7 @@ import type { PlannedRequest } from '../../src/load/plan.js';
 import { eventOfRun } from '../../src/event.js';
 import { runStorm, type StormHooks, type StormOptions } from '../../src/storm/run-storm.js';
 import { runFormat, type RunJson, type StormCpu } from '../../src/run-dir/schema.js';
-import { workerFunctions } from '../../src/runtime/worker.js';
+import { workerFunctions } from '../../src/runtime/worker-messages.js';
 import type { VerifyReport } from '../../src/model/verdict.js';
 import { prepareVerify, runVerify } from '../../src/verify/run-verify.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
