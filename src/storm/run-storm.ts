@@ -1,7 +1,5 @@
 import type { EndpointConfig } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';
-import type { BookingStatus } from '../model/booking.js';
-import { percentiles } from '../load/histograms.js';
 import type { Percentiles, QuiescenceSnapshot, StormSummary } from '../model/run.js';
 import { type PlannedRequest, planRequests, validateLoadShape } from '../load/plan.js';
 import type { ChaosOptions, LoadShape } from '../model/plan.js';
@@ -15,10 +13,11 @@ import { SystemSampler } from './sampler.js';
 import { type QuiescenceResult, systemPoller, waitForQuiescence } from './settle.js';
 import { StormChaos } from './chaos.js';
 import { type ReconcilerState, type RunningSystem, startSystem } from './system.js';
-import { faultText } from '../chaos/faults.js';
 import { readSeatSales, seatsSoldOnSale } from '../deploy/events.js';
 import { eventOfRun } from '../event.js';
-import { runFormat, type StormCpu } from '../run-dir/schema.js';
+import { type StormCpu } from '../run-dir/schema.js';
+import { writeStormFiles } from './artefacts.js';
+import { stormSummary } from './summary.js';
 
 /** Everything a storm is asked to do. */
 export interface StormOptions {
@@ -162,81 +161,37 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   // After the workers stopped: each sent its last report on its way out.
   const cpu: StormCpu = { storm: processCpuMs() - stormCpuAtLoad, workers: system.supervisor.cpu() };
 
-  const byService = Object.fromEntries(Object.entries(calls).map(([service, operations]) => [service, Object.values(operations).reduce((a, b) => a + b, 0)]));
-  const total = Object.values(byService).reduce((a, b) => a + b, 0);
-  const summary: StormSummary = {
-    runId: run.id,
-    runDir: run.dir,
+  const summary = stormSummary({
+    run,
     endpoint: options.endpoint.display,
     stack: options.stack,
     profile: system.profile,
-    seed: shape.seed,
-    event: shape.event,
-    seats: shape.seats,
-    ...(soldBefore !== undefined ? { seatsSoldBefore: soldBefore } : {}),
-    rate: { target: load.targetRps, achieved: load.achievedRps },
-    durationMs: load.durationMs,
-    requests: { sent: load.sent, completed: load.completed, errors: load.errors, non2xx: load.non2xx },
-    bookings: decisions.bookings,
-    seatsSold: decisions.seatsSold,
-    settle: { settled: settle.settled, waitedMs: settle.waitedMs },
-    awsCalls: { total, byService, ...callsPerBooking(total, callsByBooking, decisions.statuses) },
-    ...(options.chaos && (options.chaos.faults.length > 0 || options.chaos.sabotage.length > 0) ? { chaos: chaosSummary(options.chaos, chaos, recovered, detection) } : {}),
-    latency: {
-      api: percentiles(load.latencyHistogram),
-      timeToDecision: decisions.timeToDecision.all.percentiles,
-      timeToDecisionByTier: { VIP: decisions.timeToDecision.byTier.VIP.percentiles, STANDARD: decisions.timeToDecision.byTier.STANDARD.percentiles },
-    },
-  };
-  await run.write('run.json', {
-    format: runFormat,
+    shape,
+    soldBefore,
+    load,
+    decisions,
+    settle,
+    calls,
+    callsByBooking,
+    ...(options.chaos && (options.chaos.faults.length > 0 || options.chaos.sabotage.length > 0)
+      ? { chaos: { options: options.chaos, injected: chaos.injected(), recovered, ...(detection ? { detection } : {}) } }
+      : {}),
+  });
+  await writeStormFiles(run, {
     config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency },
     topology: system.context.resources.topology,
-    startedAt: new Date(loadStartedAt).toISOString(),
-    versions: { booksim: process.env.npm_package_version ?? 'dev', node: process.version },
+    loadStartedAt,
     summary,
-    awsCalls: calls,
+    calls,
     cpu,
     lastSettleSnapshot: settle.last,
+    load,
+    decisions,
+    faults: chaos.entries(),
+    samples: { loadStartedAt: new Date(loadStartedAt).toISOString(), loadEndMs, settleEndMs, samples: sampler.samples() },
   });
-  await run.write('requests.json', load.requests);
-  await run.write('histograms.json', {
-    unit: 'microseconds, hdr-histogram-js compressed base64',
-    apiLatency: load.latencyHistogram,
-    timeToDecision: decisions.timeToDecision.all.histogram,
-    timeToDecisionByTier: { VIP: decisions.timeToDecision.byTier.VIP.histogram, STANDARD: decisions.timeToDecision.byTier.STANDARD.histogram },
-  });
-  await run.write('faults.json', chaos.entries());
-  await run.write('samples.json', { loadStartedAt: new Date(loadStartedAt).toISOString(), loadEndMs, settleEndMs, samples: sampler.samples() });
-  await run.write('decisions.json', decisions.records);
   await run.markLatest();
   return { summary, calls };
-}
-
-/**
- * The mean calls of a CONFIRMED and of a REJECTED booking (the calls made in its scope),
- * and the rest of `total` per accepted booking: calls no single booking caused (start-up
- * lookups, batched receives and deletes, polls, visibility changes) and calls for a
- * bookingId the table does not hold (a request whose write failed). Null where there is
- * no booking to divide by.
- */
-function callsPerBooking(total: number, byBooking: BookingCalls, statuses: Map<string, BookingStatus>): Pick<StormSummary['awsCalls'], 'perConfirmed' | 'perRejected' | 'sharedPerBooking'> {
-  const sums = { CONFIRMED: { bookings: 0, calls: 0 }, REJECTED: { bookings: 0, calls: 0 } };
-  let attributed = 0;
-  for (const [bookingId, status] of statuses) {
-    const calls = byBooking[bookingId] ?? 0;
-    attributed += calls;
-    if (status === 'CONFIRMED' || status === 'REJECTED') {
-      sums[status].bookings += 1;
-      sums[status].calls += calls;
-    }
-  }
-  const mean = (calls: number, bookings: number) => (bookings === 0 ? null : calls / bookings);
-  return {
-    perConfirmed: mean(sums.CONFIRMED.calls, sums.CONFIRMED.bookings),
-    perRejected: mean(sums.REJECTED.calls, sums.REJECTED.bookings),
-    sharedPerBooking: mean(total - attributed, statuses.size),
-  };
 }
 
 /**
@@ -258,16 +213,5 @@ function firstFault(...policies: Array<FaultPolicy | undefined>): FaultPolicy | 
       if (fault) return fault;
     }
     return undefined;
-  };
-}
-
-function chaosSummary(options: ChaosOptions, chaos: StormChaos, recovered: ReconcilerState, detection: Percentiles | undefined): NonNullable<StormSummary['chaos']> {
-  return {
-    ...(options.scenario ? { scenario: options.scenario } : {}),
-    faults: options.faults.map(faultText),
-    ...(options.sabotage.length > 0 ? { sabotage: options.sabotage } : {}),
-    injected: chaos.injected(),
-    ...(detection ? { detectionMs: detection } : {}),
-    reconciler: { restarted: recovered.restarted, refunded: recovered.refunded, gaveUp: recovered.gaveUp },
   };
 }
