@@ -1,10 +1,10 @@
 import type { FaultPolicy, FaultRequest, GatewayFault } from '../gateway/fault-policy.js';
 import type { Random } from '../random.js';
 import { FaultParamReader, isActive } from './faults.js';
-import type { FaultLogger, FaultName, FaultSpec, FaultWindow } from '../model/fault.js';
+import { faultsAt, type FaultLogger, type FaultName, type FaultSpec, type FaultWindow } from '../model/fault.js';
 
 /** The faults the payment gateway injects. */
-export const gatewayFaultNames: ReadonlySet<FaultName> = new Set(['payment-decline', 'gateway-error', 'gateway-lost-response', 'refund-timeout']);
+export const gatewayFaultNames: ReadonlySet<FaultName> = new Set(faultsAt('gateway'));
 
 /** One gateway fault, its parameters read. */
 interface GatewayRule {

@@ -14,11 +14,11 @@ import { serveJson, type JsonServiceWire } from '../emulator/json-protocol.js';
 import { routeOf, targetOperation, type ServiceName } from '../emulator/router.js';
 import { serveSnsQuery } from '../emulator/sns/sns-protocol.js';
 import type { SnsService } from '../emulator/sns/sns-service.js';
-import type { FaultLogger, FaultName } from '../model/fault.js';
+import { faultsAt, type FaultAt, type FaultLogger } from '../model/fault.js';
 
 /** The AWS API faults the proxy injects, as the fault catalog names them. */
-export const awsFaultKinds = ['aws-latency', 'aws-throttle', 'aws-error', 'aws-drop', 'aws-lost-response'] as const satisfies readonly FaultName[];
-export type AwsFaultKind = (typeof awsFaultKinds)[number];
+export const awsFaultKinds: readonly AwsFaultKind[] = faultsAt('aws');
+export type AwsFaultKind = FaultAt<'aws'>;
 
 /**
  * One way to disturb AWS calls: which calls (a service, an operation such as `PutItem`,

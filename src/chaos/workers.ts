@@ -7,7 +7,7 @@ import type { Random } from '../random.js';
 import type { Supervisor, SupervisorEvents } from '../runtime/supervisor.js';
 import { workerFunctions, type WorkerFunction, type WorkerSettings } from '../runtime/worker-messages.js';
 import { FaultParamReader, isActive } from './faults.js';
-import type { FaultLogEntry, FaultLogger, FaultName, FaultSpec, FaultWindow } from '../model/fault.js';
+import { faultsAt, type FaultLogEntry, type FaultLogger, type FaultName, type FaultSpec, type FaultWindow } from '../model/fault.js';
 
 /**
  * The faults of booksim's worker processes (docs/design.md, Where the functions run; docs/faults.md). Two live in the workers
@@ -20,7 +20,7 @@ import type { FaultLogEntry, FaultLogger, FaultName, FaultSpec, FaultWindow } fr
  */
 
 /** The faults this module injects. */
-export const workerFaultNames: ReadonlySet<FaultName> = new Set(['duplicate-delivery', 'late-delivery', 'cold-start', 'crash-mid-heartbeat', 'worker-hang', 'stop-execution']);
+export const workerFaultNames: ReadonlySet<FaultName> = new Set(faultsAt('worker'));
 
 const scaleDirections = ['up', 'down', 'both'] as const;
 

@@ -6,24 +6,41 @@
  * reconciler for sabotage) all log through a {@link FaultLogger}.
  */
 
-export const faultNames = [
-  'payment-decline',
-  'gateway-error',
-  'gateway-lost-response',
-  'refund-timeout',
-  'crash-mid-heartbeat',
-  'worker-hang',
-  'duplicate-delivery',
-  'late-delivery',
-  'cold-start',
-  'aws-latency',
-  'aws-throttle',
-  'aws-error',
-  'aws-drop',
-  'aws-lost-response',
-  'stop-execution',
-] as const;
-export type FaultName = (typeof faultNames)[number];
+/** Where a fault is injected: the payment gateway, AWS calls (through the chaos proxy), or the worker processes. */
+export type FaultTarget = 'gateway' | 'aws' | 'worker';
+
+/**
+ * Every fault, in the order the catalog lists them: where it is injected, and whether it
+ * strikes at moments (a kill, a hang, a stop: drawn as marks in the report) rather than
+ * over a window. The one list of fault names: the parsers, the injectors, the storm and
+ * the report read it.
+ */
+export const faultCatalog = {
+  'payment-decline': { target: 'gateway', momentary: false },
+  'gateway-error': { target: 'gateway', momentary: false },
+  'gateway-lost-response': { target: 'gateway', momentary: false },
+  'refund-timeout': { target: 'gateway', momentary: false },
+  'crash-mid-heartbeat': { target: 'worker', momentary: true },
+  'worker-hang': { target: 'worker', momentary: true },
+  'duplicate-delivery': { target: 'worker', momentary: false },
+  'late-delivery': { target: 'worker', momentary: false },
+  'cold-start': { target: 'worker', momentary: false },
+  'aws-latency': { target: 'aws', momentary: false },
+  'aws-throttle': { target: 'aws', momentary: false },
+  'aws-error': { target: 'aws', momentary: false },
+  'aws-drop': { target: 'aws', momentary: false },
+  'aws-lost-response': { target: 'aws', momentary: false },
+  'stop-execution': { target: 'worker', momentary: true },
+} as const satisfies Record<string, { target: FaultTarget; momentary: boolean }>;
+
+export type FaultName = keyof typeof faultCatalog;
+export const faultNames = Object.keys(faultCatalog) as FaultName[];
+
+/** The faults injected at `target`, as a type. */
+export type FaultAt<T extends FaultTarget> = { [K in FaultName]: (typeof faultCatalog)[K]['target'] extends T ? K : never }[FaultName];
+
+/** The faults injected at `target`, in catalog order. */
+export const faultsAt = <T extends FaultTarget>(target: T): Array<FaultAt<T>> => faultNames.filter((name): name is FaultAt<T> => faultCatalog[name].target === target);
 
 /** A fault's parameters as given: numbers, booleans and words, checked by the module that injects it. */
 export type FaultParams = Record<string, string | number | boolean>;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FaultParamReader, faultText, isActive, parseFaultSpec, withOverrides } from '../../src/chaos/faults.js';
+import { gatewayFaultNames } from '../../src/chaos/gateway-faults.js';
+import { awsFaultKinds } from '../../src/chaos/proxy.js';
+import { workerFaultNames } from '../../src/chaos/workers.js';
 import { BooksimError } from '../../src/errors.js';
+import { faultNames } from '../../src/model/fault.js';
+import { checkFaults } from '../../src/storm/chaos.js';
 import { allScenarios, scenarioNamed } from '../../src/scenarios/index.js';
 
 const usageError = (run: () => unknown) => {
@@ -28,6 +33,31 @@ describe('fault specs', () => {
     ['payment-decline:rate=0.1,=2', '"=2" is not key=value'],
   ])('when given %s, it refuses with a usage error that says what is wrong', (text, message) => {
     expect(usageError(() => parseFaultSpec(text))).toContain(message);
+  });
+
+  it('when every fault of the catalog is given with its defaults, each parses, is checked by its injector, and belongs to exactly one of them', () => {
+    const injectors = [gatewayFaultNames, new Set(awsFaultKinds), workerFaultNames];
+    for (const name of faultNames) {
+      const spec = parseFaultSpec(name);
+      expect(spec).toEqual({ name, params: {} });
+      expect(() => checkFaults([spec])).not.toThrow();
+      expect(injectors.filter((names) => (names as ReadonlySet<string>).has(name))).toHaveLength(1);
+    }
+    expect(injectors.reduce((n, names) => n + names.size, 0)).toBe(faultNames.length);
+  });
+
+  it('when a fault is unknown, it is refused with the list of every fault (exit 2)', () => {
+    const error = (() => {
+      try {
+        parseFaultSpec('meteor-strike');
+      } catch (caught) {
+        return caught as BooksimError;
+      }
+      throw new Error('expected a usage error');
+    })();
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain('there is no fault "meteor-strike"');
+    expect(error.suggestions.join(' ')).toContain(faultNames.join(', '));
   });
 
   it('when a scenario fault is named again, its parameters are overridden key by key; a new one is added', () => {

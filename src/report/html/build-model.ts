@@ -1,6 +1,6 @@
 import { parseFaultSpec } from '../../chaos/faults.js';
 import { faultWindowOf } from '../../chaos/gateway-faults.js';
-import type { FaultLogEntry, FaultName } from '../../model/fault.js';
+import { faultCatalog, faultNames, type FaultLogEntry, type FaultName } from '../../model/fault.js';
 import type { BookingStatus } from '../../model/booking.js';
 import { latencyRecorder, percentileDistribution, percentiles } from '../../load/histograms.js';
 import { type Percentiles } from '../../model/run.js';
@@ -10,7 +10,7 @@ import type { FaultMarker, FaultPeriod, LatencyDistribution, MoneyTotals, Report
 import type { RunData } from '../../run-dir/run-data.js';
 
 /** Faults that happen at a moment (a kill, a stop, a scaling step) rather than at a rate: markers on the charts. */
-const momentaryFaults: ReadonlySet<FaultName> = new Set(['crash-mid-heartbeat', 'worker-hang', 'stop-execution']);
+const momentaryFaults: ReadonlySet<FaultName> = new Set(faultNames.filter((name) => faultCatalog[name].momentary));
 /** What a chart can show: beyond this, markers are dropped (the fault table still counts them all). */
 const maxMarkers = 300;
 const bucketMs = 1000;
