@@ -10,12 +10,14 @@
 // Exit codes: 0 every report written, the 100,000-booking page under 1 MB and drawn within
 //             10 s; 1 not; 2 the benchmark could not run.
 
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { latencyRecorder } from '../dist/load/histograms.js';
+import { createRunDir } from '../dist/run-dir/location.js';
+import { runFormat } from '../dist/run-dir/schema.js';
 import { seededRandom } from '../dist/random.js';
 import { launchChromium } from '../test/helpers/chromium.ts';
 import { describeMachine, timeBooksim } from './measure.js';
@@ -31,15 +33,14 @@ const invariantKeys = ['no-double-booking', 'first-come-first-served', 'payment-
 
 const running = new Set();
 
-/** Writes a run directory of `bookings` bookings under `reportsDir`; returns its path. */
-function writeRun(reportsDir, bookings) {
+/** Writes a run directory of `bookings` bookings under `reportsDir`, through the run directory's module (src/run-dir/); returns its path. */
+async function writeRun(reportsDir, bookings) {
   const random = seededRandom(bookings);
   const runId = `bench-${bookings}`;
-  const dir = join(reportsDir, runId);
+  const run = await createRunDir(reportsDir, runId);
+  const dir = run.dir;
   const start = Date.UTC(2026, 10, 23, 12, 0, 0);
   const durationMs = (bookings / rps) * 1000;
-  const write = (name, data) => writeFileSync(join(dir, name), typeof data === 'string' ? data : JSON.stringify(data));
-  mkdirSync(dir, { recursive: true });
 
   const api = latencyRecorder();
   const decision = latencyRecorder();
@@ -92,14 +93,16 @@ function writeRun(reportsDir, bookings) {
     chaos: { scenario: 'bench', faults: ['payment-decline:rate=0.1', 'crash-mid-heartbeat:after=1'], injected: { 'payment-decline': faults.length }, reconciler: { restarted: 0, refunded: 0, gaveUp: 0 } },
     latency: { api: zero, timeToDecision: zero, timeToDecisionByTier: { VIP: zero, STANDARD: zero } },
   };
-  write('run.json', { config: { stack: 'bench', endpoint: summary.endpoint, shape: { seed: bookings, seats: confirmed, rps, bookings } }, topology: 'fifo-fanout', startedAt: new Date(start).toISOString(), versions: { booksim: 'bench' }, summary });
-  write('requests.json', requests);
-  write('decisions.json', decisions);
-  write('ledger.jsonl', `${ledger.map((entry) => JSON.stringify(entry)).join('\n')}\n`);
-  write('samples.json', { loadStartedAt: new Date(start).toISOString(), loadEndMs: durationMs, settleEndMs: durationMs + 5000, samples });
-  write('faults.json', faults);
-  write('histograms.json', { apiLatency: api.encode(), timeToDecision: decision.encode(), timeToDecisionByTier: { VIP: byTier.VIP.encode(), STANDARD: byTier.STANDARD.encode() } });
-  write('verify.json', {
+  const shape = { seed: bookings, seats: confirmed, rps, bookings, contention: perSeat, duplicates: 0, vip: 0 };
+  await run.write('run.json', { format: runFormat, config: { stack: 'bench', endpoint: summary.endpoint, shape }, topology: 'fifo-fanout', startedAt: new Date(start).toISOString(), versions: { booksim: 'bench' }, summary });
+  await run.write('requests.json', requests);
+  await run.write('decisions.json', decisions);
+  // The gateway's ledger is lines, appended as it goes (src/gateway/ledger-file.ts), not a file of the schema.
+  writeFileSync(run.path('ledger.jsonl'), `${ledger.map((entry) => JSON.stringify(entry)).join('\n')}\n`);
+  await run.write('samples.json', { loadStartedAt: new Date(start).toISOString(), loadEndMs: durationMs, settleEndMs: durationMs + 5000, samples });
+  await run.write('faults.json', faults);
+  await run.write('histograms.json', { apiLatency: api.encode(), timeToDecision: decision.encode(), timeToDecisionByTier: { VIP: byTier.VIP.encode(), STANDARD: byTier.STANDARD.encode() } });
+  await run.write('verify.json', {
     runId,
     runDir: dir,
     stack: 'bench',
@@ -173,7 +176,7 @@ async function main() {
   try {
     const results = [];
     for (const bookings of sizes) {
-      const dir = writeRun(reportsDir, bookings);
+      const dir = await writeRun(reportsDir, bookings);
       const report = await timeBooksim(root, ['report', '--run', dir], 300_000, running);
       if (report.exitCode !== 0) throw new Error(`booksim report failed on ${bookings} bookings: ${report.stderr}`);
       const file = join(dir, 'report.html');
