@@ -44,7 +44,8 @@ export interface QueueRecord {
  * first message to ask makes it, the next ones of the delivery get its answer (`fresh`
  * false) — as a Lambda function handed a FIFO group's batch reads once for the batch.
  * The worker forgets every shared read as soon as a message does not settle at its first
- * answer (retry, in-saga, a throw): what follows then reads afresh.
+ * answer (retry, in-saga): what follows then reads afresh. After a throw the rest of the
+ * delivery is let go with the message, so nothing reads on.
  */
 export interface SharedReads {
   once<T>(key: string, read: () => Promise<T>): Promise<{ value: T; fresh: boolean }>;

@@ -83,7 +83,9 @@ class DeliveryReads implements SharedReads {
     if (made) return { value: await made, fresh: false };
     const reading = read();
     this.made.set(key, reading);
-    reading.catch(() => this.made.delete(key));
+    reading.catch(() => {
+      if (this.made.get(key) === reading) this.made.delete(key);
+    });
     return { value: await reading, fresh: true };
   }
 
@@ -307,9 +309,7 @@ class QueuePoller {
         await pause(lateMs, this.options.signal);
         if (this.options.signal.aborted) return 'stopped';
       }
-      const settlement = await this.settle(record, reads, this.options.duplicate?.(bookingId) ?? false);
-      if (settlement !== 'done') reads.forget();
-      return settlement;
+      return this.settle(record, reads, this.options.duplicate?.(bookingId) ?? false);
     });
   }
 

@@ -223,12 +223,12 @@ export class Queue {
     let first: StoredMessage[] | undefined;
     for (const message of this.messages.values()) {
       if (blockedGroups.has(message.groupId!) || !this.receivable(message, now, lookup)) continue;
-      const group = groups.get(message.groupId!);
-      if (group) group.push(message);
-      else groups.set(message.groupId!, [message]);
-      first ??= groups.get(message.groupId!);
+      const group = groups.get(message.groupId!) ?? [];
+      if (group.length === 0) groups.set(message.groupId!, group);
+      group.push(message);
+      first ??= group;
       // The first group alone fills the batch: nothing further back can be handed out.
-      if (first!.length >= max) break;
+      if (first.length >= max) break;
     }
     return [...groups.values()].flat().slice(0, max);
   }
