@@ -1,6 +1,6 @@
 import type { FaultLogEntry } from '../model/fault.js';
 import { BooksimError, ExitCode } from '../errors.js';
-import type { DecisionRecord, RunJson, SamplesJson } from './schema.js';
+import type { DecisionRecord, RunFileContents, RunJson, SamplesJson } from './schema.js';
 import type { VerifyReport } from '../model/verdict.js';
 import { parseJson, readPart, readRunFiles, type RunFiles } from './read.js';
 
@@ -22,10 +22,10 @@ export interface RunData extends RunFiles {
 export async function readRunData(runDir: string): Promise<RunData> {
   const files = await readRunFiles(runDir);
   const [run, samples, decisions, verify] = await Promise.all([
-    readJson<RunJson>(runDir, 'run.json'),
-    readJson<SamplesJson>(runDir, 'samples.json'),
-    readJson<DecisionRecord[]>(runDir, 'decisions.json'),
-    readJson<VerifyReport>(runDir, 'verify.json'),
+    readJson(runDir, 'run.json'),
+    readJson(runDir, 'samples.json'),
+    readJson(runDir, 'decisions.json'),
+    readJson(runDir, 'verify.json'),
   ]);
   if (run?.summary === undefined) {
     throw new BooksimError(`${runDir} has no run.json from \`booksim storm\`: there is no run to report on`, ExitCode.usage, ['Give a run id, `latest`, or the path of a directory `booksim storm` wrote.']);
@@ -40,7 +40,7 @@ export async function readRunData(runDir: string): Promise<RunData> {
   };
 }
 
-/** A JSON file of the run directory, as written (booksim wrote it), or undefined when it is missing. */
-function readJson<T>(runDir: string, name: string): Promise<T | undefined> {
-  return readPart(runDir, name, (text, file) => parseJson(text, file) as T);
+/** A JSON file of the run directory, as the schema says booksim wrote it, or undefined when it is missing. */
+function readJson<N extends keyof RunFileContents>(runDir: string, name: N): Promise<RunFileContents[N] | undefined> {
+  return readPart(runDir, name, (text, file) => parseJson(text, file) as RunFileContents[N]);
 }
