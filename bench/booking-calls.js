@@ -10,14 +10,14 @@
 // Usage: npm run bench:calls [-- --calls N]   (calls per operation, default 2400)
 // Exit codes: 0 measured; 2 the benchmark could not run.
 
-import { appendFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createClients } from '../dist/aws/clients.js';
+import { describeMachine } from './measure.js';
+import { appendSection } from './report.js';
 import { startServerProcess } from './server-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -158,8 +158,8 @@ async function main() {
     clients.destroy();
     await endpoint.stop();
   }
-  const section = formatSection({ date: new Date().toISOString(), node: process.version, cpu: `${cpus()[0]?.model.trim() ?? 'unknown'}, ${cpus().length} cores`, calls, results });
-  appendFileSync(benchmarksFile, section);
+  const section = formatSection({ date: new Date().toISOString(), node: process.version, cpu: describeMachine(), calls, results });
+  appendSection(benchmarksFile, section);
   process.stdout.write(section);
 }
 

@@ -17,37 +17,30 @@
 //             benchmark could not run.
 
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyseProfileFile, formatAnalysis, pidOfProfileFile } from './cpu-profile.js';
+import { describeMachine } from './measure.js';
+import { appendSection } from './report.js';
 import { startServerProcess } from './server-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const benchmarksFile = join(root, 'BENCHMARKS.md');
 const targets = { rateShare: 0.98, decidedWithinMs: 30_000 };
 
-/** Runs `booksim <args>` (in `env`) to completion and returns its stdout; rejects with its stderr. */
-function booksim(args, env = process.env) {
+/**
+ * Runs `booksim <args>` (in `env`) to completion and returns its stdout; rejects with its
+ * stderr unless it exits 0 or with one of `answers`: exit codes that are an answer, not a
+ * failure (verify's 1, an invariant broke, and 3, unknown).
+ */
+function booksim(args, { env = process.env, answers = [] } = {}) {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['bin/run.js', ...args], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`booksim ${args[0]} failed: ${stderr || error.message}`)) : resolve(stdout),
+      error && !answers.includes(error.code) ? reject(new Error(`booksim ${args[0]} failed: ${stderr || error.message}`)) : resolve(stdout),
     );
-  });
-}
-
-/** `booksim verify` of a run, as JSON; its exit code says the verdict (1: an invariant broke), so only a missing answer is a failure here. */
-function verifyRun(args) {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['bin/run.js', 'verify', ...args, '--json'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      try {
-        resolve(JSON.parse(stdout));
-      } catch {
-        reject(new Error(`booksim verify failed: ${stderr || error?.message}`));
-      }
-    });
   });
 }
 
@@ -102,16 +95,17 @@ async function main() {
     }, 500);
     const started = Date.now();
     const scenario = values.scenario ? ['--scenario', values.scenario] : [];
-    const output = await booksim(['storm', '--endpoint', endpoint.url, '--stack', stack, '--seats', values.seats, '--rps', values.rps, '--duration', `${values.seconds}s`, '--seed', '1', ...scenario, '--reports-dir', reports, '--json'], env);
+    const output = await booksim(['storm', '--endpoint', endpoint.url, '--stack', stack, '--seats', values.seats, '--rps', values.rps, '--duration', `${values.seconds}s`, '--seed', '1', ...scenario, '--reports-dir', reports, '--json'], { env });
     clearInterval(sampler);
     const wallMs = Date.now() - started;
     const summary = JSON.parse(output);
-    const verdict = values.scenario ? await verifyRun(['--endpoint', endpoint.url, '--stack', stack, '--run', summary.runDir]) : undefined;
+    const verify = ['verify', '--endpoint', endpoint.url, '--stack', stack, '--run', summary.runDir, '--json'];
+    const verdict = values.scenario ? JSON.parse(await booksim(verify, { answers: [1, 3] })) : undefined;
     const { cpu } = JSON.parse(readFileSync(join(summary.runDir, 'run.json'), 'utf8'));
     result = {
       date: new Date().toISOString(),
       node: process.version,
-      cpu: `${cpus()[0]?.model.trim() ?? 'unknown'}, ${cpus().length} cores`,
+      cpu: describeMachine(),
       summary,
       wallMs,
       cpuMs: { endpoint: endpoint.cpuMs() - endpointCpuBefore, storm: cpu.storm, workers: cpu.workers },
@@ -128,7 +122,7 @@ async function main() {
   const decidedOk = result.summary.settle.settled && result.summary.bookings.undecided === 0 && result.summary.settle.waitedMs <= targets.decidedWithinMs;
   const validOk = result.verdict === undefined || result.verdict.verdict === 'valid';
   const section = formatSection(result, rateOk, decidedOk);
-  appendFileSync(benchmarksFile, section);
+  appendSection(benchmarksFile, section);
   process.stdout.write(section);
   if (profileDir) process.stdout.write(`\n${profileReport(profileDir, roles, Math.max(1, result.summary.bookings.accepted))}\n`);
   process.exitCode = rateOk && decidedOk && validOk ? 0 : 1;
