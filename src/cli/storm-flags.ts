@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
-import { parseFaultSpec, withOverrides } from '../chaos/faults.js';
+import { parseFaultSpec, withOverrides } from '../faults/spec.js';
 import { type Sabotage, sabotageNames } from '../model/fault.js';
 import { parseDuration } from '../duration.js';
 import { validateLoadShape } from '../load/plan.js';

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../cli/base-command.js';
-import { faultText } from '../chaos/faults.js';
+import { faultText } from '../faults/spec.js';
 import { allScenarios } from '../scenarios/index.js';
 
 export default class Scenarios extends BaseCommand {

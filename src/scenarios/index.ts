@@ -1,4 +1,4 @@
-import { parseFaultSpec } from '../chaos/faults.js';
+import { parseFaultSpec } from '../faults/spec.js';
 import type { FaultSpec } from '../model/fault.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { LoadShape } from '../model/plan.js';

@@ -1,10 +1,10 @@
-import { faultWindowOf, gatewayFaultPolicy } from '../chaos/gateway-faults.js';
-import { FaultParamReader } from '../chaos/faults.js';
+import { faultWindowOf, gatewayFaultPolicy } from '../faults/gateway-faults.js';
+import { FaultParamReader } from '../faults/spec.js';
 import type { FaultLogEntry, FaultLogger, FaultSpec } from '../model/fault.js';
-import { awsFaultKinds, startChaosProxy, type AwsFaultKind, type AwsFaultRule, type ChaosProxy } from '../chaos/proxy.js';
-import { startWorkerChaos, type WorkerChaos } from '../chaos/workers.js';
-import { parseWorkerFaults, workerFaultNames } from '../chaos/worker-fault-plan.js';
-import { detectionLatencies } from '../chaos/crash-detection.js';
+import { awsFaultKinds, startChaosProxy, type AwsFaultKind, type AwsFaultRule, type ChaosProxy } from '../faults/proxy.js';
+import { startWorkerChaos, type WorkerChaos } from '../faults/workers.js';
+import { parseWorkerFaults, workerFaultNames } from '../faults/worker-fault-plan.js';
+import { detectionLatencies } from '../faults/crash-detection.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { ServiceKey } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';

@@ -1,4 +1,4 @@
-import { faultText } from '../chaos/faults.js';
+import { faultText } from '../faults/spec.js';
 import { percentiles } from '../load/histograms.js';
 import type { LoadResult } from '../load/run-load.js';
 import type { BookingStatus } from '../model/booking.js';

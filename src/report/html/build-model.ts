@@ -1,5 +1,5 @@
-import { parseFaultSpec } from '../../chaos/faults.js';
-import { faultWindowOf } from '../../chaos/gateway-faults.js';
+import { parseFaultSpec } from '../../faults/spec.js';
+import { faultWindowOf } from '../../faults/gateway-faults.js';
 import { faultCatalog, faultNames, type FaultLogEntry, type FaultName } from '../../model/fault.js';
 import type { BookingStatus } from '../../model/booking.js';
 import { latencyRecorder, percentileDistribution, percentiles } from '../../load/histograms.js';

@@ -6,7 +6,7 @@ import { BooksimError, describeError, ExitCode } from '../errors.js';
 import type { Random } from '../random.js';
 import type { Supervisor, SupervisorEvents } from '../runtime/supervisor.js';
 import { type WorkerFunction } from '../runtime/worker-messages.js';
-import { isActive } from './faults.js';
+import { isActive } from './spec.js';
 import { type FaultLogger, type FaultSpec } from '../model/fault.js';
 import { Schedule, windowEnd } from './schedule.js';
 import { checkedPlan, settingsAt, type ColdStartRule, type CrashRule, type HangRule, type StopRule, type WorkerFaultPlan } from './worker-fault-plan.js';

@@ -1,7 +1,7 @@
 import { sagaTasks, timingProfile, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import { workerFunctions, type WorkerFunction, type WorkerSettings } from '../runtime/worker-messages.js';
-import { FaultParamReader, isActive } from './faults.js';
+import { FaultParamReader, isActive } from './spec.js';
 import { faultsAt, type FaultName, type FaultSpec, type FaultWindow } from '../model/fault.js';
 
 /**

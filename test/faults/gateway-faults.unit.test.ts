@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFaultSpec } from '../../src/chaos/faults.js';
-import { gatewayFaultPolicy } from '../../src/chaos/gateway-faults.js';
+import { parseFaultSpec } from '../../src/faults/spec.js';
+import { gatewayFaultPolicy } from '../../src/faults/gateway-faults.js';
 import type { FaultLogEntry } from '../../src/model/fault.js';
 import type { FaultRequest } from '../../src/gateway/fault-policy.js';
 import { seededRandom } from '../../src/random.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FaultParamReader, faultText, isActive, parseFaultSpec, withOverrides } from '../../src/chaos/faults.js';
-import { gatewayFaultNames } from '../../src/chaos/gateway-faults.js';
-import { awsFaultKinds } from '../../src/chaos/proxy.js';
-import { workerFaultNames } from '../../src/chaos/worker-fault-plan.js';
+import { FaultParamReader, faultText, isActive, parseFaultSpec, withOverrides } from '../../src/faults/spec.js';
+import { gatewayFaultNames } from '../../src/faults/gateway-faults.js';
+import { awsFaultKinds } from '../../src/faults/proxy.js';
+import { workerFaultNames } from '../../src/faults/worker-fault-plan.js';
 import { BooksimError } from '../../src/errors.js';
 import { faultNames } from '../../src/model/fault.js';
 import { checkFaults } from '../../src/storm/chaos.js';

@@ -1,6 +1,6 @@
 import type { FaultPolicy, FaultRequest, GatewayFault } from '../gateway/fault-policy.js';
 import type { Random } from '../random.js';
-import { FaultParamReader, isActive } from './faults.js';
+import { FaultParamReader, isActive } from './spec.js';
 import { faultsAt, type FaultLogger, type FaultName, type FaultSpec, type FaultWindow } from '../model/fault.js';
 
 /** The faults the payment gateway injects. */
