@@ -7,7 +7,7 @@ import { validateLoadShape } from '../load/plan.js';
 import type { StormPlan } from '../model/plan.js';
 import { formatSettleProgress } from '../report/storm-text.js';
 import { scenarioNamed } from '../scenarios/index.js';
-import { checkFaults } from '../storm/chaos.js';
+import { planFaults } from '../faults/registry.js';
 import type { StormHooks } from '../storm/run-storm.js';
 
 /** The flags of a storm, shared by `booksim storm` and `booksim run`. */
@@ -65,7 +65,8 @@ export function stormPlanOf(flags: StormFlagValues): StormPlan {
     seed: flags.seed ?? Math.floor(Math.random() * 2 ** 31),
     ...(flags.bookings !== undefined ? { bookings: flags.bookings } : { durationSeconds: parseDuration(flags.duration ?? '10s', '--duration') / 1000 }),
   });
-  checkFaults(faults);
+  // Every fault's parameters read now: a bad one is a usage error before anything starts.
+  planFaults(faults);
   return {
     shape,
     chaos: { ...(scenario ? { scenario: scenario.name } : {}), faults, sabotage: flags.sabotage as Sabotage[] },

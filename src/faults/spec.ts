@@ -65,6 +65,23 @@ export class FaultParamReader {
     return typeof value === 'number' && value >= 0 && value <= 1 ? value : this.fail(key, 'a share between 0 and 1');
   }
 
+  /** A number above 0 (a rate per second), if given. */
+  positive(key: string): number | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    return typeof value === 'number' && value > 0 && Number.isFinite(value) ? value : this.fail(key, 'a positive number');
+  }
+
+  /** Whether the parameter was given at all (an optional choice, or two that exclude each other). */
+  has(key: string): boolean {
+    return this.spec.params[key] !== undefined;
+  }
+
+  /** Refuses two parameters given together that exclude each other. */
+  either(first: string, second: string): void {
+    if (this.has(first) && this.has(second)) throw usage(`--fault ${this.spec.name}: give ${first}= or ${second}=, not both`);
+  }
+
   /** A whole number ≥ min. */
   integer(key: string, fallback: number, min = 0): number {
     const value = this.raw(key) ?? fallback;
@@ -98,9 +115,9 @@ export class FaultParamReader {
     return value === undefined ? undefined : String(value);
   }
 
-  /** When the fault is active (`from`, `for`): the heal step is the end of the window. */
-  window(): FaultWindow {
-    const forMs = this.durationMs('for', undefined);
+  /** When the fault is active (`from`, `for`; `for` defaults to `defaultForMs`, else to the end of the run): it heals when the window closes. */
+  window(defaultForMs?: number): FaultWindow {
+    const forMs = this.durationMs('for', defaultForMs);
     return { fromMs: this.durationMs('from', 0), ...(forMs !== undefined ? { forMs } : {}) };
   }
 
@@ -111,13 +128,14 @@ export class FaultParamReader {
   }
 }
 
-/** Whether a fault with this window is active `elapsedMs` after the load started. */
-export function isActive(window: FaultWindow, elapsedMs: number): boolean {
-  return elapsedMs >= window.fromMs && (window.forMs === undefined || elapsedMs < window.fromMs + window.forMs);
-}
+/** A fault's parameters as `--fault` takes them: `rate=0.5,for=10s` ('' for none). */
+export const paramsText = (params: FaultParams): string =>
+  Object.entries(params)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(',');
 
 /** A fault spec as `--fault` takes it: the inverse of {@link parseFaultSpec}. */
 export function faultText(spec: FaultSpec): string {
-  const params = Object.entries(spec.params).map(([key, value]) => `${key}=${String(value)}`);
-  return params.length === 0 ? spec.name : `${spec.name}:${params.join(',')}`;
+  const params = paramsText(spec.params);
+  return params === '' ? spec.name : `${spec.name}:${params}`;
 }

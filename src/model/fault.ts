@@ -1,9 +1,8 @@
 /**
  * The fault catalog (docs/faults.md) as data: what a fault is called, how it is given on the
  * command line (`--fault NAME:key=value,…`), and what the run's fault log records when one
- * fires. The modules that inject faults (src/gateway for the payment gateway,
- * src/chaos/proxy.ts for AWS calls, src/chaos/workers.ts for worker processes, the
- * reconciler for sabotage) all log through a {@link FaultLogger}.
+ * starts, strikes and heals. Each fault is a package in src/faults/ (registry.ts lists
+ * them); they all log through a {@link FaultLogger}.
  */
 
 /** Where a fault is injected: the payment gateway, AWS calls (through the chaos proxy), or the worker processes. */
@@ -12,8 +11,8 @@ export type FaultTarget = 'gateway' | 'aws' | 'worker';
 /**
  * Every fault, in the order the catalog lists them: where it is injected, and whether it
  * strikes at moments (a kill, a hang, a stop: drawn as marks in the report) rather than
- * over a window. The one list of fault names: the parsers, the injectors, the storm and
- * the report read it.
+ * over a window. The one list of fault names: src/faults/registry.ts has a package for
+ * each (the compiler checks it), and the parsers, the storm and the report read them.
  */
 export const faultCatalog = {
   'payment-decline': { target: 'gateway', momentary: false },
@@ -53,27 +52,45 @@ export interface FaultSpec {
 
 /**
  * When a fault is active, relative to the start of the load: from `fromMs` for `forMs`
- * (undefined: to the end of the run). Leaving the window is the fault's heal step.
+ * (undefined: to the end of the run). The fault starts when its window opens and heals
+ * when it closes.
  */
 export interface FaultWindow {
   fromMs: number;
   forMs?: number;
 }
 
+/**
+ * What a fault log line records:
+ * - `started`: the fault's window opened and it injects from now on;
+ * - `injected`: one injection (a declined charge, a killed worker);
+ * - `undone`: one injection ended by itself (a hung worker resumed);
+ * - `failed`: an injection, a start or a heal that could not be done;
+ * - `healed`: the fault stopped injecting (its window closed, or the run ended).
+ * A fault's lane in the report runs from its `started` line to its `healed` line.
+ */
+export const faultPhases = ['started', 'injected', 'undone', 'failed', 'healed'] as const;
+export type FaultPhase = (typeof faultPhases)[number];
+
 /** One line of the run's fault log (faults.json): what was injected, when, to what. */
 export interface FaultLogEntry {
   /** ISO time. */
   at: string;
   fault: FaultName;
-  /** What happened, in a few words: "declined charge", "killed worker 4242 (IssueTicket) after 2 heartbeats", "healed". */
+  /** Absent in runs recorded before run format 2, whose lines say it only in words (src/faults/fault-log.ts reads them). */
+  phase?: FaultPhase;
+  /** What happened, in a few words: "declined the charge", "killed worker 4242 (IssueTicket) after 2 heartbeat(s)", "healed after 5000 ms". */
   action: string;
   bookingId?: string;
   /** Anything else worth keeping: service and operation, pid, attempt, status code… */
   detail?: Record<string, unknown>;
 }
 
-/** How injectors report a fault; the time is added by whoever keeps the log. */
-export type FaultLogger = (entry: Omit<FaultLogEntry, 'at'>) => void;
+/** A fault log line as an injector reports it: the time is added by whoever keeps the log, and the phase is `injected` unless given. */
+export type FaultReport = Omit<FaultLogEntry, 'at'>;
+
+/** How injectors report a fault. */
+export type FaultLogger = (entry: FaultReport) => void;
 
 /**
  * Safeguards that can be switched off on purpose, to see what breaks without them (a

@@ -19,7 +19,7 @@ import type { BookingStatus, Tier } from '../model/booking.js';
  * older reader would misread. Readers refuse a newer format; runs written before the field
  * existed have none and read as format 1.
  */
-export const runFormat = 1;
+export const runFormat = 2;
 
 /**
  * CPU time (user + system, ms) of booksim's processes during the run, start-up left out:

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { FaultLogEntry } from '../model/fault.js';
+import type { FaultReport } from '../model/fault.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from './call-counter.js';
 import type { RuntimeLog } from './runtime-log.js';
 import { failureText, withSettings, workerConfigVariable, type ParentMessage, type WorkerConfig, type WorkerFailure, type WorkerFunction, type WorkerMessage, type WorkerSettings } from './worker-messages.js';
@@ -49,7 +49,7 @@ export interface SupervisorEvents {
   heartbeat: [WorkerInfo & { bookingId?: string; holding: string[] }];
   log: [WorkerInfo & RuntimeLog];
   /** A worker injected a fault (duplicate delivery, cold start); its pid and function are in the entry's detail. */
-  fault: [Omit<FaultLogEntry, 'at'>];
+  fault: [FaultReport];
 }
 
 /** What {@link Supervisor.scale} did: the workers it started (ready) and those it retired (exited). */

@@ -4,7 +4,7 @@ import { failedCallOf, failedCallText } from '../aws/failed-calls.js';
 import { sagaTasks, type SagaTask, type TimingProfileName } from '../deploy/saga-profiles.js';
 import { streamFunctions, type StreamFunction } from '../deploy/stack.js';
 import { BooksimError, type ExitCodeValue } from '../errors.js';
-import type { FaultLogEntry, Sabotage } from '../model/fault.js';
+import type { FaultReport, Sabotage } from '../model/fault.js';
 import type { BookingCalls, CallCounts } from './call-counter.js';
 import type { RuntimeLog } from './runtime-log.js';
 
@@ -33,7 +33,7 @@ export interface WorkerConfig {
   coldStartMs: number;
   /** How often call counts and CPU time are reported to the parent; default 1000. */
   reportMs?: number;
-  /** Faults injected inside the worker (src/chaos/workers.ts sets them, and changes them through {@link ParentMessage}); none in a normal run. */
+  /** Faults injected inside the worker (the worker fault packages of src/faults/worker/ set them, and changes them through {@link ParentMessage}); none in a normal run. */
   faults?: WorkerFaults;
   /** Safeguards the hosted functions switch off on purpose (FunctionContext.sabotage). */
   sabotage?: Sabotage[];
@@ -74,7 +74,7 @@ export type WorkerMessage =
   /** A task heartbeat: whose task, and the bookings of every task the worker holds (what killing it would take down). */
   | { type: 'heartbeat'; function: WorkerFunction; bookingId?: string; holding: string[] }
   /** A fault the worker injected (duplicate delivery, cold start); the parent adds the time. */
-  | { type: 'fault'; entry: Omit<FaultLogEntry, 'at'> }
+  | { type: 'fault'; entry: FaultReport }
   | { type: 'log'; entry: RuntimeLog }
   /** Why the worker is about to exit with an error, when it can say (a bug is told by its stack trace on stderr). */
   | { type: 'failed'; failure: WorkerFailure }

@@ -119,8 +119,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     stormCpuAtLoad = processCpuMs();
     sampler = new SystemSampler(poll, options.clock, loadStartedAt);
     sampler.start();
-    chaos.loadStarted();
-    chaos.startWorkerFaults(system);
+    chaos.loadStarted(system);
     load = await runLoad(system.api.url, plan, {
       rps: shape.rps,
       ...(hooks.loadSignal ? { signal: hooks.loadSignal } : {}),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FaultParamReader, faultText, isActive, parseFaultSpec, withOverrides } from '../../src/faults/spec.js';
-import { gatewayFaultNames } from '../../src/faults/gateway-faults.js';
-import { awsFaultKinds } from '../../src/faults/proxy.js';
-import { workerFaultNames } from '../../src/faults/worker-fault-plan.js';
+import { ManualClock } from '../../src/clock.js';
+import { GatewayFaultRules } from '../../src/faults/gateway/rules.js';
+import { planFault, planFaults } from '../../src/faults/registry.js';
+import { FaultRunner } from '../../src/faults/runner.js';
+import { FaultParamReader, faultText, parseFaultSpec, withOverrides } from '../../src/faults/spec.js';
 import { BooksimError } from '../../src/errors.js';
-import { faultNames } from '../../src/model/fault.js';
-import { checkFaults } from '../../src/storm/chaos.js';
+import { faultNames, type FaultTarget } from '../../src/model/fault.js';
 import { allScenarios, scenarioNamed } from '../../src/scenarios/index.js';
 
 const usageError = (run: () => unknown) => {
@@ -36,11 +36,12 @@ describe('fault specs', () => {
   });
 
   it('when every fault of the catalog is given with its defaults, each parses, is checked by its injector, and belongs to exactly one of them', () => {
-    const injectors = [gatewayFaultNames, new Set(awsFaultKinds), workerFaultNames];
+    const injectorOf = (target: FaultTarget) => new Set(faultNames.filter((name) => planFault(parseFaultSpec(name)).target === target));
+    const injectors = [injectorOf('gateway'), injectorOf('aws'), injectorOf('worker')];
     for (const name of faultNames) {
       const spec = parseFaultSpec(name);
       expect(spec).toEqual({ name, params: {} });
-      expect(() => checkFaults([spec])).not.toThrow();
+      expect(() => planFaults([spec])).not.toThrow();
       expect(injectors.filter((names) => (names as ReadonlySet<string>).has(name))).toHaveLength(1);
     }
     expect(injectors.reduce((n, names) => n + names.size, 0)).toBe(faultNames.length);
@@ -79,8 +80,20 @@ describe('fault specs', () => {
   it('when a fault has a window, it is active from `from` for `for`, and healed after', () => {
     const window = new FaultParamReader(parseFaultSpec('refund-timeout:from=1s,for=500ms')).window();
     expect(window).toEqual({ fromMs: 1000, forMs: 500 });
-    expect([999, 1000, 1499, 1500].map((ms) => isActive(window, ms))).toEqual([false, true, true, false]);
-    expect(isActive({ fromMs: 0 }, 1e9)).toBe(true);
+    /** Whether a refund is hit `ms` after the load started, with the fault run from the start of the load on a manual clock. */
+    const activeAt = (text: string) => {
+      const clock = new ManualClock();
+      const rules = new GatewayFaultRules(() => 0, () => {});
+      new FaultRunner(planFaults([parseFaultSpec(text)]), { gateway: rules }, clock, () => {});
+      const start = clock.now();
+      return (ms: number) => {
+        clock.advance(start + ms - clock.now());
+        return rules.policy({ kind: 'refund', bookingId: 'B1', amount: 100, attempt: 1 }) !== undefined;
+      };
+    };
+    const isActive = activeAt('refund-timeout:from=1s,for=500ms');
+    expect([999, 1000, 1499, 1500].map((ms) => isActive(ms))).toEqual([false, true, true, false]);
+    expect(activeAt('gateway-error:rate=1,on=refund')(1e9)).toBe(true);
   });
 });
 

@@ -1,22 +1,35 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { GatewayFaultRules } from '../../src/faults/gateway/rules.js';
+import { planFaults } from '../../src/faults/registry.js';
+import { FaultRunner } from '../../src/faults/runner.js';
 import { parseFaultSpec } from '../../src/faults/spec.js';
-import { gatewayFaultPolicy } from '../../src/faults/gateway-faults.js';
 import type { FaultLogEntry } from '../../src/model/fault.js';
 import type { FaultRequest } from '../../src/gateway/fault-policy.js';
 import { seededRandom } from '../../src/random.js';
+import { StormChaos } from '../../src/storm/chaos.js';
 
 const charge = (attempt = 1): FaultRequest => ({ kind: 'charge', bookingId: 'B1', amount: 4200, attempt });
 const refund = (attempt = 1): FaultRequest => ({ kind: 'refund', bookingId: 'B1', amount: 4200, attempt });
 
-function policyOf(specs: string[], elapsed = { ms: 0 }) {
+/** The gateway's policy for `specs`, their faults run from the start of the load on a manual clock; `elapsed.ms = …` moves it to that time since the start. */
+function policyOf(specs: string[], seed = 1) {
   const log: Array<Omit<FaultLogEntry, 'at'>> = [];
-  const policy = gatewayFaultPolicy(specs.map(parseFaultSpec), { random: seededRandom(1), elapsedMs: () => elapsed.ms, log: (entry) => log.push(entry) });
-  return { policy: policy!, log, elapsed };
+  const clock = new ManualClock();
+  const rules = new GatewayFaultRules(seededRandom(seed), (entry) => log.push(entry));
+  new FaultRunner(planFaults(specs.map(parseFaultSpec)), { gateway: rules }, clock, (entry) => entry.phase === undefined && log.push(entry));
+  const start = clock.now();
+  const elapsed = {
+    set ms(ms: number) {
+      clock.advance(start + ms - clock.now());
+    },
+  };
+  return { policy: rules.policy, log, elapsed };
 }
 
 describe('gateway faults', () => {
   it('when no gateway fault is asked for, there is no policy', () => {
-    expect(gatewayFaultPolicy([parseFaultSpec('cold-start:ms=5')], { random: seededRandom(1), elapsedMs: () => 0, log: () => {} })).toBeUndefined();
+    expect(new StormChaos({ faults: [parseFaultSpec('cold-start:ms=5')], sabotage: [] }, 1, new ManualClock()).gatewayPolicy).toBeUndefined();
   });
 
   it('when charges are declined at rate 1, every charge is declined and logged with its booking; refunds pass', () => {
@@ -28,7 +41,7 @@ describe('gateway faults', () => {
 
   it('when a rate is below 1, about that share of requests is hit, the same ones for the same seed', () => {
     const hits = (seed: number) => {
-      const policy = gatewayFaultPolicy([parseFaultSpec('gateway-error:rate=0.25')], { random: seededRandom(seed), elapsedMs: () => 0, log: () => {} })!;
+      const { policy } = policyOf(['gateway-error:rate=0.25'], seed);
       return Array.from({ length: 2000 }, (_, i) => policy(charge(i + 1)) !== undefined);
     };
     const share = hits(7).filter(Boolean).length / 2000;

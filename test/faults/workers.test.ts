@@ -7,9 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveEndpoint } from '../../src/aws/endpoint.js';
 import { parseFaultSpec } from '../../src/faults/spec.js';
 import type { FaultLogEntry } from '../../src/model/fault.js';
-import { startWorkerChaos } from '../../src/faults/workers.js';
-import { parseWorkerFaults, workerFaultConfig } from '../../src/faults/worker-fault-plan.js';
-import { detectionLatencies, detectionLatency } from '../../src/faults/crash-detection.js';
+import { planFaults } from '../../src/faults/registry.js';
+import { FaultRunner } from '../../src/faults/runner.js';
+import { detectionLatencies, detectionLatency } from '../../src/faults/worker/crash-detection.js';
+import { WorkerFaultHost } from '../../src/faults/worker/host.js';
 import { ManualClock, systemClock } from '../../src/clock.js';
 import { deployStack } from '../../src/deploy/deploy.js';
 import { timingProfile } from '../../src/deploy/saga-profiles.js';
@@ -27,6 +28,35 @@ import { waitFor } from '../runtime/wait-for.js';
 const workerScript = fileURLToPath(new URL('../../dist/runtime/worker-main.js', import.meta.url));
 const specs = (...texts: string[]) => texts.map(parseFaultSpec);
 
+/** A supervisor that hosts `functions` and records the settings it is given, with the time since `clock` was at `since`. */
+function fakeSupervisor(clock: ManualClock, functions = ['inventory']) {
+  const since = clock.now();
+  const configured: Array<{ atMs: number; settings: WorkerSettings }> = [];
+  const supervisor = {
+    planned: () => functions.map((fn) => ({ function: fn })),
+    configure: (settings: WorkerSettings) => configured.push({ atMs: clock.now() - since, settings }),
+    on: () => supervisor,
+    off: () => supervisor,
+  } as unknown as Supervisor;
+  return { supervisor, configured };
+}
+
+/** Worker faults run from now (the start of the load) on `supervisor`: the host, and the runner that starts and heals them. */
+function runWorkerFaults(texts: string[], supervisor: Supervisor, clock: ManualClock) {
+  const host = new WorkerFaultHost({ supervisor, clients: {} as never, stateMachineArn: 'arn', profile: 'fast', random: seededRandom(1), log: () => {}, clock });
+  const runner = new FaultRunner(planFaults(specs(...texts)), { worker: host }, clock, () => {});
+  return { stop: async () => (await runner.stop(), await host.stop()) };
+}
+
+/** What the workers are set to at the start of the load, with `texts`' faults: every fault checked against the fast profile first. */
+function workerFaultConfig(texts: string[]): WorkerSettings {
+  const clock = new ManualClock();
+  for (const fault of planFaults(specs(...texts))) fault.check({ profile: 'fast', hosted: ['inventory', 'payment', 'IssueTicket'] });
+  const { supervisor, configured } = fakeSupervisor(clock);
+  runWorkerFaults(texts, supervisor, clock);
+  return configured.at(-1)!.settings;
+}
+
 describe('worker fault parameters', () => {
   it('when a parameter is out of range, unknown or contradictory, it is a usage error naming the fault', () => {
     const bad = [
@@ -40,38 +70,31 @@ describe('worker fault parameters', () => {
       'cold-start:ms=1s,color=blue',
     ];
     for (const text of bad) {
-      expect(() => parseWorkerFaults(specs(text)), text).toThrow(BooksimError);
-      expect(() => parseWorkerFaults(specs(text)), text).toThrow(new RegExp(text.split(':')[0]!));
+      expect(() => planFaults(specs(text)), text).toThrow(BooksimError);
+      expect(() => planFaults(specs(text)), text).toThrow(new RegExp(text.split(':')[0]!));
     }
   });
 
   it('when a crash needs more heartbeats than its task can live for in the profile, it is a usage error', () => {
-    expect(() => workerFaultConfig(specs('crash-mid-heartbeat:after=20'), 'fast')).toThrow(/cannot work/);
+    expect(() => workerFaultConfig(['crash-mid-heartbeat:after=20'])).toThrow(/cannot work/);
   });
 
   it('when faults are given, the workers start with what is open at the start of the load', () => {
     const interval = (timingProfile('fast').activities.IssueTicket.heartbeatSeconds * 1000) / 3;
-    const settings = workerFaultConfig(specs('duplicate-delivery:rate=0.3', 'cold-start:ms=800', 'crash-mid-heartbeat:after=2', 'payment-decline:rate=1'), 'fast');
+    const settings = workerFaultConfig(['duplicate-delivery:rate=0.3', 'cold-start:ms=800', 'crash-mid-heartbeat:after=2']);
     expect(settings.coldStartMs).toBe(800);
     expect(settings.faults).toMatchObject({ duplicateDeliveryRate: 0.3, taskWorkMs: { IssueTicket: Math.ceil((3 * interval) / 2), Notify: 0 } });
-    expect(workerFaultConfig(specs('late-delivery:rate=0.5,ms=1500'), 'fast').faults).toMatchObject({ lateDelivery: { rate: 0.5, ms: 1500 } });
-    expect(workerFaultConfig(specs('late-delivery'), 'fast').faults).toMatchObject({ lateDelivery: { rate: 0.2, ms: 1000 } });
+    expect(workerFaultConfig(['late-delivery:rate=0.5,ms=1500']).faults).toMatchObject({ lateDelivery: { rate: 0.5, ms: 1500 } });
+    expect(workerFaultConfig(['late-delivery']).faults).toMatchObject({ lateDelivery: { rate: 0.2, ms: 1000 } });
     // A window that opens later is closed at the start.
-    expect(workerFaultConfig(specs('duplicate-delivery:rate=0.3,from=5s'), 'fast').faults).toMatchObject({ duplicateDeliveryRate: 0 });
+    expect(workerFaultConfig(['duplicate-delivery:rate=0.3,from=5s']).faults).toMatchObject({ duplicateDeliveryRate: 0 });
   });
 
   it('when a window is given, a worker fault opens at from= and heals at from+for (late-delivery, duplicate-delivery, cold-start)', () => {
     const clock = new ManualClock();
-    const configured: Array<{ atMs: number; settings: WorkerSettings }> = [];
-    const supervisor = {
-      planned: () => [{ function: 'inventory' }],
-      configure: (settings: WorkerSettings) => configured.push({ atMs: clock.now() - started, settings }),
-      on: () => supervisor,
-      off: () => supervisor,
-    } as unknown as Supervisor;
-    const started = clock.now();
+    const { supervisor, configured } = fakeSupervisor(clock);
     const texts = ['late-delivery:rate=0.5,ms=1500,from=1s,for=2s', 'duplicate-delivery:rate=0.3,from=2s,for=2s', 'cold-start:ms=800,from=500,for=1s'];
-    const chaos = startWorkerChaos({ supervisor, clients: {} as never, stateMachineArn: 'arn', specs: specs(...texts), profile: 'fast', random: seededRandom(1), log: () => {}, clock });
+    const chaos = runWorkerFaults(texts, supervisor, clock);
     const at = (ms: number) => configured.filter((entry) => entry.atMs <= ms).at(-1)!.settings;
     clock.advance(5000);
     expect(at(0).faults).toMatchObject({ lateDelivery: { rate: 0, ms: 0 }, duplicateDeliveryRate: 0 });
@@ -111,16 +134,10 @@ describe('worker faults on a running system (workers as real processes)', { time
     await before?.(system);
     const log: Array<Omit<FaultLogEntry, 'at'>> = [];
     const { context, supervisor, profile } = system;
-    const chaos = startWorkerChaos({
-      supervisor,
-      clients: context.clients,
-      stateMachineArn: context.resources.stateMachineArn,
-      specs: specs(...faults),
-      profile,
-      random: seededRandom(7),
-      log: (entry) => log.push(entry),
-      clock: systemClock,
-    });
+    const push = (entry: Omit<FaultLogEntry, 'at'>) => void log.push(entry);
+    const host = new WorkerFaultHost({ supervisor, clients: context.clients, stateMachineArn: context.resources.stateMachineArn, profile, random: seededRandom(7), log: push, clock: systemClock });
+    const runner = new FaultRunner(planFaults(specs(...faults)), { worker: host }, systemClock, push);
+    const chaos = { stop: async () => (await runner.stop(), await host.stop()) };
     cleanups.push(() => chaos.stop());
     let requests = 0;
     /** Books `seatId` through the API; returns the bookingId. */
@@ -151,7 +168,8 @@ describe('worker faults on a running system (workers as real processes)', { time
     return { system, log, chaos, book, status, outcomes, executionOf, ticketsOf };
   }
 
-  const entries = (log: Array<Omit<FaultLogEntry, 'at'>>, fault: FaultLogEntry['fault']) => log.filter((entry) => entry.fault === fault);
+  /** The fault's injections (and their ends), without the lines that say it started and healed. */
+  const entries = (log: Array<Omit<FaultLogEntry, 'at'>>, fault: FaultLogEntry['fault']) => log.filter((entry) => entry.fault === fault && entry.phase !== 'started' && entry.phase !== 'healed');
 
   it('when every delivery is duplicated, each handler gets each message twice and every effect still happens once', async () => {
     const { system, log, book, outcomes, ticketsOf } = await withFaults(['duplicate-delivery:rate=1']);
@@ -203,6 +221,8 @@ describe('worker faults on a running system (workers as real processes)', { time
     await waitFor('the hang', () => entries(log, 'worker-hang').length === 1);
     const { pid } = entries(log, 'worker-hang')[0]!.detail as { pid: number };
     const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
+    // SIGSTOP is delivered asynchronously: the kernel stops the process a moment after kill() returns.
+    await waitFor('the worker stopped', () => state() === 'T', 2000);
     expect(state()).toBe('T');
     const bookingId = await book('H1');
     await sleep(500);

@@ -146,6 +146,26 @@ describe('buildReportModel', () => {
     ]);
   });
 
+  it('when the fault log says when each fault started and healed (run format 2), the lanes come from it alone, and only injections are counted', () => {
+    const faultLog: RunData['faultLog'] = [
+      { at: iso(200), fault: 'payment-decline', phase: 'started', action: 'started (rate=0.5)' },
+      { at: iso(300), fault: 'payment-decline', phase: 'injected', action: 'declined charge', bookingId: 'B2' },
+      { at: iso(900), fault: 'crash-mid-heartbeat', phase: 'started', action: 'started (after=1)' },
+      { at: iso(1200), fault: 'crash-mid-heartbeat', phase: 'injected', action: 'killed IssueTicket worker 42 after 1 heartbeat(s)' },
+      { at: iso(1500), fault: 'payment-decline', phase: 'healed', action: 'healed after 1300 ms' },
+      { at: iso(1600), fault: 'crash-mid-heartbeat', phase: 'failed', action: 'could not heal: gone' },
+    ];
+    const phased = buildReportModel({ ...data, faultLog });
+    expect(phased.faults.periods).toEqual([
+      { fault: 'payment-decline', fromMs: 200, toMs: 1500 },
+      { fault: 'crash-mid-heartbeat', fromMs: 900, toMs: 5000 },
+    ]);
+    expect(phased.faults.table.map((row) => [row.fault, row.count])).toEqual([
+      ['payment-decline', 1],
+      ['crash-mid-heartbeat', 1],
+    ]);
+  });
+
   it('when histograms are there, the distributions run from p0 to the max, per tier for decisions and from the request log for the API', () => {
     expect(model.latency.decision.map((d) => [d.label, d.count])).toEqual([
       ['all', 4],

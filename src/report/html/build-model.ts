@@ -1,5 +1,4 @@
-import { parseFaultSpec } from '../../faults/spec.js';
-import { faultWindowOf } from '../../faults/gateway-faults.js';
+import { withPhases } from '../../faults/fault-log.js';
 import { faultCatalog, faultNames, type FaultLogEntry, type FaultName } from '../../model/fault.js';
 import type { BookingStatus } from '../../model/booking.js';
 import { latencyRecorder, percentileDistribution, percentiles } from '../../load/histograms.js';
@@ -151,14 +150,31 @@ function series(data: RunData, loadStartedAt: number, loadEndMs: number, settleE
   };
 }
 
+/**
+ * Each fault's lanes, from the fault log alone: from a `started` line to the next `healed`
+ * line of the fault, or to the end of the settle when none came; in the order they started.
+ */
+function lanes(log: readonly FaultLogEntry[], loadStartedAt: number, settleEndMs: number): FaultPeriod[] {
+  const periods: FaultPeriod[] = [];
+  const open = new Map<FaultName, FaultPeriod>();
+  for (const entry of log) {
+    const atMs = Date.parse(entry.at) - loadStartedAt;
+    if (entry.phase === 'started') {
+      const period = { fault: entry.fault, fromMs: atMs, toMs: settleEndMs };
+      periods.push(period);
+      open.set(entry.fault, period);
+    } else if (entry.phase === 'healed' && open.has(entry.fault)) {
+      open.get(entry.fault)!.toMs = Math.min(settleEndMs, atMs);
+      open.delete(entry.fault);
+    }
+  }
+  return periods;
+}
+
 function faults(data: RunData, loadStartedAt: number, settleEndMs: number): ReportFaults {
   const chaos = data.run.summary.chaos;
-  const periods: FaultPeriod[] = (chaos?.faults ?? []).map((text) => {
-    const spec = parseFaultSpec(text);
-    const { fromMs, forMs } = faultWindowOf(spec);
-    return { fault: spec.name, fromMs, toMs: forMs === undefined ? settleEndMs : Math.min(settleEndMs, fromMs + forMs) };
-  });
-  const injected = data.faultLog.filter((entry) => !entry.action.startsWith('healed'));
+  const log = withPhases(data.faultLog, chaos?.faults ?? [], loadStartedAt);
+  const injected = log.filter((entry) => entry.phase === 'injected');
   const atMs = (entry: FaultLogEntry) => Date.parse(entry.at) - loadStartedAt;
   const markers: FaultMarker[] = injected
     .filter((entry) => momentaryFaults.has(entry.fault) || (entry.fault === 'cold-start' && entry.action.startsWith('scaled')))
@@ -172,7 +188,7 @@ function faults(data: RunData, loadStartedAt: number, settleEndMs: number): Repo
     example: entries[0]!.action,
   }));
   return {
-    periods,
+    periods: lanes(log, loadStartedAt, settleEndMs),
     markers,
     table,
     ...(chaos?.detectionMs ? { detectionMs: chaos.detectionMs } : {}),

@@ -5,16 +5,16 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { finished, pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BooksimError, ExitCode } from '../errors.js';
-import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.js';
-import type { Random } from '../random.js';
-import { AwsError } from '../emulator/aws-error.js';
-import { jsonResponse, type RequestContext } from '../emulator/http.js';
-import { serveJson, type JsonServiceWire } from '../emulator/json-protocol.js';
-import { routeOf, targetOperation, type ServiceName } from '../emulator/router.js';
-import { serveSnsQuery } from '../emulator/sns/sns-protocol.js';
-import type { SnsService } from '../emulator/sns/sns-service.js';
-import { faultsAt, type FaultAt, type FaultLogger } from '../model/fault.js';
+import { BooksimError, ExitCode } from '../../errors.js';
+import { HttpError, readBody, writeResponse, type HttpResponse } from '../../http.js';
+import type { Random } from '../../random.js';
+import { AwsError } from '../../emulator/aws-error.js';
+import { jsonResponse, type RequestContext } from '../../emulator/http.js';
+import { serveJson, type JsonServiceWire } from '../../emulator/json-protocol.js';
+import { routeOf, targetOperation, type ServiceName } from '../../emulator/router.js';
+import { serveSnsQuery } from '../../emulator/sns/sns-protocol.js';
+import type { SnsService } from '../../emulator/sns/sns-service.js';
+import { faultsAt, type FaultAt, type FaultLogger } from '../../model/fault.js';
 
 /** The AWS API faults the proxy injects, as the fault catalog names them. */
 export const awsFaultKinds: readonly AwsFaultKind[] = faultsAt('aws');

@@ -11,7 +11,7 @@ import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, ReceiveMessageCommand, RequestThrottled, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
-import { startChaosProxy, type AwsFaultRule, type ChaosProxy } from '../../src/faults/proxy.js';
+import { startChaosProxy, type AwsFaultRule, type ChaosProxy } from '../../src/faults/aws/proxy.js';
 import type { FaultLogEntry } from '../../src/model/fault.js';
 import { BooksimError } from '../../src/errors.js';
 import { seededRandom } from '../../src/random.js';

@@ -1,6 +1,6 @@
 import { paginateGetExecutionHistory, paginateListExecutions, type HistoryEvent } from '@aws-sdk/client-sfn';
-import type { AwsClients } from '../aws/clients.js';
-import { type FaultLogEntry } from '../model/fault.js';
+import type { AwsClients } from '../../aws/clients.js';
+import { type FaultLogEntry } from '../../model/fault.js';
 
 /**
  * Crash detection, measured: how long Step Functions took to notice each worker that

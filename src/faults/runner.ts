@@ -1,0 +1,67 @@
+import type { Clock } from '../clock.js';
+import { describeError } from '../errors.js';
+import type { FaultLogger, FaultTarget } from '../model/fault.js';
+import type { FaultContexts, Injection } from './package.js';
+import type { PlannedFault } from './registry.js';
+import { Schedule, windowEnd } from './schedule.js';
+import { paramsText } from './spec.js';
+
+/**
+ * Runs a plan's faults from the start of the load: each starts when its window opens and
+ * heals when it closes (or when the run ends), and the log says so when it happened: a
+ * `started` line once it injects, a `healed` line once it no longer does.
+ */
+export class FaultRunner {
+  private readonly schedule: Schedule;
+  private readonly running = new Map<PlannedFault, { injection: Injection; startedAt: number }>();
+  private readonly ended = new Set<FaultTarget>();
+
+  constructor(
+    faults: readonly PlannedFault[],
+    private readonly contexts: Partial<FaultContexts>,
+    private readonly clock: Clock,
+    private readonly log: FaultLogger,
+  ) {
+    this.schedule = new Schedule(clock);
+    for (const fault of faults) {
+      // A fault of the whole load is on before the first request goes out, not a timer tick later.
+      if (fault.window.fromMs <= 0) this.start(fault);
+      else this.schedule.at(fault.window.fromMs, () => this.start(fault));
+      const endMs = windowEnd(fault.window);
+      if (endMs < Infinity) this.schedule.at(endMs, () => void this.heal(fault, `healed after ${fault.window.forMs} ms`));
+    }
+  }
+
+  private start(fault: PlannedFault): void {
+    if (this.ended.has(fault.target)) return;
+    const params = paramsText(fault.spec.params);
+    try {
+      this.running.set(fault, { injection: fault.start(this.contexts), startedAt: this.clock.now() });
+      this.log({ fault: fault.spec.name, phase: 'started', action: `started${params ? ` (${params})` : ''}`, detail: { window: fault.window } });
+    } catch (error) {
+      this.log({ fault: fault.spec.name, phase: 'failed', action: `could not start: ${describeError(error)}` });
+    }
+  }
+
+  private async heal(fault: PlannedFault, action: string): Promise<void> {
+    const run = this.running.get(fault);
+    if (!run) return;
+    this.running.delete(fault);
+    try {
+      // Logged at once when the heal is done at once (a rule taken out), after the work in progress when it is not.
+      const healing = run.injection.heal();
+      if (healing) await healing;
+      this.log({ fault: fault.spec.name, phase: 'healed', action, detail: { activeMs: this.clock.now() - run.startedAt } });
+    } catch (error) {
+      this.log({ fault: fault.spec.name, phase: 'failed', action: `could not heal: ${describeError(error)}` });
+    }
+  }
+
+  /** Heals the running faults of `targets` (default: all) and starts none of theirs any more. */
+  async stop(targets: readonly FaultTarget[] = ['gateway', 'aws', 'worker']): Promise<void> {
+    for (const target of targets) this.ended.add(target);
+    if (this.ended.size === 3) this.schedule.cancel();
+    const healing = [...this.running.keys()].filter((fault) => targets.includes(fault.target));
+    await Promise.all(healing.map((fault) => this.heal(fault, 'healed at the end of the run')));
+  }
+}
