@@ -70,8 +70,9 @@ describe('one endpoint for DynamoDB, another for the rest (AWS_ENDPOINT_URL_DYNA
     const summary = await storm(stack, '--fault', 'aws-throttle:rate=0.1,service=dynamodb', '--fault', 'aws-latency:rate=0.2,ms=20,service=sqs');
     expect(summary.settle.settled).toBe(true);
     const faults = JSON.parse(readFileSync(join(summary.runDir, 'faults.json'), 'utf8')) as FaultLogEntry[];
-    const throttles = faults.filter((entry) => entry.fault === 'aws-throttle');
-    const delays = faults.filter((entry) => entry.fault === 'aws-latency');
+    const injected = faults.filter((entry) => entry.phase === 'injected');
+    const throttles = injected.filter((entry) => entry.fault === 'aws-throttle');
+    const delays = injected.filter((entry) => entry.fault === 'aws-latency');
     expect(throttles.length).toBeGreaterThan(0);
     expect(delays.length).toBeGreaterThan(0);
     expect(new Set(throttles.map((entry) => entry.detail?.service))).toEqual(new Set(['dynamodb']));

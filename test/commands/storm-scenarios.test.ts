@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import type { FaultLogEntry } from '../../src/model/fault.js';
+import { faultNames, type FaultLogEntry } from '../../src/model/fault.js';
 import { deployStack } from '../../src/deploy/deploy.js';
 import type { StormSummary } from '../../src/model/run.js';
 import type { VerifyReport } from '../../src/model/verdict.js';
@@ -27,7 +27,7 @@ describe('booksim storm --scenario, then verify (the built CLI)', { timeout: 180
     return { summary, faults, verify: { code: verify.code, report: JSON.parse(verify.stdout) as VerifyReport } };
   }
 
-  const fired = (faults: FaultLogEntry[], name: string) => faults.filter((entry) => entry.fault === name && !entry.action.startsWith('healed'));
+  const fired = (faults: FaultLogEntry[], name: string) => faults.filter((entry) => entry.fault === name && entry.phase === 'injected');
 
   it('when the gateway declines charges, the faults are logged, seats pass down the line, and verify is valid', async () => {
     const { summary, faults, verify } = await stormThenVerify('declines');
@@ -133,5 +133,15 @@ describe('booksim storm --scenario, then verify (the built CLI)', { timeout: 180
     const listed = JSON.parse(result.stdout) as Array<{ name: string; faults: string[] }>;
     expect(listed.map((s) => s.name)).toContain('kitchen-sink');
     expect(listed.find((s) => s.name === 'heartbeat-crash')?.faults).toEqual(['crash-mid-heartbeat:after=1,times=2']);
+  });
+
+  it('when asked for the faults, booksim scenarios lists every fault of the registry with where it is injected and its parameters', async () => {
+    const result = await runCli(['scenarios', '--faults', '--json']);
+    expect(result.code).toBe(0);
+    const listed = JSON.parse(result.stdout) as Array<{ name: string; target: string; summary: string }>;
+    expect(listed.map((fault) => fault.name)).toEqual(faultNames);
+    expect(listed.find((fault) => fault.name === 'worker-hang')).toMatchObject({ target: 'worker', summary: expect.stringContaining('SIGSTOP') });
+    const text = await runCli(['scenarios', '--faults']);
+    expect(text.stdout).toMatch(/^payment-decline +gateway +rate= \(0\.2\) of charges declined$/m);
   });
 });
