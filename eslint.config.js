@@ -54,5 +54,10 @@ export default tseslint.config(
   // The top-level modules of src/ import no folder but the model.
   { files: ['src/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: into(layers.slice(1).flat()).replace('(\\.\\./)+', '\\./'), message: 'The top-level modules of src/ sit at the bottom, with src/model/: imports point down only (docs/development.md, Layout).' }, oclifOnlyInCommands] }] } },
   ...layerRules,
+  // The benchmarks import src/ (tsx runs it, type-checked with the rest), never the build, which may be stale.
+  {
+    files: ['bench/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+dist/', message: 'bench/ imports src/, not dist/: tsx runs its TypeScript (docs/development.md, Layout).' }, oclifOnlyInCommands] }] },
+  },
   { files: ['bin/**'], rules: { 'no-restricted-imports': 'off' } },
 );

@@ -7,33 +7,49 @@ import { Schedule, windowEnd } from './schedule.js';
 import { paramsText } from './spec.js';
 
 /**
- * Runs a plan's faults from the start of the load: each starts when its window opens and
- * heals when it closes (or when the run ends), and the log says so when it happened: a
- * `started` line once it injects, a `healed` line once it no longer does.
+ * Runs a plan's faults: each starts when its window opens and heals when it closes (or
+ * when the run ends), and the log says so when it happened: a `started` line once it
+ * injects, a `healed` line once it no longer does. Windows count from the start of the
+ * load; a fault open from the start may be started ahead of it ({@link startAhead}).
  */
 export class FaultRunner {
-  private readonly schedule: Schedule;
+  private schedule: Schedule | undefined;
+  private contexts: Partial<FaultContexts> = {};
   private readonly running = new Map<PlannedFault, { injection: Injection; startedAt: number }>();
+  private readonly started = new Set<PlannedFault>();
   private readonly ended = new Set<FaultTarget>();
 
   constructor(
-    faults: readonly PlannedFault[],
-    private readonly contexts: Partial<FaultContexts>,
+    private readonly faults: readonly PlannedFault[],
     private readonly clock: Clock,
     private readonly log: FaultLogger,
-  ) {
-    this.schedule = new Schedule(clock);
-    for (const fault of faults) {
+  ) {}
+
+  /**
+   * Starts now, before the load, the faults open from its start whose context is given:
+   * AWS faults for the whole run then cover the workers' start-up calls too.
+   */
+  startAhead(contexts: Partial<FaultContexts>): void {
+    this.contexts = { ...this.contexts, ...contexts };
+    for (const fault of this.faults) if (fault.window.fromMs <= 0 && contexts[fault.target] !== undefined) this.start(fault);
+  }
+
+  /** The load starts now: every fault not started yet starts when its window opens, and each heals when its window closes. */
+  loadStarted(contexts: Partial<FaultContexts>): void {
+    this.contexts = { ...this.contexts, ...contexts };
+    const schedule = (this.schedule = new Schedule(this.clock));
+    for (const fault of this.faults) {
       // A fault of the whole load is on before the first request goes out, not a timer tick later.
       if (fault.window.fromMs <= 0) this.start(fault);
-      else this.schedule.at(fault.window.fromMs, () => this.start(fault));
+      else schedule.at(fault.window.fromMs, () => this.start(fault));
       const endMs = windowEnd(fault.window);
-      if (endMs < Infinity) this.schedule.at(endMs, () => void this.heal(fault, `healed after ${fault.window.forMs} ms`));
+      if (endMs < Infinity) schedule.at(endMs, () => void this.heal(fault, `healed after ${fault.window.forMs} ms`));
     }
   }
 
   private start(fault: PlannedFault): void {
-    if (this.ended.has(fault.target)) return;
+    if (this.started.has(fault) || this.ended.has(fault.target)) return;
+    this.started.add(fault);
     const params = paramsText(fault.spec.params);
     try {
       this.running.set(fault, { injection: fault.start(this.contexts), startedAt: this.clock.now() });
@@ -60,7 +76,7 @@ export class FaultRunner {
   /** Heals the running faults of `targets` (default: all) and starts none of theirs any more. */
   async stop(targets: readonly FaultTarget[] = ['gateway', 'aws', 'worker']): Promise<void> {
     for (const target of targets) this.ended.add(target);
-    if (this.ended.size === 3) this.schedule.cancel();
+    if (this.ended.size === 3) this.schedule?.cancel();
     const healing = [...this.running.keys()].filter((fault) => targets.includes(fault.target));
     await Promise.all(healing.map((fault) => this.heal(fault, 'healed at the end of the run')));
   }

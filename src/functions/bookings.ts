@@ -7,7 +7,8 @@ import type { FunctionContext } from './model.js';
 
 const bookingsTable = (ctx: FunctionContext) => ctx.resources.names.tables.bookings;
 
-function bookingToItem(booking: Booking): Item {
+/** A {@link Booking} as its bookings-table item (the inverse of {@link bookingFromItem}). */
+export function bookingToItem(booking: Booking): Item {
   const item: Item = {
     bookingId: s(booking.bookingId),
     seatId: s(booking.seatId),

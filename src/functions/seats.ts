@@ -33,6 +33,17 @@ export function seatFromItem(seatId: string, item: Item | undefined): SeatItem {
   };
 }
 
+/** A seat with `seen` as its seats-table item (the inverse of {@link seatFromItem}); what the inventory function's updates build up. */
+export function seatToItem(seat: SeatItem): Item {
+  return {
+    seatId: s(seat.seatId),
+    ...(seat.holder !== undefined ? { holder: s(seat.holder) } : {}),
+    line: { L: seat.line.map((bookingId) => s(bookingId)) },
+    sold: { BOOL: seat.sold },
+    ...(seat.seen.length > 0 ? { seen: { SS: seat.seen } } : {}),
+  };
+}
+
 /** The seat with `seen`, read consistently (see {@link seatFromItem}). */
 export async function readSeat(ctx: FunctionContext, seatId: string): Promise<SeatItem> {
   return seatFromItem(seatId, await getItem(ctx, seatsTable(ctx), { seatId: s(seatId) }));

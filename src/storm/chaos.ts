@@ -31,7 +31,7 @@ export class StormChaos {
   private readonly gateway: GatewayFaultRules;
   private readonly aws = new AwsFaultRules();
   private readonly proxies: ChaosProxy[] = [];
-  private runner: FaultRunner | undefined;
+  private readonly runner: FaultRunner;
   private workers: WorkerFaultHost | undefined;
   /** The payment gateway's fault policy; undefined when the run has no gateway fault. */
   readonly gatewayPolicy: FaultPolicy | undefined;
@@ -45,6 +45,7 @@ export class StormChaos {
     this.faults = planFaults(options.faults);
     this.gateway = new GatewayFaultRules(this.random(1), this.log.logger);
     this.gatewayPolicy = this.has('gateway') ? this.gateway.policy : undefined;
+    this.runner = new FaultRunner(this.faults, clock, this.log.logger);
   }
 
   private has(target: FaultTarget): boolean {
@@ -57,13 +58,19 @@ export class StormChaos {
   }
 
   /**
-   * Starts the proxies when an AWS fault is asked for: one in front of each distinct
-   * endpoint (services may have their own), all drawing from one generator and logging to
-   * the run's one fault log. Answers each service's endpoint for the workers: its proxy.
-   * They inject nothing until the faults start with the load.
+   * Starts the chaos before the system under test: the proxies when an AWS fault is asked
+   * for (one in front of each distinct endpoint, as services may have their own, all
+   * drawing from one generator and logging to the run's one fault log), and the gateway
+   * and AWS faults open from the start, so that those cover the workers' start-up too.
+   * Answers each service's endpoint for the workers: its proxy.
    */
-  async startProxies(endpoints: Record<ServiceKey, string>): Promise<Record<ServiceKey, string> | undefined> {
-    if (!this.has('aws')) return undefined;
+  async start(endpoints: Record<ServiceKey, string>): Promise<Record<ServiceKey, string> | undefined> {
+    const proxied = this.has('aws') ? await this.startProxies(endpoints) : undefined;
+    this.runner.startAhead({ gateway: this.gateway, aws: this.aws });
+    return proxied;
+  }
+
+  private async startProxies(endpoints: Record<ServiceKey, string>): Promise<Record<ServiceKey, string>> {
     const random = this.random(2);
     const proxyOf = new Map<string, string>();
     for (const target of new Set(Object.values(endpoints))) {
@@ -77,8 +84,8 @@ export class StormChaos {
 
   /**
    * The load starts now: checks the faults against the running system (a usage error for
-   * one it cannot have), then starts each when its window opens, counted from now. A run
-   * without worker faults leaves the workers exactly as they were started.
+   * one it cannot have), then starts each not started yet when its window opens, counted
+   * from now. A run without worker faults leaves the workers exactly as they were started.
    */
   loadStarted(system: RunningSystem): void {
     const hosted = system.supervisor.planned().map((entry) => entry.function);
@@ -87,12 +94,12 @@ export class StormChaos {
       const { supervisor, context, profile } = system;
       this.workers = new WorkerFaultHost({ supervisor, clients: context.clients, stateMachineArn: context.resources.stateMachineArn, profile, random: this.random(3), log: this.log.logger, clock: this.clock });
     }
-    this.runner = new FaultRunner(this.faults, { gateway: this.gateway, aws: this.aws, ...(this.workers ? { worker: this.workers } : {}) }, this.clock, this.log.logger);
+    this.runner.loadStarted(this.workers ? { worker: this.workers } : {});
   }
 
   /** Heals the worker faults (the system settled): hung workers resume, no more kills, scaling or stopped executions. */
   async stopWorkerFaults(): Promise<void> {
-    await this.runner?.stop(['worker']);
+    await this.runner.stop(['worker']);
     await this.workers?.stop();
     this.workers = undefined;
   }
@@ -119,7 +126,7 @@ export class StormChaos {
   /** Heals every fault and closes the proxies. */
   async stop(): Promise<void> {
     await this.stopWorkerFaults();
-    await this.runner?.stop();
+    await this.runner.stop();
     await Promise.all(this.proxies.splice(0).map((proxy) => proxy.close()));
   }
 }

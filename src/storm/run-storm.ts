@@ -76,7 +76,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   hooks.onPhase?.('starting', `run ${run.id}: starting the gateway, the booking API and the workers`);
   let system: RunningSystem;
   try {
-    const workerEndpoint = await chaos.startProxies(options.endpoint.endpoints);
+    const workerEndpoint = await chaos.start(options.endpoint.endpoints);
     const gatewayPolicy = firstFault(options.gatewayPolicy?.(plan), chaos.gatewayPolicy);
     system = await startSystem({
       endpoint: options.endpoint,

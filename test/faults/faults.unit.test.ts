@@ -84,7 +84,7 @@ describe('fault specs', () => {
     const activeAt = (text: string) => {
       const clock = new ManualClock();
       const rules = new GatewayFaultRules(() => 0, () => {});
-      new FaultRunner(planFaults([parseFaultSpec(text)]), { gateway: rules }, clock, () => {});
+      new FaultRunner(planFaults([parseFaultSpec(text)]), clock, () => {}).loadStarted({ gateway: rules });
       const start = clock.now();
       return (ms: number) => {
         clock.advance(start + ms - clock.now());

@@ -17,7 +17,7 @@ function policyOf(specs: string[], seed = 1) {
   const log: Array<Omit<FaultLogEntry, 'at'>> = [];
   const clock = new ManualClock();
   const rules = new GatewayFaultRules(seededRandom(seed), (entry) => log.push(entry));
-  new FaultRunner(planFaults(specs.map(parseFaultSpec)), { gateway: rules }, clock, (entry) => entry.phase === undefined && log.push(entry));
+  new FaultRunner(planFaults(specs.map(parseFaultSpec)), clock, (entry) => entry.phase === undefined && log.push(entry)).loadStarted({ gateway: rules });
   const start = clock.now();
   const elapsed = {
     set ms(ms: number) {

@@ -72,7 +72,8 @@ describe('the fault registry', () => {
 
   it.each(faultNames)('when %s is started, it injects and logs that it started; healed, it stops injecting and logs the heal', async (name) => {
     const c = contexts();
-    const runner = new FaultRunner(planFaults([parseFaultSpec(strikes[name].spec)]), c, c.clock, c.push);
+    const runner = new FaultRunner(planFaults([parseFaultSpec(strikes[name].spec)]), c.clock, c.push);
+    runner.loadStarted(c);
     await Promise.resolve();
     expect(strikes[name].injecting(c)).toBe(true);
     expect(c.log.filter((entry) => entry.phase === 'started').map((entry) => entry.fault)).toEqual([name]);
@@ -90,7 +91,7 @@ describe('the fault registry', () => {
     const c = contexts();
     const started = c.clock.now();
     const log: Array<{ atMs: number; phase?: string; action: string }> = [];
-    new FaultRunner(planFaults([parseFaultSpec('payment-decline:rate=1,from=1s,for=2s')]), c, c.clock, (entry) => log.push({ atMs: c.clock.now() - started, phase: entry.phase, action: entry.action }));
+    new FaultRunner(planFaults([parseFaultSpec('payment-decline:rate=1,from=1s,for=2s')]), c.clock, (entry) => log.push({ atMs: c.clock.now() - started, phase: entry.phase, action: entry.action })).loadStarted(c);
     c.clock.advance(999);
     expect(c.gateway.policy(charge)).toBeUndefined();
     c.clock.advance(1);
@@ -103,9 +104,25 @@ describe('the fault registry', () => {
     ]);
   });
 
+  it('when faults open from the start are started ahead of the load, they inject before it, once; windows still count from the load', () => {
+    const c = contexts();
+    const runner = new FaultRunner(planFaults([parseFaultSpec('aws-error:rate=1,for=1s'), parseFaultSpec('payment-decline:rate=1,from=1s')]), c.clock, c.push);
+    runner.startAhead({ gateway: c.gateway, aws: c.aws });
+    expect(strikes['aws-error'].injecting(c)).toBe(true);
+    expect(c.gateway.policy(charge)).toBeUndefined();
+    c.clock.advance(5000);
+    runner.loadStarted({});
+    expect(c.log.filter((entry) => entry.phase === 'started').map((entry) => entry.fault)).toEqual(['aws-error']);
+    c.clock.advance(999);
+    expect(strikes['aws-error'].injecting(c)).toBe(true);
+    c.clock.advance(1);
+    expect(strikes['aws-error'].injecting(c)).toBe(false);
+    expect(c.gateway.policy(charge)).toBeDefined();
+  });
+
   it('when a fault cannot start, the log says so and the others run', () => {
     const c = contexts();
-    new FaultRunner(planFaults([parseFaultSpec('cold-start'), parseFaultSpec('payment-decline:rate=1')]), { gateway: c.gateway }, c.clock, c.push);
+    new FaultRunner(planFaults([parseFaultSpec('cold-start'), parseFaultSpec('payment-decline:rate=1')]), c.clock, c.push).loadStarted({ gateway: c.gateway });
     expect(c.log.map((entry) => [entry.fault, entry.phase])).toEqual([
       ['cold-start', 'failed'],
       ['payment-decline', 'started'],

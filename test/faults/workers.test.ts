@@ -44,7 +44,8 @@ function fakeSupervisor(clock: ManualClock, functions = ['inventory']) {
 /** Worker faults run from now (the start of the load) on `supervisor`: the host, and the runner that starts and heals them. */
 function runWorkerFaults(texts: string[], supervisor: Supervisor, clock: ManualClock) {
   const host = new WorkerFaultHost({ supervisor, clients: {} as never, stateMachineArn: 'arn', profile: 'fast', random: seededRandom(1), log: () => {}, clock });
-  const runner = new FaultRunner(planFaults(specs(...texts)), { worker: host }, clock, () => {});
+  const runner = new FaultRunner(planFaults(specs(...texts)), clock, () => {});
+  runner.loadStarted({ worker: host });
   return { stop: async () => (await runner.stop(), await host.stop()) };
 }
 
@@ -136,7 +137,8 @@ describe('worker faults on a running system (workers as real processes)', { time
     const { context, supervisor, profile } = system;
     const push = (entry: Omit<FaultLogEntry, 'at'>) => void log.push(entry);
     const host = new WorkerFaultHost({ supervisor, clients: context.clients, stateMachineArn: context.resources.stateMachineArn, profile, random: seededRandom(7), log: push, clock: systemClock });
-    const runner = new FaultRunner(planFaults(specs(...faults)), { worker: host }, systemClock, push);
+    const runner = new FaultRunner(planFaults(specs(...faults)), systemClock, push);
+    runner.loadStarted({ worker: host });
     const chaos = { stop: async () => (await runner.stop(), await host.stop()) };
     cleanups.push(() => chaos.stop());
     let requests = 0;

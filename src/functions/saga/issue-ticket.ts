@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from 
 import { TaskError, type ActivityHandler, type FunctionContext } from '../model.js';
 import { type Ticket } from '../../model/booking.js';
 import { getBooking, setBookingStatus } from '../bookings.js';
+import { n, s, type Item } from '../dynamo.js';
 
 /**
  * IssueTicket: issues the booking's one ticket and marks the booking CONFIRMED; its result
@@ -24,7 +25,10 @@ export const issueTicket: ActivityHandler = async (input, context): Promise<{ ti
 };
 
 /** Derived from the bookingId, so a run's tickets are reproducible and name their booking. */
-const ticketIdOf = (bookingId: string): string => `tk_${bookingId}`;
+export const ticketIdOf = (bookingId: string): string => `tk_${bookingId}`;
+
+/** A ticket as its tickets-table item. */
+export const ticketToItem = (ticket: Ticket): Item => ({ bookingId: s(ticket.bookingId), ticketId: s(ticket.ticketId), seatId: s(ticket.seatId), issuedAt: n(ticket.issuedAt) });
 
 /** Writes the ticket unless the booking has one; returns the ticket that is stored either way. */
 async function putTicket(context: FunctionContext, ticket: Ticket): Promise<Ticket> {
@@ -33,12 +37,7 @@ async function putTicket(context: FunctionContext, ticket: Ticket): Promise<Tick
     await context.clients.dynamodb.send(
       new PutItemCommand({
         TableName,
-        Item: {
-          bookingId: { S: ticket.bookingId },
-          ticketId: { S: ticket.ticketId },
-          seatId: { S: ticket.seatId },
-          issuedAt: { N: String(ticket.issuedAt) },
-        },
+        Item: ticketToItem(ticket),
         ConditionExpression: 'attribute_not_exists(bookingId)',
       }),
     );

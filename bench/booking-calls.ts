@@ -10,20 +10,36 @@
 // Usage: npm run bench:calls [-- --calls N]   (calls per operation, default 2400)
 // Exit codes: 0 measured; 2 the benchmark could not run.
 
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { createClients } from '../dist/aws/clients.js';
-import { describeMachine } from './measure.js';
-import { appendSection } from './report.js';
-import { startServerProcess } from './server-process.js';
+import { createClients, type AwsClients } from '../src/aws/clients.js';
+import { conditional } from '../src/functions/dynamo.js';
+import { describeMachine } from './lib/machine.js';
+import { appendSection } from './lib/report.js';
+import { startBooksimLocal, type ServerProcess } from './lib/server-process.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const benchmarksFile = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 const loops = 16;
 const seats = 100;
+
+/** One operation of a rejected booking, and how to make one call of it. */
+interface Operation {
+  name: string;
+  /** How many a rejected booking makes. */
+  perBooking: number;
+  /** AWS calls one `call()` makes (default 1). */
+  calls?: number;
+  /** `call()`s per call counted (default 1): a receive of ten runs a tenth as often. */
+  runsPerCall?: number;
+  call(): Promise<unknown>;
+}
+
+/** An operation's CPU µs per call, on each end. */
+interface Measured extends Operation {
+  endpointUs: number;
+  clientUs: number;
+}
 
 /**
  * A rejected booking's calls, as the functions make them (src/functions/): the API's
@@ -32,10 +48,10 @@ const seats = 100;
  * UpdateItem of the status and its share of a seat read. `perBooking` is how many of each
  * a rejected booking makes (the receive and delete of each queue shared by ten messages).
  */
-function operations(clients, { TopicArn, queueUrls }) {
+function operations(clients: AwsClients, { TopicArn, queueUrls }: { TopicArn: string; queueUrls: string[] }): Operation[] {
   let n = 0;
   const seatKey = () => ({ k: { S: `S${n % seats}` } });
-  const receive = (QueueUrl) => async () => {
+  const receive = (QueueUrl: string) => async () => {
     const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
     if (Messages.length > 0) await clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
   };
@@ -68,19 +84,20 @@ function operations(clients, { TopicArn, queueUrls }) {
     {
       name: 'DynamoDB UpdateItem, conditional SET (REJECTED)',
       perBooking: 1,
+      // A failed condition (its keys are past the bookings put above) is an answer, as the functions take it (src/functions/dynamo.ts).
       call: () =>
-        clients.dynamodb.send(
-          new UpdateItemCommand({
-            TableName: 'bookings',
-            Key: { k: { S: `B${n++}` } },
-            UpdateExpression: 'SET #status = :rejected',
-            ConditionExpression: '#status IN (:pending)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':rejected': { S: 'REJECTED' }, ':pending': { S: 'PENDING' } },
-          }),
-        ).catch((error) => {
-          if (error.name !== 'ConditionalCheckFailedException') throw error;
-        }),
+        conditional(
+          clients.dynamodb.send(
+            new UpdateItemCommand({
+              TableName: 'bookings',
+              Key: { k: { S: `B${n++}` } },
+              UpdateExpression: 'SET #status = :rejected',
+              ConditionExpression: '#status IN (:pending)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':rejected': { S: 'REJECTED' }, ':pending': { S: 'PENDING' } },
+            }),
+          ),
+        ),
     },
     { name: 'DynamoDB GetItem, consistent (the seat)', perBooking: 0.1, call: () => clients.dynamodb.send(new GetItemCommand({ TableName: 'seats', Key: seatKey(), ConsistentRead: true })) },
     // Each receives ten of what the Publish passes above sent (a FIFO receive fills with one group), so it runs a tenth as often.
@@ -88,15 +105,17 @@ function operations(clients, { TopicArn, queueUrls }) {
   ];
 }
 
-async function deploy(clients) {
+async function deploy(clients: AwsClients): Promise<{ TopicArn: string; queueUrls: string[] }> {
   for (const TableName of ['bookings', 'seats']) {
     await clients.dynamodb.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }] }));
   }
   const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: 'bookings.fifo', Attributes: { FifoTopic: 'true' } }));
-  const queueUrls = [];
+  if (!TopicArn) throw new Error('CreateTopic returned no TopicArn');
+  const queueUrls: string[] = [];
   for (const name of ['inventory', 'payment']) {
     const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }));
     const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    if (!QueueUrl || !Attributes?.QueueArn) throw new Error(`CreateQueue ${name}.fifo returned no QueueUrl or QueueArn`);
     await clients.sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes.QueueArn, Attributes: { RawMessageDelivery: 'true' } }));
     queueUrls.push(QueueUrl);
   }
@@ -104,7 +123,7 @@ async function deploy(clients) {
 }
 
 /** CPU µs per call on each end: `loops` concurrent loops of `calls` calls in all, after a warm-up pass as long. */
-async function measure(endpoint, operation, calls) {
+async function measure(endpoint: ServerProcess, operation: Operation, calls: number): Promise<{ endpointUs: number; clientUs: number }> {
   const runs = calls * (operation.runsPerCall ?? 1);
   const pass = () =>
     Promise.all(
@@ -113,17 +132,17 @@ async function measure(endpoint, operation, calls) {
       }),
     );
   await pass();
-  const endpointBefore = endpoint.cpuMs();
+  const endpointBefore = endpoint.cpuMs() ?? Number.NaN;
   const clientBefore = process.cpuUsage();
   await pass();
   const client = process.cpuUsage(clientBefore);
   const made = runs * (operation.calls ?? 1);
-  return { endpointUs: ((endpoint.cpuMs() - endpointBefore) * 1000) / made, clientUs: (client.user + client.system) / made };
+  return { endpointUs: (((endpoint.cpuMs() ?? Number.NaN) - endpointBefore) * 1000) / made, clientUs: (client.user + client.system) / made };
 }
 
-function formatSection({ date, node, cpu, calls, results }) {
-  const us = (x) => x.toFixed(0);
-  const floor = (side) => results.reduce((sum, r) => sum + r[side] * r.perBooking * (r.calls ?? 1), 0) / 1000;
+function formatSection({ date, node, cpu, calls, results }: { date: string; node: string; cpu: string; calls: number; results: Measured[] }): string {
+  const us = (x: number) => x.toFixed(0);
+  const floor = (side: 'endpointUs' | 'clientUs') => results.reduce((sum, r) => sum + r[side] * r.perBooking * (r.calls ?? 1), 0) / 1000;
   const rows = results.map((r) => `| ${r.name} | ${r.perBooking * (r.calls ?? 1)} | ${us(r.endpointUs)} | ${us(r.clientUs)} |`);
   return `
 ## CPU per call of a rejected booking's operations, ${date}
@@ -138,12 +157,12 @@ ${rows.join('\n')}
 `;
 }
 
-async function main() {
+async function main(): Promise<void> {
   const { values } = parseArgs({ options: { calls: { type: 'string', default: '2400' } } });
   const calls = Number(values.calls);
-  const endpoint = await startServerProcess({ name: 'booksim local', args: ['bin/run.js', 'local', '--port', '0'], cwd: root, readyPattern: /^booksim local ready at (http:\/\/\S+)/ });
+  const endpoint = await startBooksimLocal();
   const clients = createClients({ endpoint: endpoint.url });
-  let results = [];
+  let results: Measured[] = [];
   try {
     const all = operations(clients, await deploy(clients));
     // Twice through, keeping the second: the first warms the client's code for every operation.
@@ -159,11 +178,11 @@ async function main() {
     await endpoint.stop();
   }
   const section = formatSection({ date: new Date().toISOString(), node: process.version, cpu: describeMachine(), calls, results });
-  appendSection(benchmarksFile, section);
+  appendSection(section);
   process.stdout.write(section);
 }
 
-main().catch((error) => {
-  process.stderr.write(`bench:calls could not run: ${error.message}\n`);
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:calls could not run: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 2;
 });

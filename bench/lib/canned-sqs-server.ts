@@ -3,18 +3,38 @@
 // what the SDK needs to accept an answer — the MD5 digests it verifies — and nothing else.
 //
 // Run directly, it listens on 127.0.0.1 (port from argv[2], default 0), prints
-// `canned sqs ready at http://127.0.0.1:PORT` and stops on SIGTERM or SIGINT.
+// `canned sqs ready at http://127.0.0.1:PORT` and stops on SIGTERM or SIGINT. Being
+// TypeScript, it runs as `node --import tsx bench/lib/canned-sqs-server.ts` (see
+// cannedSqsServer): one process, so that the CPU time read from its pid is the server's.
 
 import { Buffer } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import { pathToFileURL } from 'node:url';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ServerProcessOptions } from './server-process.js';
 
 const accountId = '000000000000';
 /** Roughly the length of booksim's receipt handles, so that both servers send alike. */
 const receiptHandle = Buffer.from(JSON.stringify(['bench', 1, 1, randomUUID()])).toString('base64url');
 
-function md5Hex(text) {
+/** How the endpoint benchmark starts this server in a process of its own (startServerProcess). */
+export const cannedSqsServer: ServerProcessOptions = {
+  name: 'ceiling: canned SQS server',
+  // tsx's loader in the server's own process, not the tsx command (which would run it in a child of its own).
+  args: ['--import', 'tsx', fileURLToPath(import.meta.url)],
+  readyPattern: /^canned sqs ready at (http:\/\/\S+)/,
+};
+
+/** The request parameters the canned answers use; the rest of a request is ignored. */
+interface SqsParams {
+  QueueName?: string;
+  MessageBody?: string;
+}
+
+type Operation = (params: SqsParams) => object;
+
+function md5Hex(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex');
 }
 
@@ -22,13 +42,14 @@ function md5Hex(text) {
  * Creates the canned answers of one server. The last body sent is the body received, so a
  * ReceiveMessage answer is the size of the messages the client sends.
  */
-function cannedOperations(origin) {
+function cannedOperations(origin: string): Record<string, Operation> {
   let last = { body: 'canned', md5: md5Hex('canned') };
   return {
     CreateQueue: (params) => ({ QueueUrl: `${origin}/${accountId}/${params.QueueName}` }),
     GetQueueUrl: (params) => ({ QueueUrl: `${origin}/${accountId}/${params.QueueName}` }),
     SendMessage: (params) => {
-      last = { body: params.MessageBody, md5: md5Hex(params.MessageBody) };
+      const body = params.MessageBody ?? '';
+      last = { body, md5: md5Hex(body) };
       return { MessageId: randomUUID(), MD5OfMessageBody: last.md5 };
     },
     ReceiveMessage: () => ({
@@ -38,7 +59,7 @@ function cannedOperations(origin) {
   };
 }
 
-function send(res, status, body) {
+function send(res: ServerResponse, status: number, body: object): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/x-amz-json-1.0',
@@ -52,11 +73,11 @@ function send(res, status, body) {
  * Starts the canned SQS server on `host:port` (port 0 picks a free one). Resolves to its
  * base URL and a `close()` that stops it and drops its connections.
  */
-export async function startCannedSqsServer({ host = '127.0.0.1', port = 0 } = {}) {
-  let operations;
+export async function startCannedSqsServer({ host = '127.0.0.1', port = 0 } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  let operations: Record<string, Operation> = {};
   const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = operations[target.slice(target.indexOf('.') + 1)];
@@ -64,14 +85,14 @@ export async function startCannedSqsServer({ host = '127.0.0.1', port = 0 } = {}
         send(res, 400, { __type: 'com.amazon.coral.service#UnknownOperationException', message: `canned server: ${target}` });
         return;
       }
-      send(res, 200, operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')));
+      send(res, 200, operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as SqsParams));
     });
   });
-  await new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
-  const url = `http://${host}:${server.address().port}`;
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   operations = cannedOperations(url);
   return {
     url,
@@ -83,10 +104,10 @@ export async function startCannedSqsServer({ host = '127.0.0.1', port = 0 } = {}
   };
 }
 
-async function main() {
+async function main(): Promise<void> {
   const server = await startCannedSqsServer({ port: Number(process.argv[2] ?? 0) });
   console.log(`canned sqs ready at ${server.url}`);
-  const signal = await new Promise((resolve) => {
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });

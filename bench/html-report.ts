@@ -10,58 +10,62 @@
 // Exit codes: 0 every report written, the 100,000-booking page under 1 MB and drawn within
 //             10 s; 1 not; 2 the benchmark could not run.
 
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { latencyRecorder } from '../dist/load/histograms.js';
-import { createRunDir } from '../dist/run-dir/location.js';
-import { runFormat } from '../dist/run-dir/schema.js';
-import { seededRandom } from '../dist/random.js';
-import { launchChromium } from '../test/helpers/chromium.ts';
-import { describeMachine, timeBooksim } from './measure.js';
-import { appendSection } from './report.js';
+import type { Browser } from 'playwright-core';
+import type { FaultLogEntry } from '../src/model/fault.js';
+import { seededRandom } from '../src/random.js';
+import { invariantCheckers } from '../src/verify/invariants/index.js';
+import { launchChromium } from '../test/helpers/chromium.js';
+import { timeBooksim, type TimedRun } from './lib/booksim.js';
+import { describeMachine } from './lib/machine.js';
+import { appendSection } from './lib/report.js';
+import { createSyntheticRun } from './lib/synthetic-run.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const benchmarksFile = join(root, 'BENCHMARKS.md');
 const target = { bookings: 100_000, pageBytes: 1024 * 1024, drawnMs: 10_000 };
 const rps = 500;
 const perSeat = 10;
-const amount = 4200;
-const invariantKeys = ['no-double-booking', 'first-come-first-served', 'payment-only-for-holder', 'reassignment', 'exactly-once-effects', 'nothing-lost', 'no-limbo', 'compensation-complete'];
 
-const running = new Set();
+const running = new Set<ChildProcess>();
 
-/** Writes a run directory of `bookings` bookings under `reportsDir`, through the run directory's module (src/run-dir/); returns its path. */
-async function writeRun(reportsDir, bookings) {
+/** Writes a run directory of `bookings` bookings under `reportsDir` (bench/lib/synthetic-run.ts); returns its path. */
+async function writeRun(reportsDir: string, bookings: number): Promise<string> {
   const random = seededRandom(bookings);
   const runId = `bench-${bookings}`;
-  const run = await createRunDir(reportsDir, runId);
-  const dir = run.dir;
   const start = Date.UTC(2026, 10, 23, 12, 0, 0);
   const durationMs = (bookings / rps) * 1000;
-
-  const api = latencyRecorder();
-  const decision = latencyRecorder();
-  const byTier = { VIP: latencyRecorder(), STANDARD: latencyRecorder() };
-  const requests = [];
-  const decisions = [];
-  const ledger = [];
-  for (let index = 0; index < bookings; index += 1) {
-    const intendedAt = start + index * (1000 / rps);
-    const latencyMs = 5 + random() * 40 + (random() < 0.01 ? 400 : 0);
-    const tier = random() < 0.1 ? 'VIP' : 'STANDARD';
-    const bookingId = `B${String(index).padStart(8, '0')}`;
-    const confirmed = index % perSeat === 0;
-    const decisionMs = 500 + random() * 2500;
-    api.record(latencyMs);
-    decision.record(decisionMs);
-    byTier[tier].record(decisionMs);
-    requests.push({ index, requestId: `${runId}-R${index}`, seatId: `S${Math.floor(index / perSeat)}`, tier, intendedAt, sentAt: intendedAt, latencyMs, status: 202, bookingId });
-    decisions.push({ bookingId, tier, status: confirmed ? 'CONFIRMED' : 'REJECTED', createdAt: intendedAt + 2, decidedAt: intendedAt + decisionMs });
-    if (confirmed) ledger.push({ seq: ledger.length + 1, at: new Date(intendedAt + 800).toISOString(), type: 'charge', bookingId, idempotencyKey: `charge:${bookingId}`, amount, outcome: 'captured' });
-  }
+  const synthetic = await createSyntheticRun({
+    reportsDir,
+    runId,
+    bookings,
+    perSeat,
+    rps,
+    startedAt: start,
+    stack: 'bench',
+    endpoint: 'http://127.0.0.1:4566',
+    seed: bookings,
+    // In this order, so that a seed draws the same run as before the benchmark shared its run directory.
+    figures: () => {
+      const latencyMs = 5 + random() * 40 + (random() < 0.01 ? 400 : 0);
+      const tier = random() < 0.1 ? 'VIP' : 'STANDARD';
+      const decisionMs = 500 + random() * 2500;
+      return { tier, latencyMs, decisionMs };
+    },
+  });
+  const faults: FaultLogEntry[] = [];
+  for (let at = 0; at < durationMs; at += 50) faults.push({ at: new Date(start + at).toISOString(), fault: 'payment-decline', action: 'declined the charge (charge attempt 1)' });
+  for (let at = 1000; at < durationMs; at += 10_000) faults.push({ at: new Date(start + at).toISOString(), fault: 'crash-mid-heartbeat', action: 'killed IssueTicket worker 4242 after 1 heartbeat(s)' });
+  faults.sort((a, b) => a.at.localeCompare(b.at));
+  const summary = await synthetic.finish({
+    chaos: { scenario: 'bench', faults: ['payment-decline:rate=0.1', 'crash-mid-heartbeat:after=1'], injected: { 'payment-decline': faults.length }, reconciler: { restarted: 0, refunded: 0, gaveUp: 0 } },
+    log: faults,
+  });
+  const { run } = synthetic;
+  // After the bookings, which finish() drew.
   const samples = Array.from({ length: Math.ceil(durationMs / 1000) + 5 }, (_, second) => ({
     t: second * 1000,
     visible: Math.round(random() * 200),
@@ -69,57 +73,32 @@ async function writeRun(reportsDir, bookings) {
     deadLetter: 0,
     running: Math.round(random() * 100),
   }));
-  const faults = [];
-  for (let at = 0; at < durationMs; at += 50) faults.push({ at: new Date(start + at).toISOString(), fault: 'payment-decline', action: 'declined the charge (charge attempt 1)' });
-  for (let at = 1000; at < durationMs; at += 10_000) faults.push({ at: new Date(start + at).toISOString(), fault: 'crash-mid-heartbeat', action: 'killed IssueTicket worker 4242 after 1 heartbeat(s)' });
-  faults.sort((a, b) => a.at.localeCompare(b.at));
-  const zero = { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
-  const confirmed = bookings / perSeat;
-  const summary = {
-    runId,
-    runDir: dir,
-    endpoint: 'http://127.0.0.1:4566',
-    stack: 'bench',
-    profile: 'fast',
-    seed: bookings,
-    seats: confirmed,
-    rate: { target: rps, achieved: rps },
-    durationMs,
-    requests: { sent: bookings, completed: bookings, errors: 0, non2xx: 0 },
-    bookings: { accepted: bookings, confirmed, rejected: bookings - confirmed, paymentFailed: 0, escalated: 0, undecided: 0 },
-    seatsSold: confirmed,
-    settle: { settled: true, waitedMs: 5000 },
-    awsCalls: { total: bookings * 6, byService: { dynamodb: bookings * 3, sns: bookings, sqs: bookings, sfn: bookings }, perConfirmed: 24, perRejected: 5, sharedPerBooking: 1 },
-    chaos: { scenario: 'bench', faults: ['payment-decline:rate=0.1', 'crash-mid-heartbeat:after=1'], injected: { 'payment-decline': faults.length }, reconciler: { restarted: 0, refunded: 0, gaveUp: 0 } },
-    latency: { api: zero, timeToDecision: zero, timeToDecisionByTier: { VIP: zero, STANDARD: zero } },
-  };
-  const shape = { seed: bookings, seats: confirmed, rps, bookings, contention: perSeat, duplicates: 0, vip: 0 };
-  await run.write('run.json', { format: runFormat, config: { stack: 'bench', endpoint: summary.endpoint, shape }, topology: 'fifo-fanout', startedAt: new Date(start).toISOString(), versions: { booksim: 'bench' }, summary });
-  await run.write('requests.json', requests);
-  await run.write('decisions.json', decisions);
-  // The gateway's ledger is lines, appended as it goes (src/gateway/ledger-file.ts), not a file of the schema.
-  writeFileSync(run.path('ledger.jsonl'), `${ledger.map((entry) => JSON.stringify(entry)).join('\n')}\n`);
   await run.write('samples.json', { loadStartedAt: new Date(start).toISOString(), loadEndMs: durationMs, settleEndMs: durationMs + 5000, samples });
-  await run.write('faults.json', faults);
-  await run.write('histograms.json', { apiLatency: api.encode(), timeToDecision: decision.encode(), timeToDecisionByTier: { VIP: byTier.VIP.encode(), STANDARD: byTier.STANDARD.encode() } });
   await run.write('verify.json', {
     runId,
-    runDir: dir,
-    stack: 'bench',
+    runDir: run.dir,
+    stack: summary.stack,
     endpoint: summary.endpoint,
     verifiedAt: new Date(start + durationMs + 6000).toISOString(),
     verdict: 'valid',
     exitCode: 0,
-    invariants: invariantKeys.map((key, i) => ({ id: i + 1, key, title: key, verdict: 'valid', checked: bookings, checkedWhat: 'bookings', violations: 0, counterexamples: [] })),
+    // Every invariant verify checks, named as it names them, each valid.
+    invariants: invariantCheckers.map(({ describe: { id, key, title, checkedWhat } }) => ({ id, key, title, verdict: 'valid', checked: bookings, checkedWhat, violations: 0, counterexamples: [] })),
     thresholds: [],
   });
-  return dir;
+  return run.dir;
+}
+
+interface Drawn {
+  drawnMs: number;
+  /** Errors the page threw. */
+  errors: string[];
 }
 
 /** Opens the page in Chromium from file:// and resolves to the ms until every chart has drawn. */
-async function timeDrawing(browser, file) {
+async function timeDrawing(browser: Browser, file: string): Promise<Drawn> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors = [];
+  const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   try {
     const started = performance.now();
@@ -133,10 +112,19 @@ async function timeDrawing(browser, file) {
   }
 }
 
-function formatSection({ date, machine, results }) {
+interface SizeResult {
+  bookings: number;
+  runBytes: number;
+  report: TimedRun<unknown>;
+  pageBytes: number;
+  drawn: Drawn;
+}
+
+function formatSection({ date, machine, results }: { date: string; machine: string; results: SizeResult[] }): string {
+  const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);
   const lines = results.map(
     (r) =>
-      `| ${r.bookings} | ${(r.runBytes / 1024 / 1024).toFixed(1)} MB | ${(r.report.wallMs / 1000).toFixed(1)} s | ${(r.report.cpuMs / 1000).toFixed(1)} s | ${r.report.peakRssMiB.toFixed(0)} MiB | ${(r.pageBytes / 1024).toFixed(0)} KB | ${r.drawn.drawnMs.toFixed(0)} ms | ${r.drawn.errors.length} |`,
+      `| ${r.bookings} | ${(r.runBytes / 1024 / 1024).toFixed(1)} MB | ${seconds(r.report.wallMs)} | ${seconds(r.report.cpuMs)} | ${r.report.peakRssMiB.toFixed(0)} MiB | ${(r.pageBytes / 1024).toFixed(0)} KB | ${r.drawn.drawnMs.toFixed(0)} ms | ${r.drawn.errors.length} |`,
   );
   const big = results.find((r) => r.bookings === target.bookings);
   const verdict = !big
@@ -157,13 +145,13 @@ function formatSection({ date, machine, results }) {
   ].join('\n');
 }
 
-const pass = (r) => r.report.exitCode === 0 && r.pageBytes < target.pageBytes && r.drawn.drawnMs < target.drawnMs && r.drawn.errors.length === 0;
+const pass = (r: SizeResult) => r.report.exitCode === 0 && r.pageBytes < target.pageBytes && r.drawn.drawnMs < target.drawnMs && r.drawn.errors.length === 0;
 
-function directoryBytes(dir) {
+function directoryBytes(dir: string): number {
   return ['run.json', 'requests.json', 'decisions.json', 'ledger.jsonl', 'samples.json', 'faults.json', 'histograms.json', 'verify.json'].reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
-async function main() {
+async function main(): Promise<void> {
   const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000' }, timeout: { type: 'string', default: '600' }, dry: { type: 'boolean', default: false } } });
   const sizes = values.sizes.split(',').map(Number);
   const deadline = setTimeout(() => {
@@ -174,10 +162,10 @@ async function main() {
   const reportsDir = mkdtempSync(join(tmpdir(), 'booksim-bench-report-'));
   const browser = await launchChromium();
   try {
-    const results = [];
+    const results: SizeResult[] = [];
     for (const bookings of sizes) {
       const dir = await writeRun(reportsDir, bookings);
-      const report = await timeBooksim(root, ['report', '--run', dir], 300_000, running);
+      const report = await timeBooksim<unknown>(['report', '--run', dir], 300_000, running);
       if (report.exitCode !== 0) throw new Error(`booksim report failed on ${bookings} bookings: ${report.stderr}`);
       const file = join(dir, 'report.html');
       const drawn = await timeDrawing(browser, file);
@@ -187,7 +175,7 @@ async function main() {
     }
     const section = formatSection({ date: new Date().toISOString(), machine: describeMachine(), results });
     if (values.dry) process.stdout.write(section);
-    else appendSection(benchmarksFile, section);
+    else appendSection(section);
     const big = results.find((r) => r.bookings === target.bookings);
     process.exitCode = results.every((r) => r.report.exitCode === 0) && (!big || pass(big)) ? 0 : 1;
   } finally {
@@ -197,7 +185,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   process.stderr.write(`bench:report: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 2;
 });
