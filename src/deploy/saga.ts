@@ -19,9 +19,9 @@ export interface SagaResources {
 
 /**
  * The errors of a worker that went away (crashed, hung, never came), as opposed to work
- * that failed. LocalStack reports a missed heartbeat as States.Timeout where AWS and
- * booksim's endpoint say States.HeartbeatTimeout, and States.TaskFailed does not cover
- * States.Timeout: so the two are always named together.
+ * that failed. On AWS a missed heartbeat is a States.Timeout that States.HeartbeatTimeout
+ * catchers match too; endpoints differ in what they match, and States.TaskFailed does not
+ * cover States.Timeout: so the two are always named together.
  */
 const workerLost = ['States.HeartbeatTimeout', 'States.Timeout'];
 

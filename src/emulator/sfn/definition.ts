@@ -75,7 +75,27 @@ export function tasksOfParallels(definition: MachineDefinition): Map<string, Set
  */
 const interpreterTaskTimeoutSeconds = 2_000_000;
 
-/** A copy of the definition for aws-local-stepfunctions, with booksim owning every timeout. */
+/**
+ * How a missed heartbeat is named to the interpreter: `States.HeartbeatTimeout`, which on
+ * AWS exists only in Retry and Catch, where it matches heartbeat timeouts alone, while
+ * `States.Timeout` matches both kinds. History and the execution's failure say
+ * States.Timeout for both, as AWS does.
+ */
+export const heartbeatTimeoutError = 'States.HeartbeatTimeout';
+
+interface ErrorMatcher {
+  ErrorEquals: string[];
+  [field: string]: unknown;
+}
+
+/** A Retry or Catch entry as the interpreter must read it: one naming States.Timeout also matches a missed heartbeat. */
+const withHeartbeatTimeout = (matcher: ErrorMatcher): ErrorMatcher =>
+  matcher.ErrorEquals.includes('States.Timeout') && !matcher.ErrorEquals.includes(heartbeatTimeoutError) ? { ...matcher, ErrorEquals: [...matcher.ErrorEquals, heartbeatTimeoutError] } : matcher;
+
+/**
+ * A copy of the definition for aws-local-stepfunctions: booksim owns every timeout, and
+ * every Retry or Catch naming States.Timeout names the missed heartbeat too.
+ */
 export function interpreterDefinition(definition: MachineDefinition): MachineDefinition {
   const strip = (machine: MachineDefinition, top: boolean): MachineDefinition => {
     const copy: MachineDefinition = { ...machine, States: {} };
@@ -86,6 +106,8 @@ export function interpreterDefinition(definition: MachineDefinition): MachineDef
         next.TimeoutSeconds = interpreterTaskTimeoutSeconds;
         delete next.HeartbeatSeconds;
       }
+      if (Array.isArray(state.Retry)) next.Retry = (state.Retry as ErrorMatcher[]).map(withHeartbeatTimeout);
+      if (Array.isArray(state.Catch)) next.Catch = (state.Catch as ErrorMatcher[]).map(withHeartbeatTimeout);
       if (state.Branches) next.Branches = state.Branches.map((branch) => strip(branch, false));
       if (state.Iterator) next.Iterator = strip(state.Iterator, false);
       if (state.ItemProcessor) next.ItemProcessor = strip(state.ItemProcessor, false);

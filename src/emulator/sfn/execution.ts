@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Clock, Timer } from '../../clock.js';
 import type { RequestContext } from '../http.js';
-import { interpreterDefinition, taskStates, tasksOfParallels, type MachineDefinition, type StateDefinition } from './definition.js';
+import { heartbeatTimeoutError, interpreterDefinition, taskStates, tasksOfParallels, type MachineDefinition, type StateDefinition } from './definition.js';
 import { History, InterpreterEventRecorder, causeText, type InterpreterEvent } from './history.js';
 import { parseIntegration, performIntegration, type IntegrationTargets } from './integrations.js';
 import { TaskFailure, newTaskToken, type Activity, type PendingTask, type TaskTokens } from './tasks.js';
@@ -99,7 +99,9 @@ export class Execution {
         this.output = JSON.stringify(event.output ?? null);
         this.end('SUCCEEDED', 'ExecutionSucceeded', { output: this.output });
       } else if (event.type === 'ExecutionFailed') {
-        this.end('FAILED', 'ExecutionFailed', { error: event.Error, cause: causeText(event.Cause) });
+        // A missed heartbeat has its own name only inside Retry and Catch: an uncaught one fails the execution as States.Timeout.
+        const error = event.Error === heartbeatTimeoutError ? 'States.Timeout' : event.Error;
+        this.end('FAILED', 'ExecutionFailed', { error, cause: causeText(event.Cause) });
       } else {
         recorder.record(event);
       }

@@ -48,7 +48,8 @@ export interface InterpreterEvent {
 
 /** Text AWS puts in history for a cause: strings as they are, anything else as JSON. */
 export function causeText(cause: unknown): string | undefined {
-  if (cause === undefined || cause === null) return undefined;
+  // A failure without a cause (a timeout) reaches here as an empty message: AWS records no cause then.
+  if (cause === undefined || cause === null || cause === '') return undefined;
   return typeof cause === 'string' ? cause : JSON.stringify(cause);
 }
 

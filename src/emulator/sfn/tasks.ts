@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../../clock.js';
 import { AwsError } from '../aws-error.js';
 import { Signal } from '../signal.js';
+import { heartbeatTimeoutError } from './definition.js';
 import type { History } from './history.js';
 
 /**
  * A task failure handed to the interpreter: its `name` is the error that Retry and Catch
- * match (States.HeartbeatTimeout, PaymentDeclined, …), its message the cause.
+ * match (States.Timeout, PaymentDeclined, …), its message the cause. A missed heartbeat
+ * is named {@link heartbeatTimeoutError} here only, so that catchers can tell it from a
+ * task timeout; everywhere AWS shows it (history, the execution's failure) it is
+ * States.Timeout.
  */
 export class TaskFailure extends Error {
   constructor(error: string, cause?: string) {
@@ -52,7 +56,7 @@ export class PendingTask {
     // An abandoned task may have nobody waiting on it any more.
     this.done.catch(() => undefined);
     if (spec.timeoutSeconds !== undefined) {
-      this.timeout = clock.setTimer(spec.timeoutSeconds * 1000, () => this.timedOut('States.Timeout'));
+      this.timeout = clock.setTimer(spec.timeoutSeconds * 1000, () => this.timedOut('task'));
     }
   }
 
@@ -89,18 +93,19 @@ export class PendingTask {
     this.reject(new TaskFailure('States.Runtime', 'The task was abandoned: its execution ended.'));
   }
 
-  private timedOut(error: 'States.Timeout' | 'States.HeartbeatTimeout'): void {
+  /** AWS records either timeout as States.Timeout, with no cause. */
+  private timedOut(kind: 'task' | 'heartbeat'): void {
     if (!this.open) return;
-    this.record('TimedOut', { error });
+    this.record('TimedOut', { error: 'States.Timeout' });
     this.close();
-    this.reject(new TaskFailure(error));
+    this.reject(new TaskFailure(kind === 'heartbeat' ? heartbeatTimeoutError : 'States.Timeout'));
   }
 
   private restartHeartbeat(): void {
     const seconds = this.spec.heartbeatSeconds;
     if (seconds === undefined || !this.open) return;
     this.heartbeat?.cancel();
-    this.heartbeat = this.clock.setTimer(seconds * 1000, () => this.timedOut('States.HeartbeatTimeout'));
+    this.heartbeat = this.clock.setTimer(seconds * 1000, () => this.timedOut('heartbeat'));
   }
 
   private record(outcome: 'Succeeded' | 'Failed' | 'TimedOut', details: Record<string, unknown>): void {

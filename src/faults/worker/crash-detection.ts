@@ -11,7 +11,7 @@ import { type FaultLogEntry } from '../../model/fault.js';
  * How long Step Functions took to notice each kill of crash-mid-heartbeat: for every kill
  * logged (entries of another fault, or without `killedAt`, are skipped) and every booking
  * whose task the killed worker held, the time from the kill to the ActivityTimedOut
- * (HeartbeatTimeout; States.Timeout on some emulators) of the attempt that was running,
+ * (States.Timeout, whatever the kind of timeout) of the attempt that was running,
  * read from the execution's history. A task that ended otherwise (it finished before the
  * kill landed) gives no figure. Reads ListExecutions (to find the executions, named by
  * bookingId) and GetExecutionHistory; SDK errors pass through.
