@@ -33,6 +33,26 @@ describe('Step Functions activities', () => {
     ]);
   });
 
+  it('when the history is read, its events are numbered from 1, each pointing at the one before (the first at 0), and every input or output says it was not truncated', async () => {
+    const sfn = fx.clients.sfn;
+    const activityArn = await createActivity(sfn, uniqueName('shape'));
+    const machine = await createMachine(sfn, uniqueName('m'), activityMachine(activityArn));
+    const executionArn = await start(sfn, machine, { n: 1 });
+    const task = await sfn.send(new GetActivityTaskCommand({ activityArn }));
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' }));
+    await historyUntil(sfn, executionArn, 'ExecutionSucceeded');
+    const events = await history(sfn, executionArn);
+    expect(events.map((e) => [e.id, e.previousEventId])).toEqual(events.map((_, i) => [i + 1, i]));
+    for (const event of events) {
+      const details = Object.entries(event).find(([key]) => key.endsWith('EventDetails'))?.[1] as Record<string, unknown> | undefined;
+      if (details && 'input' in details) expect(details.inputDetails, event.type).toEqual({ truncated: false });
+      if (details && 'output' in details) expect(details.outputDetails, event.type).toEqual({ truncated: false });
+    }
+    expect(events.filter((e) => Object.values(e).some((v) => typeof v === 'object' && v !== null && ('inputDetails' in v || 'outputDetails' in v))).map((e) => e.type)).toEqual(
+      expect.arrayContaining(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded']),
+    );
+  });
+
   it('when a worker stops heartbeating, the task times out (States.Timeout in history, as on AWS) and a catcher of States.HeartbeatTimeout catches it', async () => {
     const sfn = fx.clients.sfn;
     const activityArn = await createActivity(sfn, uniqueName('ticket'));

@@ -188,7 +188,7 @@ export class Execution {
     } catch (error) {
       task?.abandon();
       const failure = error instanceof TaskFailure ? error : new TaskFailure('States.TaskFailed', String(error));
-      this.history.add('TaskFailed', { ...resourceDetails, error: failure.name, cause: failure.message });
+      this.history.add('TaskFailed', { ...resourceDetails, error: failure.name, cause: causeText(failure.message) });
       if (failure.name === 'States.Runtime') return this.failAtRuntime(failure.message);
       throw failure;
     }

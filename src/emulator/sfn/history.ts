@@ -25,13 +25,26 @@ export class History {
   add(type: string, details?: Record<string, unknown>): void {
     const id = this.events.length + 1;
     const event: HistoryEvent = { timestamp: this.clock.now() / 1000, type, id, previousEventId: id - 1 };
-    if (details) event[detailsKey(type)] = withoutUndefined(details);
+    if (details) event[detailsKey(type)] = withPayloadDetails(withoutUndefined(details));
     this.events.push(event);
   }
 }
 
 function withoutUndefined(details: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * Every event that carries an input or an output says whether it was truncated, as AWS's
+ * do (`inputDetails`, `outputDetails`); booksim keeps payloads whole (they are within
+ * AWS's 256 KB quota, which is where AWS truncates).
+ */
+function withPayloadDetails(details: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...details,
+    ...('input' in details ? { inputDetails: { truncated: false } } : {}),
+    ...('output' in details ? { outputDetails: { truncated: false } } : {}),
+  };
 }
 
 /** An event of aws-local-stepfunctions' execution log, as far as booksim reads it. */
