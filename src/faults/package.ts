@@ -27,6 +27,20 @@ export interface Injection {
   heal(): void | Promise<void>;
 }
 
+/** Puts `item` in `list` until the returned injection heals, telling `changed` after each change. */
+export function listedUntilHealed<T>(list: T[], item: T, changed: () => void = () => {}): Injection {
+  list.push(item);
+  changed();
+  return {
+    heal: () => {
+      const at = list.indexOf(item);
+      if (at < 0) return;
+      list.splice(at, 1);
+      changed();
+    },
+  };
+}
+
 /** What a fault may be checked against before the load starts: the deployed saga's profile and the functions workers host. */
 export interface SystemFacts {
   profile: TimingProfileName;

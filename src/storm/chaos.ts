@@ -1,7 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { ServiceKey } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';
-import { startChaosProxy, type ChaosProxy } from '../faults/aws/proxy.js';
+import { startChaosProxy } from '../faults/aws/proxy.js';
 import { AwsFaultRules } from '../faults/aws/rules.js';
 import { FaultLog } from '../faults/fault-log.js';
 import { GatewayFaultRules } from '../faults/gateway/rules.js';
@@ -30,7 +30,6 @@ export class StormChaos {
   private readonly faults: PlannedFault[];
   private readonly gateway: GatewayFaultRules;
   private readonly aws = new AwsFaultRules();
-  private readonly proxies: ChaosProxy[] = [];
   private readonly runner: FaultRunner;
   private workers: WorkerFaultHost | undefined;
   /** The payment gateway's fault policy; undefined when the run has no gateway fault. */
@@ -75,7 +74,6 @@ export class StormChaos {
     const proxyOf = new Map<string, string>();
     for (const target of new Set(Object.values(endpoints))) {
       const proxy = await startChaosProxy({ target, random, log: this.log.logger });
-      this.proxies.push(proxy);
       this.aws.attach(proxy);
       proxyOf.set(target, proxy.url);
     }
@@ -127,6 +125,6 @@ export class StormChaos {
   async stop(): Promise<void> {
     await this.stopWorkerFaults();
     await this.runner.stop();
-    await Promise.all(this.proxies.splice(0).map((proxy) => proxy.close()));
+    await this.aws.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { Injection, ParsedFault } from '../package.js';
+import { listedUntilHealed, type Injection, type ParsedFault } from '../package.js';
 import type { FaultParamReader } from '../spec.js';
 import type { AwsFaultKind, AwsFaultRule, ChaosProxy } from './proxy.js';
 
@@ -6,7 +6,8 @@ const services = ['sqs', 'sns', 'dynamodb', 'states'] as const;
 
 /**
  * The AWS faults injecting now, as the rules of every chaos proxy of the run (one in front
- * of each distinct endpoint): a rule starts and heals on all of them at once.
+ * of each distinct endpoint): a rule starts and heals on all of them at once. It owns the
+ * proxies: closing it closes them.
  */
 export class AwsFaultRules {
   private readonly proxies: ChaosProxy[] = [];
@@ -20,19 +21,14 @@ export class AwsFaultRules {
 
   /** Injects `rule` on every proxy until healed; calls under way keep the fault they drew. */
   add(rule: AwsFaultRule): Injection {
-    this.started.push(rule);
-    this.update();
-    return {
-      heal: () => {
-        const at = this.started.indexOf(rule);
-        if (at >= 0) this.started.splice(at, 1);
-        this.update();
-      },
-    };
+    return listedUntilHealed(this.started, rule, () => {
+      for (const proxy of this.proxies) proxy.setRules(this.started);
+    });
   }
 
-  private update(): void {
-    for (const proxy of this.proxies) proxy.setRules(this.started);
+  /** Closes every proxy, ending the calls they hold. */
+  async close(): Promise<void> {
+    await Promise.all(this.proxies.splice(0).map((proxy) => proxy.close()));
   }
 }
 

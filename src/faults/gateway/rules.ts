@@ -1,7 +1,7 @@
 import type { FaultPolicy, FaultRequest, GatewayFault } from '../../gateway/fault-policy.js';
 import type { FaultLogger, FaultName } from '../../model/fault.js';
 import type { Random } from '../../random.js';
-import type { Injection } from '../package.js';
+import { listedUntilHealed, type Injection } from '../package.js';
 import type { FaultParamReader } from '../spec.js';
 
 /** One gateway fault, started: which requests it hits, how often, and with what. */
@@ -29,13 +29,7 @@ export class GatewayFaultRules {
 
   /** Injects `rule` until healed. */
   add(rule: GatewayRule): Injection {
-    this.started.push(rule);
-    return {
-      heal: () => {
-        const at = this.started.indexOf(rule);
-        if (at >= 0) this.started.splice(at, 1);
-      },
-    };
+    return listedUntilHealed(this.started, rule);
   }
 
   readonly policy: FaultPolicy = (request) => {

@@ -154,11 +154,11 @@ function series(data: RunData, loadStartedAt: number, loadEndMs: number, settleE
  * Each fault's lanes, from the fault log alone: from a `started` line to the next `healed`
  * line of the fault, or to the end of the settle when none came; in the order they started.
  */
-function lanes(log: readonly FaultLogEntry[], loadStartedAt: number, settleEndMs: number): FaultPeriod[] {
+function lanes(log: readonly FaultLogEntry[], atMsOf: (entry: FaultLogEntry) => number, settleEndMs: number): FaultPeriod[] {
   const periods: FaultPeriod[] = [];
   const open = new Map<FaultName, FaultPeriod>();
   for (const entry of log) {
-    const atMs = Date.parse(entry.at) - loadStartedAt;
+    const atMs = atMsOf(entry);
     if (entry.phase === 'started') {
       const period = { fault: entry.fault, fromMs: atMs, toMs: settleEndMs };
       periods.push(period);
@@ -188,7 +188,7 @@ function faults(data: RunData, loadStartedAt: number, settleEndMs: number): Repo
     example: entries[0]!.action,
   }));
   return {
-    periods: lanes(log, loadStartedAt, settleEndMs),
+    periods: lanes(log, atMs, settleEndMs),
     markers,
     table,
     ...(chaos?.detectionMs ? { detectionMs: chaos.detectionMs } : {}),
