@@ -7,6 +7,8 @@ export interface StateDefinition {
   Resource?: string;
   TimeoutSeconds?: number;
   HeartbeatSeconds?: number;
+  TimeoutSecondsPath?: string;
+  HeartbeatSecondsPath?: string;
   Branches?: MachineDefinition[];
   Iterator?: MachineDefinition;
   ItemProcessor?: MachineDefinition;
@@ -105,6 +107,9 @@ export function interpreterDefinition(definition: MachineDefinition): MachineDef
       if (state.Type === 'Task') {
         next.TimeoutSeconds = interpreterTaskTimeoutSeconds;
         delete next.HeartbeatSeconds;
+        delete next.TimeoutSecondsPath;
+        delete next.HeartbeatSecondsPath;
+        if (state.TimeoutSecondsPath !== undefined || state.HeartbeatSecondsPath !== undefined) next.Parameters = withTimingPaths(state);
       }
       if (Array.isArray(state.Retry)) next.Retry = (state.Retry as ErrorMatcher[]).map(withHeartbeatTimeout);
       if (Array.isArray(state.Catch)) next.Catch = (state.Catch as ErrorMatcher[]).map(withHeartbeatTimeout);
@@ -116,4 +121,50 @@ export function interpreterDefinition(definition: MachineDefinition): MachineDef
     return copy;
   };
   return strip(definition, true);
+}
+
+/**
+ * Keys under which the interpreter hands a Task with TimeoutSecondsPath or
+ * HeartbeatSecondsPath its parameters and the values those paths select. The paths read the
+ * state's input, as Parameters do, so the interpreter resolves all of them in one pass.
+ */
+const timing = { parameters: 'booksim:parameters', timeoutSeconds: 'booksim:timeoutSeconds', heartbeatSeconds: 'booksim:heartbeatSeconds' } as const;
+
+function withTimingPaths(state: StateDefinition): Record<string, unknown> {
+  return {
+    ...(state.Parameters === undefined ? { [`${timing.parameters}.$`]: '$' } : { [timing.parameters]: state.Parameters }),
+    ...(state.TimeoutSecondsPath === undefined ? {} : { [`${timing.timeoutSeconds}.$`]: state.TimeoutSecondsPath }),
+    ...(state.HeartbeatSecondsPath === undefined ? {} : { [`${timing.heartbeatSeconds}.$`]: state.HeartbeatSecondsPath }),
+  };
+}
+
+/** A Task's input and timeouts, with the values of TimeoutSecondsPath and HeartbeatSecondsPath resolved. */
+export interface TaskTiming {
+  input: unknown;
+  timeoutSeconds?: number | undefined;
+  heartbeatSeconds?: number | undefined;
+}
+
+/**
+ * The input and timeouts of a Task as the interpreter handed them over. Throws a message
+ * (AWS fails the execution with States.Runtime) when a path selects no positive integer.
+ */
+export function taskTiming(state: StateDefinition, handed: unknown): TaskTiming {
+  if (state.TimeoutSecondsPath === undefined && state.HeartbeatSecondsPath === undefined) {
+    return { input: handed, timeoutSeconds: state.TimeoutSeconds, heartbeatSeconds: state.HeartbeatSeconds };
+  }
+  const wrapped = handed as Record<string, unknown>;
+  const seconds = (key: string, field: string, path: string | undefined, fixed: number | undefined) => {
+    if (path === undefined) return fixed;
+    const value = wrapped[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+      throw new Error(`The value selected by ${field} '${path}' must be a positive integer, not ${JSON.stringify(value ?? null)}.`);
+    }
+    return value;
+  };
+  return {
+    input: wrapped[timing.parameters],
+    timeoutSeconds: seconds(timing.timeoutSeconds, 'TimeoutSecondsPath', state.TimeoutSecondsPath, state.TimeoutSeconds),
+    heartbeatSeconds: seconds(timing.heartbeatSeconds, 'HeartbeatSecondsPath', state.HeartbeatSecondsPath, state.HeartbeatSeconds),
+  };
 }

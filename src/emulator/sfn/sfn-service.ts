@@ -62,7 +62,7 @@ export class SfnService {
         return {};
       },
       StartExecution: (p, c) => this.startExecution(p, c),
-      DescribeExecution: (p) => this.describeExecution(this.executionOf(p)),
+      DescribeExecution: (p) => this.executionOf(p).describe(),
       ListExecutions: (p) => this.listExecutions(p),
       StopExecution: (p) => {
         const execution = this.executionOf(p);
@@ -165,26 +165,12 @@ export class SfnService {
       clock: this.options.clock,
       tokens: this.tokens,
       activity: (activityArn) => this.activities.get(activityArn),
-      integrations: { sns: this.options.sns, sqs: this.options.sqs, dynamodb: this.options.dynamodb },
+      execution: (executionArn) => this.executions.get(executionArn),
+      integrations: { sns: this.options.sns, sqs: this.options.sqs, sfn: this.operations, dynamodb: this.options.dynamodb },
     }, context);
     this.executions.set(arn, execution);
     execution.start();
     return { executionArn: arn, startDate: seconds(execution.startDate) };
-  }
-
-  private describeExecution(execution: Execution) {
-    return {
-      executionArn: execution.arn,
-      stateMachineArn: execution.machine.arn,
-      name: execution.name,
-      status: execution.status,
-      startDate: seconds(execution.startDate),
-      stopDate: execution.stopDate === undefined ? undefined : seconds(execution.stopDate),
-      input: execution.input,
-      output: execution.output,
-      error: execution.error,
-      cause: execution.cause,
-    };
   }
 
   private listExecutions(params: Params) {
