@@ -91,8 +91,10 @@ export interface StormSummary {
     sabotage?: string[];
     /** Injections by fault name, from the fault log. */
     injected: Record<string, number>;
-    /** Crash detection: kill → HeartbeatTimeout, when workers were killed mid-task. */
+    /** Crash detection: kill → the timeout that noticed it, when workers were killed mid-task. */
     detectionMs?: Percentiles;
+    /** Which timeout noticed each crash, told apart by timing (both are States.Timeout on AWS). */
+    detectedBy?: DetectedBy;
     /** What the reconciler recovered. */
     reconciler?: { restarted: number; refunded: number; gaveUp: number };
   };
@@ -137,4 +139,10 @@ export interface ComparisonResult {
   /** Every topology gave what it should. */
   matches: boolean;
   report: WrittenReport;
+}
+
+/** How many crashes a heartbeat timeout noticed, and how many only the task's TimeoutSeconds did. */
+export interface DetectedBy {
+  heartbeatTimeout: number;
+  taskTimeout: number;
 }

@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type { Percentiles, QuiescenceSnapshot, StormSummary } from '../model/run.js';
+import type { DetectedBy, Percentiles, QuiescenceSnapshot, StormSummary } from '../model/run.js';
 
 const label = (text: string) => chalk.bold(text.padEnd(10));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -72,11 +72,16 @@ export function stormSummaryText(summary: StormSummary): string {
   ].join('\n');
 }
 
+/** Which timeouts noticed the crashes, when a task timeout noticed any: a worker without heartbeats is seen late. */
+function detectedByText(by: DetectedBy | undefined): string {
+  return by && by.taskTimeout > 0 ? `; ${by.heartbeatTimeout} by heartbeat timeout, ${by.taskTimeout} only by task timeout` : '';
+}
+
 /** What the faults did: injections by name (and crash detection), and the reconciler's recoveries. */
 function chaosLines(chaos: StormSummary['chaos']): string[] {
   if (!chaos) return [];
   const injected = Object.entries(chaos.injected).map(([name, count]) => {
-    const detection = name === 'crash-mid-heartbeat' && chaos.detectionMs && chaos.detectionMs.count > 0 ? ` (kill → timeout p50 ${seconds(chaos.detectionMs.p50)}, max ${seconds(chaos.detectionMs.max)})` : '';
+    const detection = name === 'crash-mid-heartbeat' && chaos.detectionMs && chaos.detectionMs.count > 0 ? ` (kill → timeout p50 ${seconds(chaos.detectionMs.p50)}, max ${seconds(chaos.detectionMs.max)}${detectedByText(chaos.detectedBy)})` : '';
     return `${name} ${count}${detection}`;
   });
   const { reconciler } = chaos;

@@ -13,8 +13,9 @@ import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { latencyRecorder, percentiles } from '../load/histograms.js';
 import type { FaultLogEntry, FaultTarget } from '../model/fault.js';
 import type { ChaosOptions } from '../model/plan.js';
-import type { Percentiles } from '../model/run.js';
+import type { DetectedBy } from '../model/run.js';
 import { seededRandom, type Random } from '../random.js';
+import type { CrashDetection } from './summary.js';
 import type { RunningSystem } from './system.js';
 
 /**
@@ -102,13 +103,17 @@ export class StormChaos {
     this.workers = undefined;
   }
 
-  /** Crash detection, kill → heartbeat timeout in the execution history, for every worker killed mid-task; undefined when none was. */
-  async detection(clients: Pick<AwsClients, 'sfn'>): Promise<Percentiles | undefined> {
-    const latencies = await detectionLatencies(clients, this.log.entries());
-    if (latencies.length === 0) return undefined;
+  /** Crash detection, kill → the timeout in the execution history, for every worker killed mid-task; undefined when none was. */
+  async detection(clients: Pick<AwsClients, 'sfn'>): Promise<CrashDetection | undefined> {
+    const crashes = await detectionLatencies(clients, this.log.entries());
+    if (crashes.length === 0) return undefined;
     const recorder = latencyRecorder();
-    latencies.forEach((ms) => recorder.record(ms));
-    return percentiles(recorder.encode());
+    const by: DetectedBy = { heartbeatTimeout: 0, taskTimeout: 0 };
+    for (const crash of crashes) {
+      recorder.record(crash.ms);
+      by[crash.timeout] += 1;
+    }
+    return { ms: percentiles(recorder.encode()), by };
   }
 
   /** Every line of the fault log so far, in order. */

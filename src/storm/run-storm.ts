@@ -1,6 +1,6 @@
 import type { EndpointConfig } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';
-import type { Percentiles, QuiescenceSnapshot, StormSummary } from '../model/run.js';
+import type { QuiescenceSnapshot, StormSummary } from '../model/run.js';
 import { type PlannedRequest, planRequests, validateLoadShape } from '../load/plan.js';
 import type { ChaosOptions, LoadShape } from '../model/plan.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
@@ -17,7 +17,7 @@ import { readSeatSales, seatsSoldOnSale } from '../deploy/events.js';
 import { eventOfRun } from '../event.js';
 import { type StormCpu } from '../run-dir/schema.js';
 import { writeStormFiles } from './artefacts.js';
-import { stormSummary } from './summary.js';
+import { stormSummary, type CrashDetection } from './summary.js';
 
 /** Everything a storm is asked to do. */
 export interface StormOptions {
@@ -100,7 +100,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   let calls: CallCounts;
   let callsByBooking: BookingCalls;
   let recovered: ReconcilerState;
-  let detection: Percentiles | undefined;
+  let detection: CrashDetection | undefined;
   let sampler: SystemSampler | undefined;
   let loadStartedAt: number;
   let stormCpuAtLoad: number;

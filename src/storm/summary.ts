@@ -3,7 +3,7 @@ import { percentiles } from '../load/histograms.js';
 import type { LoadResult } from '../load/run-load.js';
 import type { BookingStatus } from '../model/booking.js';
 import type { ChaosOptions, LoadShape } from '../model/plan.js';
-import type { Percentiles, StormSummary } from '../model/run.js';
+import type { DetectedBy, Percentiles, StormSummary } from '../model/run.js';
 import type { RunDir } from '../run-dir/location.js';
 import type { BookingCalls, CallCounts } from '../runtime/call-counter.js';
 import type { DecisionSummary } from './decisions.js';
@@ -15,7 +15,13 @@ export interface StormChaosOutcome {
   options: ChaosOptions;
   injected: Record<string, number>;
   recovered: ReconcilerState;
-  detection?: Percentiles;
+  detection?: CrashDetection;
+}
+
+/** Crash detection of a storm: kill → timeout, and which timeout noticed each crash. */
+export interface CrashDetection {
+  ms: Percentiles;
+  by: DetectedBy;
 }
 
 /** Everything a storm's summary is made of, measured. */
@@ -98,7 +104,7 @@ function chaosSummary({ options, injected, recovered, detection }: StormChaosOut
     faults: options.faults.map(faultText),
     ...(options.sabotage.length > 0 ? { sabotage: options.sabotage } : {}),
     injected,
-    ...(detection ? { detectionMs: detection } : {}),
+    ...(detection ? { detectionMs: detection.ms, detectedBy: detection.by } : {}),
     reconciler: { restarted: recovered.restarted, refunded: recovered.refunded, gaveUp: recovered.gaveUp },
   };
 }

@@ -112,9 +112,19 @@ describe('worker fault parameters', () => {
   it('when the attempt running at the kill timed out, its detection latency is kill → ActivityTimedOut; otherwise there is none', () => {
     const at = (type: string, ms: number) => ({ type, timestamp: new Date(ms) }) as HistoryEvent;
     const timedOut = [at('ActivityStarted', 1000), at('ActivityTimedOut', 3200), at('ActivityStarted', 4000), at('ActivitySucceeded', 4500)];
-    expect(detectionLatency(timedOut, 1700)).toBe(1500);
+    expect(detectionLatency(timedOut, 1700)?.ms).toBe(1500);
     expect(detectionLatency(timedOut, 4100)).toBeUndefined();
     expect(detectionLatency(timedOut, 500)).toBeUndefined();
+  });
+
+  it('when both timeouts say States.Timeout, the kind is told by timing: TimeoutSeconds after scheduling is the task timeout, earlier the heartbeat', () => {
+    const scheduled = (ms: number) =>
+      ({ type: 'ActivityScheduled', timestamp: new Date(ms), activityScheduledEventDetails: { timeoutInSeconds: 10, heartbeatInSeconds: 2 } }) as HistoryEvent;
+    const at = (type: string, ms: number) => ({ type, timestamp: new Date(ms) }) as HistoryEvent;
+    const byHeartbeat = [scheduled(0), at('ActivityStarted', 100), at('ActivityTimedOut', 2_600)];
+    const byTask = [scheduled(0), at('ActivityStarted', 100), at('ActivityTimedOut', 10_000)];
+    expect(detectionLatency(byHeartbeat, 600)).toEqual({ ms: 2_000, timeout: 'heartbeatTimeout' });
+    expect(detectionLatency(byTask, 600)).toEqual({ ms: 9_400, timeout: 'taskTimeout' });
   });
 });
 
@@ -205,7 +215,7 @@ describe('worker faults on a running system (workers as real processes)', { time
     const events = await history(system.context.clients.sfn, executionArn);
     const timeouts = events.filter((event) => event.type === 'ActivityTimedOut');
     expect(timeouts).toHaveLength(1);
-    expect(['States.HeartbeatTimeout', 'States.Timeout']).toContain(timeouts[0]!.activityTimedOutEventDetails?.error);
+    expect(timeouts[0]!.activityTimedOutEventDetails?.error).toBe('States.Timeout');
     // Retried after the timeout, and ticketed by the new worker.
     expect(types(events).filter((type) => type === 'ActivityStarted').length).toBeGreaterThan(4);
     expect(await ticketsOf(bookingId)).toBe(1);
@@ -214,8 +224,9 @@ describe('worker faults on a running system (workers as real processes)', { time
     expect(latencies).toHaveLength(1);
     const heartbeatMs = timingProfile(system.profile).activities.IssueTicket.heartbeatSeconds * 1000;
     // The last heartbeat came just before the kill: Step Functions notices within HeartbeatSeconds of it (plus its timer's slack).
-    expect(latencies[0]).toBeGreaterThan(0);
-    expect(latencies[0]).toBeLessThanOrEqual(heartbeatMs + 500);
+    expect(latencies[0]!.timeout).toBe('heartbeatTimeout');
+    expect(latencies[0]!.ms).toBeGreaterThan(0);
+    expect(latencies[0]!.ms).toBeLessThanOrEqual(heartbeatMs + 500);
   });
 
   it('when a worker hangs, it is stopped (alive, silent) for the time given, then resumed, and its work goes on', async () => {

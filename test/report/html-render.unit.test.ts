@@ -170,7 +170,7 @@ describe('the HTML report of a run', () => {
       'gateway-lost-response +10.000 s → +30.000 s 187 +10.004 s +29.987 s charge bk-001877 captured, response lost',
       'refund-timeout +30.000 s → +40.000 s 41 +30.220 s +39.870 s refund bk-002310 held past the task timeout',
     ]);
-    expect(textOf(faults)).toContain('crash detection (kill → heartbeat timeout, ms) count p50 p90 p99 p99.9 max 12 5,104.2 5,871.6 6,020.1 6,020.1 6,020.1');
+    expect(textOf(faults)).toContain('crash detection (kill → timeout, ms) count by heartbeat only by task timeout p50 p90 p99 p99.9 max 12 11 1 5,104.2 5,871.6 6,020.1 6,020.1 6,020.1');
     expect(textOf(faults)).toContain('reconciler sagas restarted 9 refunds finished 5 gave up 1');
   });
 

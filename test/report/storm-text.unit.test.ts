@@ -30,6 +30,15 @@ describe('the storm summary as text', () => {
     expect(plain(stormSummaryText({ ...fixture, event: 'gala', seatsSoldBefore: 0 }))).toContain('100 of 100 sold\n');
   });
 
+  it('when workers were killed, the faults line gives kill → timeout, and says how many crashes only the task timeout noticed', () => {
+    const detectionMs = { count: 3, p50: 2_100, p90: 9_800, p99: 9_800, p999: 9_800, max: 9_800 };
+    const chaos = { faults: ['crash-mid-heartbeat:after=1'], injected: { 'crash-mid-heartbeat': 3 }, detectionMs };
+    const byHeartbeat = plain(stormSummaryText({ ...fixture, chaos: { ...chaos, detectedBy: { heartbeatTimeout: 3, taskTimeout: 0 } } }));
+    expect(byHeartbeat).toContain('crash-mid-heartbeat 3 (kill → timeout p50 2.1 s, max 9.8 s)');
+    const late = plain(stormSummaryText({ ...fixture, chaos: { ...chaos, detectedBy: { heartbeatTimeout: 2, taskTimeout: 1 } } }));
+    expect(late).toContain('crash-mid-heartbeat 3 (kill → timeout p50 2.1 s, max 9.8 s; 2 by heartbeat timeout, 1 only by task timeout)');
+  });
+
   it('when rendered, the latency table has a header and a row per distribution and tier, in aligned columns', () => {
     const lines = plain(stormSummaryText(fixture)).split('\n');
     const header = lines.find((line) => line.includes('latency (ms)'))!;

@@ -1,22 +1,28 @@
 import { paginateGetExecutionHistory, paginateListExecutions, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../../aws/clients.js';
 import { type FaultLogEntry } from '../../model/fault.js';
+import type { DetectedBy } from '../../model/run.js';
 
 /**
  * Crash detection, measured: how long Step Functions took to notice each worker that
  * crash-mid-heartbeat killed, read from the executions' histories after the run.
  */
 
+/** One crash noticed: kill → ActivityTimedOut, and which timeout it was. */
+export interface DetectedCrash {
+  ms: number;
+  timeout: keyof DetectedBy;
+}
+
 /**
  * How long Step Functions took to notice each kill of crash-mid-heartbeat: for every kill
  * logged (entries of another fault, or without `killedAt`, are skipped) and every booking
- * whose task the killed worker held, the time from the kill to the ActivityTimedOut
- * (States.Timeout, whatever the kind of timeout) of the attempt that was running,
- * read from the execution's history. A task that ended otherwise (it finished before the
- * kill landed) gives no figure. Reads ListExecutions (to find the executions, named by
- * bookingId) and GetExecutionHistory; SDK errors pass through.
+ * whose task the killed worker held, the time from the kill to the ActivityTimedOut of the
+ * attempt that was running, read from the execution's history. A task that ended otherwise
+ * (it finished before the kill landed) gives no figure. Reads ListExecutions (to find the
+ * executions, named by bookingId) and GetExecutionHistory; SDK errors pass through.
  */
-export async function detectionLatencies(clients: Pick<AwsClients, 'sfn'>, kills: ReadonlyArray<Pick<FaultLogEntry, 'fault' | 'detail'>>): Promise<number[]> {
+export async function detectionLatencies(clients: Pick<AwsClients, 'sfn'>, kills: ReadonlyArray<Pick<FaultLogEntry, 'fault' | 'detail'>>): Promise<DetectedCrash[]> {
   const wanted = kills.flatMap((entry) => {
     const detail = entry.detail ?? {};
     if (entry.fault !== 'crash-mid-heartbeat' || typeof detail.killedAt !== 'number' || typeof detail.stateMachineArn !== 'string') return [];
@@ -27,7 +33,7 @@ export async function detectionLatencies(clients: Pick<AwsClients, 'sfn'>, kills
   for (const [stateMachineArn, names] of groupBy(wanted, (kill) => kill.stateMachineArn)) {
     arns.set(stateMachineArn, await executionArns(clients, stateMachineArn, new Set(names.map((kill) => kill.bookingId))));
   }
-  const latencies: number[] = [];
+  const latencies: DetectedCrash[] = [];
   for (const kill of wanted) {
     const executionArn = arns.get(kill.stateMachineArn)!.get(kill.bookingId);
     if (executionArn === undefined) continue;
@@ -64,11 +70,18 @@ const activityEnds = new Set(['ActivitySucceeded', 'ActivityFailed', 'ActivityTi
 /**
  * Pure part of {@link detectionLatencies}: the attempt running at `killedAt` is the last
  * activity started by then (the saga runs one task at a time); ms from the kill to its
- * end, when that end is a timeout.
+ * end, when that end is a timeout. AWS names both timeouts States.Timeout, so the kind is
+ * told by timing: a task timeout ends the attempt TimeoutSeconds after it was scheduled, a
+ * heartbeat timeout before that.
  */
-export function detectionLatency(history: readonly HistoryEvent[], killedAt: number): number | undefined {
+export function detectionLatency(history: readonly HistoryEvent[], killedAt: number): DetectedCrash | undefined {
   const started = history.findLastIndex((event) => event.type === 'ActivityStarted' && event.timestamp!.getTime() <= killedAt);
   if (started < 0) return undefined;
   const end = history.slice(started + 1).find((event) => activityEnds.has(event.type!));
-  return end?.type === 'ActivityTimedOut' ? end.timestamp!.getTime() - killedAt : undefined;
+  if (end?.type !== 'ActivityTimedOut') return undefined;
+  const scheduled = history.slice(0, started).findLast((event) => event.type === 'ActivityScheduled');
+  const timeoutSeconds = scheduled?.activityScheduledEventDetails?.timeoutInSeconds;
+  const ranMs = scheduled ? end.timestamp!.getTime() - scheduled.timestamp!.getTime() : 0;
+  const byTask = timeoutSeconds !== undefined && ranMs >= timeoutSeconds * 1000;
+  return { ms: end.timestamp!.getTime() - killedAt, timeout: byTask ? 'taskTimeout' : 'heartbeatTimeout' };
 }

@@ -192,6 +192,7 @@ function faults(data: RunData, loadStartedAt: number, settleEndMs: number): Repo
     markers,
     table,
     ...(chaos?.detectionMs ? { detectionMs: chaos.detectionMs } : {}),
+    ...(chaos?.detectedBy ? { detectedBy: chaos.detectedBy } : {}),
     ...(chaos?.reconciler ? { reconciler: chaos.reconciler } : {}),
   };
 }

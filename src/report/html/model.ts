@@ -1,4 +1,4 @@
-import type { BookingCounts, Percentiles } from '../../model/run.js';
+import type { BookingCounts, DetectedBy, Percentiles } from '../../model/run.js';
 import type { InvariantResult, ThresholdResult, Verdict } from '../../model/verdict.js';
 
 /**
@@ -120,7 +120,9 @@ export interface ReportFaults {
   markers: FaultMarker[];
   /** One row per fault name: how many injections, first and last. */
   table: Array<{ fault: string; count: number; firstMs: number; lastMs: number; example: string }>;
-  /** Kill → HeartbeatTimeout, when workers were killed mid-task. */
+  /** Kill → the timeout that noticed it, when workers were killed mid-task. */
   detectionMs?: Percentiles;
+  /** Which timeout noticed each crash. */
+  detectedBy?: DetectedBy;
   reconciler?: { restarted: number; refunded: number; gaveUp: number };
 }

@@ -27,12 +27,14 @@ ${rows}</tbody>
 </table>`;
 }
 
-/** Kill → HeartbeatTimeout: how long the system took to notice a dead worker. */
-function detection(detectionMs: NonNullable<ReportFaults['detectionMs']>): Html {
+/** Kill → timeout: how long the system took to notice a dead worker, and whether heartbeats or only the task's timeout did. */
+function detection(detectionMs: NonNullable<ReportFaults['detectionMs']>, by: ReportFaults['detectedBy']): Html {
+  const byColumns = by ? html`<th class="num">by heartbeat</th><th class="num">only by task timeout</th>` : '';
+  const byCells = by ? html`<td class="num">${formatCount(by.heartbeatTimeout)}</td><td class="num${by.taskTimeout > 0 ? ' bad' : ''}">${formatCount(by.taskTimeout)}</td>` : '';
   return html`<table class="percentiles">
-<caption>crash detection (kill → heartbeat timeout, ms)</caption>
-<thead><tr><th class="num">count</th>${percentileColumns.map(([, title]) => html`<th class="num">${title}</th>`)}</tr></thead>
-<tbody><tr><td class="num">${formatCount(detectionMs.count)}</td>${percentileColumns.map(([key]) => html`<td class="num">${percentileCell(detectionMs, key)}</td>`)}</tr></tbody>
+<caption>crash detection (kill → timeout, ms)</caption>
+<thead><tr><th class="num">count</th>${byColumns}${percentileColumns.map(([, title]) => html`<th class="num">${title}</th>`)}</tr></thead>
+<tbody><tr><td class="num">${formatCount(detectionMs.count)}</td>${byCells}${percentileColumns.map(([key]) => html`<td class="num">${percentileCell(detectionMs, key)}</td>`)}</tr></tbody>
 </table>`;
 }
 
@@ -51,7 +53,7 @@ function reconciler(figures: NonNullable<ReportFaults['reconciler']>): Html {
 export function faultsSection(faults: ReportFaults, colours: Record<string, string>): Html {
   return html`${faultTable(faults, colours)}
 <div class="cards">
-${faults.detectionMs ? detection(faults.detectionMs) : ''}
+${faults.detectionMs ? detection(faults.detectionMs, faults.detectedBy) : ''}
 ${faults.reconciler ? reconciler(faults.reconciler) : ''}
 </div>`;
 }
