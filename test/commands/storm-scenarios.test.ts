@@ -51,6 +51,8 @@ describe('booksim storm --scenario, then verify (the built CLI)', { timeout: 180
     expect(kills.length).toBeGreaterThan(0);
     expect(kills[0]!.detail).toMatchObject({ task: 'IssueTicket', pid: expect.any(Number) });
     expect(summary.chaos?.detectionMs?.count).toBeGreaterThan(0);
+    // The workers heartbeat, so every crash is noticed by a heartbeat timeout, well before the task's TimeoutSeconds.
+    expect(summary.chaos?.detectedBy).toEqual({ heartbeatTimeout: summary.chaos?.detectionMs?.count, taskTimeout: 0 });
     expect(verify.code).toBe(0);
   });
 
