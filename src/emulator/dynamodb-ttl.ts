@@ -1,21 +1,19 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { DescribeTableCommand, DynamoDBServiceException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock, Timer } from '../clock.js';
 import { AwsError } from './aws-error.js';
+import { sweepExpiredItems } from './dynamodb/ttl-sweep.js';
+import { dynamoDbWire, namesOperation, validationException } from './dynamodb/wire.js';
 import type { RequestContext } from './http.js';
 import { readBody, type HttpResponse } from '../http.js';
-import { serveJson, type JsonServiceWire, type Operation } from './json-protocol.js';
+import { serveJson, type Operation } from './json-protocol.js';
 import { optionalMap, optionalString, type Params } from './params.js';
 import { targetOperation } from './router.js';
 
-// The shared parameter readers speak SQS's codes; DynamoDB calls every malformed request a ValidationException.
-const dynamoDbWire: JsonServiceWire = {
-  errorNamespace: 'com.amazonaws.dynamodb.v20120810',
-  queryCompatible: false,
-  renamedCodes: { MissingParameter: 'ValidationException', InvalidParameterValue: 'ValidationException' },
-};
-// TTL came with this API version; requests of the 2011 one stay with dynalite.
-const ttlApiVersion = 'DynamoDB_20120810';
 const maxAttributeNameLength = 255;
+
+/** How often expired items are looked for, unless told otherwise. */
+export const defaultTimeToLiveSweepMs = 10_000;
 
 /** What UpdateTimeToLive asks for. */
 interface TimeToLiveSpecification {
@@ -31,12 +29,18 @@ interface EnabledTimeToLive {
 
 /**
  * Time to Live for the tables dynalite serves, which has no UpdateTimeToLive and always
- * describes TTL as DISABLED. The setting is bookkeeping only: expired items are not
- * deleted (AWS deletes them lazily, within days, so nothing may rely on it either).
+ * describes TTL as DISABLED. While a table has TTL enabled, a sweep every `sweepMs` (on
+ * the endpoint's clock) deletes its expired items. Until then they stay readable, as on
+ * AWS, which deletes them "typically within 48 hours of expiration" (Developer Guide, How
+ * it works: DynamoDB Time to Live), so nothing may rely on the moment either.
  */
 export class DynamoDbTimeToLive {
   /** TTL settings by table name; a name absent here has TTL disabled. */
   private readonly enabled = new Map<string, EnabledTimeToLive>();
+  /** The next sweep, or the one running: at most one at a time. */
+  private sweepPending = false;
+  private sweepTimer: Timer | undefined;
+  private closed = false;
 
   /** UpdateTimeToLive and DescribeTimeToLive, as the JSON protocol calls them. */
   readonly operations: Record<string, Operation> = {
@@ -46,14 +50,17 @@ export class DynamoDbTimeToLive {
 
   /**
    * @param dynalite a client of the endpoint itself, through which the table is looked
-   *   up in dynalite (which also validates its name)
+   *   up in dynalite (which also validates its name) and expired items are deleted
+   * @param sweeping the clock sweeps are timed by, and their interval (0: never)
    */
-  constructor(private readonly dynalite: () => DynamoDBClient) {}
+  constructor(
+    private readonly dynalite: () => DynamoDBClient,
+    private readonly sweeping: { clock: Clock; sweepMs: number },
+  ) {}
 
   /** True for a request this class answers; every other DynamoDB request belongs to dynalite, body unread. */
   serves(headers: IncomingHttpHeaders): boolean {
-    const target = headers['x-amz-target'];
-    return typeof target === 'string' && target.startsWith(`${ttlApiVersion}.`) && Object.hasOwn(this.operations, targetOperation(headers));
+    return namesOperation(headers, this.operations);
   }
 
   /** Answers a request for which {@link serves} is true, in DynamoDB's JSON 1.0 format. */
@@ -73,6 +80,7 @@ export class DynamoDbTimeToLive {
     if (!enabled && !current) throw validationException('TimeToLive is already disabled');
     if (enabled) this.enabled.set(table.name, { tableId: table.id, attributeName });
     else this.enabled.delete(table.name);
+    this.scheduleSweep();
     return { TimeToLiveSpecification: { Enabled: enabled, AttributeName: attributeName } };
   }
 
@@ -81,6 +89,39 @@ export class DynamoDbTimeToLive {
     return {
       TimeToLiveDescription: current ? { TimeToLiveStatus: 'ENABLED', AttributeName: current.attributeName } : { TimeToLiveStatus: 'DISABLED' },
     };
+  }
+
+  /**
+   * Deletes the expired items of every table with TTL enabled. A table deleted since is
+   * forgotten; one that cannot be swept now is swept next time.
+   */
+  private async sweep(): Promise<void> {
+    for (const [name, { attributeName }] of [...this.enabled]) {
+      try {
+        if (this.current(await this.lookUp({ TableName: name }))) await sweepExpiredItems(this.dynalite(), name, attributeName, this.sweeping.clock.now());
+      } catch (error) {
+        if (error instanceof AwsError && error.code === 'ResourceNotFoundException') this.enabled.delete(name);
+      }
+    }
+  }
+
+  /** Stops sweeping: a sweep under way sets no next one. */
+  close(): void {
+    this.closed = true;
+    this.sweepTimer?.cancel();
+  }
+
+  /** Sets the next sweep, while some table has TTL enabled and none is set or running. */
+  private scheduleSweep(): void {
+    const { clock, sweepMs } = this.sweeping;
+    if (this.sweepPending || this.closed || sweepMs <= 0 || this.enabled.size === 0) return;
+    this.sweepPending = true;
+    this.sweepTimer = clock.setTimer(sweepMs, () => {
+      void this.sweep().finally(() => {
+        this.sweepPending = false;
+        this.scheduleSweep();
+      });
+    });
   }
 
   /** The table's TTL setting, forgetting one left by a deleted table of the same name. */
@@ -131,8 +172,4 @@ function notNull(path: string): string {
 
 function violations(found: string[]): AwsError {
   return validationException(`${found.length} validation error${found.length === 1 ? '' : 's'} detected: ${found.join('; ')}`);
-}
-
-function validationException(message: string): AwsError {
-  return new AwsError('ValidationException', message);
 }

@@ -1,17 +1,47 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import dynalite from 'dynalite';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../clock.js';
+import type { HttpResponse } from '../http.js';
+import { DynamoDbTimeToLive } from './dynamodb-ttl.js';
+import { startDynalite, type DynaliteHandler } from './dynamodb/dynalite.js';
+import { DynamoDbTransactions } from './dynamodb/transactions.js';
+import type { RequestContext } from './http.js';
 
-/** Serves one DynamoDB request from the raw HTTP exchange. */
-export type DynamoDbHandler = (req: IncomingMessage, res: ServerResponse) => void;
+export interface DynamoDbOptions {
+  clock: Clock;
+  /** A client of the endpoint itself, for what booksim does through DynamoDB's own API (TTL). */
+  client: () => DynamoDBClient;
+  /** How often items past their TTL are deleted; 0 never deletes them. */
+  timeToLiveSweepMs: number;
+}
 
 /**
- * An in-memory DynamoDB served by dynalite. dynalite is an HTTP server of its own; rather
- * than give it a second port, booksim hands it the requests its router picked out.
- * Tables become ACTIVE at once, since no test or storm should wait for them.
+ * An in-memory DynamoDB: dynalite, an HTTP server of its own to which booksim hands the
+ * requests its router picked out rather than give it a second port, plus what dynalite
+ * lacks, answered by booksim on dynalite's store: Time to Live and transactions.
  */
-export function createDynamoDb(): DynamoDbHandler {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const [listener] = server.listeners('request') as DynamoDbHandler[];
-  if (!listener) throw new Error('dynalite did not install a request handler');
-  return listener;
+export class DynamoDbService {
+  private readonly dynalite: DynaliteHandler;
+  private readonly timeToLive: DynamoDbTimeToLive;
+  private readonly transactions: DynamoDbTransactions;
+
+  constructor(options: DynamoDbOptions) {
+    const { handle, store } = startDynalite();
+    this.dynalite = handle;
+    this.timeToLive = new DynamoDbTimeToLive(options.client, { clock: options.clock, sweepMs: options.timeToLiveSweepMs });
+    this.transactions = new DynamoDbTransactions(store, options.clock);
+  }
+
+  /** Answers one DynamoDB request; undefined when dynalite answered it on `res` itself. */
+  async serve(req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<HttpResponse | undefined> {
+    if (this.timeToLive.serves(req.headers)) return this.timeToLive.serve(req, context);
+    if (this.transactions.serves(req.headers)) return this.transactions.serve(req, context);
+    this.dynalite(req, res);
+    return undefined;
+  }
+
+  /** Stops the TTL sweeps. */
+  close(): void {
+    this.timeToLive.close();
+  }
 }

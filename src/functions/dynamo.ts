@@ -3,10 +3,10 @@ import type { FunctionContext } from './model.js';
 
 /**
  * The DynamoDB layer under the bookings and seats repositories (bookings.ts, seats.ts).
- * DynamoDB (and dynalite behind booksim local) offers no transaction here that every
- * endpoint supports, so each operation is one single-item conditional write, and the
- * handlers order them so that a redelivery, a retried task, a crash between two writes or
- * a concurrent worker replays to the same state. Expressions name every attribute as
+ * Each operation is one single-item conditional write, not a transaction: the handlers
+ * order them so that a redelivery, a retried task, a crash between two writes or a
+ * concurrent worker replays to the same state, which is what booksim exists to exercise
+ * (and what runs on endpoints without TransactWriteItems, such as older emulators). Expressions name every attribute as
  * `#name` (see {@link update}), since DynamoDB reserves words such as `status`.
  */
 

@@ -1,5 +1,6 @@
 import { CreateQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
+import { CreateTableCommand, GetItemCommand, PutItemCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { runCli, spawnCli, unwrap, waitForLine } from '../helpers/cli.js';
@@ -48,6 +49,32 @@ describe('booksim local', () => {
     const result = await runCli(['local', '--standard-queue-chaos', '2', '--port', '0']);
     expect(result.code).toBe(2);
     expect(unwrap(result.stderr)).toContain('--standard-queue-chaos must be a number from 0 to 1');
+  });
+
+  it('when given --ttl-sweep-interval, it deletes DynamoDB items past their TTL that often', async () => {
+    const cli = spawnCli(['local', '--port', '0', '--ttl-sweep-interval', '100ms']);
+    const [, url] = await waitForLine(cli, readyLine);
+    const clients = createClients({ endpoint: url! });
+    const { dynamodb } = clients;
+    try {
+      const TableName = 'sessions';
+      await dynamodb.send(
+        new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }),
+      );
+      await dynamodb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
+      await dynamodb.send(new PutItemCommand({ TableName, Item: { id: { S: 's1' }, expiresAt: { N: String(Math.floor(Date.now() / 1000) - 60) } } }));
+      await expect.poll(async () => (await dynamodb.send(new GetItemCommand({ TableName, Key: { id: { S: 's1' } } }))).Item, { timeout: 5000 }).toBeUndefined();
+    } finally {
+      clients.destroy();
+    }
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('when --ttl-sweep-interval is not a duration, it refuses with exit 2', async () => {
+    const result = await runCli(['local', '--ttl-sweep-interval', 'soon', '--port', '0']);
+    expect(result.code).toBe(2);
+    expect(unwrap(result.stderr)).toContain('--ttl-sweep-interval "soon" is not a duration');
   });
 
   it('when asked for help, it shows examples and the exit codes', async () => {

@@ -5,14 +5,16 @@ import {
   GetItemCommand,
   PutItemCommand,
   ResourceNotFoundException,
+  UpdateItemCommand,
   UpdateTimeToLiveCommand,
+  type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
+import { ManualClock } from '../../src/clock.js';
+import { useEndpoint, uniqueName, type EndpointFixture } from '../helpers/endpoint.js';
 
-describe('DynamoDB Time to Live (embedded endpoint)', () => {
-  const fx = useEndpoint();
-
+/** Table and TTL calls against the endpoint of `fx`, read when called. */
+function timeToLiveCalls(fx: EndpointFixture) {
   async function createTable(TableName = uniqueName('idempotency')): Promise<string> {
     await fx.clients.dynamodb.send(
       new CreateTableCommand({
@@ -32,6 +34,13 @@ describe('DynamoDB Time to Live (embedded endpoint)', () => {
     const { TimeToLiveDescription } = await fx.clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName }));
     return TimeToLiveDescription;
   }
+
+  return { createTable, setTimeToLive, timeToLiveOf };
+}
+
+describe('DynamoDB Time to Live (embedded endpoint)', () => {
+  const fx = useEndpoint();
+  const { createTable, setTimeToLive, timeToLiveOf } = timeToLiveCalls(fx);
 
   it('when a table is new, it describes TTL as DISABLED', async () => {
     expect(await timeToLiveOf(await createTable())).toEqual({ TimeToLiveStatus: 'DISABLED' });
@@ -95,7 +104,108 @@ describe('DynamoDB Time to Live (embedded endpoint)', () => {
     await setTimeToLive(TableName, true);
     await dynamodb.send(new PutItemCommand({ TableName, Item: { key: { S: 'k1' }, expiresAt: { N: '1' } } }));
     const { Item } = await dynamodb.send(new GetItemCommand({ TableName, Key: { key: { S: 'k1' } } }));
-    // Items do not expire on the embedded endpoint; AWS deletes expired items only lazily anyway.
+    // Expired since 1970, over five years ago: TTL leaves such a value alone.
     expect(Item?.expiresAt?.N).toBe('1');
+  });
+});
+
+describe('DynamoDB Time to Live expiry (embedded endpoint, injected clock)', () => {
+  const clock = new ManualClock();
+  const sweepMs = 10_000;
+  const fx = useEndpoint({ clock, timeToLiveSweepMs: sweepMs });
+  const { createTable, setTimeToLive } = timeToLiveCalls(fx);
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
+  const fiveYears = 5 * 365 * 24 * 60 * 60;
+
+  const put = (TableName: string, key: string, expiresAt?: AttributeValue) =>
+    fx.clients.dynamodb.send(new PutItemCommand({ TableName, Item: { key: { S: key }, ...(expiresAt ? { expiresAt } : {}) } }));
+  async function exists(TableName: string, key: string): Promise<boolean> {
+    const { Item } = await fx.clients.dynamodb.send(new GetItemCommand({ TableName, Key: { key: { S: key } }, ConsistentRead: true }));
+    return Item !== undefined;
+  }
+  /** Moves the clock on by `ms`, past the next sweep, and waits until that sweep has finished: the one after it is then set. */
+  async function sweepAfter(ms: number): Promise<void> {
+    expect(clock.pendingTimers).toBe(1);
+    clock.advance(ms);
+    await clock.whenPending(1);
+  }
+  const sweep = () => sweepAfter(sweepMs);
+
+  it('when an item is past its TTL, it stays readable until the sweep deletes it; items not yet expired stay', async () => {
+    const TableName = await createTable();
+    await setTimeToLive(TableName, true);
+    await put(TableName, 'expired', { N: String(nowSeconds() - 60) });
+    await put(TableName, 'later', { N: String(nowSeconds() + 3600) });
+    await put(TableName, 'no-ttl');
+    expect(await exists(TableName, 'expired')).toBe(true);
+    await sweep();
+    expect(await exists(TableName, 'expired')).toBe(false);
+    expect(await exists(TableName, 'later')).toBe(true);
+    expect(await exists(TableName, 'no-ttl')).toBe(true);
+  });
+
+  it('when the TTL attribute is not a Number, or five years or more in the past, the item is left alone', async () => {
+    const TableName = await createTable();
+    await setTimeToLive(TableName, true);
+    await put(TableName, 'string', { S: String(nowSeconds() - 60) });
+    await put(TableName, 'set', { NS: [String(nowSeconds() - 60)] });
+    await put(TableName, 'ancient', { N: String(nowSeconds() - fiveYears) });
+    await put(TableName, 'old', { N: String(nowSeconds() - fiveYears + 3600) });
+    await sweep();
+    expect(await exists(TableName, 'string')).toBe(true);
+    expect(await exists(TableName, 'set')).toBe(true);
+    expect(await exists(TableName, 'ancient')).toBe(true);
+    expect(await exists(TableName, 'old')).toBe(false);
+  });
+
+  it('when an expired item is updated to a later expiry before the sweep, it stays', async () => {
+    const TableName = await createTable();
+    await setTimeToLive(TableName, true);
+    await put(TableName, 'renewed', { N: String(nowSeconds() - 60) });
+    await fx.clients.dynamodb.send(
+      new UpdateItemCommand({ TableName, Key: { key: { S: 'renewed' } }, UpdateExpression: 'SET expiresAt = :later', ExpressionAttributeValues: { ':later': { N: String(nowSeconds() + 3600) } } }),
+    );
+    await sweep();
+    expect(await exists(TableName, 'renewed')).toBe(true);
+    await sweepAfter(2 * 3600 * 1000);
+    expect(await exists(TableName, 'renewed')).toBe(false);
+  });
+
+  it('when a table has TTL disabled, or on another attribute, its expired items stay', async () => {
+    const disabled = await createTable();
+    await put(disabled, 'expired', { N: String(nowSeconds() - 60) });
+    const other = await createTable();
+    await setTimeToLive(other, true, 'ttl');
+    await put(other, 'expired', { N: String(nowSeconds() - 60) });
+    await sweep();
+    expect(await exists(disabled, 'expired')).toBe(true);
+    expect(await exists(other, 'expired')).toBe(true);
+  });
+
+  it('when a table with TTL is deleted, the sweep goes on for the others', async () => {
+    const gone = await createTable();
+    await setTimeToLive(gone, true);
+    await fx.clients.dynamodb.send(new DeleteTableCommand({ TableName: gone }));
+    const TableName = await createTable();
+    await setTimeToLive(TableName, true);
+    await put(TableName, 'expired', { N: String(nowSeconds() - 60) });
+    await sweep();
+    expect(await exists(TableName, 'expired')).toBe(false);
+  });
+});
+
+describe('DynamoDB Time to Live with sweeping off (timeToLiveSweepMs 0)', () => {
+  const clock = new ManualClock();
+  const fx = useEndpoint({ clock, timeToLiveSweepMs: 0 });
+  const { createTable, setTimeToLive } = timeToLiveCalls(fx);
+
+  it('when TTL is enabled, no item is ever deleted', async () => {
+    const TableName = await createTable();
+    await setTimeToLive(TableName, true);
+    await fx.clients.dynamodb.send(new PutItemCommand({ TableName, Item: { key: { S: 'expired' }, expiresAt: { N: String(Math.floor(clock.now() / 1000) - 60) } } }));
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(24 * 3600 * 1000);
+    const { Item } = await fx.clients.dynamodb.send(new GetItemCommand({ TableName, Key: { key: { S: 'expired' } } }));
+    expect(Item).toBeDefined();
   });
 });
