@@ -1,3 +1,4 @@
+import type { AwsError } from '../aws-error.js';
 import { requiredString, type Params } from '../params.js';
 import { invalidParameter } from './sns-errors.js';
 
@@ -26,7 +27,7 @@ export function isTopicName(name: string): boolean {
 /** Reads a required parameter that must be a topic ARN; InvalidParameter naming it otherwise. */
 export function topicArnParam(params: Params, name: string): string {
   const value = requiredString(params, name);
-  if (!isTopicArn(value)) throw invalidParameter(`${name} Reason: ${value} is not a topic ARN.`);
+  if (!isTopicArn(value)) throw notAnArn(name, value);
   return value;
 }
 
@@ -36,15 +37,25 @@ function isTopicArn(value: string): boolean {
 }
 
 /**
- * Reads a required subscription ARN (`topicArn:id`) and returns it with its topic's ARN;
- * InvalidParameter when it is not one.
+ * AWS's refusal of a malformed ARN parameter: "Invalid parameter: TopicArn Reason: An ARN
+ * must have at least 6 elements, not 1" when it has too few parts, "Invalid parameter:
+ * TopicArn" otherwise (as recorded from AWS in LocalStack's SNS snapshots).
+ */
+function notAnArn(name: string, value: string): AwsError {
+  const elements = value.split(':').length;
+  return invalidParameter(elements < 6 ? `${name} Reason: An ARN must have at least 6 elements, not ${elements}` : name);
+}
+
+/**
+ * Reads a required subscription ARN (`topicArn:id`) and returns it with its topic's ARN.
+ * InvalidParameter as AWS words it: too few parts, or a topic ARN without the
+ * subscription id ("Invalid parameter: SubscriptionId").
  */
 export function subscriptionArnParam(params: Params): { arn: string; topicArn: string } {
   const arn = requiredString(params, 'SubscriptionArn');
   const topicArn = arn.slice(0, arn.lastIndexOf(':'));
-  if (!isTopicArn(topicArn) || !/:[0-9a-f-]{36}$/.test(arn)) {
-    throw invalidParameter(`SubscriptionArn Reason: ${arn} is not a subscription ARN.`);
-  }
+  if (arn.split(':').length === 6 && isTopicArn(arn)) throw invalidParameter('SubscriptionId');
+  if (!isTopicArn(topicArn) || !/:[0-9a-f-]{36}$/.test(arn)) throw notAnArn('SubscriptionArn', arn);
   return { arn, topicArn };
 }
 

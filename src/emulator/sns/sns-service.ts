@@ -7,11 +7,13 @@ import { batchEntries, batchError, optionalList, optionalMap, optionalString, re
 import type { SqsService } from '../sqs/sqs-service.js';
 import { isQueueArn, isTopicName, parseArn, subscriptionArnParam, topicArnParam } from './arns.js';
 import { passesFilterPolicy } from './filter-policy.js';
-import { sqsMessageFor } from './notification.js';
+import { deliverNotification } from './delivery.js';
+import { notificationFor, type NotificationContext } from './notification.js';
 import { pageAfter } from './pagination.js';
 import { maxMessageBytes, readPublication, type Publication } from './publication.js';
 import { asSnsError, invalidParameter, notFound } from './sns-errors.js';
 import { applySubscriptionAttributes, describeSubscription, listedSubscription, type Subscription } from './subscription.js';
+import { SigningKey } from './signing.js';
 import { Topic, type PublishReceipt } from './topic.js';
 import { applyTopicAttributes } from './topic-attributes.js';
 
@@ -28,10 +30,13 @@ export interface SnsOptions {
  */
 export class SnsService {
   readonly operations: Record<string, Operation>;
+  /** Signs standard topics' notifications; its certificate is served at signingCertificatePath. */
+  readonly signingKey: SigningKey;
   private readonly topics = new Map<string, Topic>();
   private nextSerial = 1;
 
   constructor(private readonly options: SnsOptions) {
+    this.signingKey = new SigningKey(options.clock);
     this.operations = {
       CreateTopic: (p, c) => this.createTopic(p, c),
       // Deleting a topic that does not exist succeeds, as on AWS; its subscriptions go with it.
@@ -49,11 +54,11 @@ export class SnsService {
         topic.settings = applyTopicAttributes(topic.settings.stored, change, topic.fifo);
       },
       Subscribe: (p, c) => this.subscribe(p, c),
+      // Unsubscribing from a subscription that does not exist succeeds, as on AWS (moto issue 3000; LocalStack's AWS-recorded snapshot).
       Unsubscribe: (p) => {
-        const subscription = this.subscriptionOf(p);
-        const topic = this.topics.get(subscription.topicArn)!;
-        topic.subscriptions.delete(subscription.arn);
-        topic.subscriptionsDeleted += 1;
+        const { arn, topicArn } = subscriptionArnParam(p);
+        const topic = this.topics.get(topicArn);
+        if (topic?.subscriptions.delete(arn)) topic.subscriptionsDeleted += 1;
       },
       ListSubscriptions: (p, c) => this.listSubscriptions(p, this.topicsIn(c.region)),
       ListSubscriptionsByTopic: (p) => this.listSubscriptions(p, [this.topicOf(p)]),
@@ -61,16 +66,19 @@ export class SnsService {
       SetSubscriptionAttributes: (p) => {
         const subscription = this.subscriptionOf(p);
         const change = { [requiredString(p, 'AttributeName')]: optionalString(p, 'AttributeValue') ?? '' };
-        subscription.settings = applySubscriptionAttributes(subscription.settings.stored, change);
+        subscription.settings = applySubscriptionAttributes(subscription.settings.stored, change, subscription, 'SetSubscriptionAttributes');
       },
       Publish: (p, c) => this.publish(p, c),
       PublishBatch: (p, c) => this.publishBatch(p, c),
+      // Both answer an empty result element, which the model's output shape asks for (botocore fails without it).
       TagResource: (p) => {
         Object.assign(this.taggedTopic(p).tags, readTags(p));
+        return {};
       },
       UntagResource: (p) => {
         const topic = this.taggedTopic(p);
         for (const key of listParam(p, 'TagKeys')) delete topic.tags[String(key)];
+        return {};
       },
       ListTagsForResource: (p) => ({ Tags: Object.entries(this.taggedTopic(p).tags).map(([Key, Value]) => ({ Key, Value })) }),
     };
@@ -78,11 +86,7 @@ export class SnsService {
 
   private createTopic(params: Params, context: RequestContext) {
     const name = requiredString(params, 'Name');
-    if (!isTopicName(name)) {
-      throw invalidParameter(
-        'Topic Name Reason: Topic names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, must be between 1 and 256 characters long, and FIFO topic names must end in .fifo.',
-      );
-    }
+    if (!isTopicName(name)) throw invalidParameter('Topic Name');
     const fifo = name.endsWith('.fifo');
     const given = optionalMap(params, 'Attributes') ?? {};
     // FifoTopic must agree with the name: a missing one means a standard topic.
@@ -108,16 +112,18 @@ export class SnsService {
   private subscribe(params: Params, context: RequestContext) {
     const topic = this.topicOf(params);
     const protocol = requiredString(params, 'Protocol');
+    if (!awsProtocols.has(protocol)) throw invalidParameter(`Amazon SNS does not support this protocol string: ${protocol}`);
     if (protocol !== 'sqs') {
       throw invalidParameter(`Protocol Reason: booksim local delivers only to SQS queues (protocol sqs), not to ${protocol}.`);
     }
     const endpoint = requiredString(params, 'Endpoint');
-    if (!isQueueArn(endpoint)) throw invalidParameter(`Endpoint Reason: ${endpoint} is not an SQS queue ARN.`);
+    if (!isQueueArn(endpoint)) throw invalidParameter('SQS endpoint ARN');
     if (!topic.fifo && endpoint.endsWith('.fifo')) {
-      throw invalidParameter('Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics');
+      // AWS repeats the prefix in this one.
+      throw invalidParameter('Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics');
     }
     const given = optionalMap(params, 'Attributes') ?? {};
-    const settings = applySubscriptionAttributes(undefined, given);
+    const settings = applySubscriptionAttributes(undefined, given, { topicArn: topic.arn, endpoint }, 'Subscribe');
     // ReturnSubscriptionArn changes nothing here: an SQS subscription is confirmed at once, so its ARN is always returned.
     const existing = [...topic.subscriptions.values()].find((subscription) => subscription.endpoint === endpoint);
     if (existing) {
@@ -191,25 +197,21 @@ export class SnsService {
 
   /**
    * Accepts a message on a topic and delivers it to every subscribed queue whose filter it
-   * passes. A FIFO duplicate is not delivered again. A queue that is gone, or refuses the
-   * message, is skipped: AWS retries such a delivery and then drops it.
+   * passes (a queue that cannot take it: see {@link deliverNotification}). A FIFO duplicate
+   * is not delivered again.
    */
   private publishTo(topic: Topic, publication: Publication, context: RequestContext): PublishReceipt {
     const { receipt, duplicate } = topic.admit(publication.groupId, publication.dedupId);
     if (duplicate) return receipt;
-    const notification = {
+    const notification: NotificationContext = {
       now: this.options.clock.now(),
       origin: context.origin,
-      signatureVersion: topic.settings.stored.SignatureVersion ?? '1',
+      ...(topic.fifo ? {} : { signing: { key: this.signingKey, signatureVersion: topic.settings.stored.SignatureVersion ?? '1' } }),
     };
     for (const subscription of topic.subscriptions.values()) {
       const filter = subscription.settings.filter;
       if (filter && !passesFilterPolicy(filter.policy, filter.scope, publication.message, publication.attributes)) continue;
-      try {
-        this.options.sqs.deliver(subscription.endpoint, sqsMessageFor(publication, receipt, subscription, notification));
-      } catch (error) {
-        if (!(error instanceof AwsError)) throw error;
-      }
+      deliverNotification(this.options.sqs, subscription, notificationFor(publication, receipt, subscription, notification));
     }
     return receipt;
   }
@@ -240,6 +242,9 @@ export class SnsService {
   }
 }
 
+/** The protocols SNS knows (Subscribe, Amazon SNS API Reference); booksim delivers to `sqs` only. */
+const awsProtocols = new Set(['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'application', 'lambda', 'firehose']);
+
 /** A list parameter; the query protocol sends an empty list as `Name=` with no members. */
 function listParam(params: Params, name: string): unknown[] {
   return params[name] === '' ? [] : (optionalList(params, name) ?? []);
@@ -248,7 +253,9 @@ function listParam(params: Params, name: string): unknown[] {
 /** Reads a Tags list of {Key, Value} into a map, checking keys and values as AWS does. */
 function readTags(params: Params): Record<string, string> {
   const tags: Record<string, string> = {};
-  for (const tag of listParam(params, 'Tags')) {
+  const tagList = listParam(params, 'Tags');
+  if (new Set(tagList.map((tag) => (tag as Params | undefined)?.Key)).size < tagList.length) throw invalidParameter('Duplicated keys are not allowed.');
+  for (const tag of tagList) {
     const { Key, Value } = (tag ?? {}) as Params;
     if (typeof Key !== 'string' || Key.length < 1 || Key.length > 128) throw invalidParameter('Tags Reason: a tag key must be 1 to 128 characters long.');
     if (typeof Value !== 'string' || Value.length > 256) throw invalidParameter('Tags Reason: a tag value must be at most 256 characters long.');

@@ -1,3 +1,4 @@
+import { AwsError } from '../aws-error.js';
 import { invalidParameter } from './sns-errors.js';
 
 /** A topic's settable attributes, checked, with what publishing needs parsed out. */
@@ -35,13 +36,7 @@ export function applyTopicAttributes(
   for (const [name, raw] of Object.entries(changes)) {
     if (typeof raw !== 'string') throw invalidParameter(`Attributes Reason: the value of ${name} must be a string.`);
     if (name === 'FifoTopic') {
-      if (raw !== String(fifo)) {
-        throw invalidParameter(
-          current
-            ? 'AttributeName Reason: FifoTopic cannot be changed.'
-            : 'Fifo Topic names must end with .fifo and a topic whose name ends with .fifo must have the attribute FifoTopic=true.',
-        );
-      }
+      if (raw !== String(fifo)) throw fifoTopicMismatch(current !== undefined, raw);
       continue;
     }
     const choices = enumerated[name];
@@ -57,7 +52,7 @@ export function applyTopicAttributes(
     } else if (name === 'DisplayName') {
       if (raw.length > 100) throw invalidParameter('DisplayName Reason: must be at most 100 characters long.');
     } else if (!freeForm.has(name)) {
-      throw invalidParameter(`AttributeName Reason: ${name} is not a topic attribute.`);
+      throw invalidParameter('AttributeName');
     }
     stored[name] = raw;
   }
@@ -67,6 +62,23 @@ export function applyTopicAttributes(
     dedupScopeIsGroup: stored.FifoThroughputScope === 'MessageGroup',
     stored,
   };
+}
+
+/**
+ * FifoTopic disagreeing with the topic. AWS's words (as LocalStack records them): a
+ * FifoTopic=true topic whose name lacks `.fifo` gets the naming rule, without the
+ * "Invalid parameter" prefix; a `.fifo` name without FifoTopic=true is a standard topic
+ * whose name is invalid; and FifoTopic cannot be set on an existing topic.
+ */
+function fifoTopicMismatch(existing: boolean, raw: string): AwsError {
+  if (existing) return invalidParameter('AttributeName');
+  if (raw === 'true') {
+    return new AwsError(
+      'InvalidParameter',
+      'Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.',
+    );
+  }
+  return invalidParameter('Topic Name');
 }
 
 /** Throws InvalidParameter naming `name` unless `raw` is a JSON object. */

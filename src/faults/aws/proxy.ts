@@ -13,7 +13,6 @@ import { jsonResponse, type RequestContext } from '../../emulator/http.js';
 import { serveJson, type JsonServiceWire } from '../../emulator/json-protocol.js';
 import { routeOf, targetOperation, type ServiceName } from '../../emulator/router.js';
 import { serveSnsQuery } from '../../emulator/sns/sns-protocol.js';
-import type { SnsService } from '../../emulator/sns/sns-service.js';
 import { faultsAt, type FaultAt, type FaultLogger } from '../../model/fault.js';
 
 /** The AWS API faults the proxy injects, as the fault catalog names them. */
@@ -293,8 +292,7 @@ async function errorAnswer(call: AwsCall, injected: InjectedError): Promise<Http
   const context: RequestContext = { region: call.region ?? 'us-east-1', accountId: '', origin: '', requestId: randomUUID() };
   const wire = jsonWires[call.service];
   if (wire) return serveJson(wire, operations, call.operation, Buffer.alloc(0), context);
-  // serveSnsQuery reads nothing of the service but its operations.
-  return serveSnsQuery({ operations } as unknown as SnsService, { Action: call.operation }, context);
+  return serveSnsQuery(operations, { Action: call.operation }, context);
 }
 
 /** Streams the target's answer back to the client. */
