@@ -41,3 +41,41 @@ function normalise(node: unknown): unknown {
   }
   return Object.fromEntries(keys.map((key) => [key, normalise(object[key])]));
 }
+
+/**
+ * A member that a query service (SQS) sends flattened: `Attribute.1.Name=k&Attribute.1.Value=v`
+ * rather than `Attributes.entry.1.key=k`. `element` is the name on the wire, `member` the
+ * name of the API (and of the JSON protocol); a map has `key` and `value` children.
+ */
+export interface FlattenedMember {
+  element: string;
+  member: string;
+  key?: string;
+  value?: string;
+}
+
+/**
+ * Turns the flattened members of a decoded form back into the API's lists and maps, at
+ * any depth (`SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue`).
+ */
+export function unflatten(params: Params, flattened: readonly FlattenedMember[]): Params {
+  const byElement = new Map(flattened.map((member) => [member.element, member]));
+  const convert = (node: unknown): unknown => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+    const result: Params = Object.create(null);
+    for (const [name, value] of Object.entries(node)) {
+      const member = byElement.get(name);
+      if (!member || typeof value !== 'object' || value === null) {
+        result[name] = convert(value);
+        continue;
+      }
+      const items = Object.entries(value as Params)
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([, item]) => convert(item));
+      const entries = items.filter((item): item is Params => typeof item === 'object' && item !== null);
+      result[member.member] = member.key === undefined ? items : Object.fromEntries(entries.map((entry) => [entry[member.key!], entry[member.value!]]));
+    }
+    return result;
+  };
+  return convert(params) as Params;
+}

@@ -5,16 +5,18 @@ import { systemClock, type Clock } from '../clock.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import { seededRandom, type Random } from '../random.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoDb } from './dynamodb.js';
-import { DynamoDbTimeToLive } from './dynamodb-ttl.js';
+import { DynamoDbService } from './dynamodb.js';
+import { defaultTimeToLiveSweepMs } from './dynamodb-ttl.js';
 import { jsonResponse, type RequestContext } from './http.js';
 import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.js';
 import { serveJson } from './json-protocol.js';
 import { decodeQueryForm } from './query-form.js';
 import { routeOf, targetOperation } from './router.js';
-import { serveSnsQuery } from './sns/sns-protocol.js';
+import { serveSigningCertificate, serveSnsQuery } from './sns/sns-protocol.js';
 import { SnsService } from './sns/sns-service.js';
+import { signingCertificatePath } from './sns/signing.js';
 import { SfnService } from './sfn/sfn-service.js';
+import { isQueuePath, serveSqsQuery } from './sqs/sqs-query.js';
 import { SqsService } from './sqs/sqs-service.js';
 
 export interface EmbeddedEndpointOptions {
@@ -28,6 +30,8 @@ export interface EmbeddedEndpointOptions {
   random?: Random;
   /** Probability that a standard queue duplicates a send, delivers a message late, or shuffles a receive. Default 0. */
   standardQueueChaos?: number;
+  /** How often DynamoDB deletes items whose TTL has passed, in milliseconds of `clock`; 0 never does. Default 10 s. */
+  timeToLiveSweepMs?: number;
 }
 
 export interface EmbeddedEndpoint {
@@ -72,14 +76,13 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
   const random = options.random ?? seededRandom(options.seed ?? Date.now());
   const sqs = new SqsService({ clock, random, standardQueueChaos: options.standardQueueChaos ?? 0 });
   const sns = new SnsService({ clock, sqs });
-  const dynamodb = createDynamoDb();
   let url = '';
   let integrationsClient: DynamoDBClient | undefined;
   // Step Functions' DynamoDB integrations and the TTL bookkeeping reach dynalite the way every client does: over HTTP.
   const dynaliteClient = () =>
     (integrationsClient ??= new DynamoDBClient({ endpoint: url, region: defaultRegion, credentials: { accessKeyId: 'booksim', secretAccessKey: 'booksim' } }));
   const sfn = new SfnService({ clock, sns: sns.operations, sqs: sqs.operations, dynamodb: dynaliteClient });
-  const timeToLive = new DynamoDbTimeToLive(dynaliteClient);
+  const dynamodb = new DynamoDbService({ clock, client: dynaliteClient, timeToLiveSweepMs: options.timeToLiveSweepMs ?? defaultTimeToLiveSweepMs });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<HttpResponse | undefined> {
     const { service, region } = routeOf(req.headers);
@@ -95,23 +98,26 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
     if (req.method === 'GET' && (req.url === '/_localstack/health' || req.url === '/_booksim/health')) {
       return jsonResponse({ services: Object.fromEntries(servedServices.map((s) => [s, 'running'])), edition: 'booksim' }, context.requestId);
     }
-    if (service === 'dynamodb') {
-      if (timeToLive.serves(req.headers)) return timeToLive.serve(req, context);
-      dynamodb(req, res);
-      return undefined;
-    }
+    if (req.method === 'GET' && req.url === signingCertificatePath) return serveSigningCertificate(sns, context);
+    if (service === 'dynamodb') return dynamodb.serve(req, res, context);
     const body = await readBody(req);
     if (service === 'sqs' && req.headers['x-amz-target']) {
       return serveJson(sqsWire, sqs.operations, targetOperation(req.headers), body, context);
+    }
+    if (service === 'sqs' || (service === undefined && isQueuePath(req.url ?? '/'))) {
+      return serveSqsQuery(sqs.operations, req.url ?? '/', body.toString('utf8'), context);
     }
     if (service === 'states') {
       return serveJson(sfnWire, sfn.operations, targetOperation(req.headers), body, context);
     }
     const form = decodeQueryForm(body.toString('utf8'));
     if (service === 'sns' || (service === undefined && typeof form.Action === 'string' && Object.hasOwn(sns.operations, form.Action))) {
-      return serveSnsQuery(sns, form, context);
+      return serveSnsQuery(sns.operations, form, context);
     }
-    const what = service === 'sqs' ? 'the SQS query protocol (use an AWS SDK that speaks the JSON protocol)' : `service ${service ?? 'unknown'}`;
+    if (service === undefined && typeof form.Action === 'string' && Object.hasOwn(sqs.operations, form.Action)) {
+      return serveSqsQuery(sqs.operations, req.url ?? '/', body.toString('utf8'), context);
+    }
+    const what = `service ${service ?? 'unknown'}`;
     return jsonResponse({ __type: 'UnknownService', message: `booksim local does not serve ${what}; it serves ${servedServices.join(', ')}.` }, context.requestId, 400);
   }
 
@@ -152,6 +158,7 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
       new Promise<void>((resolve) => {
         sqs.close();
         sfn.close();
+        dynamodb.close();
         integrationsClient?.destroy();
         server.close(() => resolve());
         server.closeAllConnections();

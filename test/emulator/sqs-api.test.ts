@@ -171,7 +171,7 @@ describe('SQS batches', () => {
       }),
     );
     expect(changed.Successful?.map((entry) => entry.Id)).toEqual(['c1']);
-    expect(changed.Failed?.[0]).toMatchObject({ Id: 'c2', Code: 'MessageNotInflight' });
+    expect(changed.Failed?.[0]).toMatchObject({ Id: 'c2', Code: 'InvalidParameterValue', Message: expect.stringMatching(/Message does not exist or is not available for visibility timeout change/) });
   });
 
   it.each([
@@ -179,7 +179,7 @@ describe('SQS batches', () => {
     ['too many', Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })), 'TooManyEntriesInBatchRequest'],
     ['repeated ids', [{ Id: 'a', MessageBody: 'x' }, { Id: 'a', MessageBody: 'y' }], 'BatchEntryIdsNotDistinct'],
     ['an invalid id', [{ Id: 'no spaces', MessageBody: 'x' }], 'InvalidBatchEntryId'],
-    ['too long in total', Array.from({ length: 2 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x'.repeat(200_000) })), 'BatchRequestTooLong'],
+    ['too long in total', Array.from({ length: 2 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x'.repeat(600_000) })), 'BatchRequestTooLong'],
   ])('when a batch is %s, it refuses it with %s', async (_case, entries, code) => {
     const url = await createQueue(fx.clients.sqs, uniqueName('badbatch'));
     await expect(fx.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }))).rejects.toMatchObject({ name: code });
@@ -287,7 +287,7 @@ describe('SQS bad input', () => {
   it.each([
     ['a FIFO send without a group id', { MessageBody: 'x', MessageDeduplicationId: 'd' }, true, 'MissingParameter'],
     ['a FIFO send without a deduplication id', { MessageBody: 'x', MessageGroupId: 'g' }, true, 'InvalidParameterValue'],
-    ['a message over 256 KiB', { MessageBody: 'x'.repeat(262_145) }, false, 'InvalidParameterValue'],
+    ['a message over 1 MiB', { MessageBody: 'x'.repeat(1_048_577) }, false, 'InvalidParameterValue'],
     ['a message with a forbidden character', { MessageBody: 'bell \u0007' }, false, 'InvalidMessageContents'],
     ['an empty body', { MessageBody: '' }, false, 'MissingParameter'],
     ['eleven message attributes', { MessageBody: 'x', MessageAttributes: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: 'v' }])) }, false, 'InvalidParameterValue'],

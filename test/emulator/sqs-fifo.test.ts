@@ -113,7 +113,7 @@ describe('SQS FIFO queues', () => {
     expect(again?.Attributes?.ApproximateReceiveCount).toBe('2');
     await expect(
       sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: first!.ReceiptHandle, VisibilityTimeout: 5 })),
-    ).rejects.toThrow(/expired/);
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringMatching(/not available for visibility timeout change/) });
   });
 
   it('when a long poll is waiting, it returns as soon as a message arrives, without the clock moving', async () => {

@@ -1,4 +1,4 @@
-import { AwsError } from '../aws-error.js';
+import { AwsError, invalidParameterValue } from '../aws-error.js';
 
 /** Where a queue sends messages it could not get processed. */
 export interface RedrivePolicy {
@@ -21,13 +21,13 @@ export interface QueueSettings {
   stored: Record<string, string>;
 }
 
-/**
- * Defaults of a new queue. MaximumMessageSize is 256 KiB, the limit booksim's queues are
- * deployed with and the one SNS shares; AWS accepts up to 1 MiB when asked.
- */
+/** The largest message SQS takes, and the default MaximumMessageSize (the API reference, CreateQueue). */
+export const maxMessageBytes = 1_048_576;
+
+/** Defaults of a new queue, as the API reference (CreateQueue) gives them. */
 const defaults: Record<string, string> = {
   DelaySeconds: '0',
-  MaximumMessageSize: '262144',
+  MaximumMessageSize: String(maxMessageBytes),
   MessageRetentionPeriod: '345600',
   ReceiveMessageWaitTimeSeconds: '0',
   VisibilityTimeout: '30',
@@ -36,7 +36,7 @@ const defaults: Record<string, string> = {
 
 const integerRanges: Record<string, [number, number]> = {
   DelaySeconds: [0, 900],
-  MaximumMessageSize: [1024, 1_048_576],
+  MaximumMessageSize: [1024, maxMessageBytes],
   MessageRetentionPeriod: [60, 1_209_600],
   ReceiveMessageWaitTimeSeconds: [0, 20],
   VisibilityTimeout: [0, 43_200],
@@ -44,12 +44,32 @@ const integerRanges: Record<string, [number, number]> = {
 };
 
 const fifoOnly: Record<string, string[]> = {
-  ContentBasedDeduplication: ['true', 'false'],
   DeduplicationScope: ['messageGroup', 'queue'],
   FifoThroughputLimit: ['perQueue', 'perMessageGroupId'],
 };
 
-const freeForm = new Set(['Policy', 'RedriveAllowPolicy', 'KmsMasterKeyId', 'SqsManagedSseEnabled']);
+/** Boolean attributes: SQS reads `True` as `true` and answers them in lower case. */
+const booleans = new Set(['FifoQueue', 'ContentBasedDeduplication', 'SqsManagedSseEnabled']);
+
+const freeForm = new Set(['Policy', 'RedriveAllowPolicy', 'KmsMasterKeyId']);
+
+/** Whether CreateQueue's attributes ask for a FIFO queue (`FifoQueue` true, in any case). */
+export function asksForFifo(attributes: Record<string, unknown>): boolean {
+  return typeof attributes.FifoQueue === 'string' && attributes.FifoQueue.toLowerCase() === 'true';
+}
+
+/**
+ * Checks a new queue's name against its type. A FIFO queue's name ends in `.fifo`, which
+ * counts towards the 80 characters; a standard queue's name cannot (the dot is refused).
+ */
+export function checkQueueName(name: string, fifo: boolean): void {
+  if (fifo && !name.endsWith('.fifo')) {
+    throw invalidParameterValue('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length');
+  }
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(fifo ? `${name.slice(0, -5)}_fifo` : name)) {
+    throw invalidParameterValue('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
+  }
+}
 
 /** Every attribute name GetQueueAttributes knows (the QueueAttributeName enum of the API). */
 export const queueAttributeNames = new Set([
@@ -94,12 +114,12 @@ export function applyQueueAttributes(
   fifo: boolean,
 ): QueueSettings {
   const stored = { ...(current ?? { ...defaults, ...(fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false', DeduplicationScope: 'queue', FifoThroughputLimit: 'perQueue' } : {}) }) };
-  for (const [name, raw] of Object.entries(changes)) {
-    if (typeof raw !== 'string') throw invalidValue(name, 'Attribute values must be strings.');
-    if (name === 'FifoQueue') {
-      if (raw !== String(fifo)) throw invalidValue(name, current ? 'FifoQueue cannot be changed.' : 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix.');
-      continue;
-    }
+  for (const [name, given] of Object.entries(changes)) {
+    if (typeof given !== 'string') throw invalidValue(name, 'Attribute values must be strings.');
+    const raw = booleans.has(name) ? given.toLowerCase() : given;
+    if (name === 'FifoQueue' || name === 'ContentBasedDeduplication' || fifoOnly[name]) checkFifoOnly(name, fifo);
+    if (booleans.has(name) && raw !== 'true' && raw !== 'false') throw invalidValue(name, 'Must be true or false.');
+    if (name === 'FifoQueue' && raw !== 'true') throw invalidValue(name, 'Modifying queue type is not supported.');
     const range = integerRanges[name];
     if (range) {
       const value = Number(raw);
@@ -107,17 +127,27 @@ export function applyQueueAttributes(
         throw invalidValue(name, `Must be an integer from ${range[0]} to ${range[1]}.`);
       }
     } else if (fifoOnly[name]) {
-      if (!fifo) throw new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
       if (!fifoOnly[name].includes(raw)) throw invalidValue(name, `Must be one of ${fifoOnly[name].join(', ')}.`);
     } else if (name === 'RedrivePolicy') {
       if (raw !== '') parseRedrivePolicy(raw);
-    } else if (!freeForm.has(name)) {
+    } else if (!freeForm.has(name) && !booleans.has(name)) {
       throw new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
     }
     stored[name] = raw;
   }
-  if (stored.RedrivePolicy === '') delete stored.RedrivePolicy;
+  // An empty policy removes the policy: GetQueueAttributes then answers none, as for a queue that never had one.
+  for (const name of ['RedrivePolicy', 'Policy']) if (stored[name] === '') delete stored[name];
   return settingsFrom(stored, fifo);
+}
+
+/**
+ * Refuses a FIFO attribute on a standard queue as SQS does (AWS answers `Unknown Attribute
+ * FifoQueue.` even for `FifoQueue=false`; the throughput settings name the rule).
+ */
+function checkFifoOnly(name: string, fifo: boolean): void {
+  if (fifo) return;
+  if (fifoOnly[name]) throw new AwsError('InvalidAttributeName', `You can specify the ${name} only when FifoQueue is set to true.`);
+  throw new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
 }
 
 function settingsFrom(stored: Record<string, string>, fifo: boolean): QueueSettings {

@@ -6,6 +6,7 @@ import { type MessageAttributes, md5OfBody, md5OfMessageAttributes } from '../me
 import { DedupWindow } from '../dedup-window.js';
 import { Signal } from '../signal.js';
 import type { QueueSettings } from './queue-attributes.js';
+import { decodeReceipt, encodeReceipt } from './receipt-handle.js';
 
 /** What a producer hands to a queue. */
 export interface OutgoingMessage {
@@ -14,6 +15,8 @@ export interface OutgoingMessage {
   groupId?: string;
   dedupId?: string;
   delaySeconds?: number;
+  /** The AWSTraceHeader message system attribute, when the producer sent one. */
+  traceHeader?: string;
 }
 
 /** A message as stored, from send until delete. */
@@ -36,6 +39,7 @@ export interface StoredMessage {
   firstReceivedAt?: number;
   /** Set when the message came from another queue's redrive. */
   deadLetterSourceArn?: string;
+  traceHeader?: string;
 }
 
 /** The answer to a send: what SQS reports back. */
@@ -74,7 +78,7 @@ export class Queue {
   lastModifiedAt: number;
   tags: Record<string, string> = {};
   private readonly messages = new Map<number, StoredMessage>();
-  private readonly dedup: DedupWindow<SendResult>;
+  private dedup: DedupWindow<SendResult>;
   private readonly changed: Signal;
   private nextKey = 1;
   private nextSequence = 1n;
@@ -127,7 +131,7 @@ export class Queue {
   /** Takes in a message moved here by another queue's redrive policy. */
   acceptDeadLetter(message: StoredMessage, sourceArn: string): void {
     const stored = this.store(
-      { body: message.body, attributes: message.attributes, groupId: message.groupId, dedupId: message.dedupId },
+      { body: message.body, attributes: message.attributes, groupId: message.groupId, dedupId: message.dedupId, traceHeader: message.traceHeader },
       this.clock.now(),
       message.messageId,
     );
@@ -152,6 +156,7 @@ export class Queue {
       receiveCount: 0,
       ...(message.groupId !== undefined ? { groupId: message.groupId } : {}),
       ...(message.dedupId !== undefined ? { dedupId: message.dedupId } : {}),
+      ...(message.traceHeader !== undefined ? { traceHeader: message.traceHeader } : {}),
       ...(this.fifo ? { sequenceNumber: (this.nextSequence++).toString().padStart(20, '0') } : {}),
     };
     this.messages.set(stored.key, stored);
@@ -268,28 +273,37 @@ export class Queue {
     this.notify();
   }
 
-  /** Changes how long a message in flight stays invisible; 0 makes it visible at once. */
+  /**
+   * Changes how long a message in flight stays invisible; 0 makes it visible at once. A
+   * handle whose timeout has run out changes nothing and is not refused, and one of a
+   * deleted or since received message is refused as "not available": what AWS answers
+   * (LocalStack's AWS-validated tests, localstack#9632; AWS does not send the
+   * MessageNotInflight its model lists).
+   */
   changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): void {
-    const message = this.messageOf(receiptHandle);
+    const receipt = this.receiptOf(receiptHandle);
+    const message = this.messages.get(receipt.key);
     const now = this.clock.now();
-    if (!message || message.visibleAt <= now) {
-      throw new AwsError(
-        'MessageNotInflight',
-        'The message referred to is not in flight.',
-        400,
-        'AWS.SimpleQueueService.MessageNotInflight',
-      );
+    if (!message || message.receiveCount !== receipt.receiveCount) {
+      throw invalidParameterValue(`Value ${receiptHandle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
     }
+    if (message.visibleAt <= now) return;
     message.visibleAt = now + visibilityTimeoutSeconds * 1000;
     this.notify();
   }
 
-  /** The current message of a valid, current receipt handle; undefined when it is gone. */
-  private messageOf(receiptHandle: string): StoredMessage | undefined {
+  /** A receipt handle this queue gave out, decoded; anything else is refused. */
+  private receiptOf(receiptHandle: string): { key: number; receiveCount: number } {
     const receipt = decodeReceipt(receiptHandle);
     if (!receipt || receipt.queue !== this.name) {
       throw new AwsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`, 404);
     }
+    return receipt;
+  }
+
+  /** The current message of a valid, current receipt handle; undefined when it is gone. */
+  private messageOf(receiptHandle: string): StoredMessage | undefined {
+    const receipt = this.receiptOf(receiptHandle);
     const message = this.messages.get(receipt.key);
     if (!message) return undefined;
     const expired = this.fifo && message.visibleAt <= this.clock.now();
@@ -300,7 +314,11 @@ export class Queue {
     return message;
   }
 
-  /** Removes every message; SQS allows this once a minute. */
+  /**
+   * Removes every message, and forgets the deduplication ids of the last 5 minutes (as
+   * LocalStack's AWS-validated test records, localstack#8218; AWS's docs do not say). SQS
+   * allows this once a minute.
+   */
   purge(): void {
     const now = this.clock.now();
     if (now - this.lastPurgeAt < purgeIntervalMs) {
@@ -313,6 +331,7 @@ export class Queue {
     }
     this.lastPurgeAt = now;
     this.messages.clear();
+    this.dedup = new DedupWindow(this.clock);
     this.notify();
   }
 
@@ -361,21 +380,6 @@ export class Queue {
 
   get isClosed(): boolean {
     return this.changed.isClosed;
-  }
-}
-
-function encodeReceipt(queue: string, message: StoredMessage): string {
-  const payload = JSON.stringify([queue, message.key, message.receiveCount, randomUUID()]);
-  return Buffer.from(payload).toString('base64url');
-}
-
-function decodeReceipt(handle: string): { queue: string; key: number; receiveCount: number } | undefined {
-  try {
-    const [queue, key, receiveCount] = JSON.parse(Buffer.from(handle, 'base64url').toString()) as unknown[];
-    if (typeof queue !== 'string' || typeof key !== 'number' || typeof receiveCount !== 'number') return undefined;
-    return { queue, key, receiveCount };
-  } catch {
-    return undefined;
   }
 }
 
