@@ -13,6 +13,9 @@ export interface RunData extends RunFiles {
   faultLog: FaultLogEntry[];
 }
 
+/** The parts of run.json's summary the report is built from: without them there is nothing to show. */
+const reportedSummaryParts = ['settle', 'bookings', 'awsCalls'] as const;
+
 /**
  * Reads a run directory for the report: what verify reads (request log, ledger,
  * histograms, fault log), run.json (required: without it there is no run to show),
@@ -29,6 +32,12 @@ export async function readRunData(runDir: string): Promise<RunData> {
   ]);
   if (run?.summary === undefined) {
     throw new BooksimError(`${runDir} has no run.json from \`booksim storm\`: there is no run to report on`, ExitCode.usage, ['Give a run id, `latest`, or the path of a directory `booksim storm` wrote.']);
+  }
+  const missing = reportedSummaryParts.find((part) => typeof (run.summary as unknown as Record<string, unknown>)[part] !== 'object');
+  if (missing) {
+    throw new BooksimError(`${runDir}/run.json has no summary.${missing}: it was written by an older booksim, or edited`, ExitCode.usage, [
+      'Run the storm again with this booksim to report on it; `booksim verify --no-report` still checks it.',
+    ]);
   }
   return {
     ...files,

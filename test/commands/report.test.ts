@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -72,5 +72,17 @@ describe('booksim report (the built CLI)', { timeout: 120_000 }, () => {
     expect(result.code).toBe(2);
     expect(unwrap(result.stderr)).toContain('no run.json');
     expect(readdirSync(empty)).toEqual([]);
+  });
+
+  it('when run.json’s summary lacks a part the report is drawn from (an older booksim’s run), it names the part, exit 2, no stack trace', async () => {
+    const old = mkdtempSync(join(tmpdir(), 'booksim-report-old-'));
+    const { awsCalls, ...summary } = JSON.parse(readFileSync(new URL('../fixtures/storm-summary.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    expect(awsCalls).toBeDefined();
+    writeFileSync(join(old, 'run.json'), JSON.stringify({ config: { stack: 'shop', endpoint: 'http://127.0.0.1:4566' }, summary }));
+    const result = await runCli(['report', '--run', old]);
+    expect(result.code).toBe(2);
+    expect(unwrap(result.stderr)).toContain('run.json has no summary.awsCalls: it was written by an older booksim');
+    expect(result.stderr).not.toContain('TypeError');
+    expect(readdirSync(old)).toEqual(['run.json']);
   });
 });
