@@ -45,7 +45,6 @@ export interface EmbeddedEndpoint {
 }
 
 export const defaultPort = 4566;
-export const accountId = '000000000000';
 const defaultRegion = 'us-east-1';
 const servedServices = ['sqs', 'sns', 'dynamodb', 'stepfunctions'];
 const sqsWire = { errorNamespace: 'com.amazonaws.sqs', queryCompatible: true };
@@ -85,7 +84,7 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
   const dynamodb = new DynamoDbService({ clock, client: dynaliteClient, timeToLiveSweepMs: options.timeToLiveSweepMs ?? defaultTimeToLiveSweepMs });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<HttpResponse | undefined> {
-    const { service, region } = routeOf(req.headers);
+    const { service, region, accountId } = routeOf(req.headers);
     const clientGone = new AbortController();
     res.once('close', () => res.writableFinished || clientGone.abort());
     const context: RequestContext = {

@@ -205,8 +205,9 @@ describe('DynamoDB transactions (embedded endpoint)', () => {
           const reads = Array.from({ length: 4 }, () =>
             client.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName, Key: key('A1') } }, { Get: { TableName, Key: key('A2') } }] })),
           );
-          await Promise.allSettled(writes);
-          for (const outcome of await Promise.allSettled(reads)) {
+          // Settle both at once: a read cancelled while the writes are awaited would otherwise be an unhandled rejection.
+          const [, readOutcomes] = await Promise.all([Promise.allSettled(writes), Promise.allSettled(reads)]);
+          for (const outcome of readOutcomes) {
             if (outcome.status === 'fulfilled') {
               const [first, second] = outcome.value.Responses ?? [];
               expect(first?.Item?.count).toEqual(second?.Item?.count);

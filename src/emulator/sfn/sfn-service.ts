@@ -48,13 +48,13 @@ export class SfnService {
       CreateStateMachine: (p, c) => this.createStateMachine(p, c),
       UpdateStateMachine: (p) => this.updateStateMachine(p),
       DescribeStateMachine: (p) => this.describeStateMachine(this.machineOf(p)),
-      ListStateMachines: (p) =>
-        page(p, [...this.machines.values()], 'stateMachines', (m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: seconds(m.creationDate) })),
+      ListStateMachines: (p, c) =>
+        page(p, ownedBy(c, [...this.machines.values()]), 'stateMachines', (m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: seconds(m.creationDate) })),
       // Deleting what does not exist succeeds: the model lists no not-found error here.
       DeleteStateMachine: (p) => (this.machines.delete(validArn(requiredString(p, 'stateMachineArn'), 'stateMachine')), {}),
       CreateActivity: (p, c) => this.createActivity(p, c),
       DescribeActivity: (p) => describeActivity(this.activityOf(p)),
-      ListActivities: (p) => page(p, [...this.activities.values()], 'activities', describeActivity),
+      ListActivities: (p, c) => page(p, ownedBy(c, [...this.activities.values()]), 'activities', describeActivity),
       DeleteActivity: (p) => {
         const arn = validArn(requiredString(p, 'activityArn'), 'activity');
         this.activities.get(arn)?.close();
@@ -227,6 +227,15 @@ export class SfnService {
     if (!execution) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return execution;
   }
+}
+
+/**
+ * The resources of the caller's account and region, which are all that List* show on AWS;
+ * an ARN of another account still reaches its resource (booksim enforces no policy).
+ */
+function ownedBy<T extends { arn: string }>(context: RequestContext, resources: T[]): T[] {
+  const prefix = `arn:aws:states:${context.region}:${context.accountId}:`;
+  return resources.filter((resource) => resource.arn.startsWith(prefix));
 }
 
 function describeActivity(activity: Activity) {

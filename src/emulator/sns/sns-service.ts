@@ -23,7 +23,7 @@ export interface SnsOptions {
 }
 
 /**
- * Booksim's SNS: the topics of one account and their SQS subscriptions, with every
+ * Booksim's SNS: every account's topics (by ARN, which names the account) and their SQS subscriptions, with every
  * operation of the query protocol that booksim uses. Publishing delivers synchronously,
  * in publish order, to each subscribed queue. Operations take the decoded form and return
  * the result shape (Maps for the model's maps), or throw {@link AwsError}.
@@ -44,7 +44,7 @@ export class SnsService {
         this.topics.delete(topicArnParam(p, 'TopicArn'));
       },
       ListTopics: (p, c) => {
-        const { page, nextToken } = pageAfter(this.topicsIn(c.region), optionalString(p, 'NextToken'));
+        const { page, nextToken } = pageAfter(this.topicsOf(c), optionalString(p, 'NextToken'));
         return { Topics: page.map((topic) => ({ TopicArn: topic.arn })), NextToken: nextToken };
       },
       GetTopicAttributes: (p) => ({ Attributes: new Map(Object.entries(this.topicOf(p).describe())) }),
@@ -60,8 +60,10 @@ export class SnsService {
         const topic = this.topics.get(topicArn);
         if (topic?.subscriptions.delete(arn)) topic.subscriptionsDeleted += 1;
       },
-      ListSubscriptions: (p, c) => this.listSubscriptions(p, this.topicsIn(c.region)),
-      ListSubscriptionsByTopic: (p) => this.listSubscriptions(p, [this.topicOf(p)]),
+      // The requester's subscriptions (API reference): those it made, on its own topics or another account's.
+      ListSubscriptions: (p, c) =>
+        this.listSubscriptions(p, this.topicsIn(c.region).flatMap((topic) => [...topic.subscriptions.values()].filter((s) => s.owner === c.accountId))),
+      ListSubscriptionsByTopic: (p) => this.listSubscriptions(p, [...this.topicOf(p).subscriptions.values()]),
       GetSubscriptionAttributes: (p) => ({ Attributes: new Map(Object.entries(describeSubscription(this.subscriptionOf(p)))) }),
       SetSubscriptionAttributes: (p) => {
         const subscription = this.subscriptionOf(p);
@@ -144,9 +146,8 @@ export class SnsService {
     return { SubscriptionArn: subscription.arn };
   }
 
-  private listSubscriptions(params: Params, topics: Topic[]) {
-    const subscriptions = topics.flatMap((topic) => [...topic.subscriptions.values()]).sort((a, b) => a.serial - b.serial);
-    const { page, nextToken } = pageAfter(subscriptions, optionalString(params, 'NextToken'));
+  private listSubscriptions(params: Params, subscriptions: Subscription[]) {
+    const { page, nextToken } = pageAfter(subscriptions.sort((a, b) => a.serial - b.serial), optionalString(params, 'NextToken'));
     return { Subscriptions: page.map(listedSubscription), NextToken: nextToken };
   }
 
@@ -236,9 +237,14 @@ export class SnsService {
     return subscription;
   }
 
-  /** The topics of one region, in creation order: AWS lists a region's topics only. */
+  /** The topics of one region, every account's, in creation order: AWS lists a region's topics only. */
   private topicsIn(region: string): Topic[] {
     return [...this.topics.values()].filter((topic) => parseArn(topic.arn)?.region === region);
+  }
+
+  /** The requester's topics in its region ("ListTopics", Amazon SNS API Reference). */
+  private topicsOf(context: RequestContext): Topic[] {
+    return this.topicsIn(context.region).filter((topic) => topic.owner === context.accountId);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type Params,
 } from '../params.js';
 import { pageOf } from './paging.js';
+import { addressOfArn, addressOfUrl, queueKey, type QueueAddress } from './queue-address.js';
 import { applyQueueAttributes, asksForFifo, checkQueueName, maxMessageBytes, queueAttributeNames } from './queue-attributes.js';
 import { withPermission, withoutPermission } from './queue-permissions.js';
 import { Queue, type OutgoingMessage, type ReceivedMessage } from './queue.js';
@@ -34,49 +35,54 @@ const queryPrefix = 'AWS.SimpleQueueService.';
 type Operation = (params: Params, context: RequestContext) => Promise<unknown> | unknown;
 
 /**
- * Booksim's SQS: the queues of one account, and every operation of the JSON protocol that
+ * Booksim's SQS: every account's queues, and every operation of the JSON protocol that
  * booksim uses. Operations take the decoded request and return the response shape, or
- * throw {@link AwsError}.
+ * throw {@link AwsError}. A queue URL or ARN reaches its queue whatever the caller's
+ * account: AWS allows that when the queue's policy does, and booksim enforces no policy.
  */
 export class SqsService {
+  /** By {@link queueKey}: account and name. */
   private readonly queues = new Map<string, Queue>();
   readonly operations: Record<string, Operation>;
 
   constructor(private readonly options: SqsOptions) {
     this.operations = {
       CreateQueue: (p, c) => this.createQueue(p, c),
-      GetQueueUrl: (p, c) => ({ QueueUrl: this.urlOf(this.queueNamed(requiredString(p, 'QueueName')), c) }),
-      GetQueueAttributes: (p) => this.getQueueAttributes(p),
-      SetQueueAttributes: (p) => this.setQueueAttributes(p),
+      GetQueueUrl: (p, c) => {
+        const account = optionalString(p, 'QueueOwnerAWSAccountId') ?? c.accountId;
+        return { QueueUrl: this.urlOf(this.queueAt({ account, name: requiredString(p, 'QueueName') }), c) };
+      },
+      GetQueueAttributes: (p, c) => this.getQueueAttributes(p, c),
+      SetQueueAttributes: (p, c) => this.setQueueAttributes(p, c),
       ListQueues: (p, c) => this.listQueues(p, c),
-      DeleteQueue: (p) => this.deleteQueue(p),
-      PurgeQueue: (p) => (this.queueOf(p).purge(), {}),
-      SendMessage: (p) => this.sendMessage(this.queueOf(p), p),
-      SendMessageBatch: (p) => this.sendMessageBatch(p),
+      DeleteQueue: (p, c) => this.deleteQueue(p, c),
+      PurgeQueue: (p, c) => (this.queueOf(p, c).purge(), {}),
+      SendMessage: (p, c) => this.sendMessage(this.queueOf(p, c), p),
+      SendMessageBatch: (p, c) => this.sendMessageBatch(p, c),
       ReceiveMessage: (p, c) => this.receiveMessage(p, c),
-      DeleteMessage: (p) => (this.queueOf(p).delete(requiredString(p, 'ReceiptHandle')), {}),
-      DeleteMessageBatch: (p) => this.batch(p, (queue, entry) => queue.delete(requiredString(entry, 'ReceiptHandle'))),
-      ChangeMessageVisibility: (p) => (this.changeVisibility(this.queueOf(p), p), {}),
-      ChangeMessageVisibilityBatch: (p) => this.batch(p, (queue, entry) => this.changeVisibility(queue, entry)),
-      TagQueue: (p) => (Object.assign(this.queueOf(p).tags, stringMap(optionalMap(p, 'Tags'))), {}),
-      UntagQueue: (p) => {
-        const queue = this.queueOf(p);
+      DeleteMessage: (p, c) => (this.queueOf(p, c).delete(requiredString(p, 'ReceiptHandle')), {}),
+      DeleteMessageBatch: (p, c) => this.batch(p, c, (queue, entry) => queue.delete(requiredString(entry, 'ReceiptHandle'))),
+      ChangeMessageVisibility: (p, c) => (this.changeVisibility(this.queueOf(p, c), p), {}),
+      ChangeMessageVisibilityBatch: (p, c) => this.batch(p, c, (queue, entry) => this.changeVisibility(queue, entry)),
+      TagQueue: (p, c) => (Object.assign(this.queueOf(p, c).tags, stringMap(optionalMap(p, 'Tags'))), {}),
+      UntagQueue: (p, c) => {
+        const queue = this.queueOf(p, c);
         for (const key of optionalList(p, 'TagKeys') ?? []) delete queue.tags[String(key)];
         return {};
       },
       // A queue without tags answers no Tags member, as AWS does.
-      ListQueueTags: (p) => {
-        const { tags } = this.queueOf(p);
+      ListQueueTags: (p, c) => {
+        const { tags } = this.queueOf(p, c);
         return Object.keys(tags).length > 0 ? { Tags: tags } : {};
       },
       ListDeadLetterSourceQueues: (p, c) => this.listDeadLetterSourceQueues(p, c),
-      AddPermission: (p) => {
-        const queue = this.queueOf(p);
+      AddPermission: (p, c) => {
+        const queue = this.queueOf(p, c);
         const permission = { label: requiredString(p, 'Label'), accountIds: stringList(p, 'AWSAccountIds'), actions: stringList(p, 'Actions') };
         return this.setPolicy(queue, withPermission(queue.settings.stored.Policy, queue.arn, permission, new Set(Object.keys(this.operations))));
       },
-      RemovePermission: (p) => {
-        const queue = this.queueOf(p);
+      RemovePermission: (p, c) => {
+        const queue = this.queueOf(p, c);
         return this.setPolicy(queue, withoutPermission(queue.settings.stored.Policy, queue.arn, requiredString(p, 'Label')));
       },
     };
@@ -91,7 +97,8 @@ export class SqsService {
 
   /** The queue with this ARN, if it exists. */
   queueByArn(arn: string): Queue | undefined {
-    const queue = this.queues.get(arn.split(':').pop() ?? '');
+    const address = addressOfArn(arn);
+    const queue = address && this.queues.get(queueKey(address));
     return queue?.arn === arn ? queue : undefined;
   }
 
@@ -108,7 +115,8 @@ export class SqsService {
     checkQueueName(name, fifo);
     const settings = applyQueueAttributes(undefined, attributes, fifo);
     this.checkRedriveTarget(settings.redrivePolicy?.deadLetterTargetArn, fifo);
-    const existing = this.queues.get(name);
+    const address = { account: context.accountId, name };
+    const existing = this.queues.get(queueKey(address));
     if (existing) {
       // Idempotent when every attribute given has the queue's value (a default counts as given); as LocalStack's AWS-validated tests record.
       const differing = Object.keys(attributes).find((key) => settings.stored[key] !== existing.settings.stored[key]);
@@ -120,7 +128,7 @@ export class SqsService {
     const arn = `arn:aws:sqs:${context.region}:${context.accountId}:${name}`;
     const queue = new Queue(name, arn, settings, this.options.clock, this.options.random, this.options.standardQueueChaos);
     queue.tags = stringMap(optionalMap(params, 'tags') ?? optionalMap(params, 'Tags'));
-    this.queues.set(name, queue);
+    this.queues.set(queueKey(address), queue);
     return { QueueUrl: this.urlOf(queue, context) };
   }
 
@@ -133,8 +141,8 @@ export class SqsService {
     }
   }
 
-  private getQueueAttributes(params: Params) {
-    const queue = this.queueOf(params);
+  private getQueueAttributes(params: Params, context: RequestContext) {
+    const queue = this.queueOf(params, context);
     const requested = (optionalList(params, 'AttributeNames') ?? []).map(String);
     const all = requested.includes('All');
     const counts = queue.counts();
@@ -157,8 +165,8 @@ export class SqsService {
     return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
   }
 
-  private setQueueAttributes(params: Params) {
-    const queue = this.queueOf(params);
+  private setQueueAttributes(params: Params, context: RequestContext) {
+    const queue = this.queueOf(params, context);
     const changes = optionalMap(params, 'Attributes') ?? {};
     const settings = applyQueueAttributes(queue.settings.stored, changes, queue.fifo);
     this.checkRedriveTarget(settings.redrivePolicy?.deadLetterTargetArn, queue.fifo);
@@ -167,26 +175,29 @@ export class SqsService {
     return {};
   }
 
+  /** The caller's own queues: cross-account permissions do not apply to ListQueues (API reference). */
   private listQueues(params: Params, context: RequestContext) {
     const prefix = optionalString(params, 'QueueNamePrefix') ?? '';
-    const page = this.pageOfQueues(params, (queue) => queue.name.startsWith(prefix));
+    const page = this.pageOfQueues(params, (queue) => this.accountOf(queue) === context.accountId && queue.name.startsWith(prefix));
     return {
-      ...(page.names.length > 0 ? { QueueUrls: page.names.map((name) => this.urlOf(this.queues.get(name)!, context)) } : {}),
+      ...(page.queues.length > 0 ? { QueueUrls: page.queues.map((queue) => this.urlOf(queue, context)) } : {}),
       ...(page.nextToken ? { NextToken: page.nextToken } : {}),
     };
   }
 
   /** The queues whose redrive policy names this queue as their dead-letter queue. */
   private listDeadLetterSourceQueues(params: Params, context: RequestContext) {
-    const { arn } = this.queueOf(params);
+    const { arn } = this.queueOf(params, context);
     const page = this.pageOfQueues(params, (queue) => queue.settings.redrivePolicy?.deadLetterTargetArn === arn);
     // queueUrls is a required member of the result: an empty list when no queue redrives here.
-    return { queueUrls: page.names.map((name) => this.urlOf(this.queues.get(name)!, context)), ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+    return { queueUrls: page.queues.map((queue) => this.urlOf(queue, context)), ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
   }
 
+  /** One page of the queues that `include` picks, in order of account and name. */
   private pageOfQueues(params: Params, include: (queue: Queue) => boolean) {
-    const names = [...this.queues.values()].filter(include).map((queue) => queue.name).sort();
-    return pageOf(names, optionalInteger(params, 'MaxResults', 1, 1000), optionalString(params, 'NextToken'));
+    const keys = [...this.queues].filter(([, queue]) => include(queue)).map(([key]) => key).sort();
+    const page = pageOf(keys, optionalInteger(params, 'MaxResults', 1, 1000), optionalString(params, 'NextToken'));
+    return { queues: page.names.map((key) => this.queues.get(key)!), nextToken: page.nextToken };
   }
 
   private setPolicy(queue: Queue, policy: string | undefined) {
@@ -196,9 +207,9 @@ export class SqsService {
     return {};
   }
 
-  private deleteQueue(params: Params) {
-    const queue = this.queueOf(params);
-    this.queues.delete(queue.name);
+  private deleteQueue(params: Params, context: RequestContext) {
+    const queue = this.queueOf(params, context);
+    this.queues.delete(queueKey({ account: this.accountOf(queue), name: queue.name }));
     queue.close();
     return {};
   }
@@ -217,20 +228,20 @@ export class SqsService {
     };
   }
 
-  private sendMessageBatch(params: Params) {
-    this.queueOf(params); // a missing queue is reported before a malformed batch
+  private sendMessageBatch(params: Params, context: RequestContext) {
+    this.queueOf(params, context); // a missing queue is reported before a malformed batch
     const entries = batchEntries(params, 'Entries', queryPrefix);
     // The whole batch may carry 1 MiB, whatever the queue's MaximumMessageSize (API reference, SendMessageBatch).
     const total = entries.reduce((sum, entry) => sum + messageSize(entry), 0);
     if (total > maxMessageBytes) {
       throw batchError('BatchRequestTooLong', `Batch requests cannot be longer than ${maxMessageBytes} bytes. You have sent ${total} bytes.`, queryPrefix);
     }
-    return this.batch(params, (target, entry) => this.sendMessage(target, entry));
+    return this.batch(params, context, (target, entry) => this.sendMessage(target, entry));
   }
 
   /** Runs `action` for each batch entry; an entry that fails is reported, not thrown. */
-  private batch(params: Params, action: (queue: Queue, entry: Params) => object | void) {
-    const queue = this.queueOf(params);
+  private batch(params: Params, context: RequestContext, action: (queue: Queue, entry: Params) => object | void) {
+    const queue = this.queueOf(params, context);
     const entries = batchEntries(params, 'Entries', queryPrefix);
     const Successful: object[] = [];
     const Failed: object[] = [];
@@ -245,8 +256,8 @@ export class SqsService {
     return { Successful, Failed };
   }
 
-  private async receiveMessage(params: Params, context?: RequestContext) {
-    const queue = this.queueOf(params);
+  private async receiveMessage(params: Params, context: RequestContext) {
+    const queue = this.queueOf(params, context);
     const max = optionalInteger(params, 'MaxNumberOfMessages', 1, 10) ?? 1;
     const visibility = optionalInteger(params, 'VisibilityTimeout', 0, 43_200) ?? queue.settings.visibilityTimeoutSeconds;
     const waitSeconds = optionalInteger(params, 'WaitTimeSeconds', 0, 20) ?? queue.settings.receiveWaitSeconds;
@@ -254,8 +265,8 @@ export class SqsService {
     const lookup = (arn: string) => this.queueByArn(arn);
     let received: ReceivedMessage[] = queue.receive(max, visibility, lookup);
     while (received.length === 0 && this.options.clock.now() < deadline && !queue.isClosed) {
-      await queue.waitForChange(deadline, context?.clientGone);
-      if (context?.clientGone?.aborted) return {};
+      await queue.waitForChange(deadline, context.clientGone);
+      if (context.clientGone?.aborted) return {};
       received = queue.receive(max, visibility, lookup);
     }
     if (received.length === 0) return {};
@@ -271,20 +282,24 @@ export class SqsService {
     queue.changeVisibility(receiptHandle, timeout);
   }
 
-  /** The queue a request's QueueUrl names (any host: only the name in the path counts). */
-  private queueOf(params: Params): Queue {
-    const url = requiredString(params, 'QueueUrl');
-    return this.queueNamed(url.split('/').filter(Boolean).pop() ?? '');
+  /** The queue a request's QueueUrl names (see {@link addressOfUrl}). */
+  private queueOf(params: Params, context: RequestContext): Queue {
+    return this.queueAt(addressOfUrl(requiredString(params, 'QueueUrl'), context.accountId));
   }
 
-  private queueNamed(name: string): Queue {
-    const queue = this.queues.get(name);
+  private queueAt(address: QueueAddress): Queue {
+    const queue = this.queues.get(queueKey(address));
     if (!queue) throw new AwsError('QueueDoesNotExist', 'The specified queue does not exist.', 400, 'AWS.SimpleQueueService.NonExistentQueue');
     return queue;
   }
 
+  /** The queue's URL on the origin the caller used; the path names the queue's own account. */
   private urlOf(queue: Queue, context: RequestContext): string {
-    return `${context.origin}/${context.accountId}/${queue.name}`;
+    return `${context.origin}/${this.accountOf(queue)}/${queue.name}`;
+  }
+
+  private accountOf(queue: Queue): string {
+    return addressOfArn(queue.arn)!.account;
   }
 }
 
