@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
   IdempotentParameterMismatchException,
@@ -14,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
+import { createKeyedTable } from '../helpers/dynamodb.js';
 import { useEndpoint, uniqueName, type EndpointFixture } from '../helpers/endpoint.js';
 
 const key = (seatId: string) => ({ seatId: { S: seatId } });
@@ -23,18 +23,7 @@ const increment = (TableName: string, seatId: string): TransactWriteItem => ({
 
 /** Table, item and transaction calls against the endpoint of `fx`, read when called. */
 function seatCalls(fx: EndpointFixture) {
-  async function createTable(): Promise<string> {
-    const TableName = uniqueName('seats');
-    await fx.clients.dynamodb.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'seatId', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'seatId', KeyType: 'HASH' }],
-      }),
-    );
-    return TableName;
-  }
+  const createTable = () => createKeyedTable(fx.clients.dynamodb, uniqueName('seats'), 'seatId');
   const put = (TableName: string, Item: Record<string, AttributeValue>) => fx.clients.dynamodb.send(new PutItemCommand({ TableName, Item }));
   const transact = (TransactItems: TransactWriteItem[], ClientRequestToken?: string) =>
     fx.clients.dynamodb.send(new TransactWriteItemsCommand({ TransactItems, ClientRequestToken }));

@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
   DescribeTimeToLiveCommand,
   GetItemCommand,
@@ -11,21 +10,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
+import { createKeyedTable } from '../helpers/dynamodb.js';
 import { useEndpoint, uniqueName, type EndpointFixture } from '../helpers/endpoint.js';
 
 /** Table and TTL calls against the endpoint of `fx`, read when called. */
 function timeToLiveCalls(fx: EndpointFixture) {
-  async function createTable(TableName = uniqueName('idempotency')): Promise<string> {
-    await fx.clients.dynamodb.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'key', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
-      }),
-    );
-    return TableName;
-  }
+  const createTable = (TableName = uniqueName('idempotency')) => createKeyedTable(fx.clients.dynamodb, TableName, 'key');
 
   const setTimeToLive = (TableName: string, Enabled: boolean, AttributeName = 'expiresAt') =>
     fx.clients.dynamodb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled, AttributeName } }));

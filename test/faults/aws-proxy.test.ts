@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   GetItemCommand,
   InternalServerError,
   ProvisionedThroughputExceededException,
@@ -15,6 +14,7 @@ import { startChaosProxy, type AwsFaultRule, type ChaosProxy } from '../../src/f
 import type { FaultLogEntry } from '../../src/model/fault.js';
 import { BooksimError } from '../../src/errors.js';
 import { seededRandom } from '../../src/random.js';
+import { createKeyedTable } from '../helpers/dynamodb.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 import { activityMachine, createActivity, createMachine, start as startExecution } from '../helpers/sfn.js';
 import { bodies, createQueue, receive } from '../helpers/sqs.js';
@@ -40,18 +40,7 @@ describe('chaos proxy', () => {
     proxy = undefined;
   });
 
-  async function createTable(dynamodb: DynamoDBClient): Promise<string> {
-    const TableName = uniqueName('seats');
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'seatId', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'seatId', KeyType: 'HASH' }],
-      }),
-    );
-    return TableName;
-  }
+  const createTable = (dynamodb: DynamoDBClient) => createKeyedTable(dynamodb, uniqueName('seats'), 'seatId');
 
   const putSeat = (dynamodb: DynamoDBClient, TableName: string, seatId: string) =>
     dynamodb.send(new PutItemCommand({ TableName, Item: { seatId: { S: seatId }, holder: { S: 'B1' } } }));
