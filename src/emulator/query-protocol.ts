@@ -4,7 +4,7 @@ import type { RequestContext } from './http.js';
 import type { Operation } from './json-protocol.js';
 import type { Params } from './params.js';
 import type { FlattenedMember } from './query-form.js';
-import { xmlElement } from './sns/query-xml.js';
+import { xmlElement } from './query-xml.js';
 
 /** How a query-protocol service writes its answers. */
 export interface QueryServiceWire {

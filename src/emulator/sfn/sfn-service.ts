@@ -182,14 +182,10 @@ export class SfnService {
     const executions = [...this.executions.values()]
       .filter((e) => e.machine.arn === machine.arn && (filter === undefined || e.status === filter))
       .reverse();
-    return page(params, executions, 'executions', (e) => ({
-      executionArn: e.arn,
-      stateMachineArn: e.machine.arn,
-      name: e.name,
-      status: e.status,
-      startDate: seconds(e.startDate),
-      stopDate: e.stopDate === undefined ? undefined : seconds(e.stopDate),
-    }));
+    return page(params, executions, 'executions', (e) => {
+      const { executionArn, stateMachineArn, name, status, startDate, stopDate } = e.describe();
+      return { executionArn, stateMachineArn, name, status, startDate, stopDate };
+    });
   }
 
   private getExecutionHistory(params: Params) {

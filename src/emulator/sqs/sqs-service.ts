@@ -143,7 +143,7 @@ export class SqsService {
 
   private getQueueAttributes(params: Params, context: RequestContext) {
     const queue = this.queueOf(params, context);
-    const requested = (optionalList(params, 'AttributeNames') ?? []).map(String);
+    const requested = stringList(params, 'AttributeNames');
     const all = requested.includes('All');
     const counts = queue.counts();
     const available: Record<string, string> = {
@@ -270,8 +270,8 @@ export class SqsService {
       received = queue.receive(max, visibility, lookup);
     }
     if (received.length === 0) return {};
-    const systemNames = new Set([...(optionalList(params, 'MessageSystemAttributeNames') ?? []), ...(optionalList(params, 'AttributeNames') ?? [])].map(String));
-    const attributeNames = (optionalList(params, 'MessageAttributeNames') ?? []).map(String);
+    const systemNames = new Set([...stringList(params, 'MessageSystemAttributeNames'), ...stringList(params, 'AttributeNames')]);
+    const attributeNames = stringList(params, 'MessageAttributeNames');
     return { Messages: received.map((r) => describeReceived(r, { systemNames, attributeNames })) };
   }
 

@@ -1,4 +1,4 @@
-import type { FlattenedMember } from '../query-form.js';
+import type { FlattenedMember } from './query-form.js';
 
 /**
  * Writes `value` as the XML element `name`, in the shapes of the AWS query protocol:
