@@ -157,6 +157,14 @@ describe('Step Functions nested executions (states:startExecution)', () => {
     expect(done).toMatchObject({ status: 'FAILED', error: 'StepFunctions.StateMachineDoesNotExistException' });
   });
 
+  it('when .sync names a job other than a nested execution, the execution fails with States.Runtime: booksim runs no other jobs', async () => {
+    const sfn = fx.clients.sfn;
+    const machine = await createMachine(sfn, uniqueName('m'), oneTask('arn:aws:states:::sqs:sendMessage.sync', { QueueUrl: 'unused', MessageBody: 'x' }));
+    const done = await finished(sfn, await start(sfn, machine));
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(done.cause).toContain('booksim local does not support the integration sqs:sendMessage.sync');
+  });
+
   it('when the parent is stopped while it waits, the child is stopped with it', async () => {
     const sfn = fx.clients.sfn;
     const activityArn = await createActivity(sfn, uniqueName('never-answered'));

@@ -86,6 +86,10 @@ export async function performIntegration(
   context: RequestContext,
 ): Promise<unknown> {
   const { service, action, sdk } = integration;
+  const unsupported = new TaskFailure('States.Runtime', `booksim local does not support the integration ${integration.resourceType}:${integration.resource}.`);
+  // The only job booksim can wait for (`.sync`) is a nested execution.
+  const waitsForJob = integration.pattern === 'sync' || integration.pattern === 'sync:2';
+  if (waitsForJob && !(service === 'states' && action === 'startExecution')) throw unsupported;
   const apiService = service === 'states' ? 'sfn' : service;
   // AWS SDK integrations take PascalCase names even where the API is camelCase (Step Functions'); so do `states:` ones.
   const params = apiService === 'sfn' ? toApiNames(parameters as Params) : { ...(parameters as Params) };
@@ -94,7 +98,7 @@ export async function performIntegration(
   }
   try {
     const result = await call(apiService, action, params, targets, context);
-    if (result === undefined) throw new TaskFailure('States.Runtime', `booksim local does not support the integration ${integration.resourceType}:${action}.`);
+    if (result === undefined) throw unsupported;
     return apiService === 'sfn' ? toStatesNames(result as Params) : result;
   } catch (error) {
     const code = error instanceof AwsError ? error.code : error instanceof Error && '$metadata' in error ? error.name : undefined;
