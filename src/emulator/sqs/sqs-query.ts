@@ -17,34 +17,35 @@ const mapEntry = { key: 'Name', value: 'Value' };
 const tagEntry = { key: 'Key', value: 'Value' };
 const batchActions = ['SendMessageBatch', 'DeleteMessageBatch', 'ChangeMessageVisibilityBatch'];
 
-/** Flattened members of requests, e.g. `Attribute.1.Name`, `AttributeName.1`, `SendMessageBatchRequestEntry.1.Id`. */
-const requestMembers: FlattenedMember[] = [
+/** Flattened members that requests and results both carry: attribute maps, tags, list values. */
+const sharedMembers: FlattenedMember[] = [
   { element: 'Attribute', member: 'Attributes', ...mapEntry },
   { element: 'MessageAttribute', member: 'MessageAttributes', ...mapEntry },
-  { element: 'MessageSystemAttribute', member: 'MessageSystemAttributes', ...mapEntry },
   { element: 'Tag', member: 'Tags', ...tagEntry },
+  { element: 'StringListValue', member: 'StringListValues' },
+  { element: 'BinaryListValue', member: 'BinaryListValues' },
+];
+
+/** Flattened members of requests, e.g. `Attribute.1.Name`, `AttributeName.1`, `SendMessageBatchRequestEntry.1.Id`. */
+const requestMembers: FlattenedMember[] = [
+  ...sharedMembers,
+  { element: 'MessageSystemAttribute', member: 'MessageSystemAttributes', ...mapEntry },
   { element: 'AttributeName', member: 'AttributeNames' },
   { element: 'MessageAttributeName', member: 'MessageAttributeNames' },
   { element: 'MessageSystemAttributeName', member: 'MessageSystemAttributeNames' },
   { element: 'TagKey', member: 'TagKeys' },
   { element: 'AWSAccountId', member: 'AWSAccountIds' },
   { element: 'ActionName', member: 'Actions' },
-  { element: 'StringListValue', member: 'StringListValues' },
-  { element: 'BinaryListValue', member: 'BinaryListValues' },
   ...batchActions.map((action) => ({ element: `${action}RequestEntry`, member: 'Entries' })),
 ];
 
 /** Flattened members of results, e.g. `<Message><Attribute><Name/><Value/></Attribute></Message>`. */
 const resultMembers: FlattenedMember[] = [
-  { element: 'Attribute', member: 'Attributes', ...mapEntry },
-  { element: 'MessageAttribute', member: 'MessageAttributes', ...mapEntry },
-  { element: 'Tag', member: 'Tags', ...tagEntry },
+  ...sharedMembers,
   { element: 'Message', member: 'Messages' },
   { element: 'QueueUrl', member: 'QueueUrls' },
   { element: 'QueueUrl', member: 'queueUrls' },
   { element: 'BatchResultErrorEntry', member: 'Failed' },
-  { element: 'StringListValue', member: 'StringListValues' },
-  { element: 'BinaryListValue', member: 'BinaryListValues' },
 ];
 
 const sqsQueryWire: QueryServiceWire = {
