@@ -98,6 +98,12 @@ export interface StormSummary {
     /** What the reconciler recovered. */
     reconciler?: { restarted: number; refunded: number; gaveUp: number };
   };
+  /** Where the saga's time went, from the executions' histories (absent in runs made before step timings, or when no saga ran). */
+  saga?: SagaSummary;
+  /** What the run used of each billed AWS meter, measured (absent in runs made before cost). */
+  usage?: RunUsage;
+  /** What that usage costs at the run's price table (absent in runs made before cost). */
+  cost?: CostSummary;
   latency: {
     /** Booking API latency, corrected for coordinated omission. */
     api: Percentiles;
@@ -145,4 +151,88 @@ export interface ComparisonResult {
 export interface DetectedBy {
   heartbeatTimeout: number;
   taskTimeout: number;
+}
+
+/** One saga state's timings over a run's executions (histograms.json keeps the raw histograms). */
+export interface SagaStepSummary {
+  /** The state's name in the definition: ValidatePayment, FastValidatePayment, ReleaseSeat, … */
+  state: string;
+  /** Times the state was entered. */
+  entered: number;
+  /** Entries that ended in an error once every retry was spent (caught by the saga or not). */
+  failed: number;
+  /** Attempts beyond the first of each entry. */
+  retries: number;
+  /** Failed attempts by error name (States.Timeout, PaymentDeclined, …), retried ones included. */
+  failures: Record<string, number>;
+  /** Per attempt, scheduled → started: waiting for a worker. */
+  wait: Percentiles;
+  /** Per attempt, started → succeeded, failed or timed out: the worker's work. */
+  work: Percentiles;
+  /** Per attempt that was retried, its end → the next attempt scheduled: the Retry's backoff. */
+  backoff: Percentiles;
+  /** Per entry, entered → left: the whole time in the state, retries and backoff included. */
+  total: Percentiles;
+}
+
+/** One stretch of a booking's path through the saga, in ms from its execution's start. */
+export interface SagaPathSegment {
+  state: string;
+  phase: 'wait' | 'work' | 'backoff';
+  startMs: number;
+  endMs: number;
+}
+
+/** One execution's path through the saga, for the report's time line. */
+export interface SagaPath {
+  bookingId: string;
+  durationMs: number;
+  segments: SagaPathSegment[];
+}
+
+/** Where the saga's time went in a run: per state, from every execution's history. */
+export interface SagaSummary {
+  /** Executions of the run's bookings whose history was read (reconciler restarts included). */
+  executions: number;
+  /** Those executions by status: SUCCEEDED, FAILED, TIMED_OUT, ABORTED, RUNNING. */
+  byStatus: Record<string, number>;
+  /** State transitions the executions made, as Step Functions Standard bills them. */
+  stateTransitions: number;
+  /** Executions that entered a compensating step (RefundPayment or ReleaseSeat). */
+  compensated: number;
+  /** Every Task state that ran, in the order the saga first reaches them. */
+  steps: SagaStepSummary[];
+  /** The state with the highest p99 time in state, when any ran. */
+  slowest?: string;
+  /** The executions at the median and the p99 of duration, step by step. */
+  paths?: { p50: SagaPath; p99: SagaPath };
+}
+
+/**
+ * What a run used of each billed AWS meter (src/cost/), measured from the calls it made
+ * and the state transitions its executions made. Keys are meter names of the price table.
+ */
+export type Usage = Record<string, number>;
+
+/** A run's usage: in total, for a mean CONFIRMED and REJECTED booking (its own), and shared per accepted booking. */
+export interface RunUsage {
+  total: Usage;
+  perConfirmed: Usage | null;
+  perRejected: Usage | null;
+  /** Usage no single booking caused, per accepted booking. */
+  sharedPerBooking: Usage | null;
+}
+
+/** What a run's usage costs at a price table, in its currency. Per-booking figures include the shared share; null without a booking to divide by. */
+export interface CostSummary {
+  /** The price table used: its name, region, currency, and the date its prices were read. */
+  pricing: { name: string; region: string; currency: string; readOn: string };
+  total: number;
+  byService: Record<string, number>;
+  perConfirmed: number | null;
+  perRejected: number | null;
+  /** Total cost per accepted booking. */
+  perBooking: number | null;
+  /** perBooking × 1,000,000, by service. */
+  perMillion: Record<string, number> | null;
 }

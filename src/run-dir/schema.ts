@@ -55,6 +55,16 @@ export interface RunHistograms {
   apiLatency?: string;
   timeToDecision?: string;
   timeToDecisionByTier?: { VIP?: string; STANDARD?: string };
+  /** Per saga state (SagaStepSummary): wait, work, backoff and time in state, in all and per tier. */
+  sagaSteps?: Record<string, SagaStepHistograms & { byTier?: Partial<Record<Tier, SagaStepHistograms>> }>;
+}
+
+/** One saga state's histograms (microseconds, as the rest). */
+export interface SagaStepHistograms {
+  wait: string;
+  work: string;
+  backoff: string;
+  total: string;
 }
 
 /** histograms.json: {@link RunHistograms}, and the unit they are in. */
