@@ -9,6 +9,7 @@ import { ClientTokens } from './client-tokens.js';
 import { actions as dynaliteActions, dynaliteDb, promised, type DynaliteError, type DynaliteStore, type Item, type Table } from './dynalite.js';
 import { idOf, ItemClaims, lockItems, type ItemTarget } from './item-locks.js';
 import { commit, isReason, noReason, reasonFor, stage, type CancellationReason, type StagedWrite } from './staged-write.js';
+import { consumedCapacity, readCapacity, writeCapacity } from './transaction-capacity.js';
 import { readTransactGet, readTransactWrite, type TransactAction, type WriteAction } from './transact-request.js';
 import { asAwsError, dynamoDbWire, namesOperation, validationException } from './wire.js';
 
@@ -69,21 +70,23 @@ export class DynamoDbTransactions {
     const { ClientRequestToken: _token, ...request } = params;
     if (token !== undefined && this.tokens.begin(token, request)) return {};
     let succeeded = false;
+    let written: StagedWrite[];
     try {
-      await this.runWrite(actions);
+      written = await this.runWrite(actions);
       succeeded = true;
     } finally {
       if (token !== undefined) this.tokens.end(token, succeeded);
     }
-    return {};
+    const capacity = consumedCapacity(params.ReturnConsumedCapacity, written.map(({ target, existing, change }) => writeCapacity(target.tableName, existing, change)));
+    return capacity ? { ConsumedCapacity: capacity } : {};
   }
 
   /**
    * Checks every action against the items as they are, then writes them all, holding the
    * items (against other transactions) and their locks (against single-item writes) from
-   * the first read to the last write.
+   * the first read to the last write. Answers every action worked out, in the order of the request.
    */
-  private async runWrite(actions: WriteAction[]): Promise<void> {
+  private async runWrite(actions: WriteAction[]): Promise<StagedWrite[]> {
     const resolved = await this.resolve(actions, writeSchemaError);
     const targets = resolved.map(({ target }) => target);
     this.rejectConflicts(targets);
@@ -93,7 +96,9 @@ export class DynamoDbTransactions {
       try {
         const staged = await Promise.all(resolved.map(({ action, table, target }) => stage(this.store, action, table, target)));
         if (staged.some(isReason)) throw new TransactionCanceled(staged.map((outcome) => (isReason(outcome) ? outcome : noReason)));
-        await commit(this.store, staged.filter((outcome): outcome is StagedWrite => !isReason(outcome)));
+        const written = staged.filter((outcome): outcome is StagedWrite => !isReason(outcome));
+        await commit(this.store, written);
+        return written;
       } finally {
         unlock();
       }
@@ -110,8 +115,11 @@ export class DynamoDbTransactions {
     const unlock = await lockItems(this.store, targets);
     try {
       const answers = await Promise.all(resolved.map(({ action }) => promised<{ Item?: Item }>((callback) => dynaliteActions.getItem(this.store, action.data, callback))));
+      // Read units are of the whole item, not of the projection returned.
+      const items = await Promise.all(targets.map((target) => promised<Item | undefined>((callback) => this.store.getItemDb(target.tableName).get(target.key, callback)).catch(missingItem)));
+      const capacity = consumedCapacity(params.ReturnConsumedCapacity, targets.map((target, i) => readCapacity(target.tableName, items[i])));
       // A missing item, or one without any of the projected attributes, answers an ItemResponse without Item (the model's TransactGetItemsOutput).
-      return { Responses: answers.map((answer) => (answer?.Item && Object.keys(answer.Item).length > 0 ? { Item: answer.Item } : {})) };
+      return { Responses: answers.map((answer) => (answer?.Item && Object.keys(answer.Item).length > 0 ? { Item: answer.Item } : {})), ...(capacity ? { ConsumedCapacity: capacity } : {}) };
     } finally {
       unlock();
     }
@@ -152,6 +160,12 @@ export class DynamoDbTransactions {
       throw asAwsError(error);
     }
   }
+}
+
+/** A read of an item that is not there: no item (dynalite's item store raises NotFoundError). */
+function missingItem(error: Error): undefined {
+  if (error.name === 'NotFoundError') return undefined;
+  throw error;
 }
 
 /** The checks a write action's single-item operation makes against its table's key schema and indexes. */
