@@ -35,7 +35,7 @@ describe('parsing a threshold', () => {
     ['api.p99.99<.5', { metric: 'api', statistic: 'p99.99', operator: '<', limit: 0.5 }],
     ['api.p100<3000', { metric: 'api', statistic: 'p100', operator: '<', limit: 3000 }],
   ])('when the expression is %j, it reads metric, statistic, operator and limit in ms', (expression, expected) => {
-    expect(parseThreshold(expression)).toEqual({ expression, ...expected });
+    expect(parseThreshold(expression)).toEqual({ expression, ...expected, unit: 'ms' });
   });
 
   it.each([
@@ -46,7 +46,7 @@ describe('parsing a threshold', () => {
     ['decision.p99 =< 2000', /unknown operator "=<"/],
     ['decision.p99 << 2000', /unknown operator "<<"/],
     ['<2000', /nothing comes before the operator/],
-    ['latency.p99<2000', /unknown metric "latency" \(known: api, decision, vip.decision, standard.decision\)/],
+    ['latency.p99<2000', /unknown metric "latency" \(known: api, decision, vip.decision, standard.decision, saga.success_rate, .*; <step> is validate, reserve, .*\)/],
     ['gold.decision.p99<2000', /unknown metric "gold.decision"/],
     ['p99_decision<2000', /the metric comes first, then a dot: "decision.p99<2000"/],
     ['p99_vip_decision < 1500', /"vip.decision.p99<1500"/],
@@ -65,8 +65,9 @@ describe('parsing a threshold', () => {
     expect(error.message).toMatch(problem);
     expect(error.message).toContain(`invalid threshold "${expression}"`);
     expect(error.message).toContain('--threshold "decision.p99<2000"');
-    expect(error.message).toContain('metrics api, decision, vip.decision, standard.decision');
+    expect(error.message).toContain('--threshold "saga.success_rate>0.99"');
     expect(error.suggestions).toContain('api: booking API latency, corrected for coordinated omission');
+    expect(error.suggestions).toContain('saga.success_rate: saga executions SUCCEEDED, of those that ended (a ratio 0–1)');
   });
 });
 
@@ -76,7 +77,7 @@ describe('evaluating thresholds', () => {
     timeToDecision: histogram([100, 200, 300, 4000]),
     timeToDecisionByTier: { VIP: histogram([]), STANDARD: histogram([100, 200, 300, 4000]) },
   };
-  const evaluate = (expression: string, runHistograms: RunHistograms | undefined = histograms) => evaluateThresholds([parseThreshold(expression)], runHistograms)[0]!;
+  const evaluate = (expression: string, runHistograms: RunHistograms | undefined = histograms) => evaluateThresholds([parseThreshold(expression)], { ...(runHistograms ? { histograms: runHistograms } : {}) })[0]!;
 
   it('when the measured value keeps the bound, it passes and says what was measured', () => {
     const result = evaluate('api.p99<1000');
@@ -100,7 +101,7 @@ describe('evaluating thresholds', () => {
   });
 
   it('when the run has no histograms, every threshold is unknown with a note, never a pass', () => {
-    const results = evaluateThresholds([parseThreshold('api.p99<1000'), parseThreshold('decision.p99<1000')], undefined);
+    const results = evaluateThresholds([parseThreshold('api.p99<1000'), parseThreshold('decision.p99<1000')], {});
     expect(results.map((r) => r.verdict)).toEqual(['unknown', 'unknown']);
     expect(results[0]!.note).toMatch(/no histograms/);
     expect(results[0]!.measured).toBeUndefined();
@@ -115,11 +116,11 @@ describe('evaluating thresholds', () => {
 
   it('when a threshold was not made by parseThreshold and names no known statistic, it is unknown rather than a crash', () => {
     const made: Threshold = { expression: 'api.mean<1', metric: 'api', statistic: 'mean', operator: '<', limit: 1 };
-    expect(evaluateThresholds([made], histograms)[0]).toMatchObject({ verdict: 'unknown' });
+    expect(evaluateThresholds([made], { histograms })[0]).toMatchObject({ verdict: 'unknown' });
   });
 
   it('when given several thresholds, it answers each in order with its parsed fields', () => {
-    const results = evaluateThresholds(['api.p99<1000', 'decision.p99<1000', 'vip.decision.p99<1000'].map(parseThreshold), histograms);
+    const results = evaluateThresholds(['api.p99<1000', 'decision.p99<1000', 'vip.decision.p99<1000'].map(parseThreshold), { histograms });
     expect(results.map((r) => [r.expression, r.metric, r.statistic, r.operator, r.limit, r.verdict])).toEqual([
       ['api.p99<1000', 'api', 'p99', '<', 1000, 'passed'],
       ['decision.p99<1000', 'decision', 'p99', '<', 1000, 'breached'],

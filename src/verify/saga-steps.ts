@@ -1,0 +1,64 @@
+import type { Branch, StateMachineDefinition } from '../model/asl.js';
+import { sagaDefinition, sagaTasks, type SagaTask, type TimingProfileName } from '../deploy/saga.js';
+
+/**
+ * The saga's steps as thresholds name them (`reserve.failure_rate`, `issueticket.work.p99`),
+ * read from the saga's own definition so that a state added there is a step here.
+ */
+
+/** A step a threshold can name: the Task states it covers, and how to say it in a note. */
+export interface SagaStep {
+  /** The Task states, as the definition names them (ReserveSeat, FastReserveSeat). */
+  states: string[];
+  /** "ReserveSeat", or "ReserveSeat and FastReserveSeat". */
+  label: string;
+}
+
+/**
+ * The saga's definition for a profile, as read for its shape and timings rather than
+ * deployed: each activity's ARN is the activity's name, so a Task state's Resource says
+ * which activity it runs.
+ */
+export function sagaDefinitionOf(profile: TimingProfileName): StateMachineDefinition {
+  return sagaDefinition(profile, { activityArns: Object.fromEntries(sagaTasks.map((task) => [task, task])) as Record<SagaTask, string>, manualReviewQueueUrl: 'manual-review' });
+}
+
+/** Every Task state of a branch (Parallel branches included), in definition order, with the activity it runs (none for the escalations' SQS sends). */
+function taskStates(branch: Branch): Array<{ state: string; activity?: SagaTask }> {
+  return Object.entries(branch.States).flatMap(([name, state]) => {
+    if (state.Type === 'Parallel') return state.Branches.flatMap(taskStates);
+    if (state.Type !== 'Task') return [];
+    const activity = sagaTasks.find((task) => task === state.Resource);
+    return [{ state: name, ...(activity ? { activity } : {}) }];
+  });
+}
+
+/** The saga's Task states, whichever profile: profiles change timings, not states. */
+const states = taskStates(sagaDefinitionOf('fast'));
+
+/** An activity's short name: the first word of its name (ReserveSeat → reserve). */
+const shortName = (activity: SagaTask) => /^[A-Z][a-z]+/.exec(activity)![0].toLowerCase();
+
+/**
+ * Short names: an activity on every path that runs it, so `reserve` is ReserveSeat and the
+ * VIP fast path's FastReserveSeat together (the orders that failed at the reserve step,
+ * whichever path they took).
+ */
+const shortNames = new Map(
+  sagaTasks.map((activity) => {
+    const covered = states.filter((s) => s.activity === activity).map((s) => s.state);
+    return [shortName(activity), { states: covered, label: covered.join(' and ') }];
+  }),
+);
+
+/** The short names, then the state names, as a threshold may write them. */
+export const sagaStepNames: readonly string[] = [...shortNames.keys(), ...states.map((s) => s.state).filter((state) => !shortNames.has(state.toLowerCase()))];
+
+/** The step a name means (case-insensitive): a short name, or one Task state by its name; undefined if none. */
+export function sagaStepNamed(name: string): SagaStep | undefined {
+  const lower = name.toLowerCase();
+  const short = shortNames.get(lower);
+  if (short) return short;
+  const state = states.find((s) => s.state.toLowerCase() === lower)?.state;
+  return state === undefined ? undefined : { states: [state], label: state };
+}
