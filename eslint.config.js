@@ -12,7 +12,7 @@ const layers = [
   ['aws', 'emulator', 'gateway'],
   ['deploy'],
   ['functions'],
-  ['runtime', 'load', 'api'],
+  ['runtime', 'load', 'api', 'cost'],
   ['faults'],
   ['run-dir'],
   ['scenarios'],

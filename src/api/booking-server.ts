@@ -7,6 +7,9 @@ import type { BookingRequest } from '../model/booking.js';
 import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.js';
 import { withBooking } from '../runtime/call-counter.js';
 
+/** Runs one request's work as one Lambda invocation (src/runtime/usage-meter.ts UsageMeter.invocation); by default it only runs it. */
+export type Invocation = <T>(handler: () => Promise<T>) => Promise<T>;
+
 /** The booking API as a client sees it (API Gateway + Lambda in the original design). */
 export interface BookingServer {
   url: string;
@@ -30,9 +33,10 @@ function bookingOf(request: unknown): string | undefined {
  * the same one; in the direct-chain topology once the chain is done, with the final
  * status) and `GET /bookings/:id` on 127.0.0.1, calling the booking-API function.
  * A POST runs in the scope of its booking ({@link withBooking}), so counted clients
- * attribute its calls to it.
+ * attribute its calls to it; each request's work runs through `invocation`, which a
+ * usage meter times as one invocation of the booking-API function.
  */
-export async function startBookingServer(context: FunctionContext, port = 0): Promise<BookingServer> {
+export async function startBookingServer(context: FunctionContext, { port = 0, invocation = (handler) => handler() }: { port?: number; invocation?: Invocation } = {}): Promise<BookingServer> {
   const direct = context.resources.topology === 'direct-chain' ? directBooking(context) : undefined;
   const create = (request: BookingRequest) => (direct ? direct(request) : createBooking(request, context));
   async function route(req: IncomingMessage): Promise<HttpResponse> {
@@ -45,11 +49,11 @@ export async function startBookingServer(context: FunctionContext, port = 0): Pr
         if (error instanceof HttpError) throw error;
         return json(400, { error: 'InvalidRequest', message: 'The body must be JSON.' });
       }
-      return json(202, await withBooking(bookingOf(request), () => create(request as BookingRequest)));
+      return json(202, await withBooking(bookingOf(request), () => invocation(() => create(request as BookingRequest))));
     }
     const booking = /^\/bookings\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && booking) {
-      const view = await getBookingView(decodeURIComponent(booking[1]!), context);
+      const view = await invocation(() => getBookingView(decodeURIComponent(booking[1]!), context));
       return view ? json(200, view) : json(404, { error: 'NotFound', message: 'No such booking.' });
     }
     return json(404, { error: 'NotFound', message: `${req.method} ${path} is not an endpoint of the booking API.` });

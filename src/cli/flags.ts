@@ -3,6 +3,8 @@ import { timingProfiles, type TimingProfileName } from '../deploy/saga.js';
 import { validStackName, type StackOptions } from '../deploy/stack.js';
 import { topologies } from '../model/topology.js';
 import { BooksimError, ExitCode } from '../errors.js';
+import { sloPresetNames, sloPresetsOf } from '../verify/slo-presets.js';
+import { parseThreshold } from '../verify/thresholds.js';
 
 /** Flags every command that talks to AWS shares: where, which region, which stack. */
 export const endpointFlags = {
@@ -53,6 +55,22 @@ export function standardQueueChaosOf(flags: { 'standard-queue-chaos': string }):
 
 /** What `booksim verify` (and `booksim run`) check beyond the invariants, and where else the JUnit report goes. */
 export const verifyFlags = {
-  threshold: Flags.string({ description: 'a latency bound that fails the run, k6 style: "decision.p99<2000" (repeatable)', multiple: true, default: [] }),
+  threshold: Flags.string({
+    description: 'a bound that fails the run, k6 style: a latency in ms ("decision.p99<2000"), a rate as a ratio ("saga.success_rate>0.99"), a count or a cost (repeatable; `booksim verify --help` lists the metrics)',
+    multiple: true,
+    default: [],
+  }),
+  slo: Flags.string({
+    description: `a preset of thresholds, added to --threshold's (repeatable): ${sloPresetNames.join(', ')} (the design's SLOs, latency limits scaled to the run's timing profile)`,
+    multiple: true,
+    default: [],
+    helpValue: 'PRESET',
+  }),
   junit: Flags.string({ description: 'also write the JUnit XML report here', helpValue: 'FILE' }),
 };
+
+/** --threshold and --slo, checked, so that a bad expression or preset is a usage error (exit 2) before anything runs. */
+export function thresholdsOf(flags: { threshold: string[]; slo: string[] }): { thresholds: string[]; slo: string[] } {
+  for (const expression of flags.threshold) parseThreshold(expression);
+  return { thresholds: flags.threshold, slo: sloPresetsOf(flags.slo) };
+}

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { parseFaultSpec, withOverrides } from '../faults/spec.js';
+import { readPriceTable } from '../cost/pricing.js';
 import { type Sabotage, sabotageNames } from '../model/fault.js';
 import { parseDuration } from '../duration.js';
 import { validateLoadShape } from '../load/plan.js';
@@ -9,6 +10,7 @@ import { formatSettleProgress } from '../report/storm-text.js';
 import { scenarioNamed } from '../scenarios/index.js';
 import { planFaults } from '../faults/registry.js';
 import type { StormHooks } from '../storm/run-storm.js';
+import { liveDisplay } from './live-display.js';
 
 /** The flags of a storm, shared by `booksim storm` and `booksim run`. */
 export const stormFlags = {
@@ -30,6 +32,7 @@ export const stormFlags = {
   'settle-timeout': Flags.string({ description: 'how long to wait for the system to settle after the load', default: '60s' }),
   concurrency: Flags.integer({ description: 'message groups or saga tasks each worker process handles at once', default: 16, min: 1, max: 256 }),
   'reports-dir': Flags.string({ description: 'where run directories are written', default: 'reports' }),
+  pricing: Flags.string({ description: "the price table the run's cost is worked out with (JSON, as booksim's pricing/aws-us-east-1.json) [default: AWS us-east-1]", helpValue: 'FILE' }),
 };
 
 /** The parsed values of {@link stormFlags}. */
@@ -49,6 +52,7 @@ export interface StormFlagValues {
   'settle-timeout': string;
   concurrency: number;
   'reports-dir': string;
+  pricing?: string | undefined;
 }
 
 /** Reads and checks the storm flags: usage errors (exit 2) before anything starts. */
@@ -73,19 +77,25 @@ export function stormPlanOf(flags: StormFlagValues): StormPlan {
     settleTimeoutMs: parseDuration(flags['settle-timeout'], '--settle-timeout'),
     concurrency: flags.concurrency,
     reportsDir: flags['reports-dir'],
+    // Read now: a bad table is a usage error before anything starts.
+    pricing: readPriceTable(flags.pricing),
   };
 }
 
 /**
- * The storm's hooks for a terminal: phases on stderr, progress on one rewritten line
- * when stderr is a terminal; nothing when `human` is false (--json). Ctrl-C stops the
- * load, a second one the settle; `release` removes the handler.
+ * The storm's hooks for a terminal: phases on stderr; the live status while the load runs
+ * (src/cli/live-display.ts: a block redrawn in place when stderr is a terminal, plain
+ * lines every 5 s otherwise); the settle's progress on one rewritten line when stderr is
+ * a terminal; nothing when `human` is false (--json). Ctrl-C stops the load, a second one
+ * the settle; `release` removes the handler.
  */
 export function terminalStormHooks(human: boolean, logToStderr: (line: string) => void): StormHooks & { release(): void } {
   const stopLoad = new AbortController();
   const stopSettle = new AbortController();
+  const live = liveDisplay({ write: (text) => process.stderr.write(text), tty: process.stderr.isTTY === true, columns: () => process.stderr.columns });
   const onSigint = () => {
     if (!stopLoad.signal.aborted) {
+      live.leave();
       logToStderr('stopping the load; waiting for the system to settle (Ctrl-C again to stop waiting)');
       stopLoad.abort();
     } else stopSettle.abort();
@@ -105,12 +115,17 @@ export function terminalStormHooks(human: boolean, logToStderr: (line: string) =
       if (!human) return;
       if (progressShown) process.stderr.write('\n');
       progressShown = false;
+      live.leave();
       logToStderr(detail);
     },
     onWarning: (line) => {
-      if (human) logToStderr(chalk.yellow(line));
+      if (!human) return;
+      live.leave();
+      logToStderr(chalk.yellow(line));
     },
-    onLoadProgress: (p) => progress(`sent ${p.sent}, answered ${p.completed}, ${(p.elapsedMs / 1000).toFixed(1)} s`),
+    onLiveStatus: (status) => {
+      if (human) live.show(status);
+    },
     onSettleProgress: (snapshot, elapsedMs) => progress(formatSettleProgress(snapshot, elapsedMs)),
     release: () => process.off('SIGINT', onSigint),
   };

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { deployFlags, embeddedEndpointFlags, endpointFlags, stackOptionsOf, standardQueueChaosOf, verifyFlags } from '../cli/flags.js';
+import { deployFlags, embeddedEndpointFlags, endpointFlags, stackOptionsOf, standardQueueChaosOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
@@ -16,7 +16,7 @@ const { topology: _oneTopology, ...stackFlags } = deployFlags;
 export default class Compare extends BaseCommand {
   static override summary = 'Run the same storm against each topology and compare: the design question, answered with measurements.';
 
-  static override description = `For each topology in turn it deploys a stack of its own (<stack>-<topology>), runs the same storm (same seed, load and faults), verifies it and writes its report; then one comparison report with the invariants side by side, latency percentiles overlaid, throughput and AWS calls per booking. The topologies: fifo-fanout (SNS FIFO → SQS FIFO, the design's answer), standard-fanout (standard SNS → standard SQS), shared-queue (one standard queue polled by both functions), direct-chain (the API calls inventory, then payment, synchronously).
+  static override description = `For each topology in turn it deploys a stack of its own (<stack>-<topology>), runs the same storm (same seed, load and faults), verifies it and writes its report; then one comparison report with the invariants side by side, latency percentiles overlaid, throughput, and AWS calls and cost per booking (at the price table of --pricing). The topologies: fifo-fanout (SNS FIFO → SQS FIFO, the design's answer), standard-fanout (standard SNS → standard SQS), shared-queue (one standard queue polled by both functions), direct-chain (the API calls inventory, then payment, synchronously).
 
 The expectation, under duplicates: fifo-fanout and direct-chain valid (direct-chain with the client waiting for the whole chain); standard-fanout invalid (queues that reorder serve a seat out of turn: first-come-first-served); shared-queue invalid (each message reaches only one function: bookings never decided, nothing-lost). Exit 0 when every topology gives what is expected, so CI can run it as a regression test of the harness itself.
 
@@ -38,6 +38,7 @@ ${exitCodeHelp}`;
     ...stackFlags,
     ...stormFlags,
     threshold: verifyFlags.threshold,
+    slo: verifyFlags.slo,
     ...embeddedEndpointFlags,
     topologies: Flags.string({ description: 'the topologies to compare (repeatable; default: all)', multiple: true, options: [...topologies] }),
     out: Flags.string({ description: 'where the comparison report goes (default: compare.html in the reports directory)', helpValue: 'FILE' }),
@@ -48,6 +49,7 @@ ${exitCodeHelp}`;
     const { flags } = await this.parse(Compare);
     const human = !this.jsonEnabled();
     const storm = stormPlanOf(flags);
+    const thresholds = thresholdsOf(flags);
     const chosen = (flags.topologies ?? [...topologies]) as Topology[];
     // Checked before anything starts: each topology's stack name is the base name and a suffix.
     for (const topology of chosen) validStackName(topologyStack(flags.stack, topology));
@@ -60,7 +62,7 @@ ${exitCodeHelp}`;
           deploy: stackOptionsOf(flags),
           topologies: chosen,
           storm,
-          thresholds: flags.threshold,
+          ...thresholds,
           out: flags.out ?? defaultComparisonFile(flags['reports-dir']),
           clock: systemClock,
         },

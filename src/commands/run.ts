@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { deployFlags, embeddedEndpointFlags, endpointFlags, stackOptionsOf, standardQueueChaosOf, verifyFlags } from '../cli/flags.js';
+import { deployFlags, embeddedEndpointFlags, endpointFlags, stackOptionsOf, standardQueueChaosOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import type { Topology } from '../model/topology.js';
@@ -21,6 +21,7 @@ ${exitCodeHelp}`;
   static override examples = [
     '<%= config.bin %> run --scenario heartbeat-crash --bookings 200 --open',
     '<%= config.bin %> run --seats 100 --rps 200 --duration 20s --threshold "decision.p99<5000"',
+    '<%= config.bin %> run --scenario kitchen-sink --slo design --threshold "calls.per_booking<40"',
     '<%= config.bin %> run --endpoint http://localhost:4566 --scenario kitchen-sink --junit junit.xml',
     '<%= config.bin %> run --scenario stuck-orders --sabotage new-key-on-retry   # exits 1: verify finds the double charge',
   ];
@@ -40,6 +41,7 @@ ${exitCodeHelp}`;
     const { flags } = await this.parse(Run);
     const human = !this.jsonEnabled();
     const storm = stormPlanOf(flags);
+    const thresholds = thresholdsOf(flags);
     const hooks = terminalStormHooks(human, (line) => this.logToStderr(line));
     try {
       const result = await runPipeline(
@@ -48,7 +50,7 @@ ${exitCodeHelp}`;
           embedded: { standardQueueChaos: standardQueueChaosOf(flags), seed: storm.shape.seed },
           deploy: { ...stackOptionsOf(flags), topology: flags.topology as Topology },
           storm,
-          thresholds: flags.threshold,
+          ...thresholds,
           ...(flags.junit !== undefined ? { junitFile: flags.junit } : {}),
           clock: systemClock,
         },

@@ -14,6 +14,7 @@ import { coldStart } from './worker/cold-start.js';
 import { crashMidHeartbeat } from './worker/crash-mid-heartbeat.js';
 import { duplicateDelivery } from './worker/duplicate-delivery.js';
 import { lateDelivery } from './worker/late-delivery.js';
+import { slowTask } from './worker/slow-task.js';
 import { stopExecution } from './worker/stop-execution.js';
 import { workerHang } from './worker/worker-hang.js';
 
@@ -32,6 +33,7 @@ export const faultPackages: { [N in FaultName]: FaultPackage<N> } = {
   'duplicate-delivery': duplicateDelivery,
   'late-delivery': lateDelivery,
   'cold-start': coldStart,
+  'slow-task': slowTask,
   'aws-latency': awsLatency,
   'aws-throttle': awsThrottle,
   'aws-error': awsError,

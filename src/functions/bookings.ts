@@ -77,7 +77,9 @@ export async function putPendingBooking(ctx: FunctionContext, message: BookingMe
  * Moves the booking to `status` if its current status is one of `from`: true if it
  * changed, false if the condition failed (already done, or not allowed; re-read to
  * tell). Sets updatedAt, decidedAt when `status` is final, and the reason and the
- * inventory sequence number when given.
+ * inventory sequence number when given. A change from undecided statuses only to a final
+ * one tells `ctx.onDecided` (a final-to-final change, ESCALATED → PAYMENT_FAILED, decides
+ * nothing new).
  */
 export async function setBookingStatus(
   ctx: FunctionContext,
@@ -101,10 +103,12 @@ export async function setBookingStatus(
   }
   options.from.forEach((from, i) => (values[`:from${i}`] = s(from)));
   const allowed = options.from.map((_, i) => `:from${i}`).join(', ');
-  return update(ctx, bookingsTable(ctx), { bookingId: s(bookingId) }, {
+  const changed = await update(ctx, bookingsTable(ctx), { bookingId: s(bookingId) }, {
     update: `SET ${sets.join(', ')}`,
     // Also false for a missing booking: an update must not create one.
     condition: `#status IN (${allowed})`,
     values,
   });
+  if (changed && finalStatuses.has(status) && !options.from.some((from) => finalStatuses.has(from))) ctx.onDecided?.();
+  return changed;
 }

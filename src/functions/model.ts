@@ -27,6 +27,8 @@ export interface FunctionContext {
   clock: Clock;
   /** Safeguards switched off on purpose (src/model/fault.ts); none in a normal run. */
   sabotage?: ReadonlySet<Sabotage>;
+  /** Told each time a function moves a booking from an undecided status to a final one: a live count for whoever hosts the functions, not the outcome (that is read from the table). */
+  onDecided?(): void;
 }
 
 /** One SQS message as a queue handler sees it (Lambda's SQS record, trimmed to what booksim uses). */

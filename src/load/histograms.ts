@@ -7,6 +7,8 @@ export interface LatencyRecorder {
   record(latencyMs: number): void;
   /** The histogram so far, as hdr-histogram-js's compressed base64. */
   encode(): string;
+  /** The value at `percentile` (0–100] so far, in ms, read in place (no copy: cheap enough for a live display); undefined while nothing is recorded. */
+  valueAt(percentile: number): number | undefined;
 }
 
 // Microseconds with 3 significant digits: 0.1% precision from 1 µs up; auto-resizing so
@@ -29,6 +31,7 @@ export function latencyRecorder(): LatencyRecorder {
   return {
     record: (latencyMs) => histogram.recordValue(Math.max(1, Math.round(latencyMs * 1000))),
     encode: () => encodeIntoCompressedBase64(histogram),
+    valueAt: (percentile) => (histogram.totalCount === 0 ? undefined : histogram.getValueAtPercentile(percentile) / 1000),
   };
 }
 

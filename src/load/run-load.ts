@@ -44,11 +44,26 @@ export interface RequestLogEntry {
   error?: string;
 }
 
-/** How far a load run has got, for a progress display. */
+/** How far a load run has got, for a live display; counts as in {@link LoadResult}. */
 export interface LoadProgress {
-  sent: number;
-  completed: number;
   elapsedMs: number;
+  /** How long the plan takes at the target rate: its requests / rps. */
+  plannedMs: number;
+  targetRps: number;
+  /** Responses per second since the start. */
+  achievedRps: number;
+  sent: number;
+  /** Requests that got a response, whatever its status. */
+  completed: number;
+  /** Requests that got no response. */
+  errors: number;
+  non2xx: number;
+  /** Sent and not yet answered or given up on. */
+  inFlight: number;
+  /** Distinct bookingIds of 2xx answers: bookings the API took on (a client retry answers its original's). */
+  accepted: number;
+  /** API latency p99 so far, ms (from the intended send time, as the histogram); undefined before the first response. */
+  p99Ms?: number;
 }
 
 /** How {@link runLoad} sends the plan. */
@@ -102,8 +117,26 @@ export async function runLoad(targetUrl: string, plan: PlannedRequest[], options
   let completed = 0;
   let errors = 0;
   let non2xx = 0;
+  const accepted = new Set<string>();
 
-  const progress = (): LoadProgress => ({ sent: log.length, completed, elapsedMs: performance.now() - startedAt });
+  const plannedMs = (schedule.length * 1000) / rps;
+  const progress = (): LoadProgress => {
+    const elapsedMs = performance.now() - startedAt;
+    const p99Ms = latencies.valueAt(99);
+    return {
+      elapsedMs,
+      plannedMs,
+      targetRps: rps,
+      achievedRps: elapsedMs > 0 ? (completed * 1000) / elapsedMs : 0,
+      sent: log.length,
+      completed,
+      errors,
+      non2xx,
+      inFlight: log.length - completed - errors,
+      accepted: accepted.size,
+      ...(p99Ms === undefined ? {} : { p99Ms }),
+    };
+  };
   const progressTimer = onProgress ? setInterval(() => onProgress(progress()), progressIntervalMs) : undefined;
 
   function send(planned: PlannedRequest): Promise<void> {
@@ -139,7 +172,10 @@ export async function runLoad(targetUrl: string, plan: PlannedRequest[], options
           latencies.record(entry.latencyMs);
           if (outcome.status >= 200 && outcome.status < 300) {
             const bookingId = bookingIdOf(outcome.body);
-            if (bookingId !== undefined) entry.bookingId = bookingId;
+            if (bookingId !== undefined) {
+              entry.bookingId = bookingId;
+              accepted.add(bookingId);
+            }
           } else {
             non2xx++;
           }

@@ -24,6 +24,7 @@ export const faultCatalog = {
   'duplicate-delivery': { target: 'worker', momentary: false },
   'late-delivery': { target: 'worker', momentary: false },
   'cold-start': { target: 'worker', momentary: false },
+  'slow-task': { target: 'worker', momentary: false },
   'aws-latency': { target: 'aws', momentary: false },
   'aws-throttle': { target: 'aws', momentary: false },
   'aws-error': { target: 'aws', momentary: false },

@@ -1,4 +1,5 @@
 import type { FaultSpec, Sabotage } from './fault.js';
+import type { PriceTable } from './pricing.js';
 
 /** What a storm is asked to do, checked: the load's shape, the faults, the timeouts (read from the flags by src/cli/storm-flags.ts). */
 
@@ -36,4 +37,6 @@ export interface StormPlan {
   settleTimeoutMs: number;
   concurrency: number;
   reportsDir: string;
+  /** The prices the run's usage is costed at (`--pricing`); default booksim's own table. */
+  pricing?: PriceTable;
 }

@@ -134,6 +134,8 @@ export interface TopologyOutcome {
   apiP99Ms: number | undefined;
   decisionP99Ms: number | undefined;
   callsPerBooking: number | undefined;
+  /** Cost per accepted booking at the run's price table (summary.cost); undefined without one, or without a booking. */
+  costPerBooking: number | undefined;
   summary: StormSummary;
   verify: VerifyReport;
 }

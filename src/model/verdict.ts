@@ -46,23 +46,33 @@ export interface InvariantResult {
   note?: string;
 }
 
-/** A k6-style threshold (`decision.p99<2000`), parsed. Values are milliseconds. */
+/** What a threshold's limit and measured value are in: milliseconds, a ratio (0–1 for rates), a count, or money in the price table's currency. */
+export type ThresholdUnit = 'ms' | 'ratio' | 'count' | 'currency';
+
+/** A k6-style threshold (`decision.p99<2000`, `saga.success_rate>0.99`), parsed (src/verify/threshold-metrics.ts lists the metrics). */
 export interface Threshold {
-  /** As the user wrote it. */
+  /** As the user wrote it (or as an SLO preset expanded it). */
   expression: string;
-  /** `api`, `decision`, `vip.decision`, `standard.decision`. */
+  /** In lower case: `api`, `decision`, `vip.decision`, `saga.success_rate`, `reserve.failure_rate`, `reserve.wait`, … */
   metric: string;
-  /** `p50`, `p90`, `p99`, `p99.9`, any `p<number>`, or `max`. */
-  statistic: string;
+  /** `p50`, `p90`, `p99`, `p99.9`, any `p<number>`, or `max`; absent for a metric that is one number (a rate, a count). */
+  statistic?: string;
   operator: '<' | '<=' | '>' | '>=';
+  /** In the metric's unit (a ratio for rates, even when written `99%`). */
   limit: number;
+  /** Absent in verify.json written before other units: ms. */
+  unit?: ThresholdUnit;
+  /** The SLO preset (`--slo design`) this threshold came from, when it did. */
+  slo?: string;
 }
 
-/** passed / breached, or unknown when the run has no such histogram (or it is empty). */
+/** passed / breached, or unknown (with a note) when the run lacks what the metric is measured from. */
 export interface ThresholdResult extends Threshold {
   verdict: 'passed' | 'breached' | 'unknown';
-  /** The measured value in ms, when there was one. */
+  /** The measured value in the threshold's unit, when there was one. */
   measured?: number;
+  /** The price table's currency (USD), for a threshold in money. */
+  currency?: string;
   note?: string;
 }
 

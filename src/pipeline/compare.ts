@@ -20,12 +20,13 @@ export const expectedVerdicts: Record<Topology, Verdict> = {
   'direct-chain': 'valid',
 };
 
-function tableFigures({ latency, awsCalls, bookings }: StormSummary): Pick<TopologyOutcome, 'apiP99Ms' | 'decisionP99Ms' | 'callsPerBooking'> {
+function tableFigures({ latency, awsCalls, bookings, cost }: StormSummary): Pick<TopologyOutcome, 'apiP99Ms' | 'decisionP99Ms' | 'callsPerBooking' | 'costPerBooking'> {
   const p99 = ({ p99, count }: { p99: number; count: number }) => (count === 0 ? undefined : p99);
   return {
     apiP99Ms: p99(latency.api),
     decisionP99Ms: p99(latency.timeToDecision),
     callsPerBooking: bookings.accepted === 0 ? undefined : awsCalls.total / bookings.accepted,
+    costPerBooking: cost?.perBooking ?? undefined,
   };
 }
 
@@ -41,6 +42,8 @@ export interface CompareOptions {
   /** The same storm (same seed, same load, same faults) for every topology. */
   storm: StormPlan;
   thresholds: string[];
+  /** SLO presets (`design`), checked by the caller. */
+  slo?: string[];
   /** Where the comparison report goes. */
   out: string;
   clock: Clock;
@@ -63,7 +66,7 @@ export async function runComparison(options: CompareOptions, hooks: PipelineHook
       const stack = topologyStack(options.deploy.stack, topology);
       step(`topology ${topology}: stack ${stack}`);
       const result = await runPipeline(
-        { endpointFlags: options.endpointFlags, embedded: options.embedded, endpoint, deploy: { ...options.deploy, stack, topology }, storm: options.storm, thresholds: options.thresholds, clock: options.clock },
+        { endpointFlags: options.endpointFlags, embedded: options.embedded, endpoint, deploy: { ...options.deploy, stack, topology }, storm: options.storm, thresholds: options.thresholds, ...(options.slo !== undefined ? { slo: options.slo } : {}), clock: options.clock },
         hooks,
       );
       const expected = expectedVerdicts[topology];

@@ -24,6 +24,8 @@ export interface PipelineOptions {
   deploy: StackOptions;
   storm: StormPlan;
   thresholds: string[];
+  /** SLO presets (`design`), checked by the caller. */
+  slo?: string[];
   junitFile?: string;
   clock: Clock;
   env?: NodeJS.ProcessEnv;
@@ -73,6 +75,7 @@ export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks
         reportsDir: options.storm.reportsDir,
         stack: options.deploy.stack,
         thresholds: options.thresholds,
+        ...(options.slo !== undefined ? { slo: options.slo } : {}),
         ...(options.junitFile !== undefined ? { junitFile: options.junitFile } : {}),
       });
       const verify = await runVerify(clients, prepared, { endpoint: endpoint.display, clock: options.clock });

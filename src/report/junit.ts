@@ -1,5 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import { invariantName, timelineLines } from './verify-text.js';
+import { invariantName, thresholdName, thresholdValue, timelineLines } from './verify-text.js';
 import type { Counterexample, InvariantResult, ThresholdResult, VerifyReport } from '../model/verdict.js';
 
 const suiteName = 'booksim verify';
@@ -48,10 +48,11 @@ function invariantOutcome(result: InvariantResult): Outcome | undefined {
   };
 }
 
-const measured = (result: ThresholdResult) => (result.measured === undefined ? 'nothing' : `${result.measured.toFixed(1)} ms`);
-
 function thresholdOutcome(result: ThresholdResult): Outcome | undefined {
-  const statement = `${result.metric}.${result.statistic} measured ${measured(result)}, must be ${result.operator} ${result.limit} ms`;
+  const subject = result.statistic === undefined ? result.metric : `${result.metric}.${result.statistic}`;
+  const measured = result.measured === undefined ? 'nothing' : thresholdValue(result.measured, result);
+  const limit = (result.unit ?? 'ms') === 'ms' ? `${result.limit} ms` : thresholdValue(result.limit, result);
+  const statement = `${subject} measured ${measured}, must be ${result.operator} ${limit}`;
   if (result.verdict === 'unknown') return { element: 'error', type: 'unknown', message: `unknown: ${result.note ?? 'nothing was measured'}`, text: statement };
   if (result.verdict === 'passed') return undefined;
   return { element: 'failure', type: 'breached', message: `breached: ${statement}`, text: [statement, ...(result.note === undefined ? [] : [`note: ${result.note}`])].join('\n') };
@@ -80,7 +81,7 @@ function junitTimestamp(iso: string): string {
  */
 export function junitXml(report: VerifyReport): string {
   const invariantCases = report.invariants.map((r) => ({ name: invariantName(r), classname: invariantClass, outcome: invariantOutcome(r) }));
-  const thresholdCases = report.thresholds.map((t) => ({ name: t.expression, classname: thresholdClass, outcome: thresholdOutcome(t) }));
+  const thresholdCases = report.thresholds.map((t) => ({ name: thresholdName(t), classname: thresholdClass, outcome: thresholdOutcome(t) }));
   const cases = [...invariantCases, ...thresholdCases];
   const counts = {
     '@_tests': cases.length,

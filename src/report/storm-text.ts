@@ -1,5 +1,6 @@
 import chalk from 'chalk';
-import type { DetectedBy, Percentiles, QuiescenceSnapshot, StormSummary } from '../model/run.js';
+import type { CostSummary, DetectedBy, Percentiles, QuiescenceSnapshot, SagaSummary, StormSummary } from '../model/run.js';
+import { formatMoney, perMillionText, pricingText } from './cost-text.js';
 
 const label = (text: string) => chalk.bold(text.padEnd(10));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -49,6 +50,16 @@ function awsCallsLines(calls: StormSummary['awsCalls'], accepted: number): strin
   ];
 }
 
+/** What the run cost at its price table, next to its calls: per booking and per million by service, then per confirmed and rejected booking (each with the shared share). */
+function costLines(cost: CostSummary | undefined): string[] {
+  if (!cost) return [`${label('cost')}–`];
+  const money = (value: number | null) => formatMoney(value, cost.pricing.currency);
+  return [
+    `${label('cost')}${money(cost.total)} total, ${chalk.bold(money(cost.perBooking))} per booking, ${money(cost.perBooking === null ? null : cost.perBooking * 1_000_000)} per 1,000,000 (${perMillionText(cost)})`,
+    `${label('')}cost per booking: confirmed ${money(cost.perConfirmed)}, rejected ${money(cost.perRejected)}, at ${pricingText(cost)}`,
+  ];
+}
+
 /** The terminal summary of a storm (pure): the run, the load, the outcome, and the latency table. */
 export function stormSummaryText(summary: StormSummary): string {
   const { rate, requests, bookings, settle } = summary;
@@ -66,10 +77,40 @@ export function stormSummaryText(summary: StormSummary): string {
     `${label('seats')}${summary.seatsSold} of ${summary.seats} sold${summary.seatsSoldBefore ? chalk.yellow(` (${summary.seatsSoldBefore} sold before this run)`) : ''}`,
     `${label('settle')}${settled}`,
     ...awsCallsLines(summary.awsCalls, bookings.accepted),
+    ...costLines(summary.cost),
     ...chaosLines(summary.chaos),
+    ...sagaLine(summary.saga),
     '',
     ...latencyTable(summary.latency),
+    ...sagaTable(summary.saga),
   ].join('\n');
+}
+
+/** The saga's slowest step (highest p99 time in state), with how its p99s split into waiting for a worker and working; the executions and their state transitions. */
+function sagaLine(saga: SagaSummary | undefined): string[] {
+  if (!saga) return [];
+  const slowest = saga.steps.find((step) => step.state === saga.slowest);
+  const executions = `${saga.executions.toLocaleString('en-US')} executions, ${saga.stateTransitions.toLocaleString('en-US')} state transitions`;
+  if (!slowest) return [`${label('saga')}${executions}`];
+  const split = `wait ${seconds(slowest.wait.p99)}, work ${seconds(slowest.work.p99)}${slowest.backoff.count > 0 ? `, backoff ${seconds(slowest.backoff.p99)}` : ''}`;
+  return [`${label('saga')}slowest step ${chalk.bold(slowest.state)}: p99 ${seconds(slowest.total.p99)} in state (${split}); ${executions}`];
+}
+
+const sagaColumns = ['count', 'wait p50', 'wait p99', 'work p50', 'work p99', 'retries'] as const;
+
+/** Per saga step: times entered, wait and work (per attempt) p50 and p99 in ms, retries, and failed attempts by error. */
+function sagaTable(saga: SagaSummary | undefined): string[] {
+  if (!saga || saga.steps.length === 0) return [];
+  const header = `  ${'saga step (ms)'.padEnd(rowLabelWidth)}${sagaColumns.map((title) => title.padStart(cellWidth)).join('')}  failures`;
+  const rows = saga.steps.map((step) => {
+    const failures = Object.entries(step.failures).map(([error, n]) => `${error} ${n}`).join(', ');
+    const name = step.state === saga.slowest ? chalk.bold(step.state.padEnd(rowLabelWidth)) : step.state.padEnd(rowLabelWidth);
+    return (
+      `  ${name}${String(step.entered).padStart(cellWidth)}${cell(step.wait.p50, step.wait.count)}${cell(step.wait.p99, step.wait.count)}` +
+      `${cell(step.work.p50, step.work.count)}${cell(step.work.p99, step.work.count)}${String(step.retries).padStart(cellWidth)}  ${failures || '–'}`
+    );
+  });
+  return ['', chalk.bold(header), ...rows];
 }
 
 /** Which timeouts noticed the crashes, when a task timeout noticed any: a worker without heartbeats is seen late. */

@@ -76,14 +76,35 @@ function invariantTable(invariants: InvariantResult[]): string[] {
   ];
 }
 
-/** Milliseconds with one decimal, as the storm summary shows latencies; a dash when nothing was measured. */
-const measuredCell = (result: ThresholdResult) => (result.measured === undefined ? '–' : `${result.measured.toFixed(1)} ms`);
+/**
+ * A threshold's value in its unit: ms with one decimal (as the storm summary shows
+ * latencies), a ratio or count without trailing zeros, money to 3 significant digits with
+ * its currency.
+ */
+export function thresholdValue(value: number, threshold: Pick<ThresholdResult, 'unit' | 'currency'>): string {
+  switch (threshold.unit ?? 'ms') {
+    case 'ms':
+      return `${value.toFixed(1)} ms`;
+    case 'ratio':
+      return String(Number(value.toFixed(4)));
+    case 'count':
+      return String(Number(value.toFixed(2)));
+    case 'currency':
+      return `${Number(value.toPrecision(3))}${threshold.currency === undefined ? '' : ` ${threshold.currency}`}`;
+  }
+}
+
+/** The measured value, or a dash when nothing was measured. */
+const measuredCell = (result: ThresholdResult) => (result.measured === undefined ? '–' : thresholdValue(result.measured, result));
+
+/** A threshold as the table and JUnit name it: its expression, and the SLO preset it came from. */
+export const thresholdName = (threshold: ThresholdResult) => (threshold.slo === undefined ? threshold.expression : `${threshold.expression} (slo ${threshold.slo})`);
 
 function thresholdTable(thresholds: ThresholdResult[]): string[] {
-  const expressionWidth = Math.max('threshold'.length, ...thresholds.map((t) => t.expression.length));
+  const expressionWidth = Math.max('threshold'.length, ...thresholds.map((t) => thresholdName(t).length));
   const measuredWidth = Math.max('measured'.length, ...thresholds.map((t) => measuredCell(t).length));
   const row = (expression: string, measured: string, verdict: string) => `  ${expression.padEnd(expressionWidth)}  ${measured.padStart(measuredWidth)}  ${verdict}`;
-  return [chalk.bold(row('threshold', 'measured', 'verdict')), ...thresholds.map((t) => row(t.expression, measuredCell(t), verdictCell(t.verdict)))];
+  return [chalk.bold(row('threshold', 'measured', 'verdict')), ...thresholds.map((t) => row(thresholdName(t), measuredCell(t), verdictCell(t.verdict)))];
 }
 
 /** `1 no-double-booking: at most one CONFIRMED booking per seat`, as JUnit names it too. */

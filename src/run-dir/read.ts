@@ -1,8 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { parsePriceTable } from '../cost/pricing.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { LedgerEntry } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
+import type { StormSummary } from '../model/run.js';
+import type { PriceTable } from '../model/pricing.js';
 import { runFormat, type RunHistograms } from './schema.js';
 
 /** What `verify` reads from a run directory (docs/design.md, Run artefacts). A part whose file is missing is undefined. */
@@ -19,6 +22,8 @@ export interface RunFiles {
   topology?: string;
   /** run.json's summary.event: the event whose seats the run sold (runs before events have none). */
   event?: string;
+  /** run.json's summary, as written: older runs lack newer parts, and only the fields above are checked (thresholds check what they read). */
+  summary?: StormSummary;
   /** ledger.jsonl: the gateway's ledger, in the order written. */
   ledger?: LedgerEntry[];
   /** requests.json: the request log. */
@@ -53,11 +58,23 @@ export async function readRunFiles(runDir: string): Promise<RunFiles> {
     ...(run?.endpoint !== undefined ? { endpoint: run.endpoint } : {}),
     ...(run?.topology !== undefined ? { topology: run.topology } : {}),
     ...(run?.event !== undefined ? { event: run.event } : {}),
+    ...(run?.summary !== undefined ? { summary: run.summary } : {}),
     ...(ledger ? { ledger } : {}),
     ...(requests ? { requests } : {}),
     ...(histograms ? { histograms } : {}),
     ...(faults ? { faults } : {}),
   };
+}
+
+/**
+ * The price table a run's cost was worked out with (pricing.json), checked as `--pricing`
+ * checks one; undefined for a run made before cost. With run.json's summary.usage it gives
+ * summary.cost again (src/cost/cost.ts costSummary): the cost is reproducible from the run
+ * directory alone.
+ */
+export async function readRunPricing(runDir: string): Promise<PriceTable | undefined> {
+  await mustBeDirectory(runDir);
+  return readPart(runDir, 'pricing.json', (text, file) => parsePriceTable(parseJson(text, file), file));
 }
 
 async function mustBeDirectory(runDir: string): Promise<void> {
@@ -137,7 +154,7 @@ function arrayOf<T>(value: unknown, file: string, entry: (value: unknown, where:
   return value.map((item, i) => entry(item, `entry ${i + 1}: `));
 }
 
-function runJson(value: unknown, file: string): { runId?: string; settled?: boolean; stack?: string; endpoint?: string; topology?: string; event?: string } {
+function runJson(value: unknown, file: string): { runId?: string; settled?: boolean; stack?: string; endpoint?: string; topology?: string; event?: string; summary?: StormSummary } {
   const run = objectAt(value, file, '');
   const format = field(run, 'format', 'number', { file });
   if (format !== undefined && format > runFormat) {
@@ -153,6 +170,7 @@ function runJson(value: unknown, file: string): { runId?: string; settled?: bool
     endpoint: summary && field(summary, 'endpoint', 'string', { file, where: 'summary.' }),
     topology: field(run, 'topology', 'string', { file }),
     event: summary && field(summary, 'event', 'string', { file, where: 'summary.' }),
+    summary: summary as StormSummary | undefined,
   };
   return defined(values);
 }
@@ -211,5 +229,7 @@ function histogramsJson(value: unknown, file: string): RunHistograms {
         VIP: field(byTier, 'VIP', 'string', { file, where: 'timeToDecisionByTier.' }),
         STANDARD: field(byTier, 'STANDARD', 'string', { file, where: 'timeToDecisionByTier.' }),
       }),
+    // Per saga state; a threshold on one reads its histograms as a threshold reads any (one that does not decode is unknown).
+    sagaSteps: field(histograms, 'sagaSteps', 'object', { file }) as RunHistograms['sagaSteps'],
   });
 }

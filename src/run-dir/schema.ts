@@ -2,6 +2,7 @@ import type { FaultLogEntry } from '../model/fault.js';
 import type { LedgerEntry } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
 import type { LoadShape } from '../model/plan.js';
+import type { PriceTable } from '../model/pricing.js';
 import type { QuiescenceSnapshot, StormSummary } from '../model/run.js';
 import type { VerifyReport } from '../model/verdict.js';
 import type { CallCounts } from '../runtime/call-counter.js';
@@ -112,6 +113,8 @@ export interface RunFileContents {
   'samples.json': SamplesJson;
   'decisions.json': DecisionRecord[];
   'verify.json': VerifyReport;
+  /** The price table summary.cost was worked out with (src/cost/); runs made before cost have none. */
+  'pricing.json': PriceTable;
 }
 
 /** The ledger's lines, as ledger.jsonl holds them. */

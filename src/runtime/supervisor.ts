@@ -1,9 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { addUsage } from '../cost/meters.js';
 import type { FaultReport } from '../model/fault.js';
+import type { Usage } from '../model/run.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from './call-counter.js';
 import type { RuntimeLog } from './runtime-log.js';
+import { addBookingUsage, type BookingUsage, type UsageReport } from './usage-meter.js';
 import { failureText, withSettings, workerConfigVariable, type ParentMessage, type WorkerConfig, type WorkerFailure, type WorkerFunction, type WorkerMessage, type WorkerSettings } from './worker-messages.js';
 
 /** How many worker processes host a function, and how much each takes on at once. */
@@ -101,8 +104,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly workers = new Map<number, Worker>();
   /** Each worker's last report of its calls, by pid. */
   private readonly reports = new Map<number, { counts: CallCounts; byBooking: BookingCalls }>();
+  /** Each worker's billed usage, by pid: its last total, and every booking's usage as last reported. */
+  private readonly usageReports = new Map<number, { total: Usage; byBooking: BookingUsage }>();
   /** Each worker's CPU time (ms, since it started) when it said ready and at its last report, by pid, with the function it hosts. */
   private readonly cpuReports = new Map<number, { function: WorkerFunction; readyMs: number; ms: number }>();
+  /** Each worker's last count of the bookings its function decided, by pid. */
+  private readonly decidedReports = new Map<number, number>();
   /** Pending restarts of dead workers, with the plan entry each will start. */
   private readonly restarts = new Map<NodeJS.Timeout, WorkerPlanEntry>();
   /** Workers told to stop by a scale-down: their exit is expected, and nobody replaces them. */
@@ -195,6 +202,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return addBookingCalls(...[...this.reports.values()].map((report) => report.byBooking));
   }
 
+  /** The billed usage of every worker so far (src/runtime/usage-meter.ts), in total and by booking; dead workers' included, as with calls. */
+  usage(): UsageReport {
+    const reports = [...this.usageReports.values()];
+    return { total: addUsage(...reports.map((report) => report.total)), byBooking: addBookingUsage(...reports.map((report) => report.byBooking)) };
+  }
+
+  /**
+   * Bookings the workers' functions have moved to a final status so far, as last reported
+   * (within 100 ms of a decision: src/runtime/decision-reporter.ts): a live count, that
+   * much behind, and short of what a killed worker decided since its last report.
+   */
+  decided(): number {
+    let total = 0;
+    for (const count of this.decidedReports.values()) total += count;
+    return total;
+  }
+
   /**
    * CPU time (user + system, ms) every worker has used since it said ready, by the
    * function it hosts: the sum over its processes, dead and retired ones included (a
@@ -265,11 +289,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private received(info: WorkerInfo, message: WorkerMessage): void {
     if (message.type === 'calls') this.reports.set(info.pid, { counts: message.counts, byBooking: message.byBooking });
+    else if (message.type === 'usage') {
+      const kept = this.usageReports.get(info.pid) ?? { total: {}, byBooking: {} };
+      this.usageReports.set(info.pid, { total: message.total, byBooking: Object.assign(kept.byBooking, message.byBooking) });
+    }
     else if (message.type === 'cpu') {
       // A report before ready is start-up's, which cpu() leaves out.
       const report = this.cpuReports.get(info.pid);
       if (report) report.ms = message.ms;
     }
+    else if (message.type === 'decided') this.decidedReports.set(info.pid, message.total);
     else if (message.type === 'heartbeat') this.emit('heartbeat', { ...info, holding: message.holding, ...(message.bookingId === undefined ? {} : { bookingId: message.bookingId }) });
     else if (message.type === 'log') this.emit('log', { ...info, ...message.entry });
     else if (message.type === 'fault') this.emit('fault', { ...message.entry, detail: { ...message.entry.detail, pid: info.pid, function: info.function } });

@@ -7,8 +7,13 @@ import { withSettings, type WorkerConfig, type WorkerSettings } from './worker-m
 
 /** The faults a worker injects into its own invocations, as its current settings say. */
 export interface WorkerFaultInjector {
-  /** Resolves at once, except for the first invocation, which pays the cold start. */
-  warmUp(): Promise<void>;
+  /**
+   * What an invocation waits before its handler runs: the cold start, paid by the first
+   * invocation only, and for a task the slow-task fault slows (drawn, and logged when it
+   * does), its extra ms; the activity poller's heartbeats go on meanwhile. Resolves at once
+   * otherwise.
+   */
+  beforeInvocation(): Promise<void>;
   /** Whether this delivery goes to the handler twice (drawn, and logged when it does). */
   duplicate(bookingId: string | undefined): boolean;
   /** How many ms this queue message waits before its handler runs (drawn, and logged when it does); 0 for none. */
@@ -45,8 +50,19 @@ export function workerFaults(initial: WorkerConfig, log: FaultLogger): WorkerFau
   };
   const duplicateDraw = seededDraws(fn);
   const lateDraw = seededDraws(`${fn} late`);
+  const slowDraw = seededDraws(`${fn} slow`);
+  const slowDown = async () => {
+    const { rate = 0, ms = 0 } = isStreamFunction(fn) ? {} : (config.faults?.slowTask?.[fn] ?? {});
+    if (rate <= 0 || ms <= 0 || !(slowDraw() < rate)) return;
+    const bookingId = bookingScope.getStore();
+    log({ fault: 'slow-task', action: `${fn} takes ${ms} ms longer`, ...(bookingId ? { bookingId } : {}), detail: { task: fn, ms } });
+    await pause(ms);
+  };
   return {
-    warmUp: () => (warming ??= coldStart()),
+    beforeInvocation: async () => {
+      await (warming ??= coldStart());
+      await slowDown();
+    },
     duplicate: (bookingId) => {
       const rate = config.faults?.duplicateDeliveryRate ?? 0;
       if (rate <= 0 || !(duplicateDraw() < rate)) return false;

@@ -7,6 +7,7 @@ import { BooksimError, type ExitCodeValue } from '../errors.js';
 import type { FaultReport, Sabotage } from '../model/fault.js';
 import type { BookingCalls, CallCounts } from './call-counter.js';
 import type { RuntimeLog } from './runtime-log.js';
+import type { UsageReport } from './usage-meter.js';
 
 /**
  * What a worker process and its parent say to each other: the configuration a worker
@@ -53,6 +54,8 @@ export interface WorkerFaults {
    * killed mid-task (crash-mid-heartbeat) in a profile whose tasks are otherwise quick.
    */
   taskWorkMs?: Partial<Record<SagaTask, number>>;
+  /** Per saga task, the share (0–1) of its tasks that take `ms` longer before their handler runs, heartbeating all along (slow-task: slow, no errors). */
+  slowTask?: Partial<Record<SagaTask, { rate: number; ms: number }>>;
 }
 
 /** The environment variable a worker reads its {@link WorkerConfig} from. */
@@ -69,8 +72,12 @@ export type WorkerMessage =
   /** `cpuMs`: the CPU time start-up took ({@link processCpuMs}), which the parent leaves out of the worker's CPU. */
   | { type: 'ready'; function: WorkerFunction; cpuMs: number }
   | { type: 'calls'; counts: CallCounts; byBooking: BookingCalls }
+  /** The billed usage so far (total), and that of the bookings whose usage changed since the previous `usage` message. */
+  | ({ type: 'usage' } & UsageReport)
   /** The CPU time (user + system, ms) the worker process has used since it started: a total, not a delta. */
   | { type: 'cpu'; ms: number }
+  /** Bookings the worker's function has moved to a final status so far (FunctionContext.onDecided): a total, not a delta. */
+  | { type: 'decided'; total: number }
   /** A task heartbeat: whose task, and the bookings of every task the worker holds (what killing it would take down). */
   | { type: 'heartbeat'; function: WorkerFunction; bookingId?: string; holding: string[] }
   /** A fault the worker injected (duplicate delivery, cold start); the parent adds the time. */

@@ -9,8 +9,10 @@ import type { FunctionContext, FunctionRegistry, FunctionResources } from '../fu
 import type { SagaInput } from '../model/booking.js';
 import { pollActivity } from './activity-poller.js';
 import { countCalls } from './call-counter.js';
+import { decisionReporter } from './decision-reporter.js';
 import { pollQueue } from './queue-poller.js';
 import { pause } from '../async.js';
+import { meterUsage, type UsageMeter } from './usage-meter.js';
 import { workerFaults, type WorkerFaultInjector } from './worker-faults.js';
 import type { WorkerConfig, WorkerMessage, WorkerSettings } from './worker-messages.js';
 
@@ -34,7 +36,9 @@ export function processCpuMs(): number {
  * finds its queue (GetQueueUrl) or activity (ListActivities), says `ready`, and polls,
  * invoking the configured handler; the first invocation waits `coldStartMs`. Sends the
  * call counts (and the calls per booking) every `reportMs` (when they changed) and once
- * more at the end, the process's CPU time with each of those reports, a `heartbeat`
+ * more at the end, with them the billed usage when it changed (src/runtime/usage-meter.ts:
+ * each handler run timed as one Lambda invocation), the process's CPU time with each of those reports, the bookings its
+ * function decided so far within 100 ms of a decision (src/runtime/decision-reporter.ts), a `heartbeat`
  * message for every heartbeat sent (with the bookings of the tasks held), the pollers' logs, and a `fault` message for every fault of
  * `config.faults` it injects (and for the cold start, when there is one).
  * Resolves after the poller has stopped (in-flight work finished or given up on).
@@ -43,6 +47,7 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
   // Five attempts, not the SDK's three: functions facing throttling do so in production, and the chaos proxy throttles them.
   const clients = createClients({ endpoint: config.endpoint, region: config.region, maxAttempts: 5 });
   const counter = countCalls(clients);
+  const usage = meterUsage(clients);
   let reported = '';
   const reportCalls = () => {
     const counts = counter.snapshot();
@@ -50,7 +55,10 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
     // Every attributed call is counted by operation too: unchanged counts mean unchanged per-booking totals.
     if (text !== reported) deps.send({ type: 'calls', counts, byBooking: counter.byBooking() });
     reported = text;
+    const used = usage.report();
+    if (used) deps.send({ type: 'usage', ...used });
   };
+  const decisions = decisionReporter(deps.send);
   // Sent with every report, not only at the end: a killed worker's CPU until its last report still counts.
   const report = () => {
     reportCalls();
@@ -63,10 +71,11 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
       resources: await deps.resolveResources(clients, config.stack, config.gatewayUrl),
       clock: systemClock,
       sabotage: new Set(config.sabotage),
+      onDecided: decisions.decided,
     };
     const faults = workerFaults(config, (entry) => deps.send({ type: 'fault', entry }));
     deps.onSettings?.(faults.update);
-    const host: Host = { config, deps, ctx, signal, faults };
+    const host: Host = { config, deps, ctx, signal, faults, usage };
     const fn = config.function;
     // A third kind of function, the reconciler's loop (src/runtime/reconciler-loop.ts), polls neither: it gets its own host here.
     if (isStreamFunction(fn)) await hostQueueFunction(host, fn);
@@ -74,6 +83,7 @@ export async function runWorker(config: WorkerConfig, deps: WorkerDependencies, 
   } finally {
     clearInterval(reporter);
     report();
+    decisions.flush();
     clients.destroy();
   }
 }
@@ -85,10 +95,12 @@ interface Host {
   ctx: FunctionContext;
   signal: AbortSignal;
   faults: WorkerFaultInjector;
+  /** Times each handler run as one Lambda invocation (src/runtime/usage-meter.ts). */
+  usage: UsageMeter;
 }
 
 /** Polls the function's queue until the signal aborts. */
-async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn: StreamFunction): Promise<void> {
+async function hostQueueFunction({ config, deps, ctx, signal, faults, usage }: Host, fn: StreamFunction): Promise<void> {
   const queue = queueOf(ctx.resources.names, fn);
   if (!queue) throw new Error(`the ${ctx.resources.topology} topology has no queue for the ${fn} function: the booking API calls it`);
   const { QueueUrl } = await ctx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue.name }));
@@ -98,10 +110,12 @@ async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn
     sqs: ctx.clients.sqs,
     sfn: ctx.clients.sfn,
     queueUrl: QueueUrl!,
-    handler: async (record, shared) => {
-      await faults.warmUp();
-      return deps.registry.queues[fn](record, ctx, shared);
-    },
+    // One invocation per message handed over, as an SQS-triggered Lambda with a batch size of 1 is invoked.
+    handler: (record, shared) =>
+      usage.invocation(async () => {
+        await faults.beforeInvocation();
+        return deps.registry.queues[fn](record, ctx, shared);
+      }),
     concurrency: config.concurrency,
     waitTimeSeconds: profile.queueWaitSeconds,
     maxRetryHoldSeconds: profile.retryHoldSeconds,
@@ -113,7 +127,7 @@ async function hostQueueFunction({ config, deps, ctx, signal, faults }: Host, fn
 }
 
 /** Polls the task's activity until the signal aborts. */
-async function hostActivity({ config, deps, ctx, signal, faults }: Host, fn: SagaTask): Promise<void> {
+async function hostActivity({ config, deps, ctx, signal, faults, usage }: Host, fn: SagaTask): Promise<void> {
   const activityArn = await findActivity(ctx.clients, ctx.resources.names.activities[fn]);
   // No timer at all in a run without the fault.
   const work = async () => {
@@ -125,15 +139,17 @@ async function hostActivity({ config, deps, ctx, signal, faults }: Host, fn: Sag
     sfn: ctx.clients.sfn,
     activityArn,
     workerName: `booksim-${fn}-${process.pid}`,
-    handler: async (input, heartbeat) => {
-      await faults.warmUp();
-      await work();
-      const heartbeatThenWork = async () => {
-        await heartbeat();
+    // One invocation per task run, as a Lambda task of the saga is invoked.
+    handler: (input, heartbeat) =>
+      usage.invocation(async () => {
+        await faults.beforeInvocation();
         await work();
-      };
-      return deps.registry.activities[fn](input as SagaInput & Record<string, unknown>, { ...ctx, heartbeat: heartbeatThenWork });
-    },
+        const heartbeatThenWork = async () => {
+          await heartbeat();
+          await work();
+        };
+        return deps.registry.activities[fn](input as SagaInput & Record<string, unknown>, { ...ctx, heartbeat: heartbeatThenWork });
+      }),
     heartbeatSeconds: timingProfile(config.profile).activities[fn].heartbeatSeconds,
     concurrency: config.concurrency,
     signal,

@@ -39,6 +39,7 @@ export const scenarios: readonly Scenario[] = [
     'crash-mid-heartbeat:after=1,times=1',
   ]),
   scenario('cold-starts', 'workers start cold and are scaled up and down during the run', {}, ['cold-start:ms=1500,scale=both']),
+  scenario('slow-step', 'IssueTicket workers take 3 s longer, heartbeating, without an error: the saga steps (summary and report) must name the slow step unprompted', {}, ['slow-task:task=IssueTicket,ms=3000']),
 ];
 
 const kitchenSink: Scenario = {

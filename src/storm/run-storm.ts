@@ -4,7 +4,9 @@ import type { QuiescenceSnapshot, StormSummary } from '../model/run.js';
 import { type PlannedRequest, planRequests, validateLoadShape } from '../load/plan.js';
 import type { ChaosOptions, LoadShape } from '../model/plan.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
-import { type LoadProgress, type LoadResult, runLoad } from '../load/run-load.js';
+import { type LoadResult, runLoad } from '../load/run-load.js';
+import type { LiveStatus } from '../model/live.js';
+import { liveStatusFeed } from './live-status.js';
 import { addBookingCalls, addCallCounts, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
 import { processCpuMs } from '../runtime/worker.js';
 import { type DecisionSummary, readDecisions } from './decisions.js';
@@ -17,7 +19,12 @@ import { readSeatSales, seatsSoldOnSale } from '../deploy/events.js';
 import { eventOfRun } from '../event.js';
 import { type StormCpu } from '../run-dir/schema.js';
 import { writeStormFiles } from './artefacts.js';
+import { readPriceTable } from '../cost/pricing.js';
+import type { PriceTable } from '../model/pricing.js';
+import { measureUsage, type MeasuredUsage } from './usage.js';
 import { stormSummary, type CrashDetection } from './summary.js';
+import { readSagaSteps } from './saga-histories.js';
+import type { SagaSteps } from './saga-steps.js';
 
 /** Everything a storm is asked to do. */
 export interface StormOptions {
@@ -37,6 +44,8 @@ export interface StormOptions {
   gatewayPolicy?: (plan: PlannedRequest[]) => FaultPolicy;
   /** The run's faults (docs/faults.md) and sabotaged safeguards; none when absent. */
   chaos?: ChaosOptions;
+  /** The prices its usage is costed at (src/cost/); default booksim's pricing/aws-us-east-1.json. Kept in the run directory as pricing.json. */
+  pricing?: PriceTable;
 }
 
 /** What a storm tells whoever runs it, as it goes. The engine never prints. */
@@ -48,7 +57,8 @@ export interface StormHooks {
   onPhase?(phase: 'starting' | 'load' | 'settle' | 'report', detail: string): void;
   /** Something the user should know before the load, in one line; the storm goes on. */
   onWarning?(line: string): void;
-  onLoadProgress?(progress: LoadProgress): void;
+  /** While the load runs, about once a second, and once more when it ends (`final`): the load, the bookings, the system and the faults so far. */
+  onLiveStatus?(status: LiveStatus): void;
   onSettleProgress?(snapshot: QuiescenceSnapshot, elapsedMs: number): void;
 }
 
@@ -68,6 +78,7 @@ export interface StormResult {
  */
 export async function runStorm(options: StormOptions, hooks: StormHooks = {}): Promise<StormResult> {
   const asked = validateLoadShape(options.shape);
+  const pricing = options.pricing ?? readPriceTable();
   const run = await createRunDir(options.reportsDir, undefined, options.clock);
   // A new event unless one was named: seats stay sold on the stack, and this run must have seats to sell.
   const shape = { ...asked, event: asked.event ?? eventOfRun(run.id) };
@@ -99,8 +110,10 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   let decisions: DecisionSummary;
   let calls: CallCounts;
   let callsByBooking: BookingCalls;
+  let usage: MeasuredUsage;
   let recovered: ReconcilerState;
   let detection: CrashDetection | undefined;
+  let saga: SagaSteps;
   let sampler: SystemSampler | undefined;
   let loadStartedAt: number;
   let stormCpuAtLoad: number;
@@ -120,14 +133,17 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     sampler = new SystemSampler(poll, options.clock, loadStartedAt);
     sampler.start();
     chaos.loadStarted(system);
+    const live = hooks.onLiveStatus && liveFeed(options, system, sampler, chaos, hooks.onLiveStatus);
     load = await runLoad(system.api.url, plan, {
       rps: shape.rps,
       ...(hooks.loadSignal ? { signal: hooks.loadSignal } : {}),
-      ...(hooks.onLoadProgress ? { onProgress: hooks.onLoadProgress } : {}),
+      ...(live ? { onProgress: live.progress } : {}),
     });
+    live?.finish();
     // Taken now: from here on this process's clients poll for quiescence and read the outcome, which is measurement, not the system's cost.
     const apiCalls = system.apiCalls();
     const apiCallsByBooking = system.apiCallsByBooking();
+    const apiUsage = system.apiUsage();
     loadEndMs = options.clock.now() - loadStartedAt;
     await sampler.stopPolling();
     // Worker faults go on while the system settles (kills and stops are bounded in number): a saga that is still running is as good a target as any.
@@ -147,8 +163,10 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     settleEndMs = options.clock.now() - loadStartedAt;
     hooks.onPhase?.('report', 'reading the outcome of every booking');
     decisions = await readDecisions(system.context, requestIdPrefix(run.id));
+    saga = await readSagaSteps(system.context, decisions.records, (count) => hooks.onPhase?.('report', `reading ${count} saga histories`));
     calls = addCallCounts(apiCalls, system.workerCalls());
     callsByBooking = addBookingCalls(apiCallsByBooking, system.workerCallsByBooking());
+    usage = await measureUsage(system.context.clients, [apiUsage, system.workerUsage()], { total: saga.summary.stateTransitions, byBooking: saga.stateTransitionsByBooking });
     recovered = system.reconciler();
     await chaos.stopWorkerFaults();
     detection = await chaos.detection(system.context.clients);
@@ -172,6 +190,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     settle,
     calls,
     callsByBooking,
+    saga: saga.summary,
+    cost: { usage, pricing },
     ...(options.chaos && (options.chaos.faults.length > 0 || options.chaos.sabotage.length > 0)
       ? { chaos: { options: options.chaos, injected: chaos.injected(), recovered, ...(detection ? { detection } : {}) } }
       : {}),
@@ -186,6 +206,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     lastSettleSnapshot: settle.last,
     load,
     decisions,
+    sagaSteps: saga.histograms,
+    pricing,
     faults: chaos.entries(),
     samples: { loadStartedAt: new Date(loadStartedAt).toISOString(), loadEndMs, settleEndMs, samples: sampler.samples() },
   });
@@ -200,6 +222,16 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
  */
 function tagRequests(plan: PlannedRequest[], runId: string): PlannedRequest[] {
   return plan.map((request) => ({ ...request, body: { ...request.body, requestId: `${requestIdPrefix(runId)}${request.body.requestId}` } }));
+}
+
+/** The live status's feed: the sampler's latest poll (no poll of its own), the decisions the functions counted, the faults logged when the run has any. */
+function liveFeed(options: StormOptions, system: RunningSystem, sampler: SystemSampler, chaos: StormChaos, emit: (status: LiveStatus) => void) {
+  const hasFaults = (options.chaos?.faults.length ?? 0) > 0;
+  return liveStatusFeed({
+    stack: options.stack,
+    sources: { snapshot: () => sampler.latest(), decided: () => system.decided(), ...(hasFaults ? { faults: () => chaos.injected() } : {}) },
+    emit,
+  });
 }
 
 /** The first policy that has a fault for the request decides. */

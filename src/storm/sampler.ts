@@ -10,6 +10,7 @@ import type { SystemSample } from '../run-dir/schema.js';
  */
 export class SystemSampler {
   private readonly taken: SystemSample[] = [];
+  private last: QuiescenceSnapshot | undefined;
   private polling: Promise<void> | undefined;
   private stopped = false;
   private cancelPause: (() => void) | undefined;
@@ -35,9 +36,15 @@ export class SystemSampler {
 
   /** Keeps a snapshot polled by someone else, unless the last sample is less than `everyMs` old. */
   record(snapshot: QuiescenceSnapshot): void {
+    this.last = snapshot;
     const t = this.clock.now() - this.loadStartedAt;
     const last = this.taken.at(-1);
     if (last === undefined || t - last.t >= this.everyMs) this.taken.push(sampleOf(t, snapshot));
+  }
+
+  /** The newest snapshot, polled or recorded, with each queue's depth (a live display reads it: no poll of its own); undefined before the first. */
+  latest(): QuiescenceSnapshot | undefined {
+    return this.last;
   }
 
   samples(): SystemSample[] {

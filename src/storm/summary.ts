@@ -1,14 +1,18 @@
+import { costSummary } from '../cost/cost.js';
+import { runUsage } from '../cost/run-usage.js';
 import { faultText } from '../faults/spec.js';
 import { percentiles } from '../load/histograms.js';
 import type { LoadResult } from '../load/run-load.js';
 import type { BookingStatus } from '../model/booking.js';
 import type { ChaosOptions, LoadShape } from '../model/plan.js';
-import type { DetectedBy, Percentiles, StormSummary } from '../model/run.js';
+import type { PriceTable } from '../model/pricing.js';
+import type { DetectedBy, Percentiles, SagaSummary, StormSummary } from '../model/run.js';
 import type { RunDir } from '../run-dir/location.js';
 import type { BookingCalls, CallCounts } from '../runtime/call-counter.js';
 import type { DecisionSummary } from './decisions.js';
 import type { QuiescenceResult } from './settle.js';
 import type { ReconcilerState } from './system.js';
+import type { MeasuredUsage } from './usage.js';
 
 /** What the faults of a storm came to: as asked, injected by name, what the reconciler recovered, crash detection. */
 export interface StormChaosOutcome {
@@ -37,8 +41,12 @@ export interface StormOutcome {
   settle: QuiescenceResult;
   calls: CallCounts;
   callsByBooking: BookingCalls;
+  /** Where the saga's time went, from the executions' histories; left out of the summary when no execution was read. */
+  saga?: SagaSummary;
   /** Absent when the storm had no fault and no sabotage. */
   chaos?: StormChaosOutcome;
+  /** What the run used of each billed meter (./usage.ts), and the price table to price it with; no usage or cost in the summary without it. */
+  cost?: { usage: MeasuredUsage; pricing: PriceTable };
 }
 
 /** A storm's summary (pure): the run, the load, the outcome, the calls per booking, the faults, the latencies. */
@@ -64,6 +72,8 @@ export function stormSummary(outcome: StormOutcome): StormSummary {
     settle: { settled: settle.settled, waitedMs: settle.waitedMs },
     awsCalls: { total, byService, ...callsPerBooking(total, outcome.callsByBooking, decisions.statuses) },
     ...(outcome.chaos ? { chaos: chaosSummary(outcome.chaos) } : {}),
+    ...(outcome.saga && outcome.saga.executions > 0 ? { saga: outcome.saga } : {}),
+    ...(outcome.cost ? usageAndCost(outcome.cost, decisions.statuses) : {}),
     latency: {
       api: percentiles(load.latencyHistogram),
       timeToDecision: decisions.timeToDecision.all.percentiles,
@@ -96,6 +106,12 @@ function callsPerBooking(total: number, byBooking: BookingCalls, statuses: Map<s
     perRejected: mean(sums.REJECTED.calls, sums.REJECTED.bookings),
     sharedPerBooking: mean(total - attributed, statuses.size),
   };
+}
+
+/** The usage split per booking as the calls are (src/cost/run-usage.ts), and what it costs at the price table. */
+function usageAndCost({ usage, pricing }: NonNullable<StormOutcome['cost']>, statuses: Map<string, BookingStatus>): Pick<StormSummary, 'usage' | 'cost'> {
+  const split = runUsage(usage.total, usage.byBooking, statuses);
+  return { usage: split, cost: costSummary(split, pricing, statuses.size) };
 }
 
 function chaosSummary({ options, injected, recovered, detection }: StormChaosOutcome): NonNullable<StormSummary['chaos']> {

@@ -18,6 +18,7 @@ import { countCalls, type BookingCalls, type CallCounts } from '../runtime/call-
 import { runReconciler } from '../runtime/reconciler-loop.js';
 import type { RuntimeLogger } from '../runtime/runtime-log.js';
 import { Supervisor, WorkerStartError } from '../runtime/supervisor.js';
+import { meterUsage, type UsageReport } from '../runtime/usage-meter.js';
 
 /** How the system under test is started for a run. */
 export interface SystemOptions {
@@ -63,10 +64,16 @@ export interface RunningSystem {
   workerLogEntries(): number;
   /** The reconciler's recoveries (distinct bookings) and its last pass's count of bookings waiting for it. */
   reconciler(): ReconcilerState;
+  /** Bookings moved to a final status so far, by the workers (as last reported) and by this process's functions (the reconciler, the direct chain): a live count. */
+  decided(): number;
   /** AWS calls so far by the worker processes. */
   workerCalls(): CallCounts;
   /** Those of {@link RunningSystem.workerCalls} made for one booking, by bookingId. */
   workerCallsByBooking(): BookingCalls;
+  /** Billed usage so far by the booking API (its calls through this process's clients, and its requests timed as invocations), in total and by booking. */
+  apiUsage(): UsageReport;
+  /** Billed usage so far by the worker processes. */
+  workerUsage(): UsageReport;
   /** Stops the workers, the API and the gateway, in that order. */
   stop(): Promise<void>;
 }
@@ -81,6 +88,7 @@ const defaultWorkerScript = fileURLToPath(new URL('../runtime/worker-main.js', i
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const clients = createClients({ endpoint: options.endpoint.endpoints, region: options.endpoint.region, local: options.endpoint.local });
   const apiCalls = countCalls(clients);
+  const apiUsage = meterUsage(clients);
   let workerLog: WorkerLog | undefined;
   const started: Array<() => Promise<void>> = [async () => clients.destroy()];
   const stop = async () => {
@@ -93,10 +101,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ...(options.gatewayPolicy ? { policy: options.gatewayPolicy } : {}),
     });
     started.push(() => gateway.close());
-    const context: FunctionContext = { clients, resources: await resolveResources(clients, options.stack, gateway.url), clock: options.clock };
+    let decidedHere = 0;
+    const context: FunctionContext = { clients, resources: await resolveResources(clients, options.stack, gateway.url), clock: options.clock, onDecided: () => (decidedHere += 1) };
     const { definition } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: context.resources.stateMachineArn }));
     const profile = (definition && profileOfDefinition(definition)) || 'fast';
-    const api = await startBookingServer(context);
+    const api = await startBookingServer(context, { invocation: apiUsage.invocation });
     started.push(() => api.close());
     const supervisor = new Supervisor({
       plan: [...streamFunctions.filter((fn) => queueOf(context.resources.names, fn)), ...sagaTasks].map((fn) => ({ function: fn, concurrency: options.concurrency, processes: 1 })),
@@ -132,8 +141,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       apiCallsByBooking: () => apiCalls.byBooking(),
       workerLogEntries: () => workerLog?.entries() ?? 0,
       reconciler: () => reconciler.state(),
+      decided: () => decidedHere + supervisor.decided(),
       workerCalls: () => supervisor.calls(),
       workerCallsByBooking: () => supervisor.callsByBooking(),
+      apiUsage: () => ({ total: apiUsage.total(), byBooking: apiUsage.byBooking() }),
+      workerUsage: () => supervisor.usage(),
       stop,
     };
   } catch (error) {

@@ -13,6 +13,7 @@ import { junitXml } from '../report/junit.js';
 import type { VerifyEvidence } from './model.js';
 import type { InvariantResult, Threshold, ThresholdResult, Verdict, VerifyReport } from '../model/verdict.js';
 import { readRunFiles, type RunFiles } from '../run-dir/read.js';
+import { sloPresetsOf, sloThresholds } from './slo-presets.js';
 import { evaluateThresholds, parseThreshold } from './thresholds.js';
 
 /** What a verification is asked to do. */
@@ -25,6 +26,8 @@ export interface VerifyOptions {
   stack?: string;
   /** k6-style threshold expressions (`decision.p99<2000`). */
   thresholds: string[];
+  /** SLO presets (`design`), whose thresholds follow these, resolved for the run's profile. */
+  slo?: string[];
   /** Where to write a copy of the JUnit report, besides the run directory. */
   junitFile?: string;
 }
@@ -54,9 +57,11 @@ const sagaTimelinesRead = 25;
  */
 export async function prepareVerify(options: VerifyOptions): Promise<PreparedVerify> {
   const thresholds = options.thresholds.map(parseThreshold);
+  const presets = sloPresetsOf(options.slo ?? []);
   const runDir = await findRunDir(options.reportsDir, options.run);
   const files = await readRunFiles(runDir);
   const { runId } = files;
+  thresholds.push(...sloThresholds(presets, files.summary?.profile, runId));
   const stack = options.stack ?? files.stack;
   if (stack === undefined) {
     throw new BooksimError(`run ${runId} does not say which stack it ran on (no run.json)`, ExitCode.usage, ['Name it with --stack NAME.']);
@@ -92,7 +97,7 @@ export async function runVerify(
   hooks.onPhase?.(`checking ${invariantCheckers.length} invariants over ${evidence.bookings.length} bookings`);
   const invariants = invariantCheckers.map((check) => checkSafely(check, evidence));
   await addSagaTimelines(clients, evidence, invariants);
-  const thresholdResults = evaluateThresholds(prepared.thresholds, files.histograms);
+  const thresholdResults = evaluateThresholds(prepared.thresholds, files);
 
   const verdict = overallVerdict(invariants, thresholdResults);
   const report: VerifyReport = {

@@ -8,7 +8,7 @@ import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 interface CompareOutput {
   matches: boolean;
   report: string;
-  topologies: Array<{ topology: string; stack: string; expected: string; verdict: string; matches: boolean; violated: string[]; apiP99Ms: number; runDir: string }>;
+  topologies: Array<{ topology: string; stack: string; expected: string; verdict: string; matches: boolean; violated: string[]; apiP99Ms: number; costPerBooking: number; runDir: string }>;
 }
 
 describe('booksim compare (the built CLI)', { timeout: 240_000 }, () => {
@@ -33,8 +33,11 @@ describe('booksim compare (the built CLI)', { timeout: 240_000 }, () => {
     expect(shared!.violated).toContain('nothing-lost invalid');
     // The client waits for the whole chain: a holder's request until its saga ends. Slower, not a factor slower: on a loaded machine fifo-fanout's tail stalls too (2.3 s against 3.4 s once, at a load average of 16).
     expect(direct!.apiP99Ms).toBeGreaterThan(fifo!.apiP99Ms);
+    // Each topology's cost per booking, from what it called: all of them pay for the same sagas.
+    for (const topology of output.topologies) expect(topology.costPerBooking).toBeGreaterThan(0);
     const html = readFileSync(output.report, 'utf8');
     expect(html).toContain('The design question, answered');
+    expect(html).toContain('cost per booking (aws-us-east-1, 2026-12-07)');
     for (const { runDir, topology } of output.topologies) {
       expect(html).toContain(runDir.split('/').pop()!);
       expect(html).toContain(topology);
@@ -45,6 +48,10 @@ describe('booksim compare (the built CLI)', { timeout: 240_000 }, () => {
     const result = await compare('--topologies', 'standard-fanout', '--seats', '5', '--bookings', '5', '--rps', '10', '--contention', '1', '--duplicates', '0');
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toMatch(/standard-fanout\s+invalid\s+VALID/);
+    // The table has a cost column, at the price table named under it.
+    expect(result.stdout).toMatch(/calls\/booking\s+cost\/booking/);
+    expect(result.stdout).toMatch(/standard-fanout\s+invalid\s+VALID(\s+\S+){3}\s+\$0\.\d+/);
+    expect(result.stdout).toContain('cost at aws-us-east-1 (us-east-1, prices of 2026-12-07)');
     expect(result.stdout).toContain('standard-fanout did not give what the design predicts (exit 1)');
   });
 

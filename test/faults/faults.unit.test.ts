@@ -99,7 +99,7 @@ describe('fault specs', () => {
 
 describe('scenarios', () => {
   it('when listed, every preset the issue names is there, with a summary and at least one fault', () => {
-    expect(allScenarios.map((s) => s.name)).toEqual(['duplicates', 'declines', 'lost-responses', 'refund-timeouts', 'heartbeat-crash', 'throttling', 'stuck-orders', 'vip-rush', 'cold-starts', 'kitchen-sink']);
+    expect(allScenarios.map((s) => s.name)).toEqual(['duplicates', 'declines', 'lost-responses', 'refund-timeouts', 'heartbeat-crash', 'throttling', 'stuck-orders', 'vip-rush', 'cold-starts', 'slow-step', 'kitchen-sink']);
     for (const scenario of allScenarios) {
       expect(scenario.summary.length).toBeGreaterThan(10);
       expect(scenario.faults.length).toBeGreaterThan(0);

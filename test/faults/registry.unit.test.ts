@@ -59,6 +59,7 @@ const strikes: Record<FaultName, { spec: string; injecting(c: Contexts): boolean
   'duplicate-delivery': { spec: 'duplicate-delivery', injecting: (c) => (c.settings().faults?.duplicateDeliveryRate ?? 0) > 0 },
   'late-delivery': { spec: 'late-delivery', injecting: (c) => (c.settings().faults?.lateDelivery?.rate ?? 0) > 0 },
   'cold-start': { spec: 'cold-start', injecting: (c) => (c.settings().coldStartMs ?? 0) > 0 },
+  'slow-task': { spec: 'slow-task', injecting: (c) => (c.settings().faults?.slowTask?.IssueTicket?.ms ?? 0) > 0 },
   'crash-mid-heartbeat': { spec: 'crash-mid-heartbeat', injecting: (c) => c.listeners() > 0 && (c.settings().faults?.taskWorkMs?.IssueTicket ?? 0) > 0 },
   'worker-hang': { spec: 'worker-hang:function=inventory', injecting: (c) => c.signals.at(-1) === 'SIGSTOP 42' },
   'stop-execution': { spec: 'stop-execution:rate=10', injecting: (c) => c.sfnCalls.length > 0 },

@@ -61,6 +61,16 @@ describe('mergeHistograms', () => {
   });
 });
 
+describe('latencyRecorder', () => {
+  it('when read in place, it gives what the encoded histogram gives, and nothing while empty', () => {
+    const recorder = latencyRecorder();
+    expect(recorder.valueAt(99)).toBeUndefined();
+    for (const latency of oneTo(1000)) recorder.record(latency);
+    expect(recorder.valueAt(99)).toBe(percentiles(recorder.encode()).p99);
+    expect(Math.abs(recorder.valueAt(99)! - 990) / 990).toBeLessThan(0.001);
+  });
+});
+
 describe('percentileDistribution', () => {
   it('when 1000 latencies are recorded, it gives log-spaced points up to 99.9%, then the max at 100%', () => {
     const points = percentileDistribution(encoded(oneTo(1000)));

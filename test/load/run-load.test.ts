@@ -86,6 +86,32 @@ describe('runLoad', () => {
     expect(progress.at(-1)).toMatchObject({ sent: 200, completed: 200 });
   });
 
+  it('when some requests are refused, some never answered and some retried, its progress counts each, the distinct bookings accepted, what is in flight, the rates and p99', async () => {
+    const plan = planRequests(shape(100, 50));
+    const silentSeat = plan[0]!.body.seatId;
+    const api = await fakeApi((request) => (request.seatId === silentSeat ? 'never' : { status: request.tier === 'VIP' ? 400 : 202, delayMs: 100 }));
+    const progress: LoadProgress[] = [];
+    await runLoad(api.url, plan, { rps: 100, timeoutMs: 300, onProgress: (p) => progress.push(p) });
+
+    const silent = plan.filter((request) => request.body.seatId === silentSeat);
+    const refused = plan.filter((request) => request.body.seatId !== silentSeat && request.body.tier === 'VIP');
+    const accepted = new Set(plan.filter((request) => request.body.seatId !== silentSeat && request.body.tier !== 'VIP').map((request) => request.body.requestId));
+    expect(plan.some((request) => request.duplicateOf !== undefined && accepted.has(request.body.requestId))).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ plannedMs: 500, targetRps: 100, sent: 50, completed: 50 - silent.length, errors: silent.length, non2xx: refused.length, inFlight: 0, accepted: accepted.size });
+    expect(progress.at(-1)!.p99Ms).toBeGreaterThanOrEqual(100);
+    expect(progress.at(-1)!.achievedRps).toBeCloseTo(((50 - silent.length) * 1000) / progress.at(-1)!.elapsedMs, 6);
+    for (const p of progress) expect(p.inFlight).toBe(p.sent - p.completed - p.errors);
+    expect(progress.some((p) => p.inFlight > 0)).toBe(true);
+  });
+
+  it('when nothing has answered yet, its progress has no p99', async () => {
+    const api = await fakeApi(() => 'never');
+    const progress: LoadProgress[] = [];
+    await runLoad(api.url, planRequests(shape(100, 2)), { rps: 100, timeoutMs: 300, onProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThan(0);
+    for (const p of progress) expect(p.p99Ms).toBeUndefined();
+  });
+
   it('when the API refuses some requests with 400, it counts them as completed and non-2xx, without a bookingId', async () => {
     const api = await fakeApi((request) => ({ status: request.tier === 'VIP' ? 400 : 202 }));
     const plan = planRequests(shape(500, 100));

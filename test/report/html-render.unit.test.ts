@@ -5,6 +5,18 @@ import { percentileX, type ChartData, type TimeChart } from '../../src/report/ht
 import type { ReportModel } from '../../src/report/html/model.js';
 import { renderComparison, renderReport } from '../../src/report/html/render.js';
 import { faultedRun, invalidRun, unverifiedRun, validRun } from '../fixtures/report-models.js';
+import type { CostSummary } from '../../src/model/run.js';
+
+/** What a run's usage cost (run.json's summary.cost). */
+const cost: CostSummary = {
+  pricing: { name: 'aws-us-east-1', region: 'us-east-1', currency: 'USD', readOn: '2026-12-07' },
+  total: 1.5,
+  byService: { sfn: 1.2, dynamodb: 0.3 },
+  perConfirmed: 0.000163,
+  perRejected: 0.0000064,
+  perBooking: 0.00005,
+  perMillion: { sfn: 40, dynamodb: 10 },
+};
 
 /** Stand-ins for uPlot: the renderers only inline them. */
 const assets: ReportAssets = { chartJs: 'window.uPlot = function () {};', chartCss: '.uplot { display: block; }' };
@@ -134,7 +146,7 @@ describe('the HTML report of a run', () => {
   it('when thresholds were given, the thresholds table shows each with the measured value and its verdict', () => {
     const invariants = element(renderReport(faultedRun, assets), 'section', 'invariants');
     const rows = invariants.slice(invariants.indexOf('<table class="thresholds">')).match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>[\s\S]*?<\/tr>/g)!;
-    expect(rows.map(textOf)).toEqual(['api.p99<500 212.7 passed', "vip.decision.p99.9<1500 – unknown the run's histograms have no timeToDecisionByTier.VIP"]);
+    expect(rows.map(textOf)).toEqual(['api.p99<500 212.7 ms passed', "vip.decision.p99.9<1500 – unknown the run's histograms have no timeToDecisionByTier.VIP"]);
     expect(rows[1]).toContain('class="badge verdict-unknown"');
   });
 
@@ -160,6 +172,16 @@ describe('the HTML report of a run', () => {
     expect(outcomes).toContain('charged 7,266.00 refunded 2,688.00 net 4,578.00 at risk 378.00');
     expect(outcomes).toContain('total 176,880 5.9 dynamodb 70,210 2.3 sfn 49,110 1.6 sns 29,962 1.0 sqs 27,598 0.9');
     expect(outcomes).toContain('per confirmed booking 29.8 per rejected booking 5.1');
+  });
+
+  it('when the run has a cost, it is next to the AWS calls: per booking and per million by service, per confirmed and rejected booking, with the price table and its date', () => {
+    const outcomes = textOf(element(renderReport({ ...invalidRun, cost }, assets), 'section', 'outcomes'));
+    expect(outcomes).toContain('cost at aws-us-east-1 (prices of 2026-12-07) per booking per 1,000,000 total ($1.50) $0.0000500 $50.00 dynamodb $0.0000100 $10.00 sfn $0.0000400 $40.00');
+    expect(outcomes).toContain('per confirmed booking $0.000163 per rejected booking $0.00000640');
+  });
+
+  it('when the run was made before cost, its cost is a dash', () => {
+    expect(textOf(element(renderReport(invalidRun, assets), 'section', 'outcomes'))).toContain('cost per booking –');
   });
 
   it('when faults were injected, the fault table lists each with its period, count, first, last and an example; then detection and the reconciler', () => {
@@ -316,6 +338,11 @@ describe('the HTML comparison of runs', () => {
       ['standard-fanout', 'invalid', 'unknown', '✗', 'not'],
     ]);
     expect(rows[1]).toContain('exactly-once-effects invalid');
+    // The cost column: a run made before cost has a dash; the heading names the one price table the runs share.
+    expect(textOf(answer)).toContain('AWS calls per booking cost per booking fifo-fanout');
+    const withCost = element(renderComparison([{ ...validRun, cost }, invalidRun], assets, ['valid', 'invalid']), 'section', 'answer');
+    expect(withCost).toContain('cost per booking (aws-us-east-1, 2026-12-07)');
+    expect(withCost.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>[\s\S]*?<\/tr>/g)!.map((row) => textOf(row).split(' ').at(-1))).toEqual(['$0.0000500', '–']);
     expect(renderComparison(models, assets)).not.toContain('id="answer"');
   });
 
@@ -345,6 +372,7 @@ describe('the HTML comparison of runs', () => {
     expect(throughput).toContain('achieved rps 494.6 471.3 281.9');
     expect(throughput).toContain('per booking 5.0 5.9 7.4');
     expect(throughput).toContain('per rejected booking 4.9 5.1 6.8');
+    expect(throughput).toContain('cost per booking – – –');
   });
 
   it('when a run id holds markup, it is text on the page and JSON that parses back unchanged', () => {

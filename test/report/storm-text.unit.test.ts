@@ -3,6 +3,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { formatSettleProgress, stormSummaryText } from '../../src/report/storm-text.js';
 import { type StormSummary } from '../../src/model/run.js';
+import { slowIssueTicketSaga } from '../fixtures/saga-summary.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/storm-summary.json', import.meta.url), 'utf8')) as StormSummary;
 const plain = (text: string) => stripVTControlCharacters(text);
@@ -23,11 +24,54 @@ describe('the storm summary as text', () => {
     expect(text).not.toMatch(/undefined|NaN|\[object/);
   });
 
+  it('when the storm has a cost, it is next to the AWS calls: per booking, per million by service, per confirmed and rejected booking, with the price table and its date', () => {
+    const cost = {
+      pricing: { name: 'aws-us-east-1', region: 'us-east-1', currency: 'USD', readOn: '2026-12-07' },
+      total: 0.4997,
+      byService: { sqs: 0.0497, sfn: 0.45 },
+      perConfirmed: 0.000163,
+      perRejected: 0.0000064,
+      perBooking: 0.00005,
+      perMillion: { sqs: 4.97, sfn: 45.03 },
+    };
+    const lines = plain(stormSummaryText({ ...fixture, cost })).split('\n');
+    const calls = lines.findIndex((line) => line.startsWith('          calls per booking'));
+    expect(lines.slice(calls + 1, calls + 3)).toEqual([
+      'cost      $0.50 total, $0.0000500 per booking, $50.00 per 1,000,000 (sfn $45.03, sqs $4.97)',
+      '          cost per booking: confirmed $0.000163, rejected $0.00000640, at aws-us-east-1 (us-east-1, prices of 2026-12-07)',
+    ]);
+  });
+
+  it('when the storm has no cost (a run made before it), the cost line is a dash', () => {
+    expect(plain(stormSummaryText(fixture)).split('\n')).toContain('cost      –');
+  });
+
   it('when the storm sold the seats of an event, the first line names it; seats sold before the run are counted apart', () => {
     const lines = plain(stormSummaryText({ ...fixture, event: 'gala', seatsSold: 20, seatsSoldBefore: 80 })).split('\n');
     expect(lines[0]).toBe('storm 2026-11-23T07-40-12Z-1f3a: stack booksim, event gala, profile fast, seed 42');
     expect(lines).toContain('seats     20 of 100 sold (80 sold before this run)');
     expect(plain(stormSummaryText({ ...fixture, event: 'gala', seatsSoldBefore: 0 }))).toContain('100 of 100 sold\n');
+  });
+
+  it('when the saga\'s histories were read, a line names the slowest step with its wait and work, and a table gives every step', () => {
+    const lines = plain(stormSummaryText({ ...fixture, saga: slowIssueTicketSaga })).split('\n');
+    expect(lines).toContain('saga      slowest step IssueTicket: p99 4.2 s in state (wait 0.0 s, work 3.1 s, backoff 1.0 s); 120 executions, 1,480 state transitions');
+    const header = lines.findIndex((line) => line.startsWith('  saga step (ms)'));
+    expect(lines[header]).toMatch(/count\s+wait p50\s+wait p99\s+work p50\s+work p99\s+retries\s+failures$/);
+    expect(lines.slice(header + 1).map((line) => line.trim().split(/\s{2,}/))).toEqual([
+      ['FastValidatePayment', '30', '1.0', '4.0', '12.0', '40.0', '0', '–'],
+      ['FastReserveSeat', '30', '1.0', '3.0', '9.0', '30.0', '0', '–'],
+      ['ValidatePayment', '90', '1.0', '5.0', '11.0', '45.0', '1', 'PaymentDeclined 8, GatewayError 1'],
+      ['ReserveSeat', '82', '1.0', '4.0', '10.0', '35.0', '0', '–'],
+      ['IssueTicket', '112', '2.0', '20.0', '3020.0', '3150.0', '1', 'States.Timeout 1'],
+      ['Notify', '112', '1.0', '4.0', '15.0', '50.0', '0', '–'],
+      ['ReleaseSeat', '8', '1.0', '2.0', '20.0', '30.0', '0', '–'],
+    ]);
+  });
+
+  it('when a run has no saga figures (made before step timings, or no saga ran), there is no saga line or table', () => {
+    const text = plain(stormSummaryText(fixture));
+    expect(text).not.toContain('saga');
   });
 
   it('when workers were killed, the faults line gives kill → timeout, and says how many crashes only the task timeout noticed', () => {

@@ -23,6 +23,7 @@ describe('reading a run directory', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  const sagaSteps = { ReserveSeat: { wait: 'HISTFAAA5', work: 'HISTFAAA6', backoff: 'HISTFAAA7', total: 'HISTFAAA8' } };
   const request: RequestLogEntry = { index: 0, requestId: 'run-r0', seatId: 'S1', tier: 'VIP', intendedAt: 1, sentAt: 2, latencyMs: 3.5, status: 202, bookingId: 'B1' };
 
   /** Writes a run file as given: older runs' files, and files that are not what booksim writes. */
@@ -33,7 +34,7 @@ describe('reading a run directory', () => {
     const run = await createRunDir(root, 'run-1');
     await writeJson(run, 'run.json', { config: { stack: 'shop', endpoint: 'http://127.0.0.1:4566' }, topology: 'fifo-fanout', summary });
     await writeJson(run, 'requests.json', [request, { ...request, index: 1, requestId: 'run-r1', status: 0, error: 'timeout', bookingId: undefined }]);
-    await writeJson(run, 'histograms.json', { unit: 'microseconds', apiLatency: 'HISTFAAA1', timeToDecision: 'HISTFAAA2', timeToDecisionByTier: { VIP: 'HISTFAAA3', STANDARD: 'HISTFAAA4' } });
+    await writeJson(run, 'histograms.json', { unit: 'microseconds', apiLatency: 'HISTFAAA1', timeToDecision: 'HISTFAAA2', timeToDecisionByTier: { VIP: 'HISTFAAA3', STANDARD: 'HISTFAAA4' }, sagaSteps });
     await writeJson(run, 'faults.json', [{ at: 'x', fault: 'decline' }]);
     const ledger = new Ledger(new ManualClock(1_800_000_000_000), LedgerFile.create(run.path('ledger.jsonl')));
     ledger.append({ type: 'charge', bookingId: 'B1', idempotencyKey: 'B1', amount: 4200, outcome: 'captured', responseLost: true });
@@ -45,7 +46,7 @@ describe('reading a run directory', () => {
   /** The BooksimError reading `dir` throws. */
   const failure = (dir: string) => readRunFiles(dir).then(() => expect.unreachable('no error'), (error: unknown) => error as BooksimError);
 
-  it('when every file is there, it reads each part: run, ledger, requests, histograms, faults', async () => {
+  it('when every file is there, it reads each part: run and its summary, ledger, requests, histograms, faults', async () => {
     const run = await recordedRun();
     const files = await readRunFiles(run.dir);
     expect(files).toEqual({
@@ -54,12 +55,13 @@ describe('reading a run directory', () => {
       stack: 'shop',
       endpoint: summary.endpoint,
       topology: 'fifo-fanout',
+      summary,
       ledger: [
         { seq: 1, at: '2027-01-15T08:00:00.000Z', type: 'charge', bookingId: 'B1', idempotencyKey: 'B1', amount: 4200, outcome: 'captured', responseLost: true },
         { seq: 2, at: '2027-01-15T08:00:00.000Z', type: 'refund', bookingId: 'B1', idempotencyKey: 'B1', amount: 4200, outcome: 'refunded' },
       ],
       requests: [request, { ...request, index: 1, requestId: 'run-r1', status: 0, error: 'timeout', bookingId: undefined }],
-      histograms: { apiLatency: 'HISTFAAA1', timeToDecision: 'HISTFAAA2', timeToDecisionByTier: { VIP: 'HISTFAAA3', STANDARD: 'HISTFAAA4' } },
+      histograms: { apiLatency: 'HISTFAAA1', timeToDecision: 'HISTFAAA2', timeToDecisionByTier: { VIP: 'HISTFAAA3', STANDARD: 'HISTFAAA4' }, sagaSteps },
       faults: [{ at: 'x', fault: 'decline' }],
     });
   });

@@ -45,6 +45,7 @@ describe('Supervisor', () => {
     // The dead worker's last report still counts.
     await waitFor('three workers reported', () => supervisor.calls().sqs?.ReceiveMessage === 3);
     expect(supervisor.callsByBooking()).toEqual({ B1: 3 });
+    expect(supervisor.decided()).toBe(6);
   });
 
   it('when stopped, it ends every worker and restarts none', async () => {

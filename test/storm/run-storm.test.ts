@@ -63,7 +63,7 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
     const captures = ledger.filter((entry) => entry.outcome === 'captured');
     expect(captures.map((entry) => entry.bookingId).sort()).toEqual(confirmed.map((b) => b.bookingId).sort());
 
-    expect(readdirSync(runDir).sort()).toEqual(['decisions.json', 'faults.json', 'histograms.json', 'ledger.jsonl', 'requests.json', 'run.json', 'samples.json', 'workers.jsonl']);
+    expect(readdirSync(runDir).sort()).toEqual(['decisions.json', 'faults.json', 'histograms.json', 'ledger.jsonl', 'pricing.json', 'requests.json', 'run.json', 'samples.json', 'workers.jsonl']);
     // The system was sampled from the load's start to the settle's end, about once a second.
     const samples = JSON.parse(readFileSync(join(runDir, 'samples.json'), 'utf8')) as { loadEndMs: number; settleEndMs: number; samples: Array<{ t: number }> };
     expect(samples.settleEndMs).toBeGreaterThanOrEqual(samples.loadEndMs);
@@ -129,13 +129,14 @@ describe('a storm on the embedded endpoint (workers as real processes)', { timeo
     const said: string[] = [];
     const hooks: StormHooks = { onPhase: (phase) => said.push(phase), onWarning: (line) => said.push(`warning: ${line}`) };
     const first = await storm({ shape }, hooks);
-    expect(said).toEqual(['starting', 'load', 'settle', 'report']);
+    // The report phase is said twice: reading the outcome, then reading the saga histories.
+    expect(said).toEqual(['starting', 'load', 'settle', 'report', 'report']);
     expect(first.result.summary).toMatchObject({ event: 'gala', seatsSold: 4, seatsSoldBefore: 0 });
 
     said.length = 0;
     const { stack } = first.result.summary;
     const again = await storm({ shape: { ...shape, seats: 5, bookings: 15 }, stack }, hooks);
-    expect(said).toEqual(['starting', `warning: event gala: 4 of 5 seats already sold on stack ${stack} — bookings for them will be rejected`, 'load', 'settle', 'report']);
+    expect(said).toEqual(['starting', `warning: event gala: 4 of 5 seats already sold on stack ${stack} — bookings for them will be rejected`, 'load', 'settle', 'report', 'report']);
     // Seats 1–4 were sold in the first run; the fifth is new.
     expect(again.result.summary).toMatchObject({ event: 'gala', seatsSoldBefore: 4, seatsSold: 1, bookings: { accepted: 15, confirmed: 1, undecided: 0 } });
     const report = await verified(again);

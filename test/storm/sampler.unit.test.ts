@@ -44,6 +44,22 @@ describe('SystemSampler', () => {
     expect(sampler.samples().map((s) => s.t)).toEqual([0, 1000]);
   });
 
+  it('when asked for the latest snapshot, it answers the newest polled or recorded, with no poll of its own, even one too soon for a sample', async () => {
+    const clock = new ManualClock(0);
+    let polls = 0;
+    const sampler = new SystemSampler(async () => snapshot(++polls), clock, 0, 1000);
+    expect(sampler.latest()).toBeUndefined();
+    sampler.start();
+    await settle();
+    expect(sampler.latest()).toEqual(snapshot(1));
+    sampler.latest();
+    expect(polls).toBe(1);
+    await sampler.stopPolling();
+    sampler.record(snapshot(9));
+    expect(sampler.latest()).toEqual(snapshot(9));
+    expect(sampler.samples()).toHaveLength(1);
+  });
+
   it('when a poll fails, it leaves a gap and goes on', async () => {
     const clock = new ManualClock(0);
     let polls = 0;

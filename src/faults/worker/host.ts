@@ -14,6 +14,7 @@ export interface WorkerFaultSetting {
   duplicateDeliveryRate?: number;
   lateDelivery?: { rate: number; ms: number };
   taskWorkMs?: Partial<Record<SagaTask, number>>;
+  slowTask?: Partial<Record<SagaTask, { rate: number; ms: number }>>;
 }
 
 export interface WorkerFaultHostOptions {
@@ -33,7 +34,8 @@ export interface WorkerFaultHostOptions {
  * What the worker faults act on (docs/design.md, Where the functions run): the supervised
  * worker processes. Two kinds of fault live in the workers and are switched on and off
  * through {@link Supervisor.configure} as faults start and heal (duplicate and late
- * delivery, the cold start, and the task work that makes crash-mid-heartbeat possible);
+ * delivery, the cold start, a slowed task, and the task work that makes
+ * crash-mid-heartbeat possible);
  * where two overlap, the workers take the larger value. The rest act on the processes
  * from here: signals, scaling, StopExecution. The workers' own injections (the
  * supervisor's 'fault' events) go to the run's log.
@@ -108,6 +110,7 @@ export class WorkerFaultHost {
         duplicateDeliveryRate: largest((setting) => setting.duplicateDeliveryRate),
         lateDelivery: { rate: largest((setting) => setting.lateDelivery?.rate), ms: largest((setting) => setting.lateDelivery?.ms) },
         taskWorkMs: Object.fromEntries(sagaTasks.map((task) => [task, largest((setting) => setting.taskWorkMs?.[task])])),
+        slowTask: Object.fromEntries(sagaTasks.map((task) => [task, { rate: largest((setting) => setting.slowTask?.[task]?.rate), ms: largest((setting) => setting.slowTask?.[task]?.ms) }])),
       },
     };
   }

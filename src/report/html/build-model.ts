@@ -58,7 +58,9 @@ export function buildReportModel(data: RunData): ReportModel {
     latency: { api: apiDistributions(data), decision: decisionDistributions(data) },
     series: series(data, loadStartedAt, loadEndMs, settleEndMs),
     faults: faults(data, loadStartedAt, settleEndMs),
+    ...(summary.saga ? { saga: summary.saga } : {}),
     awsCalls: { total: summary.awsCalls.total, byService: summary.awsCalls.byService, perConfirmed: summary.awsCalls.perConfirmed, perRejected: summary.awsCalls.perRejected },
+    ...(summary.cost ? { cost: summary.cost } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { BookingCounts, DetectedBy, Percentiles } from '../../model/run.js';
+import type { BookingCounts, CostSummary, DetectedBy, Percentiles, SagaSummary } from '../../model/run.js';
 import type { InvariantResult, ThresholdResult, Verdict } from '../../model/verdict.js';
 
 /**
@@ -25,7 +25,11 @@ export interface ReportModel {
   };
   series: ReportSeries;
   faults: ReportFaults;
+  /** Where the saga's time went, step by step (run.json's summary); absent for a run made before step timings. */
+  saga?: SagaSummary;
   awsCalls: { total: number; byService: Record<string, number>; perConfirmed: number | null; perRejected: number | null };
+  /** What the run's usage cost at its price table (run.json's summary); absent for a run made before cost. */
+  cost?: CostSummary;
 }
 
 export interface ReportRun {

@@ -5,6 +5,7 @@ import { formatCount, formatDecimal, formatSeconds, formatShare } from './render
 import { html, type Html, type HtmlPart } from './render-html.js';
 import { percentileCell, percentileColumns } from './render-latency.js';
 import { callsPerBooking } from './render-outcomes.js';
+import { costCell } from './render-cost.js';
 import { specList } from './render-run.js';
 import { runVerdict, verdictBadge } from './render-verdict.js';
 
@@ -49,7 +50,8 @@ ${models.map(row)}</tbody>
 /**
  * The design question's answer in one table, when the runs were compared against what each
  * topology should give (`booksim compare`): a row per run — topology, verdict expected and
- * found, whether they match, what broke, API and decision p99, AWS calls per booking.
+ * found, whether they match, what broke, API and decision p99, AWS calls and cost per
+ * booking (at the price table the heading names, when the runs share one).
  */
 export function answerTable(models: ReportModel[], expected: Verdict[]): Html {
   const p99 = (distributions: ReportModel['latency']['api']) => {
@@ -62,10 +64,11 @@ export function answerTable(models: ReportModel[], expected: Verdict[]): Html {
     const broken = model.invariants.filter((r) => r.verdict !== 'valid').map((r) => `${r.key} ${r.verdict}`);
     return html`<tr><td>${model.run.topology}</td><td>${verdictBadge(expected[i]!)}</td><td>${verdictBadge(found)}</td>
 <td class="${matches ? 'good' : 'bad'}">${matches ? '✓ as expected' : '✗ not as expected'}</td><td>${broken.join(', ') || '–'}</td>
-<td class="num">${p99(model.latency.api)}</td><td class="num">${p99(model.latency.decision)}</td><td class="num">${callsPerBooking(model.awsCalls.total, model)}</td></tr>\n`;
+<td class="num">${p99(model.latency.api)}</td><td class="num">${p99(model.latency.decision)}</td><td class="num">${callsPerBooking(model.awsCalls.total, model)}</td>
+<td class="num">${costCell(model.cost, (cost) => cost.perBooking)}</td></tr>\n`;
   };
   return html`<table class="answer">
-<thead><tr><th>topology</th><th>expected</th><th>verdict</th><th>as expected</th><th>invariants not valid</th><th class="num">API p99 (ms)</th><th class="num">decision p99 (ms)</th><th class="num">AWS calls per booking</th></tr></thead>
+<thead><tr><th>topology</th><th>expected</th><th>verdict</th><th>as expected</th><th>invariants not valid</th><th class="num">API p99 (ms)</th><th class="num">decision p99 (ms)</th><th class="num">AWS calls per booking</th><th class="num">cost per booking${pricingNote(models)}</th></tr></thead>
 <tbody>
 ${models.map(row)}</tbody>
 </table>`;
@@ -104,7 +107,7 @@ export function percentileComparison(models: ReportModel[]): Html {
   ]);
 }
 
-/** The load each run achieved, what the bookings came to, and what they cost in AWS calls. */
+/** The load each run achieved, what the bookings came to, and what they cost in AWS calls and in money (a dash for a run made before cost). */
 export function throughputComparison(models: ReportModel[]): Html {
   const row = (name: string, cell: (model: ReportModel) => HtmlPart): RunRow => ({ name, cells: models.map(cell) });
   return sideBySide('throughput', 'load', models, [
@@ -123,5 +126,17 @@ export function throughputComparison(models: ReportModel[]): Html {
     row('per booking', (m) => callsPerBooking(m.awsCalls.total, m)),
     row('per confirmed booking', (m) => formatDecimal(m.awsCalls.perConfirmed)),
     row('per rejected booking', (m) => formatDecimal(m.awsCalls.perRejected)),
+    { name: 'cost', cells: [], heading: true },
+    row('per booking', (m) => costCell(m.cost, (cost) => cost.perBooking)),
+    row('per confirmed booking', (m) => costCell(m.cost, (cost) => cost.perConfirmed)),
+    row('per rejected booking', (m) => costCell(m.cost, (cost) => cost.perRejected)),
+    row('per 1,000,000 bookings', (m) => costCell(m.cost, (cost) => (cost.perBooking === null ? null : cost.perBooking * 1_000_000))),
+    row('price table', (m) => (m.cost ? `${m.cost.pricing.name} (${m.cost.pricing.readOn})` : '–')),
   ]);
+}
+
+/** The price table of the runs' costs, for a column heading, when they all used the same one: " (aws-us-east-1, 2026-12-07)"; nothing otherwise (each run's is in its own report). */
+function pricingNote(models: ReportModel[]): string {
+  const tables = new Set(models.flatMap((model) => (model.cost ? [`${model.cost.pricing.name}, ${model.cost.pricing.readOn}`] : [])));
+  return tables.size === 1 ? ` (${[...tables][0]})` : '';
 }

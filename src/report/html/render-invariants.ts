@@ -1,5 +1,6 @@
 import type { Counterexample, InvariantResult, ThresholdResult, TimelineEvent } from '../../model/verdict.js';
-import { formatClock, formatCount, formatMs, formatOffset } from './render-format.js';
+import { formatClock, formatCount, formatOffset } from './render-format.js';
+import { thresholdName, thresholdValue } from '../verify-text.js';
 import { html, type Html } from './render-html.js';
 import { verdictBadge } from './render-verdict.js';
 
@@ -67,8 +68,8 @@ ${invariants.map((result) => invariantRow(result, loadStartedAt))}</tbody>
 export function thresholdsTable(thresholds: ThresholdResult[]): Html {
   if (thresholds.length === 0) return html`<p class="muted">No threshold was given.</p>`;
   return html`<table class="thresholds">
-<thead><tr><th>threshold</th><th class="num">measured (ms)</th><th>verdict</th><th>note</th></tr></thead>
+<thead><tr><th>threshold</th><th class="num">measured</th><th>verdict</th><th>note</th></tr></thead>
 <tbody>
-${thresholds.map((t) => html`<tr><td><code>${t.expression}</code></td><td class="num">${formatMs(t.measured)}</td><td>${verdictBadge(t.verdict)}</td><td>${t.note ?? ''}</td></tr>\n`)}</tbody>
+${thresholds.map((t) => html`<tr><td><code>${thresholdName(t)}</code></td><td class="num">${t.measured === undefined ? '–' : thresholdValue(t.measured, t)}</td><td>${verdictBadge(t.verdict)}</td><td>${t.note ?? ''}</td></tr>\n`)}</tbody>
 </table>`;
 }

@@ -1,6 +1,7 @@
 import type { ReportModel } from './model.js';
 import { formatCents, formatCount, formatDecimal } from './render-format.js';
 import { html, type Html, type HtmlPart } from './render-html.js';
+import { costTable } from './render-cost.js';
 
 /** A small table of named figures, numbers right-aligned; `bad` rows are red when not zero. */
 function figures(caption: string, rows: Array<{ name: string; value: HtmlPart; bad?: boolean }>): Html {
@@ -28,7 +29,7 @@ ${services.map(([service, calls]) => html`<tr class="tier"><th scope="row">${ser
 </table>`;
 }
 
-/** How the bookings and their sagas ended, where the money went, and what it cost in AWS calls. */
+/** How the bookings and their sagas ended, where the money went, and what it cost in AWS calls and in money at the run's price table. */
 export function outcomes(model: ReportModel): Html {
   const { bookings, sagas, money } = model;
   return html`<div class="cards">
@@ -53,5 +54,6 @@ ${figures('money (gateway ledger)', [
   { name: 'at risk', value: formatCents(money.atRisk), bad: money.atRisk !== 0 },
 ])}
 ${awsCalls(model)}
+${costTable(model.cost)}
 </div>`;
 }

@@ -11,6 +11,7 @@ import { percentileTable } from './render-latency.js';
 import { outcomes } from './render-outcomes.js';
 import { page } from './render-page.js';
 import { runParameters } from './render-run.js';
+import { sagaStepsSection } from './render-saga-steps.js';
 import { runVerdict, verdictBanner } from './render-verdict.js';
 
 const noOverlay: ChartOverlay = { colours: {}, periods: [], markers: [], phases: [] };
@@ -18,7 +19,7 @@ const noOverlay: ChartOverlay = { colours: {}, periods: [], markers: [], phases:
 /**
  * The HTML report of one run (pure): one self-contained document with the verdict and
  * the run's parameters on top, the invariants with their counterexamples, the thresholds,
- * latency, throughput, queues, faults and outcomes. Every figure is in server-rendered
+ * latency, throughput, queues, the saga's steps, faults and outcomes. Every figure is in server-rendered
  * HTML; the charts (uPlot, from `assets`) are drawn over it by inline script, with the
  * run's faults shaded and marked on every time chart.
  */
@@ -33,7 +34,7 @@ export function renderReport(model: ReportModel, assets: ReportAssets): string {
 <p class="muted">${run.topology} · ${run.profile}${run.scenario ? ` · ${run.scenario}` : ''} · started ${run.startedAt}</p>
 </header>
 ${verdictBanner(model)}
-<nav><a href="#run">run</a><a href="#invariants">invariants</a><a href="#latency">latency</a><a href="#throughput">throughput and queues</a><a href="#faults">faults</a><a href="#outcomes">outcomes</a></nav>
+<nav><a href="#run">run</a><a href="#invariants">invariants</a><a href="#latency">latency</a><a href="#throughput">throughput and queues</a><a href="#saga-steps">saga steps</a><a href="#faults">faults</a><a href="#outcomes">outcomes</a></nav>
 <section id="run"><h2>Run</h2>
 ${runParameters(run)}
 </section>
@@ -56,6 +57,9 @@ ${chartFigure(charts.decisionOverTime, 'No booking was decided: no time to decis
 ${chartFigure(charts.throughput, 'No request was logged: no throughput over time.', legend)}
 ${chartFigure(charts.system, 'The run has no samples of queues and sagas.', legend)}
 </div>
+</section>
+<section id="saga-steps"><h2>Saga steps</h2>
+${sagaStepsSection(model.saga)}
 </section>
 <section id="faults"><h2>Faults</h2>
 ${faultsSection(model.faults, overlay.colours)}
