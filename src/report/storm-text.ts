@@ -1,4 +1,5 @@
 import chalk from 'chalk';
+import { formatDuration } from './html/render-format.js';
 import type { CostSummary, DetectedBy, Percentiles, QuiescenceSnapshot, SagaSummary, StormSummary } from '../model/run.js';
 import { formatMoney, perMillionText, pricingText } from './cost-text.js';
 
@@ -92,8 +93,8 @@ function sagaLine(saga: SagaSummary | undefined): string[] {
   const slowest = saga.steps.find((step) => step.state === saga.slowest);
   const executions = `${saga.executions.toLocaleString('en-US')} executions, ${saga.stateTransitions.toLocaleString('en-US')} state transitions`;
   if (!slowest) return [`${label('saga')}${executions}`];
-  const split = `wait ${seconds(slowest.wait.p99)}, work ${seconds(slowest.work.p99)}${slowest.backoff.count > 0 ? `, backoff ${seconds(slowest.backoff.p99)}` : ''}`;
-  return [`${label('saga')}slowest step ${chalk.bold(slowest.state)}: p99 ${seconds(slowest.total.p99)} in state (${split}); ${executions}`];
+  const split = `wait ${formatDuration(slowest.wait.p99)}, work ${formatDuration(slowest.work.p99)}${slowest.backoff.count > 0 ? `, backoff ${formatDuration(slowest.backoff.p99)}` : ''}`;
+  return [`${label('saga')}slowest step ${chalk.bold(slowest.state)}: p99 ${formatDuration(slowest.total.p99)} in state (${split}); ${executions}`];
 }
 
 const sagaColumns = ['count', 'wait p50', 'wait p99', 'work p50', 'work p99', 'retries'] as const;

@@ -18,7 +18,7 @@ describe('booksim compare (the built CLI)', { timeout: 240_000 }, () => {
     runCli(['compare', '--endpoint', fx.endpoint.url, '--stack', uniqueName('cmp'), '--reports-dir', mkdtempSync(join(tmpdir(), 'booksim-compare-')), '--seed', '3', ...args]);
 
   it('when the four topologies storm under duplicates on queues that reorder, fifo-fanout and direct-chain hold, standard-fanout serves out of turn, shared-queue loses bookings; direct-chain answers slowest: as the design predicts, exit 0', async () => {
-    const result = await compare('--scenario', 'duplicates', '--seats', '6', '--bookings', '40', '--rps', '20', '--contention', '4', '--json');
+    const result = await compare('--scenario', 'duplicates', '--seats', '6', '--bookings', '60', '--rps', '30', '--contention', '5', '--json');
     expect(result.code, result.stdout).toBe(0);
     const output = JSON.parse(result.stdout) as CompareOutput;
     expect(output.matches).toBe(true);

@@ -30,7 +30,7 @@ describe('the saga steps section of the report', () => {
   it('when the run has saga steps, the section sums them up and names the slowest step, in the navigation too', () => {
     expect(page).toContain('<a href="#saga-steps">saga steps</a>');
     expect(textOf(saga)).toContain(
-      '120 executions (112 SUCCEEDED, 8 FAILED), 1,480 state transitions (12.3 per execution, as Step Functions Standard bills them), 8 entered a compensating step. Slowest step: IssueTicket, p99 4.2 s in state (per attempt p99: wait 0.0 s, work 3.2 s).',
+      '120 executions (112 SUCCEEDED, 8 FAILED), 1,480 state transitions (12.3 per execution, as Step Functions Standard bills them), 8 entered a compensating step. Slowest step: IssueTicket, p99 4.2 s in state (per attempt p99: wait 20 ms, work 3.2 s).',
     );
   });
 

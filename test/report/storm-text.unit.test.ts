@@ -55,7 +55,7 @@ describe('the storm summary as text', () => {
 
   it('when the saga\'s histories were read, a line names the slowest step with its wait and work, and a table gives every step', () => {
     const lines = plain(stormSummaryText({ ...fixture, saga: slowIssueTicketSaga })).split('\n');
-    expect(lines).toContain('saga      slowest step IssueTicket: p99 4.2 s in state (wait 0.0 s, work 3.1 s, backoff 1.0 s); 120 executions, 1,480 state transitions');
+    expect(lines).toContain('saga      slowest step IssueTicket: p99 4.2 s in state (wait 20 ms, work 3.2 s, backoff 1.0 s); 120 executions, 1,480 state transitions');
     const header = lines.findIndex((line) => line.startsWith('  saga step (ms)'));
     expect(lines[header]).toMatch(/count\s+wait p50\s+wait p99\s+work p50\s+work p99\s+retries\s+failures$/);
     expect(lines.slice(header + 1).map((line) => line.trim().split(/\s{2,}/))).toEqual([

@@ -20,6 +20,9 @@ export const formatMs = (ms: number | undefined) => (ms === undefined || !Number
 /** A duration in seconds with one decimal: "62.4 s". */
 export const formatSeconds = (ms: number) => `${oneDecimal.format(ms / 1000)} s`;
 
+/** A step's time as read at a glance: whole ms under a second ("42 ms", where seconds would say "0.0 s"), seconds above ("3.1 s"). */
+export const formatDuration = (ms: number) => (ms < 1000 ? `${whole.format(ms)} ms` : formatSeconds(ms));
+
 /** Time since the load started, signed: "+12.345 s" (events can precede the load by a little). */
 export const formatOffset = (ms: number) => `${ms < 0 ? '−' : '+'}${grouped(3).format(Math.abs(ms) / 1000)} s`;
 

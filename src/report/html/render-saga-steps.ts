@@ -1,5 +1,5 @@
 import type { Percentiles, SagaPath, SagaPathSegment, SagaSummary } from '../../model/run.js';
-import { formatCount, formatDecimal, formatMs, formatSeconds } from './render-format.js';
+import { formatCount, formatDecimal, formatDuration, formatMs, formatSeconds } from './render-format.js';
 import { html, type Html } from './render-html.js';
 
 /**
@@ -36,7 +36,7 @@ function overview(saga: SagaSummary): Html {
     .join(', ');
   return html`<p>${formatCount(saga.executions)} executions (${statuses}), ${formatCount(saga.stateTransitions)} state transitions (${formatDecimal(saga.stateTransitions / saga.executions)} per execution, as Step Functions Standard bills them), ${formatCount(saga.compensated)} entered a compensating step.${
     slowest
-      ? html` Slowest step: <strong class="slowest-step">${slowest.state}</strong>, p99 ${formatSeconds(slowest.total.p99)} in state (per attempt p99: wait ${formatSeconds(slowest.wait.p99)}, work ${formatSeconds(slowest.work.p99)}).`
+      ? html` Slowest step: <strong class="slowest-step">${slowest.state}</strong>, p99 ${formatDuration(slowest.total.p99)} in state (per attempt p99: wait ${formatDuration(slowest.wait.p99)}, work ${formatDuration(slowest.work.p99)}).`
       : ''
   }</p>`;
 }
