@@ -9,7 +9,7 @@ import { findRunDir } from '../run-dir/location.js';
 export default class Report extends BaseCommand {
   static override summary = "Write a run's HTML report: one self-contained file that opens offline and as a CI artifact.";
 
-  static override description = `The report shows the verdict and the run's parameters at the top, the invariants with their counterexamples (each expandable to the seat's timeline), latency distributions (HdrHistogram style, per tier) and latency over time, target vs achieved rate, queue depths and running sagas over time, faults as shaded periods and markers on every chart, saga outcomes and money from the gateway ledger, and AWS calls per booking.
+  static override description = `The report shows the verdict and the run's parameters at the top, the invariants with their counterexamples (each expandable to the seat's timeline), latency distributions (HdrHistogram style, per tier) and latency over time, target vs achieved rate, queue depths and running sagas over time, faults as shaded periods and markers on every chart, the saga's steps (where its time went: waiting for a worker, working, retries), saga outcomes and money from the gateway ledger, and AWS calls and cost per booking (at the price table the run kept, pricing.json).
 
 It is written as reports/<run>/report.html unless --out says where. With --compare RUN RUN…, one page compares several runs: invariants side by side, distributions overlaid. Run \`booksim verify\` first for the verdict; a run never verified is reported as such.
 

@@ -16,6 +16,8 @@ export default class Storm extends BaseCommand {
 
   static override description = `Starts the system under test against a deployed stack — the simulated payment gateway, the booking API on 127.0.0.1 and one worker process per function (inventory, payment, each saga task) — then sends POST /bookings on an open-loop schedule at --rps, each request a distinct booking: seats drawn from --seats with --contention requests per seat, a share of --duplicates client retries (same requestId) and of --vip customers, all reproducible by --seed. After the load it waits until the queues are empty and no saga runs (--settle-timeout), reads every booking's outcome, and writes reports/<run-id>/ (run.json, requests.json, decisions.json, samples.json, ledger.jsonl, histograms.json, faults.json, workers.jsonl, and report.html unless --no-report) and reports/latest.
 
+While the load runs it shows, about once a second, the achieved rate against the target, errors, requests in flight, the API's p99 so far, bookings decided and pending, sagas running, queue depths and faults fired (redrawn in place on a terminal, a plain line every 5 s otherwise, nothing with --json). The summary adds what the run cost (its metered AWS usage at the price table of --pricing, per booking and per 1,000,000) and where the saga's time went (each step's wait for a worker and work, from every execution's history; the slowest step named).
+
 Events: seats stay sold on a stack, so each storm puts its own inventory on sale, a new event named after the run id (seat ids <event>/S0001…), and a second storm on the stack has seats to sell too. --event NAME books the seats of a named event instead, so that a later run can go for the same seats on purpose; when some of them are sold already, it says so before the load (their bookings are rejected). booksim status lists the events on a stack; verify judges a run's seat rules on its event's seats.
 
 Faults (every one and its parameters: docs/faults.md): --scenario picks a preset (load shape + fault schedule; booksim scenarios lists them), --fault NAME:key=value,… adds faults or overrides a preset's (gateway and worker faults also take from= and for=, their window; leaving it is the heal; the aws-* faults last the whole run), --seed repeats their timing. Every injection is logged in faults.json. --sabotage switches a safeguard off, to see what breaks without it: new-key-on-retry makes the reconciler restart sagas with a new payment idempotency key; no-conditional-write makes seat placement read-then-write.
@@ -33,6 +35,8 @@ ${exitCodeHelp}`;
     '<%= config.bin %> storm --scenario heartbeat-crash --bookings 60',
     '<%= config.bin %> storm --scenario declines --fault payment-decline:rate=0.5 --fault cold-start:ms=800',
     '<%= config.bin %> storm --scenario stuck-orders --sabotage new-key-on-retry   # see what breaks',
+    '<%= config.bin %> storm --scenario slow-step --bookings 60   # IssueTicket 3 s slower: the summary names the slowest step',
+    '<%= config.bin %> storm --pricing my-prices.json   # cost at your own price table',
   ];
 
   static override enableJsonFlag = true;
