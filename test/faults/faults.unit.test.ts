@@ -7,17 +7,8 @@ import { FaultParamReader, faultText, parseFaultSpec, withOverrides } from '../.
 import { BooksimError } from '../../src/errors.js';
 import { faultNames, type FaultTarget } from '../../src/model/fault.js';
 import { allScenarios, scenarioNamed } from '../../src/scenarios/index.js';
+import { usageError } from '../helpers/usage-error.js';
 
-const usageError = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BooksimError);
-    expect((error as BooksimError).exitCode).toBe(2);
-    return (error as BooksimError).message;
-  }
-  throw new Error('expected a usage error');
-};
 
 describe('fault specs', () => {
   it('when written NAME:key=value,…, it reads numbers, booleans and words, and writes them back the same', () => {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { BooksimError } from '../../src/errors.js';
 import { planFaults } from '../../src/faults/registry.js';
 import { FaultRunner } from '../../src/faults/runner.js';
 import { parseFaultSpec } from '../../src/faults/spec.js';
@@ -11,6 +10,7 @@ import { withBooking } from '../../src/runtime/call-counter.js';
 import type { Supervisor } from '../../src/runtime/supervisor.js';
 import { workerFaults } from '../../src/runtime/worker-faults.js';
 import type { WorkerConfig, WorkerSettings } from '../../src/runtime/worker-messages.js';
+import { usageError } from '../helpers/usage-error.js';
 
 /** The workers' settings at the start of the load with this fault, checked against `profile` first as the storm does. */
 function settingsWith(text: string, profile: 'fast' | 'realistic' = 'fast'): WorkerSettings {
@@ -24,16 +24,6 @@ function settingsWith(text: string, profile: 'fast' | 'realistic' = 'fast'): Wor
   return settings;
 }
 
-const usageError = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BooksimError);
-    expect((error as BooksimError).exitCode).toBe(2);
-    return (error as BooksimError).message;
-  }
-  throw new Error('expected a usage error');
-};
 
 describe('the slow-task fault', () => {
   afterEach(() => void vi.useRealTimers());
