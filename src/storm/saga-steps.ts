@@ -30,13 +30,26 @@ export interface SagaSteps {
   stateTransitionsByBooking: Record<string, number>;
 }
 
-/** The saga's Task states in the order its definition lists them (the fast path's branches where the Parallel is), whichever profile: profiles change timings, not states. */
-export const sagaTaskStates: readonly string[] = (() => {
+/**
+ * The saga's Task states in the order its definition lists them (the fast path's branches
+ * where the Parallel is), with the activity each runs (none for the escalations' SQS
+ * sends), whichever profile: profiles change timings, not states. Read from a definition
+ * whose activity ARNs are the activities' names, so a Task state's Resource names its activity.
+ */
+export const sagaTaskStateActivities: ReadonlyArray<{ state: string; activity?: SagaTask }> = (() => {
   const placeholders = { activityArns: Object.fromEntries(sagaTasks.map((task) => [task, task])) as Record<SagaTask, string>, manualReviewQueueUrl: '' };
-  const taskStates = (branch: Branch): string[] =>
-    Object.entries(branch.States).flatMap(([name, state]) => (state.Type === 'Parallel' ? state.Branches.flatMap(taskStates) : state.Type === 'Task' ? [name] : []));
+  const taskStates = (branch: Branch): Array<{ state: string; activity?: SagaTask }> =>
+    Object.entries(branch.States).flatMap(([state, definition]) => {
+      if (definition.Type === 'Parallel') return definition.Branches.flatMap(taskStates);
+      if (definition.Type !== 'Task') return [];
+      const activity = sagaTasks.find((task) => task === definition.Resource);
+      return [{ state, ...(activity ? { activity } : {}) }];
+    });
   return taskStates(sagaDefinition('fast', placeholders));
 })();
+
+/** The saga's Task states' names, in definition order. */
+export const sagaTaskStates: readonly string[] = sagaTaskStateActivities.map(({ state }) => state);
 
 /** The saga's compensating steps: an execution that entered one undid something. */
 const compensatingStates: ReadonlySet<string> = new Set(['RefundPayment', 'ReleaseSeat']);

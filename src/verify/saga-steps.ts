@@ -1,4 +1,5 @@
-import type { Branch, StateMachineDefinition } from '../model/asl.js';
+import type { StateMachineDefinition } from '../model/asl.js';
+import { sagaTaskStateActivities } from '../storm/saga-steps.js';
 import { sagaDefinition, sagaTasks, type SagaTask, type TimingProfileName } from '../deploy/saga.js';
 
 /**
@@ -23,18 +24,7 @@ export function sagaDefinitionOf(profile: TimingProfileName): StateMachineDefini
   return sagaDefinition(profile, { activityArns: Object.fromEntries(sagaTasks.map((task) => [task, task])) as Record<SagaTask, string>, manualReviewQueueUrl: 'manual-review' });
 }
 
-/** Every Task state of a branch (Parallel branches included), in definition order, with the activity it runs (none for the escalations' SQS sends). */
-function taskStates(branch: Branch): Array<{ state: string; activity?: SagaTask }> {
-  return Object.entries(branch.States).flatMap(([name, state]) => {
-    if (state.Type === 'Parallel') return state.Branches.flatMap(taskStates);
-    if (state.Type !== 'Task') return [];
-    const activity = sagaTasks.find((task) => task === state.Resource);
-    return [{ state: name, ...(activity ? { activity } : {}) }];
-  });
-}
-
-/** The saga's Task states, whichever profile: profiles change timings, not states. */
-const states = taskStates(sagaDefinitionOf('fast'));
+const states = sagaTaskStateActivities;
 
 /** An activity's short name: the first word of its name (ReserveSeat → reserve). */
 const shortName = (activity: SagaTask) => /^[A-Z][a-z]+/.exec(activity)![0].toLowerCase();
