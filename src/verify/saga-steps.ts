@@ -24,8 +24,6 @@ export function sagaDefinitionOf(profile: TimingProfileName): StateMachineDefini
   return sagaDefinition(profile, { activityArns: Object.fromEntries(sagaTasks.map((task) => [task, task])) as Record<SagaTask, string>, manualReviewQueueUrl: 'manual-review' });
 }
 
-const states = sagaTaskStateActivities;
-
 /** An activity's short name: the first word of its name (ReserveSeat → reserve). */
 const shortName = (activity: SagaTask) => /^[A-Z][a-z]+/.exec(activity)![0].toLowerCase();
 
@@ -36,19 +34,19 @@ const shortName = (activity: SagaTask) => /^[A-Z][a-z]+/.exec(activity)![0].toLo
  */
 const shortNames = new Map(
   sagaTasks.map((activity) => {
-    const covered = states.filter((s) => s.activity === activity).map((s) => s.state);
+    const covered = sagaTaskStateActivities.filter((s) => s.activity === activity).map((s) => s.state);
     return [shortName(activity), { states: covered, label: covered.join(' and ') }];
   }),
 );
 
 /** The short names, then the state names, as a threshold may write them. */
-export const sagaStepNames: readonly string[] = [...shortNames.keys(), ...states.map((s) => s.state).filter((state) => !shortNames.has(state.toLowerCase()))];
+export const sagaStepNames: readonly string[] = [...shortNames.keys(), ...sagaTaskStateActivities.map((s) => s.state).filter((state) => !shortNames.has(state.toLowerCase()))];
 
 /** The step a name means (case-insensitive): a short name, or one Task state by its name; undefined if none. */
 export function sagaStepNamed(name: string): SagaStep | undefined {
   const lower = name.toLowerCase();
   const short = shortNames.get(lower);
   if (short) return short;
-  const state = states.find((s) => s.state.toLowerCase() === lower)?.state;
+  const state = sagaTaskStateActivities.find((s) => s.state.toLowerCase() === lower)?.state;
   return state === undefined ? undefined : { states: [state], label: state };
 }
