@@ -1,0 +1,95 @@
+import type { Clock } from '../../clock.js';
+import { figuresIn, type QuotaTable } from './quota-table.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** What one quota throttled on one resource: kept for the storm's report (GET /_booksim/quotas). */
+export interface ThrottleRecord {
+  quota: string;
+  description: string;
+  /** The resource it throttled: a queue's name, a topic's, "account", a table and partition key, … */
+  resource: string;
+  /** "300 transactions per second, per queue and API action" */
+  limit: string;
+  lift?: string;
+  throttled: number;
+  /** Calls (or units) asked of this quota on this resource in the second before the first throttle, allowed and throttled: the rate that hit it. */
+  rateAtFirstHit: number;
+  firstAt: string;
+  lastAt: string;
+  source: string;
+}
+
+/**
+ * AWS's throughput quotas, enforced (`booksim local --aws-quotas REGION`): one token bucket
+ * per quota and resource, created on first use, with the region's figures from the quota
+ * table. A service asks {@link take} before it acts; a throttled call is answered with the
+ * service's own throttling error, and recorded. Without --aws-quotas no Quotas exists and
+ * nothing is checked.
+ */
+export class Quotas {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly records = new Map<string, ThrottleRecord>();
+  /** Per quota and resource, the times (epoch ms) of the calls of the last second, to tell the rate at the first throttle. */
+  private readonly recent = new Map<string, number[]>();
+
+  constructor(
+    readonly table: QuotaTable,
+    readonly region: string,
+    private readonly clock: Pick<Clock, 'now'>,
+  ) {}
+
+  /**
+   * Takes `count` from quota `id` on `resource`: true when allowed, false when throttled
+   * (and recorded). An id the table does not have is a programming error.
+   */
+  take(id: string, resource: string, count = 1): boolean {
+    const entry = this.table[id];
+    if (entry === undefined) throw new Error(`no quota ${id} in the quota table`);
+    const key = `${id}\u0000${resource}`;
+    const now = this.clock.now();
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) {
+      const { rate, burst } = figuresIn(entry, this.region);
+      bucket = new TokenBucket(burst, rate, now);
+      this.buckets.set(key, bucket);
+    }
+    const allowed = bucket.take(now, count);
+    const seen = this.recentCalls(key, now, count);
+    if (allowed) return true;
+    const record = this.records.get(key);
+    if (record) {
+      record.throttled += 1;
+      record.lastAt = new Date(now).toISOString();
+    } else {
+      const { rate } = figuresIn(entry, this.region);
+      this.records.set(key, {
+        quota: id,
+        description: entry.description,
+        resource,
+        limit: `${rate} ${entry.unit} per second, ${entry.scope}`,
+        ...(entry.lift ? { lift: entry.lift } : {}),
+        throttled: 1,
+        rateAtFirstHit: seen,
+        firstAt: new Date(now).toISOString(),
+        lastAt: new Date(now).toISOString(),
+        source: entry.source,
+      });
+    }
+    return false;
+  }
+
+  /** Every quota that throttled, on what, how often, and at what rate it was first hit. */
+  throttles(): ThrottleRecord[] {
+    return [...this.records.values()].map((record) => ({ ...record }));
+  }
+
+  /** Adds this call to the last second's and says how many there were; only kept until the quota first throttles on the resource. */
+  private recentCalls(key: string, now: number, count: number): number {
+    if (this.records.has(key)) return 0;
+    const times = this.recent.get(key) ?? [];
+    for (let i = 0; i < count; i += 1) times.push(now);
+    while (times.length > 0 && times[0]! <= now - 1000) times.shift();
+    this.recent.set(key, times);
+    return times.length;
+  }
+}
