@@ -16,10 +16,14 @@ import { applySubscriptionAttributes, describeSubscription, listedSubscription, 
 import { SigningKey } from './signing.js';
 import { Topic, type PublishReceipt } from './topic.js';
 import { applyTopicAttributes } from './topic-attributes.js';
+import type { Quotas } from '../quotas/quotas.js';
+import { takeTopicQuota } from './topic-quotas.js';
 
 export interface SnsOptions {
   clock: Clock;
   sqs: SqsService;
+  /** AWS's throughput quotas to enforce (`--aws-quotas`); none checked without. */
+  quotas?: Quotas;
 }
 
 /**
@@ -159,7 +163,9 @@ export class SnsService {
       throw invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
     }
     const topic = this.topicOf(params, params.TopicArn !== undefined ? 'TopicArn' : 'TargetArn');
-    const receipt = this.publishTo(topic, readPublication(params, topic.settings), context);
+    const publication = readPublication(params, topic.settings);
+    this.takeQuota(topic, [publication]);
+    const receipt = this.publishTo(topic, publication, context);
     return { MessageId: receipt.messageId, SequenceNumber: receipt.sequenceNumber };
   }
 
@@ -183,6 +189,7 @@ export class SnsService {
     if (total > maxMessageBytes) {
       throw batchError('BatchRequestTooLong', `The length of all the messages put together is more than the limit of ${maxMessageBytes} bytes.`, '');
     }
+    this.takeQuota(topic, read.flatMap((item) => ('publication' in item ? [item.publication] : [])));
     const Successful: object[] = [];
     const Failed: object[] = [];
     for (const item of read) {
@@ -215,6 +222,12 @@ export class SnsService {
       deliverNotification(this.options.sqs, subscription, notificationFor(publication, receipt, subscription, notification));
     }
     return receipt;
+  }
+
+  /** Counts the messages of one call against the topic's quotas (`--aws-quotas`), or throws Throttling. */
+  private takeQuota(topic: Topic, publications: Publication[]): void {
+    if (!this.options.quotas) return;
+    takeTopicQuota(this.options.quotas, topic, publications.flatMap((publication) => publication.groupId ?? []));
   }
 
   private topicOf(params: Params, name = 'TopicArn'): Topic {

@@ -20,12 +20,16 @@ import { withPermission, withoutPermission } from './queue-permissions.js';
 import { Queue, type OutgoingMessage, type ReceivedMessage } from './queue.js';
 import { describeReceived } from './received-message.js';
 import { messageSize, outgoingMessage } from './outgoing-message.js';
+import type { Quotas } from '../quotas/quotas.js';
+import { quotaCountedOperations, takeQueueQuota } from './queue-quotas.js';
 
 export interface SqsOptions {
   clock: Clock;
   random: Random;
   /** Probability that a standard queue duplicates a send, delivers a message late, or shuffles a receive (0 = never). */
   standardQueueChaos: number;
+  /** AWS's throughput quotas to enforce (`--aws-quotas`); none checked without. */
+  quotas?: Quotas;
 }
 
 /** SQS's legacy query codes of batch errors carry this prefix. */
@@ -86,6 +90,18 @@ export class SqsService {
         return this.setPolicy(queue, withoutPermission(queue.settings.stored.Policy, queue.arn, requiredString(p, 'Label')));
       },
     };
+    if (options.quotas) this.enforceQuotas(options.quotas);
+  }
+
+  /** Puts each operation a FIFO queue's quota counts behind that quota; without --aws-quotas no quota code runs. */
+  private enforceQuotas(quotas: Quotas): void {
+    for (const name of quotaCountedOperations) {
+      const operation = this.operations[name]!;
+      this.operations[name] = (p, c) => {
+        takeQueueQuota(quotas, this.queueOf(p, c), name, p);
+        return operation(p, c);
+      };
+    }
   }
 
   /** Delivers a message from another service (SNS) to the queue with this ARN. */
