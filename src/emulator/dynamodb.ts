@@ -4,8 +4,10 @@ import type { Clock } from '../clock.js';
 import type { HttpResponse } from '../http.js';
 import { DynamoDbTimeToLive } from './dynamodb-ttl.js';
 import { startDynalite, type DynaliteHandler } from './dynamodb/dynalite.js';
+import { DynamoDbThroughput } from './dynamodb/throughput.js';
 import { DynamoDbTransactions } from './dynamodb/transactions.js';
 import type { RequestContext } from './http.js';
+import type { Quotas } from './quotas/quotas.js';
 
 export interface DynamoDbOptions {
   clock: Clock;
@@ -13,6 +15,8 @@ export interface DynamoDbOptions {
   client: () => DynamoDBClient;
   /** How often items past their TTL are deleted; 0 never deletes them. */
   timeToLiveSweepMs: number;
+  /** AWS's throughput quotas to enforce (`--aws-quotas`); none checked without. */
+  quotas?: Quotas;
 }
 
 /**
@@ -24,17 +28,24 @@ export class DynamoDbService {
   private readonly dynalite: DynaliteHandler;
   private readonly timeToLive: DynamoDbTimeToLive;
   private readonly transactions: DynamoDbTransactions;
+  private readonly throughput: DynamoDbThroughput | undefined;
 
   constructor(options: DynamoDbOptions) {
     const { handle, store } = startDynalite();
     this.dynalite = handle;
     this.timeToLive = new DynamoDbTimeToLive(options.client, { clock: options.clock, sweepMs: options.timeToLiveSweepMs });
     this.transactions = new DynamoDbTransactions(store, options.clock);
+    this.throughput = options.quotas && new DynamoDbThroughput(store, options.quotas);
   }
 
   /** Answers one DynamoDB request; undefined when dynalite answered it on `res` itself. */
   async serve(req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<HttpResponse | undefined> {
     if (this.timeToLive.serves(req.headers)) return this.timeToLive.serve(req, context);
+    if (this.throughput) {
+      const admission = await this.throughput.admit(req, context);
+      if (admission.throttled) return admission.throttled;
+      req = admission.request;
+    }
     if (this.transactions.serves(req.headers)) return this.transactions.serve(req, context);
     this.dynalite(req, res);
     return undefined;

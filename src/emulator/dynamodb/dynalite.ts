@@ -68,6 +68,8 @@ interface DynaliteDb {
   validateKeyPaths(nestedPaths: unknown, table: Table): DynaliteError | undefined;
   checkConditional(data: ActionData, existing: Item | undefined): DynaliteError | undefined;
   updateIndexes(store: DynaliteStore, table: Table, existing: Item | undefined, next: Item | undefined, callback: Callback): void;
+  /** The units a single-item operation consumes for an item: ceil(size / 1 KB) for a write, ceil(size / 4 KB) for a strongly consistent read (half that eventually consistent), 1 for no item. */
+  capacityUnits(item: Item | undefined, isRead: boolean, isConsistent?: boolean): number;
 }
 
 /** The type description and custom checks dynalite validates one operation's request with. */
@@ -145,6 +147,12 @@ function activeAtOnce(tableDb: NonNullable<DynaliteStore['tableDb']>): void {
 /** Runs a callback-style dynalite function as a promise. */
 export function promised<T>(run: (callback: Callback<T>) => void): Promise<T | undefined> {
   return new Promise((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))));
+}
+
+/** A read of an item that is not there: no item (dynalite's item store raises NotFoundError). */
+export function missingItem(error: Error): undefined {
+  if (error.name === 'NotFoundError') return undefined;
+  throw error;
 }
 
 /** The error shape name of a dynalite error, e.g. `ConditionalCheckFailedException`. */

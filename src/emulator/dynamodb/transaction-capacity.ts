@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import type { Item } from './dynalite.js';
+import { dynaliteDb, type Item } from './dynalite.js';
 
-const require = createRequire(import.meta.url);
-/** dynalite's own measure of an item, in the units a single-item operation consumes: ceil(size / 1 KB) for a write, ceil(size / 4 KB) for a strongly consistent read, 1 for no item. */
-const { capacityUnits } = require('dynalite/db') as { capacityUnits(item: Item | undefined, isRead: boolean, isConsistent?: boolean): number };
+/** dynalite's own measure of an item, in the units a single-item operation consumes. */
+const { capacityUnits } = dynaliteDb;
 
 /** What one action of a transaction consumed: the table, and the units of the item it read or wrote. */
 export interface ActionCapacity {

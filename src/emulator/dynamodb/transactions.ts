@@ -6,7 +6,7 @@ import { serveJson, type Operation } from '../json-protocol.js';
 import type { Params } from '../params.js';
 import { targetOperation } from '../router.js';
 import { ClientTokens } from './client-tokens.js';
-import { actions as dynaliteActions, dynaliteDb, promised, type DynaliteError, type DynaliteStore, type Item, type Table } from './dynalite.js';
+import { actions as dynaliteActions, dynaliteDb, missingItem, promised, type DynaliteError, type DynaliteStore, type Item, type Table } from './dynalite.js';
 import { idOf, ItemClaims, lockItems, type ItemTarget } from './item-locks.js';
 import { commit, isReason, noReason, reasonFor, stage, type CancellationReason, type StagedWrite } from './staged-write.js';
 import { consumedCapacity, readCapacity, writeCapacity } from './transaction-capacity.js';
@@ -160,12 +160,6 @@ export class DynamoDbTransactions {
       throw asAwsError(error);
     }
   }
-}
-
-/** A read of an item that is not there: no item (dynalite's item store raises NotFoundError). */
-function missingItem(error: Error): undefined {
-  if (error.name === 'NotFoundError') return undefined;
-  throw error;
 }
 
 /** The checks a write action's single-item operation makes against its table's key schema and indexes. */

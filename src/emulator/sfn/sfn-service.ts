@@ -7,13 +7,17 @@ import type { Operation } from '../json-protocol.js';
 import { optionalInteger, optionalString, requiredString, type Params } from '../params.js';
 import { parseDefinition, type MachineDefinition } from './definition.js';
 import { Execution, type ExecutionStatus } from './execution.js';
+import { throttledOperations } from './sfn-quotas.js';
 import { Activity, TaskTokens } from './tasks.js';
+import type { Quotas } from '../quotas/quotas.js';
 
 export interface SfnOptions {
   clock: Clock;
   sns: Record<string, Operation>;
   sqs: Record<string, Operation>;
   dynamodb: () => DynamoDBClient;
+  /** AWS's throughput quotas to enforce (`--aws-quotas`); none checked without. */
+  quotas?: Quotas;
 }
 
 interface StateMachineRecord {
@@ -44,7 +48,7 @@ export class SfnService {
 
   constructor(private readonly options: SfnOptions) {
     this.tokens = new TaskTokens(options.clock);
-    this.operations = {
+    const operations: Record<string, Operation> = {
       CreateStateMachine: (p, c) => this.createStateMachine(p, c),
       UpdateStateMachine: (p) => this.updateStateMachine(p),
       DescribeStateMachine: (p) => this.describeStateMachine(this.machineOf(p)),
@@ -81,6 +85,7 @@ export class SfnService {
       },
       SendTaskFailure: (p) => (this.tokens.task(requiredString(p, 'taskToken')).fail(optionalString(p, 'error'), optionalString(p, 'cause')), {}),
     };
+    this.operations = options.quotas ? throttledOperations(operations, options.quotas) : operations;
   }
 
   /** Ends every long poll; used when the endpoint stops. */
