@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core';
 import { timingProfiles, type TimingProfileName } from '../deploy/saga.js';
 import { validStackName, type StackOptions } from '../deploy/stack.js';
+import { checkedRegion } from '../model/quotas.js';
+import type { EmbeddedChoice } from '../pipeline/run-pipeline.js';
 import { topologies } from '../model/topology.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import { sloPresetNames, sloPresetsOf } from '../verify/slo-presets.js';
@@ -27,11 +29,22 @@ export const deployFlags = {
   profile: Flags.string({ description: 'timing profile of the saga: fast (seconds, for CI) or realistic (the original design)', options: [...timingProfiles], default: 'fast' }),
   'max-receive-count': Flags.integer({ description: 'receives of a message before its queue moves it to the DLQ', default: 5, min: 1, max: 1000 }),
   'role-arn': Flags.string({ description: 'IAM role the saga runs as (LocalStack and booksim local accept any)', default: 'arn:aws:iam::000000000000:role/booksim-saga' }),
+  'high-throughput': Flags.boolean({
+    description:
+      "FIFO queues and the FIFO topic in AWS's high-throughput mode (FifoThroughputLimit=perMessageGroupId and DeduplicationScope=messageGroup; FifoThroughputScope=MessageGroup): the quotas apply per message group, not per queue or topic. Deploying without it turns it back off",
+    default: false,
+  }),
 };
 
 /** The stack options of parsed {@link deployFlags} and --stack, but the topology (which `compare` chooses per run): the stack name checked. */
-export function stackOptionsOf(flags: { stack: string; profile: string; 'max-receive-count': number; 'role-arn': string }): Omit<StackOptions, 'topology'> {
-  return { stack: validStackName(flags.stack), profile: flags.profile as TimingProfileName, maxReceiveCount: flags['max-receive-count'], roleArn: flags['role-arn'] };
+export function stackOptionsOf(flags: { stack: string; profile: string; 'max-receive-count': number; 'role-arn': string; 'high-throughput': boolean }): Omit<StackOptions, 'topology'> {
+  return {
+    stack: validStackName(flags.stack),
+    profile: flags.profile as TimingProfileName,
+    maxReceiveCount: flags['max-receive-count'],
+    roleArn: flags['role-arn'],
+    highThroughput: flags['high-throughput'],
+  };
 }
 
 /** How the embedded endpoint's standard queues misbehave: for `booksim local`, and for the one `run` and `compare` start when nothing answers. */
@@ -42,6 +55,25 @@ export const embeddedEndpointFlags = {
     helpValue: 'P',
   }),
 };
+
+/**
+ * --aws-quotas REGION: AWS's throughput quotas with the region's figures, enforced by the
+ * embedded endpoint (`local`, and the one `run` and `compare` start); `storm` checks that its
+ * endpoint enforces them. A flag with a value always: oclif cannot tell an optional value
+ * from the next argument, so the default region is written out (`--aws-quotas us-east-1`).
+ */
+export const awsQuotasFlags = {
+  'aws-quotas': Flags.string({
+    description: "enforce AWS's throughput quotas (SQS FIFO, SNS FIFO, Step Functions, DynamoDB) with REGION's published figures, e.g. us-east-1; throttled calls are answered as AWS answers them and the run records every throttle by quota. Off by default",
+    helpValue: 'REGION',
+  }),
+};
+
+/** The endpoint's quota option of --aws-quotas: the region name checked (a usage error unless it is one). */
+export function awsQuotasOf(flags: { 'aws-quotas'?: string | undefined }): { region: string } | undefined {
+  const region = flags['aws-quotas'];
+  return region === undefined ? undefined : { region: checkedRegion(region) };
+}
 
 /** The probability --standard-queue-chaos gives; a usage error unless it is a number from 0 to 1. */
 export function standardQueueChaosOf(flags: { 'standard-queue-chaos': string }): number {
@@ -73,4 +105,10 @@ export const verifyFlags = {
 export function thresholdsOf(flags: { threshold: string[]; slo: string[] }): { thresholds: string[]; slo: string[] } {
   for (const expression of flags.threshold) parseThreshold(expression);
   return { thresholds: flags.threshold, slo: sloPresetsOf(flags.slo) };
+}
+
+/** The embedded endpoint `run` and `compare` start when nothing answers: --standard-queue-chaos, --aws-quotas, and the storm's seed. */
+export function embeddedChoiceOf(flags: { 'standard-queue-chaos': string; 'aws-quotas'?: string | undefined }, seed: number): EmbeddedChoice {
+  const awsQuotas = awsQuotasOf(flags);
+  return { standardQueueChaos: standardQueueChaosOf(flags), seed, ...(awsQuotas ? { awsQuotas } : {}) };
 }

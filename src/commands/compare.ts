@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { deployFlags, embeddedEndpointFlags, endpointFlags, stackOptionsOf, standardQueueChaosOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
+import { awsQuotasFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
@@ -40,6 +40,7 @@ ${exitCodeHelp}`;
     threshold: verifyFlags.threshold,
     slo: verifyFlags.slo,
     ...embeddedEndpointFlags,
+    ...awsQuotasFlags,
     topologies: Flags.string({ description: 'the topologies to compare (repeatable; default: all)', multiple: true, options: [...topologies] }),
     out: Flags.string({ description: 'where the comparison report goes (default: compare.html in the reports directory)', helpValue: 'FILE' }),
     open: Flags.boolean({ description: 'open the comparison report in the default browser at the end', default: false }),
@@ -58,7 +59,7 @@ ${exitCodeHelp}`;
       const result = await runComparison(
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
-          embedded: { standardQueueChaos: standardQueueChaosOf(flags), seed: storm.shape.seed },
+          embedded: embeddedChoiceOf(flags, storm.shape.seed),
           deploy: stackOptionsOf(flags),
           topologies: chosen,
           storm,

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { deployFlags, embeddedEndpointFlags, endpointFlags, stackOptionsOf, standardQueueChaosOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
+import { awsQuotasFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import type { Topology } from '../model/topology.js';
@@ -34,6 +34,7 @@ ${exitCodeHelp}`;
     ...stormFlags,
     ...verifyFlags,
     ...embeddedEndpointFlags,
+    ...awsQuotasFlags,
     open: Flags.boolean({ description: 'open the report in the default browser at the end', default: false }),
   };
 
@@ -47,7 +48,7 @@ ${exitCodeHelp}`;
       const result = await runPipeline(
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
-          embedded: { standardQueueChaos: standardQueueChaosOf(flags), seed: storm.shape.seed },
+          embedded: embeddedChoiceOf(flags, storm.shape.seed),
           deploy: { ...stackOptionsOf(flags), topology: flags.topology as Topology },
           storm,
           ...thresholds,

@@ -2,13 +2,14 @@ import { Flags } from '@oclif/core';
 import { resolveEndpoint } from '../aws/endpoint.js';
 import { probeEndpoint } from '../aws/probe.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { endpointFlags } from '../cli/flags.js';
+import { awsQuotasFlags, awsQuotasOf, endpointFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
 import { writeRunReport } from '../report/html/write-report.js';
 import { stormSummaryText } from '../report/storm-text.js';
+import { requireQuotasEnforced } from '../storm/quota-record.js';
 import { runStorm } from '../storm/run-storm.js';
 
 export default class Storm extends BaseCommand {
@@ -21,6 +22,8 @@ While the load runs it shows, about once a second, the achieved rate against the
 Events: seats stay sold on a stack, so each storm puts its own inventory on sale, a new event named after the run id (seat ids <event>/S0001…), and a second storm on the stack has seats to sell too. --event NAME books the seats of a named event instead, so that a later run can go for the same seats on purpose; when some of them are sold already, it says so before the load (their bookings are rejected). booksim status lists the events on a stack; verify judges a run's seat rules on its event's seats.
 
 Faults (every one and its parameters: docs/faults.md): --scenario picks a preset (load shape + fault schedule; booksim scenarios lists them), --fault NAME:key=value,… adds faults or overrides a preset's (gateway and worker faults also take from= and for=, their window; leaving it is the heal; the aws-* faults last the whole run), --seed repeats their timing. Every injection is logged in faults.json. --sabotage switches a safeguard off, to see what breaks without it: new-key-on-retry makes the reconciler restart sagas with a new payment idempotency key; no-conditional-write makes seat placement read-then-write.
+
+AWS's throughput quotas: against \`booksim local --aws-quotas REGION\`, the summary names every quota the run hit (the limit, the booking rate when it was first hit, how often it throttled, how to lift it), or says none was. --aws-quotas REGION checks that the endpoint enforces that region's quotas and exits 2 if it does not (\`booksim run --aws-quotas REGION\` starts such an endpoint itself).
 
 Ctrl-C stops the load and still waits for the system to settle; a second Ctrl-C stops waiting. What was recorded is kept.
 
@@ -36,6 +39,7 @@ ${exitCodeHelp}`;
     '<%= config.bin %> storm --scenario declines --fault payment-decline:rate=0.5 --fault cold-start:ms=800',
     '<%= config.bin %> storm --scenario stuck-orders --sabotage new-key-on-retry   # see what breaks',
     '<%= config.bin %> storm --scenario slow-step --bookings 60   # IssueTicket 3 s slower: the summary names the slowest step',
+    '<%= config.bin %> storm --aws-quotas us-east-1 --rps 500 --duration 10s   # against booksim local --aws-quotas us-east-1',
     '<%= config.bin %> storm --pricing my-prices.json   # cost at your own price table',
   ];
 
@@ -44,6 +48,7 @@ ${exitCodeHelp}`;
   static override flags = {
     ...endpointFlags,
     ...stormFlags,
+    ...awsQuotasFlags,
     report: Flags.boolean({ description: 'write the HTML report (report.html in the run directory) at the end', default: true, allowNo: true }),
   };
 
@@ -52,7 +57,9 @@ ${exitCodeHelp}`;
     const stack = validStackName(flags.stack);
     const endpoint = resolveEndpoint(flags);
     const plan = stormPlanOf(flags);
+    const awsQuotas = awsQuotasOf(flags);
     await probeEndpoint(endpoint);
+    if (awsQuotas) await requireQuotasEnforced(endpoint.endpoints.sqs, awsQuotas.region);
 
     const human = !this.jsonEnabled();
     const hooks = terminalStormHooks(human, (line) => this.logToStderr(line));

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTimeToLiveCommand, UpdateTimeToLiveCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateActivityCommand, CreateStateMachineCommand, DescribeStateMachineCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
-import { CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, SetSubscriptionAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import aslValidator from 'asl-validator';
 import type { AwsClients } from '../aws/clients.js';
@@ -9,7 +9,18 @@ import { BooksimError, ExitCode } from '../errors.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
 import type { Outcome, ProgressListener, ResourceKind, ResourceOutcome } from './outcome.js';
 import { sagaDefinition, sagaTasks, type SagaResources, type SagaTask } from './saga.js';
-import { bookingsTopicAttributes, deadLetterQueueAttributes, fedQueueAttributes, stackNames, tableSpecs, type StackNames, type StackOptions, type TableSpec } from './stack.js';
+import {
+  bookingsTopicAttributes,
+  bookingsTopicThroughput,
+  deadLetterQueueAttributes,
+  fedQueueAttributes,
+  stackNames,
+  tableSpecs,
+  throughputDefaults,
+  type StackNames,
+  type StackOptions,
+  type TableSpec,
+} from './stack.js';
 import { type Topology } from '../model/topology.js';
 
 /** Where a deploy talks to and how it reports. */
@@ -81,12 +92,16 @@ export async function deployStack(options: StackOptions, context: DeployContext)
   };
   const { clients } = context;
 
-  const bookingsTopic = await step('topic', names.bookingsTopic, () => ensureTopic(clients, names.bookingsTopic, bookingsTopicAttributes(options.topology ?? 'fifo-fanout')));
-  await step('topic', names.notificationsTopic, () => ensureTopic(clients, names.notificationsTopic, {}));
+  const topology = options.topology ?? 'fifo-fanout';
+  const highThroughput = options.highThroughput ?? false;
+  const bookingsTopic = await step('topic', names.bookingsTopic, () =>
+    ensureTopic(clients, names.bookingsTopic, bookingsTopicAttributes(topology), bookingsTopicThroughput(topology, highThroughput)),
+  );
+  await step('topic', names.notificationsTopic, () => ensureTopic(clients, names.notificationsTopic, {}, {}));
   const streamQueues: QueueRef[] = [];
   for (const queue of names.streamQueues) {
     const dlq = await step('queue', queue.dlq, () => ensureQueue(clients, queue.dlq, () => deadLetterQueueAttributes(queue.dlq)));
-    const fed = (queueArn: string) => fedQueueAttributes(queueArn, bookingsTopic, dlq.arn, options.maxReceiveCount, queue.visibilityTimeoutSeconds);
+    const fed = (queueArn: string) => fedQueueAttributes(queueArn, bookingsTopic, dlq.arn, options.maxReceiveCount, queue.visibilityTimeoutSeconds, highThroughput);
     streamQueues.push(await step('queue', queue.name, () => ensureQueue(clients, queue.name, fed)));
   }
   const manualReview = await step('queue', names.manualReviewQueue, () => ensureQueue(clients, names.manualReviewQueue, () => ({ MessageRetentionPeriod: '1209600' })));
@@ -108,18 +123,29 @@ export async function deployStack(options: StackOptions, context: DeployContext)
 
 type Ensured<T> = Promise<{ outcome: Outcome; detail?: string; value: T }>;
 
-async function ensureTopic(clients: AwsClients, name: string, attributes: Record<string, string>): Ensured<string> {
+/**
+ * Creates the topic with its `fixed` attributes (FIFO or not: a topic cannot change them),
+ * or checks an existing one has them; then sets whatever `settable` attribute differs.
+ */
+async function ensureTopic(clients: AwsClients, name: string, fixed: Record<string, string>, settable: Record<string, string>): Ensured<string> {
   const existing = await findTopicArn(clients, name);
-  if (existing) {
-    const { Attributes = {} } = await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: existing }));
-    const differing = Object.keys(attributes).filter((key) => (Attributes[key] ?? 'false') !== attributes[key]);
-    if (differing.length > 0) {
-      throw new BooksimError(`topic ${name} exists with other settings (${differing.join(', ')})`, ExitCode.environment, ['Run `booksim destroy` for this stack first.']);
-    }
-    return { outcome: 'unchanged', value: existing };
+  const current = (attributes: Record<string, string | undefined>, key: string) => attributes[key] ?? throughputDefaults[key];
+  if (!existing) {
+    // Settings left at AWS's default are not sent: an endpoint that does not know an attribute still creates the topic.
+    const Attributes = { ...fixed, ...Object.fromEntries(Object.entries(settable).filter(([key, value]) => current({}, key) !== value)) };
+    const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name, Attributes }));
+    return { outcome: 'created', value: TopicArn! };
   }
-  const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name, Attributes: attributes }));
-  return { outcome: 'created', value: TopicArn! };
+  const { Attributes = {} } = await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: existing }));
+  const differing = Object.keys(fixed).filter((key) => (Attributes[key] ?? 'false') !== fixed[key]);
+  if (differing.length > 0) {
+    throw new BooksimError(`topic ${name} exists with other settings (${differing.join(', ')})`, ExitCode.environment, ['Run `booksim destroy` for this stack first.']);
+  }
+  const changes = Object.entries(settable).filter(([key, value]) => current(Attributes, key) !== value);
+  for (const [AttributeName, AttributeValue] of changes) {
+    await clients.sns.send(new SetTopicAttributesCommand({ TopicArn: existing, AttributeName, AttributeValue }));
+  }
+  return changes.length > 0 ? { outcome: 'updated', detail: changes.map(([key, value]) => `${key}=${value}`).join(', '), value: existing } : { outcome: 'unchanged', value: existing };
 }
 
 interface QueueRef {
@@ -141,7 +167,7 @@ async function ensureQueue(clients: AwsClients, name: string, desired: (queueArn
   const Attributes: Record<string, string | undefined> = response.Attributes ?? {};
   const arn = Attributes.QueueArn!;
   const wanted = desired(arn);
-  const changes = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => key !== 'FifoQueue' && !sameAttribute(Attributes[key], value)));
+  const changes = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => key !== 'FifoQueue' && !sameAttribute(Attributes[key] ?? throughputDefaults[key], value)));
   if (Object.keys(changes).length > 0) await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: changes }));
   const value = { name, url, arn };
   if (created) return { outcome: 'created', value };

@@ -30,6 +30,8 @@ export interface StackOptions {
   maxReceiveCount: number;
   /** The role the saga runs as (LocalStack and booksim local accept any). */
   roleArn: string;
+  /** FIFO queues and the FIFO topic in high-throughput mode (`deploy --high-throughput`); off when absent. Standard queues and topics have no such mode. */
+  highThroughput?: boolean;
 }
 
 /** The name of every resource of a stack. */
@@ -146,10 +148,34 @@ export function tableSpecs(names: StackNames): TableSpec[] {
   ];
 }
 
-/** Attributes of a queue fed by the bookings topic (FIFO when its name says so), with its DLQ and the policy that lets the topic send. */
-export function fedQueueAttributes(queueArn: string, topicArn: string, dlqArn: string, maxReceiveCount: number, visibilityTimeout: number): Record<string, string> {
+/**
+ * What AWS takes a FIFO queue's or topic's throughput attributes to be when they were never
+ * set (and some endpoints leave them out of Get*Attributes): normal, not high, throughput.
+ */
+export const throughputDefaults: Readonly<Record<string, string>> = { FifoThroughputLimit: 'perQueue', DeduplicationScope: 'queue', FifoThroughputScope: 'Topic' };
+
+/**
+ * A FIFO queue's throughput mode. High throughput is FifoThroughputLimit=perMessageGroupId
+ * with DeduplicationScope=messageGroup: the quota applies per message group, not per queue
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html).
+ */
+export function fifoQueueThroughput(highThroughput: boolean): Record<string, string> {
+  return highThroughput ? { FifoThroughputLimit: 'perMessageGroupId', DeduplicationScope: 'messageGroup' } : { FifoThroughputLimit: 'perQueue', DeduplicationScope: 'queue' };
+}
+
+/**
+ * The bookings topic's throughput mode, FIFO only: FifoThroughputScope=MessageGroup is SNS's
+ * high-throughput mode (deduplication and the quota per message group), Topic the default
+ * (https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html).
+ */
+export function bookingsTopicThroughput(topology: Topology, highThroughput: boolean): Record<string, string> {
+  return topology === 'fifo-fanout' ? { FifoThroughputScope: highThroughput ? 'MessageGroup' : 'Topic' } : {};
+}
+
+/** Attributes of a queue fed by the bookings topic (FIFO when its name says so, in the throughput mode asked for), with its DLQ and the policy that lets the topic send. */
+export function fedQueueAttributes(queueArn: string, topicArn: string, dlqArn: string, maxReceiveCount: number, visibilityTimeout: number, highThroughput = false): Record<string, string> {
   return {
-    ...(queueArn.endsWith('.fifo') ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {}),
+    ...(queueArn.endsWith('.fifo') ? { FifoQueue: 'true', ContentBasedDeduplication: 'false', ...fifoQueueThroughput(highThroughput) } : {}),
     VisibilityTimeout: String(visibilityTimeout),
     MaximumMessageSize: '262144',
     ReceiveMessageWaitTimeSeconds: '20',

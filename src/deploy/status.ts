@@ -1,4 +1,5 @@
 import { DescribeStateMachineCommand, paginateListExecutions } from '@aws-sdk/client-sfn';
+import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.js';
 import { awsFailure } from '../aws/errors.js';
@@ -7,7 +8,7 @@ import { readSeatSales, salesByEvent, type EventSales } from './events.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, findBookingsTopic, tableExists } from './lookup.js';
 import type { ResourceKind } from './outcome.js';
 import { profileOfDefinition, sagaTasks } from './saga.js';
-import { stackNames, tableSpecs } from './stack.js';
+import { bookingsTopicThroughput, fifoQueueThroughput, stackNames, tableSpecs, throughputDefaults } from './stack.js';
 import { type Topology } from '../model/topology.js';
 
 /** A queue's depths as SQS reports them (approximate). */
@@ -33,6 +34,8 @@ export interface StackStatus {
   topology: Topology | undefined;
   /** The events whose seats bookings reached (each storm sells its own); undefined without a seats table. */
   events: EventSales[] | undefined;
+  /** Whether the FIFO topic and queues are in high-throughput mode (`deploy --high-throughput`): all, none or some of them; undefined without FIFO resources. */
+  highThroughput: 'on' | 'off' | 'partly' | undefined;
 }
 
 /** A queue's approximate depth: messages visible and in flight. One GetQueueAttributes call. */
@@ -104,5 +107,24 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
   }
   const seatsTableExists = resources.some((r) => r.kind === 'table' && r.name === names.tables.seats && r.exists);
   const events = seatsTableExists ? salesByEvent(await readSeatSales(clients, names.tables.seats)) : undefined;
-  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile, topology, events };
+  const highThroughput = await readHighThroughput(clients, topology === 'fifo-fanout' ? bookingsTopic : undefined, names.streamQueues.map(({ name }) => queueUrls.get(name)));
+  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile, topology, events, highThroughput };
+}
+
+/** Whether the FIFO topic and queues that exist are in high-throughput mode: each read as deploy sets it (./stack.ts). */
+async function readHighThroughput(clients: AwsClients, fifoTopicArn: string | undefined, queueUrls: Array<string | undefined>): Promise<StackStatus['highThroughput']> {
+  const modes: boolean[] = [];
+  const setting = (attributes: Record<string, string | undefined>, key: string) => attributes[key] ?? throughputDefaults[key];
+  if (fifoTopicArn) {
+    const { Attributes = {} } = await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: fifoTopicArn }));
+    modes.push(setting(Attributes, 'FifoThroughputScope') === bookingsTopicThroughput('fifo-fanout', true).FifoThroughputScope);
+  }
+  const highQueue = fifoQueueThroughput(true);
+  for (const url of queueUrls) {
+    if (!url?.endsWith('.fifo')) continue;
+    const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['FifoThroughputLimit', 'DeduplicationScope'] }));
+    modes.push(Object.entries(highQueue).every(([key, value]) => setting(Attributes, key) === value));
+  }
+  if (modes.length === 0) return undefined;
+  return modes.every(Boolean) ? 'on' : modes.some(Boolean) ? 'partly' : 'off';
 }

@@ -18,6 +18,9 @@ import { signingCertificatePath } from './sns/signing.js';
 import { SfnService } from './sfn/sfn-service.js';
 import { isQueuePath, serveSqsQuery } from './sqs/sqs-query.js';
 import { SqsService } from './sqs/sqs-service.js';
+import { readQuotaTable } from './quotas/quota-table.js';
+import { Quotas } from './quotas/quotas.js';
+import { checkedRegion, quotasPath, type QuotaReport } from '../model/quotas.js';
 
 export interface EmbeddedEndpointOptions {
   /** Loopback address to bind; default 127.0.0.1. */
@@ -32,6 +35,8 @@ export interface EmbeddedEndpointOptions {
   standardQueueChaos?: number;
   /** How often DynamoDB deletes items whose TTL has passed, in milliseconds of `clock`; 0 never does. Default 10 s. */
   timeToLiveSweepMs?: number;
+  /** Enforce AWS's throughput quotas with this region's figures (`--aws-quotas`); off when absent. */
+  awsQuotas?: { region: string };
 }
 
 export interface EmbeddedEndpoint {
@@ -73,15 +78,16 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
   }
   const clock = options.clock ?? systemClock;
   const random = options.random ?? seededRandom(options.seed ?? Date.now());
-  const sqs = new SqsService({ clock, random, standardQueueChaos: options.standardQueueChaos ?? 0 });
-  const sns = new SnsService({ clock, sqs });
+  const quotas = options.awsQuotas && new Quotas(readQuotaTable(), checkedRegion(options.awsQuotas.region), clock);
+  const sqs = new SqsService({ clock, random, standardQueueChaos: options.standardQueueChaos ?? 0, quotas });
+  const sns = new SnsService({ clock, sqs, quotas });
   let url = '';
   let integrationsClient: DynamoDBClient | undefined;
   // Step Functions' DynamoDB integrations and the TTL bookkeeping reach dynalite the way every client does: over HTTP.
   const dynaliteClient = () =>
     (integrationsClient ??= new DynamoDBClient({ endpoint: url, region: defaultRegion, credentials: { accessKeyId: 'booksim', secretAccessKey: 'booksim' } }));
-  const sfn = new SfnService({ clock, sns: sns.operations, sqs: sqs.operations, dynamodb: dynaliteClient });
-  const dynamodb = new DynamoDbService({ clock, client: dynaliteClient, timeToLiveSweepMs: options.timeToLiveSweepMs ?? defaultTimeToLiveSweepMs });
+  const sfn = new SfnService({ clock, sns: sns.operations, sqs: sqs.operations, dynamodb: dynaliteClient, quotas });
+  const dynamodb = new DynamoDbService({ clock, client: dynaliteClient, timeToLiveSweepMs: options.timeToLiveSweepMs ?? defaultTimeToLiveSweepMs, quotas });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<HttpResponse | undefined> {
     const { service, region, accountId } = routeOf(req.headers);
@@ -96,6 +102,10 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
     };
     if (req.method === 'GET' && (req.url === '/_localstack/health' || req.url === '/_booksim/health')) {
       return jsonResponse({ services: Object.fromEntries(servedServices.map((s) => [s, 'running'])), edition: 'booksim' }, context.requestId);
+    }
+    if (req.method === 'GET' && req.url === quotasPath) {
+      const report: QuotaReport = quotas ? { region: quotas.region, throttles: quotas.throttles() } : { enabled: false };
+      return jsonResponse(report, context.requestId);
     }
     if (req.method === 'GET' && req.url === signingCertificatePath) return serveSigningCertificate(sns, context);
     if (service === 'dynamodb') return dynamodb.serve(req, res, context);

@@ -1,4 +1,5 @@
 import type { Tier } from './booking.js';
+import type { QuotaHit } from './quotas.js';
 import type { Topology } from './topology.js';
 import type { Verdict, VerifyReport } from './verdict.js';
 
@@ -104,6 +105,8 @@ export interface StormSummary {
   usage?: RunUsage;
   /** What that usage costs at the run's price table (absent in runs made before cost). */
   cost?: CostSummary;
+  /** AWS's throughput quotas, when the endpoint enforced them (`--aws-quotas`): the region whose figures applied and every quota the run hit. */
+  quotas?: { region: string; hits: QuotaHit[] };
   latency: {
     /** Booking API latency, corrected for coordinated omission. */
     api: Percentiles;

@@ -8,7 +8,9 @@ import { type EmbeddedEndpoint, startEmbeddedEndpoint } from '../emulator/server
 import { BooksimError } from '../errors.js';
 import type { StormPlan } from '../model/plan.js';
 import { writeRunReport } from '../report/html/write-report.js';
+import { deployingWhat } from '../report/stack-text.js';
 import type { StormSummary, WrittenReport } from '../model/run.js';
+import { requireQuotasEnforced } from '../storm/quota-record.js';
 import { runStorm, type StormHooks } from '../storm/run-storm.js';
 import type { VerifyReport } from '../model/verdict.js';
 import { prepareVerify, runVerify } from '../verify/run-verify.js';
@@ -35,6 +37,8 @@ export interface PipelineOptions {
 export interface EmbeddedChoice {
   standardQueueChaos: number;
   seed: number;
+  /** AWS's throughput quotas to enforce (--aws-quotas): an endpoint not started here must enforce them already. */
+  awsQuotas?: { region: string };
 }
 
 /** What `booksim run` tells whoever runs it, as it goes. */
@@ -66,7 +70,7 @@ export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks
   try {
     const clients = createClients({ endpoint: endpoint.endpoints, region: endpoint.region, local: endpoint.local });
     try {
-      step(`deploying stack ${options.deploy.stack} (${options.deploy.topology ?? 'fifo-fanout'}, profile ${options.deploy.profile}) to ${endpoint.display}`);
+      step(`deploying ${deployingWhat(options.deploy)} to ${endpoint.display}`);
       await deployStack(options.deploy, { clients, endpoint: endpoint.display, region: endpoint.region });
       const { summary } = await runStorm({ endpoint, stack: options.deploy.stack, ...options.storm, clock: options.clock }, hooks.storm);
       step('verifying the invariants');
@@ -106,14 +110,16 @@ export async function chooseEndpoint(
   const fallback = defaultEndpointOf(env);
   if (endpoint.defaulted.length === 0 || (await answers(resolveEndpoint({ endpoint: fallback, region: flags.region }, {})))) {
     await probeEndpoint(endpoint);
+    if (choice.awsQuotas) await requireQuotasEnforced(endpoint.endpoints.sqs, choice.awsQuotas.region);
     return { endpoint };
   }
   const embedded = await startEmbeddedEndpoint({ host: '127.0.0.1', port: 0, ...choice });
   try {
     const standIn = resolveEndpoint(flags, { ...env, AWS_ENDPOINT_URL: embedded.url });
     await probeEndpoint(standIn);
+    const quotas = choice.awsQuotas ? `; AWS quotas enforced, ${choice.awsQuotas.region} figures` : '';
     const services = endpoint.defaulted.length === Object.keys(endpoint.endpoints).length ? '' : `${endpoint.defaulted.join(', ')} `;
-    step(`nothing answers at ${fallback}: running ${services}on booksim's embedded endpoint at ${embedded.url} for this run (no Docker needed; standard-queue chaos ${choice.standardQueueChaos})`);
+    step(`nothing answers at ${fallback}: running ${services}on booksim's embedded endpoint at ${embedded.url} for this run (no Docker needed; standard-queue chaos ${choice.standardQueueChaos}${quotas})`);
     return { endpoint: standIn, embedded };
   } catch (error) {
     await embedded.close();

@@ -3,6 +3,7 @@ import type { DeployPlan } from '../deploy/deploy.js';
 import type { ResourceOutcome } from '../deploy/outcome.js';
 import type { EventSales } from '../deploy/events.js';
 import type { StackStatus } from '../deploy/status.js';
+import type { StackOptions } from '../deploy/stack.js';
 
 const marks: Record<ResourceOutcome['outcome'], string> = {
   created: chalk.green('✔ created  '),
@@ -11,6 +12,11 @@ const marks: Record<ResourceOutcome['outcome'], string> = {
   deleted: chalk.red('✖ deleted  '),
   absent: chalk.dim('· absent   '),
 };
+
+/** What a deploy is about to do, for its first line: "stack booksim (fifo-fanout, profile fast, high throughput)". */
+export function deployingWhat(options: StackOptions): string {
+  return `stack ${options.stack} (${options.topology ?? 'fifo-fanout'}, profile ${options.profile}${options.highThroughput ? ', high throughput' : ''})`;
+}
 
 /** One progress line for a resource deploy or destroy just handled. */
 export function outcomeLine(outcome: ResourceOutcome): string {
@@ -42,7 +48,7 @@ export function planText(plan: DeployPlan): string {
 /** What `booksim status` prints. */
 export function statusText(status: StackStatus, endpoint: string): string {
   const header = status.deployed
-    ? `stack ${status.stack} at ${endpoint}: deployed, ${status.topology ?? 'unknown topology'}, profile ${status.profile ?? 'unknown'}`
+    ? `stack ${status.stack} at ${endpoint}: deployed, ${status.topology ?? 'unknown topology'}, profile ${status.profile ?? 'unknown'}${status.highThroughput ? `, high throughput ${status.highThroughput}` : ''}`
     : `stack ${status.stack} at ${endpoint}: ${status.resources.some((r) => r.exists) ? 'partly deployed' : 'not deployed'}`;
   const resources = status.resources.map((r) => `  ${r.exists ? chalk.green('✔') : chalk.red('✖ missing')}  ${r.kind.padEnd(13)} ${r.name}`);
   const queues = status.queues.map(

@@ -2,6 +2,7 @@ import chalk from 'chalk';
 import { formatDuration } from './html/render-format.js';
 import type { CostSummary, DetectedBy, Percentiles, QuiescenceSnapshot, SagaSummary, StormSummary } from '../model/run.js';
 import { formatMoney, perMillionText, pricingText } from './cost-text.js';
+import type { QuotaHit } from '../model/quotas.js';
 
 const label = (text: string) => chalk.bold(text.padEnd(10));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -79,12 +80,29 @@ export function stormSummaryText(summary: StormSummary): string {
     `${label('settle')}${settled}`,
     ...awsCallsLines(summary.awsCalls, bookings.accepted),
     ...costLines(summary.cost),
+    ...quotaLines(summary.quotas),
     ...chaosLines(summary.chaos),
     ...sagaLine(summary.saga),
     '',
     ...latencyTable(summary.latency),
     ...sagaTable(summary.saga),
   ].join('\n');
+}
+
+/** "300 transactions per second, per queue and API action" → "300 transactions/s per queue and API action". */
+export const shortLimit = (limit: string) => limit.replace(' per second,', '/s');
+
+/** The booking rate a quota was first hit at, or that it was hit before the run (on an endpoint that outlived an earlier storm). */
+export const hitRateText = (hit: QuotaHit) => (hit.bookingsPerSecondAtFirstHit === undefined ? 'first hit before this run' : `hit at ${hit.bookingsPerSecondAtFirstHit} bookings/s`);
+
+/** Which of AWS's quotas the run hit, one line each, and how to lift it; that none was hit when quotas were on; nothing when they were off. */
+function quotaLines(quotas: StormSummary['quotas']): string[] {
+  if (!quotas) return [];
+  if (quotas.hits.length === 0) return [`${label('quotas')}${chalk.green(`no quota hit (${quotas.region} figures)`)}`];
+  return quotas.hits.map((hit, index) => {
+    const lift = hit.lift ? `; lift: ${hit.lift}` : '';
+    return `${label(index === 0 ? 'quotas' : '')}${hit.resource}: ${shortLimit(hit.limit)} — ${chalk.red(`${hitRateText(hit)}, ${hit.throttled} throttled`)}${lift}`;
+  });
 }
 
 /** The saga's slowest step (highest p99 time in state), with how its p99s split into waiting for a worker and working; the executions and their state transitions. */

@@ -25,6 +25,8 @@ import { measureUsage, type MeasuredUsage } from './usage.js';
 import { stormSummary, type CrashDetection } from './summary.js';
 import { readSagaSteps } from './saga-histories.js';
 import type { SagaSteps } from './saga-steps.js';
+import { readQuotaReport, stormQuotas } from './quota-record.js';
+import type { QuotaReport } from '../model/quotas.js';
 
 /** Everything a storm is asked to do. */
 export interface StormOptions {
@@ -120,6 +122,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   let loadEndMs: number;
   let settleEndMs: number;
   let soldBefore: number | undefined;
+  let quotasBefore: QuotaReport | undefined;
+  let quotasAfter: QuotaReport | undefined;
   try {
     // Only a named event can have sales already: a new one's seats were never on sale.
     if (asked.event !== undefined) {
@@ -127,6 +131,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       if (soldBefore > 0) hooks.onWarning?.(`event ${shape.event}: ${soldBefore} of ${shape.seats} seats already sold on stack ${options.stack} — bookings for them will be rejected`);
     }
     const poll = await systemPoller(system.context);
+    // The endpoint outlives the storm (booksim local, compare's embedded one): what it throttled before is not this storm's.
+    quotasBefore = await readQuotaReport(options.endpoint.endpoints.sqs);
     hooks.onPhase?.('load', `${plan.length} bookings at ${shape.rps}/s on stack ${options.stack}, event ${shape.event} (profile ${system.profile})`);
     loadStartedAt = options.clock.now();
     stormCpuAtLoad = processCpuMs();
@@ -161,6 +167,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       },
     });
     settleEndMs = options.clock.now() - loadStartedAt;
+    quotasAfter = await readQuotaReport(options.endpoint.endpoints.sqs);
     hooks.onPhase?.('report', 'reading the outcome of every booking');
     decisions = await readDecisions(system.context, requestIdPrefix(run.id));
     saga = await readSagaSteps(system.context, decisions.records, (count) => hooks.onPhase?.('report', `reading ${count} saga histories`));
@@ -192,6 +199,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     callsByBooking,
     saga: saga.summary,
     cost: { usage, pricing },
+    quotas: stormQuotas(quotasBefore, quotasAfter, load.requests),
     ...(options.chaos && (options.chaos.faults.length > 0 || options.chaos.sabotage.length > 0)
       ? { chaos: { options: options.chaos, injected: chaos.injected(), recovered, ...(detection ? { detection } : {}) } }
       : {}),

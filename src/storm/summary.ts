@@ -47,6 +47,8 @@ export interface StormOutcome {
   chaos?: StormChaosOutcome;
   /** What the run used of each billed meter (./usage.ts), and the price table to price it with; no usage or cost in the summary without it. */
   cost?: { usage: MeasuredUsage; pricing: PriceTable };
+  /** What AWS's quotas throttled, when the endpoint enforced them (./quota-record.ts). */
+  quotas?: StormSummary['quotas'] | undefined;
 }
 
 /** A storm's summary (pure): the run, the load, the outcome, the calls per booking, the faults, the latencies. */
@@ -74,6 +76,7 @@ export function stormSummary(outcome: StormOutcome): StormSummary {
     ...(outcome.chaos ? { chaos: chaosSummary(outcome.chaos) } : {}),
     ...(outcome.saga && outcome.saga.executions > 0 ? { saga: outcome.saga } : {}),
     ...(outcome.cost ? usageAndCost(outcome.cost, decisions.statuses) : {}),
+    ...(outcome.quotas ? { quotas: outcome.quotas } : {}),
     latency: {
       api: percentiles(load.latencyHistogram),
       timeToDecision: decisions.timeToDecision.all.percentiles,

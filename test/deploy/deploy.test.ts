@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStateMachineCommand, ListActivitiesCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsCommand, ListTopicsCommand, PublishCommand } from '@aws-sdk/client-sns';
@@ -8,6 +9,7 @@ import { destroyStack } from '../../src/deploy/destroy.js';
 import { profileOfDefinition } from '../../src/deploy/saga.js';
 import { stackNames, type StackOptions, type StreamQueue } from '../../src/deploy/stack.js';
 import { stackStatus } from '../../src/deploy/status.js';
+import { statusText } from '../../src/report/stack-text.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 
 describe('deploy, status and destroy on the embedded endpoint', () => {
@@ -107,6 +109,36 @@ describe('deploy, status and destroy on the embedded endpoint', () => {
       { kind: 'state machine', name: stackNames(stack).stateMachine, outcome: 'updated', detail: 'definition (profile realistic)' },
     ]);
     expect((await stackStatus(stack, context())).profile).toBe('realistic');
+  });
+
+  it('when deployed with high throughput, the FIFO queues and topic are in high-throughput mode; a deploy without it turns it back off', async () => {
+    const stack = uniqueName('high');
+    const names = stackNames(stack);
+    const topicArn = `arn:aws:sns:us-east-1:000000000000:${names.bookingsTopic}`;
+    const modes = async () => ({
+      topic: (await fx.clients.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes?.FifoThroughputScope,
+      queues: await Promise.all(names.streamQueues.map(async ({ name }) => {
+        const { FifoThroughputLimit, DeduplicationScope } = await queueAttributes(name);
+        return { FifoThroughputLimit, DeduplicationScope };
+      })),
+    });
+    const high = { FifoThroughputLimit: 'perMessageGroupId', DeduplicationScope: 'messageGroup' };
+    const normal = { FifoThroughputLimit: 'perQueue', DeduplicationScope: 'queue' };
+
+    expect((await deployStack({ ...options(stack), highThroughput: true }, context())).every((o) => o.outcome === 'created')).toBe(true);
+    expect(await modes()).toEqual({ topic: 'MessageGroup', queues: [high, high] });
+    const on = await stackStatus(stack, context());
+    expect(on.highThroughput).toBe('on');
+    expect(stripVTControlCharacters(statusText(on, fx.endpoint.url)).split('\n')[0]).toBe(`stack ${stack} at ${fx.endpoint.url}: deployed, fifo-fanout, profile fast, high throughput on`);
+    expect((await deployStack({ ...options(stack), highThroughput: true }, context())).filter((o) => o.outcome !== 'unchanged')).toEqual([]);
+
+    const off = await deployStack(options(stack), context());
+    expect(off.filter((o) => o.outcome !== 'unchanged')).toEqual([
+      { kind: 'topic', name: names.bookingsTopic, outcome: 'updated', detail: 'FifoThroughputScope=Topic' },
+      ...names.streamQueues.map(({ name }) => ({ kind: 'queue', name, outcome: 'updated', detail: 'FifoThroughputLimit, DeduplicationScope' })),
+    ]);
+    expect(await modes()).toEqual({ topic: 'Topic', queues: [normal, normal] });
+    expect((await stackStatus(stack, context())).highThroughput).toBe('off');
   });
 
   it('when a stack is destroyed, nothing of it is left and another stack is untouched', async () => {

@@ -6,6 +6,7 @@ import type { ReportModel } from '../../src/report/html/model.js';
 import { renderComparison, renderReport } from '../../src/report/html/render.js';
 import { faultedRun, invalidRun, unverifiedRun, validRun } from '../fixtures/report-models.js';
 import type { CostSummary } from '../../src/model/run.js';
+import { paymentQueueHit } from '../fixtures/quota-hits.js';
 
 /** What a run's usage cost (run.json's summary.cost). */
 const cost: CostSummary = {
@@ -381,5 +382,22 @@ describe('the HTML comparison of runs', () => {
     expect(page).not.toContain('<script>alert(1)');
     expect(page).toContain('x&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(chartData(page).charts[0]!.series[1]!.label).toBe('x</script><script>alert(1)</script> (fifo-fanout)');
+  });
+});
+
+describe("the report's AWS quotas", () => {
+  const throughput = (model: ReportModel) => element(renderReport(model, assets), 'section', 'throughput');
+
+  it('when the run hit a quota, the throughput section has a row for it: the resource, the limit linked to AWS, the booking rate that hit it, the throttles and the lift', () => {
+    const section = throughput({ ...validRun, quotas: { region: 'us-east-1', hits: [paymentQueueHit] } });
+    expect(textOf(section)).toContain(
+      'AWS quotas hit (us-east-1 figures) resource quota first hit throttled lift booksim-payment.fifo SendMessage 300 transactions/s per queue and API action hit at 310 bookings/s 412 deploy --high-throughput',
+    );
+    expect(section).toContain(`<a href="${paymentQueueHit.source}">`);
+  });
+
+  it('when the endpoint enforced quotas and none was hit, it says so; without quotas it says nothing of them', () => {
+    expect(textOf(throughput({ ...validRun, quotas: { region: 'eu-west-1', hits: [] } }))).toContain('AWS quotas: no quota hit (eu-west-1 figures).');
+    expect(textOf(throughput(validRun))).not.toContain('quota');
   });
 });

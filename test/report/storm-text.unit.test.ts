@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatSettleProgress, stormSummaryText } from '../../src/report/storm-text.js';
 import { type StormSummary } from '../../src/model/run.js';
 import { slowIssueTicketSaga } from '../fixtures/saga-summary.js';
+import { paymentQueueHit } from '../fixtures/quota-hits.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/storm-summary.json', import.meta.url), 'utf8')) as StormSummary;
 const plain = (text: string) => stripVTControlCharacters(text);
@@ -124,5 +125,33 @@ describe('the storm summary as text', () => {
     expect(plain(line)).toBe('settling (2.5 s): b-inventory.fifo 3 waiting, 1 in flight · b-payment.fifo 0 waiting, 2 in flight · 100+ sagas running · 7 undecided');
     expect(plain(formatSettleProgress({ queues, deadLetter: 2, runningExecutions: 0 }))).toMatch(/0 sagas running · 2 in DLQs$/);
     expect(line).not.toContain('\n');
+  });
+});
+
+describe("the storm summary's quota lines", () => {
+  const quotaLines = (summary: StormSummary) => plain(stormSummaryText(summary)).split('\n').filter((line) => /^quotas|^ {10}\S.*throttled/.test(line));
+
+  it('when a quota was hit, one line says which, its limit, the booking rate that hit it, how often it throttled and how to lift it', () => {
+    expect(quotaLines({ ...fixture, quotas: { region: 'us-east-1', hits: [paymentQueueHit] } })).toEqual([
+      'quotas    booksim-payment.fifo SendMessage: 300 transactions/s per queue and API action — hit at 310 bookings/s, 412 throttled; lift: deploy --high-throughput',
+    ]);
+  });
+
+  it('when several were hit, one line each; one first hit by an earlier storm on the endpoint says so', () => {
+    const { bookingsPerSecondAtFirstHit: _rate, ...earlier } = paymentQueueHit;
+    const account = { ...earlier, quota: 'sfn.startExecution', resource: 'account', limit: '300 calls per second, per account and region', throttled: 7 };
+    const { lift: _lift, ...withoutLift } = account;
+    expect(quotaLines({ ...fixture, quotas: { region: 'us-east-1', hits: [paymentQueueHit, withoutLift] } })).toEqual([
+      'quotas    booksim-payment.fifo SendMessage: 300 transactions/s per queue and API action — hit at 310 bookings/s, 412 throttled; lift: deploy --high-throughput',
+      '          account: 300 calls/s per account and region — first hit before this run, 7 throttled',
+    ]);
+  });
+
+  it('when quotas were on and nothing was throttled, it says so with the region whose figures applied', () => {
+    expect(plain(stormSummaryText({ ...fixture, quotas: { region: 'eu-west-1', hits: [] } })).split('\n')).toContain('quotas    no quota hit (eu-west-1 figures)');
+  });
+
+  it('when quotas were off, there is no quota line', () => {
+    expect(plain(stormSummaryText(fixture))).not.toContain('quota');
   });
 });

@@ -44,13 +44,21 @@ export function readQuotaTable(dir: string = quotasDir): QuotaTable {
   const table: QuotaTable = {};
   for (const name of readdirSync(dir).filter((file) => file.endsWith('.json')).sort()) {
     const file = join(dir, name);
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { quotas?: Record<string, unknown> };
+    const parsed = parsedFile(file);
     for (const [id, entry] of Object.entries(parsed.quotas ?? {})) {
       if (id in table) throw bad(file, `quota ${id} is defined twice`);
       table[id] = checkedEntry(file, id, entry);
     }
   }
   return table;
+}
+
+function parsedFile(file: string): { quotas?: Record<string, unknown> } {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as { quotas?: Record<string, unknown> };
+  } catch (error) {
+    throw bad(file, `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 function checkedEntry(file: string, id: string, value: unknown): QuotaEntry {

@@ -1,23 +1,7 @@
 import type { Clock } from '../../clock.js';
+import type { ThrottleRecord } from '../../model/quotas.js';
 import { figuresIn, type QuotaTable } from './quota-table.js';
 import { TokenBucket } from './token-bucket.js';
-
-/** What one quota throttled on one resource: kept for the storm's report (GET /_booksim/quotas). */
-export interface ThrottleRecord {
-  quota: string;
-  description: string;
-  /** The resource it throttled: a queue's name, a topic's, "account", a table and partition key, … */
-  resource: string;
-  /** "300 transactions per second, per queue and API action" */
-  limit: string;
-  lift?: string;
-  throttled: number;
-  /** Calls (or units) asked of this quota on this resource in the second before the first throttle, allowed and throttled: the rate that hit it. */
-  rateAtFirstHit: number;
-  firstAt: string;
-  lastAt: string;
-  source: string;
-}
 
 /**
  * AWS's throughput quotas, enforced (`booksim local --aws-quotas REGION`): one token bucket
@@ -40,9 +24,12 @@ export class Quotas {
 
   /**
    * Takes `count` from quota `id` on `resource`: true when allowed, false when throttled
-   * (and recorded). An id the table does not have is a programming error.
+   * (and recorded). `scale` multiplies the quota's figures, for a quota given per unit of a
+   * resource's own setting (a provisioned table's capacity units); a resource whose setting
+   * changes is named anew, so that it gets a bucket of its own. An id the table does not
+   * have is a programming error.
    */
-  take(id: string, resource: string, count = 1): boolean {
+  take(id: string, resource: string, count = 1, scale = 1): boolean {
     const entry = this.table[id];
     if (entry === undefined) throw new Error(`no quota ${id} in the quota table`);
     const key = `${id}\u0000${resource}`;
@@ -50,7 +37,7 @@ export class Quotas {
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
       const { rate, burst } = figuresIn(entry, this.region);
-      bucket = new TokenBucket(burst, rate, now);
+      bucket = new TokenBucket(burst * scale, rate * scale, now);
       this.buckets.set(key, bucket);
     }
     const allowed = bucket.take(now, count);
@@ -66,7 +53,7 @@ export class Quotas {
         quota: id,
         description: entry.description,
         resource,
-        limit: `${rate} ${entry.unit} per second, ${entry.scope}`,
+        limit: `${rate * scale} ${entry.unit} per second, ${entry.scope}`,
         ...(entry.lift ? { lift: entry.lift } : {}),
         throttled: 1,
         rateAtFirstHit: seen,

@@ -61,6 +61,7 @@ export function buildReportModel(data: RunData): ReportModel {
     ...(summary.saga ? { saga: summary.saga } : {}),
     awsCalls: { total: summary.awsCalls.total, byService: summary.awsCalls.byService, perConfirmed: summary.awsCalls.perConfirmed, perRejected: summary.awsCalls.perRejected },
     ...(summary.cost ? { cost: summary.cost } : {}),
+    ...(summary.quotas ? { quotas: summary.quotas } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { BookingCounts, CostSummary, DetectedBy, Percentiles, SagaSummary } from '../../model/run.js';
+import type { BookingCounts, CostSummary, DetectedBy, Percentiles, SagaSummary, StormSummary } from '../../model/run.js';
 import type { InvariantResult, ThresholdResult, Verdict } from '../../model/verdict.js';
 
 /**
@@ -30,6 +30,8 @@ export interface ReportModel {
   awsCalls: { total: number; byService: Record<string, number>; perConfirmed: number | null; perRejected: number | null };
   /** What the run's usage cost at its price table (run.json's summary); absent for a run made before cost. */
   cost?: CostSummary;
+  /** The AWS quotas the run hit, when its endpoint enforced them (run.json's summary). */
+  quotas?: StormSummary['quotas'];
 }
 
 export interface ReportRun {

@@ -10,6 +10,7 @@ import { invariantsTable, thresholdsTable } from './render-invariants.js';
 import { percentileTable } from './render-latency.js';
 import { outcomes } from './render-outcomes.js';
 import { page } from './render-page.js';
+import { quotasTable } from './render-quotas.js';
 import { runParameters } from './render-run.js';
 import { sagaStepsSection } from './render-saga-steps.js';
 import { runVerdict, verdictBanner } from './render-verdict.js';
@@ -57,6 +58,7 @@ ${chartFigure(charts.decisionOverTime, 'No booking was decided: no time to decis
 ${chartFigure(charts.throughput, 'No request was logged: no throughput over time.', legend)}
 ${chartFigure(charts.system, 'The run has no samples of queues and sagas.', legend)}
 </div>
+${quotasTable(model.quotas)}
 </section>
 <section id="saga-steps"><h2>Saga steps</h2>
 ${sagaStepsSection(model.saga)}
