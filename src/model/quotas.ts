@@ -32,6 +32,8 @@ export type QuotaReport = { region: string; throttles: ThrottleRecord[] } | { en
 export interface QuotaHit extends ThrottleRecord {
   /** Bookings answered in the second before `firstAt`, from the run's request log; absent when it was first hit before the run (by an earlier storm on the same endpoint). */
   bookingsPerSecondAtFirstHit?: number;
+  /** First hit after the last request was answered: while the system settled, when no booking rate applies. */
+  afterLoad?: boolean;
 }
 
 /** AWS region names: two letters, one or more words, a number (us-east-1, ap-southeast-2, us-gov-west-1). */

@@ -92,8 +92,9 @@ export function stormSummaryText(summary: StormSummary): string {
 /** "300 transactions per second, per queue and API action" → "300 transactions/s per queue and API action". */
 export const shortLimit = (limit: string) => limit.replace(' per second,', '/s');
 
-/** The booking rate a quota was first hit at, or that it was hit before the run (on an endpoint that outlived an earlier storm). */
-export const hitRateText = (hit: QuotaHit) => (hit.bookingsPerSecondAtFirstHit === undefined ? 'first hit before this run' : `hit at ${hit.bookingsPerSecondAtFirstHit} bookings/s`);
+/** The booking rate a quota was first hit at, or that it was hit after the load (while the system settled), or before the run (on an endpoint that outlived an earlier storm). */
+export const hitRateText = (hit: QuotaHit) =>
+  hit.afterLoad ? 'hit after the load, while the system settled' : hit.bookingsPerSecondAtFirstHit === undefined ? 'first hit before this run' : `hit at ${hit.bookingsPerSecondAtFirstHit} bookings/s`;
 
 /** Which of AWS's quotas the run hit, one line each, and how to lift it; that none was hit when quotas were on; nothing when they were off. */
 function quotaLines(quotas: StormSummary['quotas']): string[] {

@@ -44,12 +44,15 @@ const recordKey = (record: Pick<ThrottleRecord, 'quota' | 'resource'>) => `${rec
 /**
  * The quotas a storm hit (pure): the throttles of `after` less those already in `before`
  * (an endpoint outlives its storms), each with the bookings answered in the second before
- * its first hit. A throttle first hit before the storm keeps its earlier `firstAt` and has
+ * its first hit, or marked as hit after the load (while the system settled). A throttle first hit before the storm keeps its earlier `firstAt` and has
  * no booking rate of this storm's.
  */
 export function quotaHits(before: ThrottleRecord[], after: ThrottleRecord[], requests: readonly RequestLogEntry[]): QuotaHit[] {
   const earlier = new Map(before.map((record) => [recordKey(record), record.throttled]));
   const answeredAt = requests.filter((request) => request.status > 0).map((request) => request.intendedAt + request.latencyMs);
+  const loadEndedAt = Math.max(...answeredAt);
+  const rateAt = (firstAt: number): Pick<QuotaHit, 'bookingsPerSecondAtFirstHit' | 'afterLoad'> =>
+    firstAt > loadEndedAt ? { afterLoad: true } : { bookingsPerSecondAtFirstHit: answeredAt.filter((at) => at > firstAt - 1000 && at <= firstAt).length };
   return after
     .map((record) => ({ record, throttled: record.throttled - (earlier.get(recordKey(record)) ?? 0) }))
     .filter(({ throttled }) => throttled > 0)
@@ -58,7 +61,7 @@ export function quotaHits(before: ThrottleRecord[], after: ThrottleRecord[], req
       return {
         ...record,
         throttled,
-        ...(earlier.has(recordKey(record)) ? {} : { bookingsPerSecondAtFirstHit: answeredAt.filter((at) => at > firstAt - 1000 && at <= firstAt).length }),
+        ...(earlier.has(recordKey(record)) ? {} : rateAt(firstAt)),
       };
     })
     .sort((a, b) => a.firstAt.localeCompare(b.firstAt));

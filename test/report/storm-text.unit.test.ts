@@ -147,6 +147,13 @@ describe("the storm summary's quota lines", () => {
     ]);
   });
 
+  it('when a quota was first hit after the load, while the system settled, it says so instead of a booking rate', () => {
+    const { bookingsPerSecondAtFirstHit: _rate, ...settling } = paymentQueueHit;
+    expect(quotaLines({ ...fixture, quotas: { region: 'us-east-1', hits: [{ ...settling, afterLoad: true }] } })).toEqual([
+      'quotas    booksim-payment.fifo SendMessage: 300 transactions/s per queue and API action — hit after the load, while the system settled, 412 throttled; lift: deploy --high-throughput',
+    ]);
+  });
+
   it('when quotas were on and nothing was throttled, it says so with the region whose figures applied', () => {
     expect(plain(stormSummaryText({ ...fixture, quotas: { region: 'eu-west-1', hits: [] } })).split('\n')).toContain('quotas    no quota hit (eu-west-1 figures)');
   });

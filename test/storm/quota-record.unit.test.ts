@@ -32,6 +32,11 @@ describe('the quotas a storm hit', () => {
     expect(hit).not.toHaveProperty('bookingsPerSecondAtFirstHit');
   });
 
+  it('marks a throttle first hit after the last answer as hit after the load, with no booking rate', () => {
+    const settling = { ...paymentQueueThrottle, firstAt: new Date(firstAt + 5000).toISOString() };
+    expect(quotaHits([], [settling], [request(0), request(500)])).toEqual([{ ...settling, afterLoad: true }]);
+  });
+
   it('lists them in the order they were first hit', () => {
     const later = { ...paymentQueueThrottle, resource: 'account', firstAt: '2026-12-07T10:00:07.000Z' };
     expect(quotaHits([], [later, paymentQueueThrottle], []).map((hit) => hit.resource)).toEqual([paymentQueueThrottle.resource, 'account']);
