@@ -40,7 +40,7 @@ export function throttledOperations(operations: Record<string, Operation>, quota
       const quota = quotaOfAction[action];
       if (quota === undefined) return [action, operation];
       const throttled: Operation = (params, context) => {
-        if (!quotas.take(quota, `${action} in account ${context.accountId}, ${context.region}`)) throw new AwsError('ThrottlingException', 'Rate exceeded');
+        if (!quotas.take(quota, `${action} in account ${context.accountId}`)) throw new AwsError('ThrottlingException', 'Rate exceeded');
         return operation(params, context);
       };
       return [action, throttled];
