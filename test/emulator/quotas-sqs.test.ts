@@ -5,12 +5,12 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { isThrottlingError } from '@smithy/service-error-classification';
-import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { ManualClock } from '../../src/clock.js';
 import { uniqueName, useEndpoint, type EndpointFixture } from '../helpers/endpoint.js';
 import { createQueue } from '../helpers/sqs.js';
+import { advanceOnFailedAttempt } from '../helpers/throttle.js';
 
 const highThroughput = { FifoThroughputLimit: 'perMessageGroupId', DeduplicationScope: 'messageGroup' };
 let serial = 0;
@@ -143,18 +143,8 @@ describe('SQS FIFO quotas (--aws-quotas us-east-1)', () => {
     const sqs = new SQSClient({ endpoint: fx.endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 2 });
     const url = await createQueue(noRetries(fx), uniqueName('retry', true));
     await sendMany(noRetries(fx), url, 300);
-    // Each attempt passes here, under the retry middleware: a throttled one moves time on a second, as waiting would on AWS.
-    sqs.middlewareStack.addRelativeTo(
-      (next: FinalizeHandler<object, MetadataBearer>) => async (args: FinalizeHandlerArguments<object>) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          clock.advance(1000);
-          throw error;
-        }
-      },
-      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'advanceOnThrottle' },
-    );
+    // Each attempt passes under the retry middleware: a throttled one moves time on a second, as waiting would on AWS.
+    sqs.middlewareStack.use(advanceOnFailedAttempt(clock, 1000));
     const result = await send(sqs, url);
     expect(result.$metadata.attempts).toBe(2);
     expect(result.$metadata.totalRetryDelay).toBeGreaterThan(0);
