@@ -1,10 +1,11 @@
-import { PublishBatchCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { isThrottlingError } from '@smithy/service-error-classification';
 import { describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { ManualClock } from '../../src/clock.js';
 import { uniqueName, useEndpoint, type EndpointFixture } from '../helpers/endpoint.js';
 import { createTopic, postSnsForm } from '../helpers/sns.js';
+import { advanceOnFailedAttempt, rejection } from '../helpers/throttle.js';
 
 let serial = 0;
 
@@ -25,15 +26,6 @@ async function publishThreeThousand(sns: SNSClient, topicArn: string): Promise<v
 
 /** Clients that do not retry: a throttle surfaces at once, whatever the clock. */
 const noRetries = (fx: EndpointFixture): AwsClients => createClients({ endpoint: fx.endpoint.url, maxAttempts: 1 });
-
-async function rejection(call: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  const error = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error, 'the call was not throttled').toBeInstanceOf(Error);
-  return error as Error & { $metadata: { httpStatusCode?: number } };
-}
 
 describe('SNS FIFO quotas (--aws-quotas us-east-1)', () => {
   const clock = new ManualClock();
@@ -71,6 +63,19 @@ describe('SNS FIFO quotas (--aws-quotas us-east-1)', () => {
     const clients = noRetries(fx);
     const topicArn = await createTopic(clients, uniqueName('standard'));
     for (let i = 0; i < 310; i += 1) await clients.sns.send(new PublishCommand({ TopicArn: topicArn, Message: `s${i}` }));
+  });
+
+  it("lets the SDK's own retry strategy retry a throttled publish, which succeeds once the group's bucket has refilled", async () => {
+    const clients = noRetries(fx);
+    const topicArn = await createTopic(clients, uniqueName('retry', true));
+    for (let i = 0; i < 300; i += 1) await publishTo(clients.sns, topicArn, 'hot');
+    const sns = new SNSClient({ endpoint: fx.endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 2 });
+    // Each attempt passes under the retry middleware: a throttled one moves time on a second, as waiting would on AWS.
+    sns.middlewareStack.use(advanceOnFailedAttempt(clock, 1000));
+    const result = await publishTo(sns, topicArn, 'hot');
+    expect(result.$metadata.attempts).toBe(2);
+    expect(result.$metadata.totalRetryDelay).toBeGreaterThan(0);
+    sns.destroy();
   });
 
   it('answers the query wire with an ErrorResponse: 400, Sender, Throttling, "Rate exceeded"', async () => {
