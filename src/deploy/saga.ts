@@ -1,6 +1,6 @@
 import type { Catcher, Retrier, State, StateMachineDefinition, TaskState } from '../model/asl.js';
 import { worstCaseSeconds } from './saga-duration.js';
-import { timingProfile, timingProfiles, type ActivityTiming, type RetryTiming, type SagaTask, type TimingProfileName } from './saga-profiles.js';
+import { sagaTasks, timingProfile, timingProfiles, type ActivityTiming, type RetryTiming, type SagaTask, type TimingProfileName } from './saga-profiles.js';
 
 export { fastPathTasks, sagaTasks, timingProfile, timingProfiles } from './saga-profiles.js';
 export type { ActivityTiming, FastPathTask, RetryTiming, SagaTask, TimingProfile, TimingProfileName } from './saga-profiles.js';
@@ -201,6 +201,15 @@ export function sagaDefinition(profileName: TimingProfileName, resources: SagaRe
     TimeoutSeconds: worstCaseSeconds({ StartAt, States }) + profile.executionSlackSeconds,
     States,
   };
+}
+
+/**
+ * The saga's definition for a profile, read for its shape and timings rather than
+ * deployed: each activity's ARN is the activity's name, so a Task state's Resource says
+ * which activity it runs. What step timings and SLO presets read the saga from.
+ */
+export function sagaShape(profileName: TimingProfileName): StateMachineDefinition {
+  return sagaDefinition(profileName, { activityArns: Object.fromEntries(sagaTasks.map((task) => [task, task])) as Record<SagaTask, string>, manualReviewQueueUrl: 'manual-review' });
 }
 
 /** The timing profile a deployed definition was generated for, read back from its Comment; undefined if it is not booksim's saga. */

@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { sagaDefinition, sagaTasks, type SagaTask } from '../deploy/saga.js';
+import { sagaShape, sagaTasks, type SagaTask } from '../deploy/saga.js';
 import type { Branch } from '../model/asl.js';
 import { latencyRecorder, percentiles, type LatencyRecorder } from '../load/histograms.js';
 import type { Tier } from '../model/booking.js';
@@ -33,11 +33,9 @@ export interface SagaSteps {
 /**
  * The saga's Task states in the order its definition lists them (the fast path's branches
  * where the Parallel is), with the activity each runs (none for the escalations' SQS
- * sends), whichever profile: profiles change timings, not states. Read from a definition
- * whose activity ARNs are the activities' names, so a Task state's Resource names its activity.
+ * sends), whichever profile: profiles change timings, not states.
  */
 export const sagaTaskStateActivities: ReadonlyArray<{ state: string; activity?: SagaTask }> = (() => {
-  const placeholders = { activityArns: Object.fromEntries(sagaTasks.map((task) => [task, task])) as Record<SagaTask, string>, manualReviewQueueUrl: '' };
   const taskStates = (branch: Branch): Array<{ state: string; activity?: SagaTask }> =>
     Object.entries(branch.States).flatMap(([state, definition]) => {
       if (definition.Type === 'Parallel') return definition.Branches.flatMap(taskStates);
@@ -45,7 +43,7 @@ export const sagaTaskStateActivities: ReadonlyArray<{ state: string; activity?: 
       const activity = sagaTasks.find((task) => task === definition.Resource);
       return [{ state, ...(activity ? { activity } : {}) }];
     });
-  return taskStates(sagaDefinition('fast', placeholders));
+  return taskStates(sagaShape('fast'));
 })();
 
 /** The saga's Task states' names, in definition order. */

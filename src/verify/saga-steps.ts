@@ -1,6 +1,5 @@
-import type { StateMachineDefinition } from '../model/asl.js';
 import { sagaTaskStateActivities } from '../storm/saga-steps.js';
-import { sagaDefinition, sagaTasks, type SagaTask, type TimingProfileName } from '../deploy/saga.js';
+import { sagaTasks, type SagaTask } from '../deploy/saga.js';
 
 /**
  * The saga's steps as thresholds name them (`reserve.failure_rate`, `issueticket.work.p99`),
@@ -13,15 +12,6 @@ export interface SagaStep {
   states: string[];
   /** "ReserveSeat", or "ReserveSeat and FastReserveSeat". */
   label: string;
-}
-
-/**
- * The saga's definition for a profile, as read for its shape and timings rather than
- * deployed: each activity's ARN is the activity's name, so a Task state's Resource says
- * which activity it runs.
- */
-export function sagaDefinitionOf(profile: TimingProfileName): StateMachineDefinition {
-  return sagaDefinition(profile, { activityArns: Object.fromEntries(sagaTasks.map((task) => [task, task])) as Record<SagaTask, string>, manualReviewQueueUrl: 'manual-review' });
 }
 
 /** An activity's short name: the first word of its name (ReserveSeat → reserve). */

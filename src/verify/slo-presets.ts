@@ -1,10 +1,9 @@
 import type { ChoiceState } from '../model/asl.js';
 import type { Tier } from '../model/booking.js';
-import { timingProfiles, type TimingProfileName } from '../deploy/saga.js';
+import { sagaShape, timingProfiles, type TimingProfileName } from '../deploy/saga.js';
 import { worstCaseSeconds } from '../deploy/saga-duration.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { Threshold } from '../model/verdict.js';
-import { sagaDefinitionOf } from './saga-steps.js';
 import { parseThreshold } from './thresholds.js';
 
 /**
@@ -57,7 +56,7 @@ export function sloPresetsOf(names: string[]): string[] {
  * state routes VIP bookings to its one choice (the fast path) and the others to its default.
  */
 function worstCaseByTier(profile: TimingProfileName): Record<Tier, number> {
-  const definition = sagaDefinitionOf(profile);
+  const definition = sagaShape(profile);
   const route = definition.States[definition.StartAt] as ChoiceState;
   const from = (start: string) => worstCaseSeconds({ StartAt: start, States: definition.States });
   return { VIP: from(route.Choices[0]!.Next), STANDARD: from(route.Default!) };
