@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { isThrottlingError } from '@smithy/service-error-classification';
+import { isThrottlingError } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { ManualClock } from '../../src/clock.js';

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { isThrottlingError } from '@smithy/service-error-classification';
+import { isThrottlingError } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { ManualClock } from '../../src/clock.js';

@@ -1,5 +1,5 @@
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { isThrottlingError } from '@smithy/service-error-classification';
+import { isThrottlingError } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { ManualClock } from '../../src/clock.js';

@@ -4,7 +4,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { isThrottlingError } from '@smithy/service-error-classification';
+import { isThrottlingError } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { ManualClock } from '../../src/clock.js';
