@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { parseFaultSpec, withOverrides } from '../faults/spec.js';
 import { readPriceTable } from '../cost/pricing.js';
-import { type Sabotage, sabotageNames } from '../model/fault.js';
+import { type Sabotage, sabotageNames } from '../model/sabotage.js';
 import { parseDuration } from '../duration.js';
 import { validateLoadShape } from '../load/plan.js';
 import type { StormPlan } from '../model/plan.js';

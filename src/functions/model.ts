@@ -1,7 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import type { SagaInput } from '../model/booking.js';
-import type { Sabotage } from '../model/fault.js';
+import type { Sabotage } from '../model/sabotage.js';
 import type { SagaTask } from '../deploy/saga.js';
 import type { StackNames } from '../deploy/stack.js';
 import type { Topology } from '../model/topology.js';

@@ -92,16 +92,3 @@ export type FaultReport = Omit<FaultLogEntry, 'at'>;
 
 /** How injectors report a fault. */
 export type FaultLogger = (entry: FaultReport) => void;
-
-/**
- * Safeguards that can be switched off on purpose, to see what breaks without them (a
- * teaching feature, and the negative controls of the chaos tests).
- * - `new-key-on-retry`: the reconciler restarts a saga with a new payment idempotency key,
- *   so a booking charged before is charged again.
- * - `no-conditional-write`: the inventory function places a booking by read-then-write,
- *   and the saga's ReserveSeat sells the seat to its booking without checking it holds
- *   it: where one seat's bookings are handled at once (standard-fanout), two can both
- *   become holder and both be confirmed.
- */
-export const sabotageNames = ['new-key-on-retry', 'no-conditional-write'] as const;
-export type Sabotage = (typeof sabotageNames)[number];

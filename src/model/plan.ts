@@ -1,4 +1,5 @@
-import type { FaultSpec, Sabotage } from './fault.js';
+import type { FaultSpec } from './fault.js';
+import type { Sabotage } from './sabotage.js';
 import type { PriceTable } from './pricing.js';
 
 /** What a storm is asked to do, checked: the load's shape, the faults, the timeouts (read from the flags by src/cli/storm-flags.ts). */

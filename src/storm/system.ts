@@ -6,7 +6,7 @@ import type { EndpointConfig, ServiceKey } from '../aws/endpoint.js';
 import { awsFailure } from '../aws/errors.js';
 import { startBookingServer, type BookingServer } from '../api/booking-server.js';
 import type { Clock } from '../clock.js';
-import type { Sabotage } from '../model/fault.js';
+import type { Sabotage } from '../model/sabotage.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import { profileOfDefinition, sagaTasks, timingProfile, type TimingProfileName } from '../deploy/saga.js';
 import type { FunctionContext } from '../functions/model.js';
