@@ -2,6 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { BooksimError } from '../errors.js';
 import { sagaTasks, type SagaTask, type TimingProfileName } from './saga.js';
 import type { Topology } from '../model/topology.js';
+import type { Sabotage } from '../model/sabotage.js';
 
 /** The functions that consume the booking stream from a queue (outside direct-chain). */
 export const streamFunctions = ['inventory', 'payment'] as const;
@@ -32,6 +33,8 @@ export interface StackOptions {
   roleArn: string;
   /** FIFO queues and the FIFO topic in high-throughput mode (`deploy --high-throughput`); off when absent. Standard queues and topics have no such mode. */
   highThroughput?: boolean;
+  /** Sabotages baked into the saga's definition (src/model/sabotage.ts, `deployed`); none when absent. */
+  sabotage?: Sabotage[];
 }
 
 /** The name of every resource of a stack. */

@@ -85,7 +85,7 @@ export async function runComparison(options: CompareOptions, hooks: PipelineHook
     const report = await writeComparisonReport(
       outcomes.map((outcome) => outcome.summary.runDir),
       options.out,
-      outcomes.map((outcome) => outcome.expected),
+      { expected: outcomes.map((outcome) => outcome.expected) },
     );
     return { endpoint: endpoint.display, outcomes, matches: outcomes.every((outcome) => outcome.matches), report };
   } finally {

@@ -209,7 +209,7 @@ describe('the HTML report in a browser', { timeout: 60_000 }, () => {
   });
 
   it('when runs are compared, the page loads cleanly, with the answer table, a column per run and both distribution charts drawn', async () => {
-    const opened = await open('comparison', renderComparison([validRun, invalidRun, faultedRun], assets, ['valid', 'invalid', 'invalid']));
+    const opened = await open('comparison', renderComparison([validRun, invalidRun, faultedRun], assets, { expected: ['valid', 'invalid', 'invalid'] }));
     const { page } = opened;
     expect(await page.locator('table.answer tbody tr').count()).toBe(3);
     expect(await page.locator('table.invariant-matrix thead th.run').count()).toBe(3);

@@ -331,7 +331,7 @@ describe('the HTML comparison of runs', () => {
   });
 
   it('when the runs come with what each should give (booksim compare), the page opens with the answer in one table: expected, found, whether they match, what broke', () => {
-    const answer = element(renderComparison([validRun, invalidRun, faultedRun], assets, ['valid', 'invalid', 'invalid']), 'section', 'answer');
+    const answer = element(renderComparison([validRun, invalidRun, faultedRun], assets, { expected: ['valid', 'invalid', 'invalid'] }), 'section', 'answer');
     const rows = answer.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>[\s\S]*?<\/tr>/g)!.map(textOf);
     expect(rows.map((row) => row.split(' ').slice(0, 5))).toEqual([
       ['fifo-fanout', 'valid', 'valid', '✓', 'as'],
@@ -341,7 +341,7 @@ describe('the HTML comparison of runs', () => {
     expect(rows[1]).toContain('exactly-once-effects invalid');
     // The cost column: a run made before cost has a dash; the heading names the one price table the runs share.
     expect(textOf(answer)).toContain('AWS calls per booking cost per booking fifo-fanout');
-    const withCost = element(renderComparison([{ ...validRun, cost }, invalidRun], assets, ['valid', 'invalid']), 'section', 'answer');
+    const withCost = element(renderComparison([{ ...validRun, cost }, invalidRun], assets, { expected: ['valid', 'invalid'] }), 'section', 'answer');
     expect(withCost).toContain('cost per booking (aws-us-east-1, 2026-12-07)');
     expect(withCost.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>[\s\S]*?<\/tr>/g)!.map((row) => textOf(row).split(' ').at(-1))).toEqual(['$0.0000500', '–']);
     expect(renderComparison(models, assets)).not.toContain('id="answer"');

@@ -47,6 +47,14 @@ table.runs .specs code { display: block; white-space: normal; }
 table.runs td:first-child { white-space: nowrap; }
 table.answer td:first-child, table.answer td:nth-child(4) { white-space: nowrap; }
 tr.group th { font-weight: 600; background: var(--panel); }
+table.sabotage-matrix th.check { text-align: center; font-size: 12px; }
+table.sabotage-matrix td { white-space: nowrap; text-align: center; }
+table.sabotage-matrix tbody th { max-width: 320px; }
+.finding-caught { color: var(--good); background: var(--good-bg); font-weight: 600; }
+.finding-missed { color: var(--bad); background: var(--bad-bg); font-weight: 600; }
+.finding-also { color: var(--warn); }
+.finding-unknown { color: var(--warn); background: var(--warn-bg); }
+.finding-held { color: var(--muted); }
 table.invariants { width: 100%; }
 tr.verdict-row-invalid > td { background: #fef2f2; }
 tr.counterexamples > td { background: #fffafa; border-bottom: 2px solid var(--line); }

@@ -3,6 +3,7 @@ import { comparisonCharts, runCharts, runOverlay, type ChartOverlay } from './ch
 import type { ReportModel } from './model.js';
 import { chartFigure, overlayLegend } from './render-charts.js';
 import type { Verdict } from '../../model/verdict.js';
+import type { SabotageMatrix } from '../../model/sabotage-matrix.js';
 import { answerTable, invariantMatrix, percentileComparison, runsTable, throughputComparison } from './render-comparison.js';
 import { faultsSection } from './render-faults.js';
 import { html } from './render-html.js';
@@ -12,6 +13,7 @@ import { outcomes } from './render-outcomes.js';
 import { page } from './render-page.js';
 import { quotasTable } from './render-quotas.js';
 import { runParameters } from './render-run.js';
+import { sabotageMatrixSection } from './render-sabotage.js';
 import { sagaStepsSection } from './render-saga-steps.js';
 import { runVerdict, verdictBanner } from './render-verdict.js';
 
@@ -75,22 +77,38 @@ ${outcomes(model)}
 }
 
 /**
- * Several runs compared (pure): with `expected` (a verdict per run, from `booksim
- * compare`), first the design question's answer in one table; then the runs and their verdicts, the invariants side by side,
+ * What heads a comparison, when the runs were judged: the verdict each topology should
+ * give (`booksim compare`), or the sabotage matrix (`booksim sabotage`).
+ */
+export type ComparisonHeading = { expected: Verdict[] } | { sabotage: SabotageMatrix };
+
+/**
+ * Several runs compared (pure): with a heading, first the design question's answer in
+ * one table (`booksim compare`) or the sabotage matrix (`booksim sabotage`); then the runs and their verdicts, the invariants side by side,
  * every run's latency distribution overlaid on one chart per metric, percentiles,
  * throughput and AWS calls per booking side by side: a column per run, in the order given.
  */
-export function renderComparison(models: ReportModel[], assets: ReportAssets, expected?: Verdict[]): string {
+export function renderComparison(models: ReportModel[], assets: ReportAssets, heading?: ComparisonHeading): string {
   const charts = comparisonCharts(models);
+  const expected = heading !== undefined && 'expected' in heading ? heading.expected : undefined;
+  const matrix = heading !== undefined && 'sabotage' in heading ? heading.sabotage : undefined;
   const body = html`<header>
 <h1>booksim comparison <span class="muted">· ${models.length} runs</span></h1>
 </header>
-<nav>${expected ? html`<a href="#answer">the answer</a>` : ''}<a href="#runs">runs</a><a href="#invariants">invariants</a><a href="#latency">latency</a><a href="#throughput">throughput and AWS calls</a></nav>
+<nav>${expected ? html`<a href="#answer">the answer</a>` : ''}${matrix ? html`<a href="#sabotage">sabotage matrix</a>` : ''}<a href="#runs">runs</a><a href="#invariants">invariants</a><a href="#latency">latency</a><a href="#throughput">throughput and AWS calls</a></nav>
 ${
   expected
     ? html`<section id="answer"><h2>The design question, answered</h2>
 <p class="muted">The same storm against each topology, and the verdict each is expected to give (docs/design.md, Topologies).</p>
 ${answerTable(models, expected)}
+</section>`
+    : ''
+}
+${
+  matrix
+    ? html`<section id="sabotage"><h2>Sabotage matrix</h2>
+<p class="muted">Each safeguard switched off in turn, in the run that exposes it: the checks that should catch it, and what they found (docs/faults.md, Sabotage).</p>
+${sabotageMatrixSection(matrix)}
 </section>`
     : ''
 }

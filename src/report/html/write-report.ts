@@ -3,8 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadReportAssets } from './assets.js';
 import { buildReportModel } from './build-model.js';
 import type { WrittenReport } from '../../model/run.js';
-import type { Verdict } from '../../model/verdict.js';
-import { renderComparison, renderReport } from './render.js';
+import { renderComparison, renderReport, type ComparisonHeading } from './render.js';
 import { readRunData } from '../../run-dir/run-data.js';
 
 /** Where a comparison of runs goes unless told: compare.html beside the run directories. */
@@ -19,10 +18,10 @@ export async function writeRunReport(runDir: string, out?: string): Promise<Writ
   return { file, runIds: [model.run.runId], verdicts: [model.verdict], bytes: Buffer.byteLength(html) };
 }
 
-/** Writes the comparison of several runs to `out`; with `expected` (a verdict per run), headed by the design question's answer. */
-export async function writeComparisonReport(runDirs: string[], out: string, expected?: Verdict[]): Promise<WrittenReport> {
+/** Writes the comparison of several runs to `out`; with a heading, headed by the design question's answer or the sabotage matrix. */
+export async function writeComparisonReport(runDirs: string[], out: string, heading?: ComparisonHeading): Promise<WrittenReport> {
   const models = await Promise.all(runDirs.map(async (dir) => buildReportModel(await readRunData(dir))));
-  const html = renderComparison(models, await loadReportAssets(), expected);
+  const html = renderComparison(models, await loadReportAssets(), heading);
   const file = resolve(out);
   await writeWhole(file, html);
   return { file, runIds: models.map((m) => m.run.runId), verdicts: models.map((m) => m.verdict), bytes: Buffer.byteLength(html) };

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { ReportAssets } from '../../src/report/html/assets.js';
+import { renderComparison } from '../../src/report/html/render.js';
+import { invalidRun, validRun } from '../fixtures/report-models.js';
+import { matrixResult } from '../fixtures/sabotage-matrix.js';
+
+const assets: ReportAssets = { chartJs: 'window.uPlot = function () {};', chartCss: '.uplot { display: block; }' };
+
+function section(page: string, id: string): string {
+  const start = page.indexOf(`<section id="${id}"`);
+  if (start < 0) throw new Error(`no section ${id}`);
+  return page.slice(start, page.indexOf('</section>', start));
+}
+
+describe('the sabotage matrix in the comparison report', () => {
+  const page = renderComparison([validRun, invalidRun], assets, { sabotage: matrixResult.matrix });
+  const matrix = section(page, 'sabotage');
+
+  it('heads the comparison, linked from the navigation, with the outcome in one line', () => {
+    expect(page.indexOf('id="sabotage"')).toBeLessThan(page.indexOf('id="runs"'));
+    expect(page).toContain('<a href="#sabotage">sabotage matrix</a>');
+    expect(matrix).toContain('Caught 1 of 2 sabotages; 1 of 2 clean controls valid.');
+  });
+
+  it('has a row per sabotage with its bug, a cell per check marked by finding, and the result', () => {
+    const rows = matrix.match(/<tr><th scope="row">[\s\S]*?<\/tr>/g)!;
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('<code>ack-before-work</code>');
+    expect(rows[0]).toContain('a queue worker deletes each message as it receives it');
+    expect(rows[0]!.match(/class="finding-caught"/g)).toHaveLength(1);
+    expect(rows[0]).toContain('class="finding-also"');
+    expect(rows[0]).toContain('✓ caught');
+    expect(rows[1]).toContain('class="finding-missed"');
+    expect(rows[1]).toContain('✗ not caught');
+  });
+
+  it('lists the first counterexample of each catch, escaped, and the controls with their verdicts', () => {
+    expect(matrix).toContain('<code>ack-before-work</code> → nothing-lost: booking B1 was acknowledged but is still PENDING &lt;after&gt; the settle');
+    expect(matrix).toContain('heartbeat-crash on fifo-fanout');
+    expect(matrix).toContain('no-limbo invalid');
+  });
+
+  it('is absent from a plain comparison', () => {
+    expect(renderComparison([validRun, invalidRun], assets)).not.toContain('id="sabotage"');
+  });
+});
