@@ -47,14 +47,16 @@ export function stackOptionsOf(flags: { stack: string; profile: string; 'max-rec
   };
 }
 
-/** How the embedded endpoint's standard queues misbehave: for `booksim local`, and for the one `run` and `compare` start when nothing answers. */
-export const embeddedEndpointFlags = {
-  'standard-queue-chaos': Flags.string({
+/** --standard-queue-chaos with its default: 0.2 for `local`, `run` and `compare`; `sabotage` keeps order (0). */
+export const standardQueueChaosFlag = (defaultValue: string) =>
+  Flags.string({
     description: 'on the embedded endpoint, the probability (0–1) that a standard queue duplicates a send, delivers it up to 2 s late, or shuffles a receive, as real SQS may; FIFO queues are untouched',
-    default: '0.2',
+    default: defaultValue,
     helpValue: 'P',
-  }),
-};
+  });
+
+/** How the embedded endpoint's standard queues misbehave: for `booksim local`, and for the one `run` and `compare` start when nothing answers. */
+export const embeddedEndpointFlags = { 'standard-queue-chaos': standardQueueChaosFlag('0.2') };
 
 /**
  * --aws-quotas REGION: AWS's throughput quotas with the region's figures, enforced by the

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { embeddedChoiceOf, embeddedEndpointFlags, endpointFlags } from '../cli/flags.js';
+import { embeddedChoiceOf, endpointFlags, standardQueueChaosFlag } from '../cli/flags.js';
 import { plannedExposures } from '../cli/sabotage-plans.js';
 import { stormFlags, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
@@ -32,7 +32,8 @@ ${exitCodeHelp}`;
 
   static override flags = {
     ...endpointFlags,
-    ...embeddedEndpointFlags,
+    // Standard queues that keep order by default: the clean control of no-conditional-write's exposure (on standard-fanout) must be first come, first served.
+    'standard-queue-chaos': standardQueueChaosFlag('0'),
     sabotage: Flags.string({ description: 'the sabotages to run (repeatable; default: all)', multiple: true, options: [...sabotageNames] }),
     seed: Flags.integer({ description: 'seed of every storm (default: random, printed)' }),
     concurrency: stormFlags.concurrency,

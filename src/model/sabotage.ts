@@ -115,15 +115,15 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
   },
   'no-conditional-write': {
     bug: 'seat placement reads the seat, decides, then writes; ReserveSeat sells the seat without checking its booking holds it',
-    safeguard: 'one conditional write per placement and sale',
+    safeguard: 'one conditional write per placement and per sale, so two bookings can never both take a seat',
     site: 'inventory function',
     deployed: false,
-    caughtBy: { invariants: ['no-double-booking'], thresholds: [] },
-    why: 'where one seat\'s bookings are handled at once, two can both become holder and both be confirmed',
+    caughtBy: { invariants: ['no-double-booking', 'first-come-first-served', 'nothing-lost'], thresholds: [] },
+    why: "where one seat's bookings are handled at once and seat calls are slow, placements that read the seat free overwrite each other: two bookings both hold it and are both confirmed, and the bookings overwritten are skipped and never decided",
     exposure: {
-      scenario: 'duplicates',
-      faults: ['aws-latency:rate=0.5,ms=1500,service=dynamodb,operation=UpdateItem'],
-      shape: { contention: 4 },
+      // Every DynamoDB call of the workers 800 ms slower, alike: order is kept, so the clean run stays first come, first served, and the read-then-write window is wide.
+      faults: ['aws-latency:rate=1,ms=800,service=dynamodb'],
+      shape: { contention: 4, duplicates: 0 },
       seats: 6,
       bookings: 40,
       rps: 20,
