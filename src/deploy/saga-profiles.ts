@@ -69,7 +69,10 @@ export interface TimingProfile {
    * How long a queue worker holds a message whose handler keeps answering retry before it
    * gives the message back to the queue (the poller's maxRetryHoldSeconds): where both
    * functions share one queue, the decision the payment function waits for may come only
-   * once another worker receives the message.
+   * once another worker receives the message. Each give-back is a receive: with the
+   * default 5 receives before the DLQ, the holds must outlast the inventory queue's
+   * visibility timeout (30 s), which is how long a crashed inventory worker's message
+   * stays away; shorter, and the payment messages waiting for it are dead-lettered first.
    */
   retryHoldSeconds: number;
   reconciler: ReconcilerTiming;
@@ -96,7 +99,7 @@ const profiles: Record<TimingProfileName, TimingProfile> = {
     escalation: { timeoutSeconds: 5, retry: retry(1, 2) },
     executionSlackSeconds: 30,
     queueWaitSeconds: 2,
-    retryHoldSeconds: 5,
+    retryHoldSeconds: 8,
     // A stopped saga is restarted within seconds; three restarts, 5 s apart, then manual review.
     reconciler: { intervalSeconds: 1, stuckAfterSeconds: 5, maxAttempts: 3 },
   },
