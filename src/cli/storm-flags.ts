@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { parseFaultSpec, withOverrides } from '../faults/spec.js';
 import { readPriceTable } from '../cost/pricing.js';
-import { type Sabotage, sabotageNames } from '../model/sabotage.js';
+import { deployedSabotages, type Sabotage, sabotageNames } from '../model/sabotage.js';
 import { parseDuration } from '../duration.js';
 import { validateLoadShape } from '../load/plan.js';
 import type { StormPlan } from '../model/plan.js';
@@ -27,7 +27,12 @@ export const stormFlags = {
   vip: Flags.string({ description: "share of VIP customers (0–1) [default: 0.1, or the scenario's]" }),
   scenario: Flags.string({ description: 'a chaos preset: load shape plus fault schedule (`booksim scenarios` lists them)' }),
   fault: Flags.string({ description: "add a fault or override a scenario's, NAME:key=value,… (repeatable)", multiple: true, default: [] }),
-  sabotage: Flags.string({ description: 'switch a safeguard off to see what breaks (repeatable)', multiple: true, options: [...sabotageNames], default: [] }),
+  sabotage: Flags.string({
+    description: `switch a safeguard off to see what breaks (repeatable); ${deployedSabotages.join(', ')} live in the saga's definition: the stack must be deployed with them (deploy --sabotage; run does it)`,
+    multiple: true,
+    options: [...sabotageNames],
+    default: [],
+  }),
   seed: Flags.integer({ description: 'seed for the whole run (default: random, recorded in run.json)' }),
   'settle-timeout': Flags.string({ description: 'how long to wait for the system to settle after the load', default: '60s' }),
   concurrency: Flags.integer({ description: 'message groups or saga tasks each worker process handles at once', default: 16, min: 1, max: 256 }),

@@ -3,8 +3,9 @@ import { resolveEndpoint } from '../aws/endpoint.js';
 import { AwsCommand } from '../cli/aws-command.js';
 import { deployFlags, endpointFlags, stackOptionsOf } from '../cli/flags.js';
 import { deployStack, planDeploy } from '../deploy/deploy.js';
+import { deployedSabotages, sabotageNames, type Sabotage } from '../model/sabotage.js';
 import type { Topology } from '../model/topology.js';
-import { exitCodeHelp } from '../errors.js';
+import { BooksimError, ExitCode, exitCodeHelp } from '../errors.js';
 import { deployingWhat, outcomeLine, outcomeSummary, planText } from '../report/stack-text.js';
 
 export default class Deploy extends AwsCommand {
@@ -14,6 +15,8 @@ export default class Deploy extends AwsCommand {
 
 --high-throughput puts the FIFO queues (FifoThroughputLimit=perMessageGroupId, DeduplicationScope=messageGroup) and the FIFO bookings topic (FifoThroughputScope=MessageGroup) in AWS's high-throughput mode, with the same calls on LocalStack, booksim local and AWS: AWS's throughput quotas then apply per message group rather than per queue or topic (what \`booksim local --aws-quotas REGION\` enforces). Deploying the stack again without it turns it back off; booksim status shows which mode the stack is in.
 
+--sabotage NAME (repeatable) deploys the saga with a safeguard of its definition switched off, to see what breaks without it (docs/faults.md, Sabotage): ${deployedSabotages.join(', ')}. The definition's Comment records it, storm hands it to the workers and records it in run.json, and a storm asking for one the stack was deployed without is refused. Deploying again without it restores the correct saga. The other sabotages live in the functions' code: give them to storm or run.
+
 Exit codes:
 ${exitCodeHelp}`;
 
@@ -22,6 +25,7 @@ ${exitCodeHelp}`;
     '<%= config.bin %> deploy --profile realistic',
     '<%= config.bin %> deploy --high-throughput   # FIFO queues and topic in high-throughput mode',
     '<%= config.bin %> deploy --stack ci-42 --endpoint http://127.0.0.1:4566',
+    '<%= config.bin %> deploy --stack lab --sabotage no-heartbeat   # the saga without heartbeats; then: storm --stack lab --scenario heartbeat-crash',
     '<%= config.bin %> deploy --dry-run',
     '<%= config.bin %> deploy --json',
   ];
@@ -32,11 +36,12 @@ ${exitCodeHelp}`;
     ...endpointFlags,
     ...deployFlags,
     'dry-run': Flags.boolean({ description: 'print the plan and the saga definition; call nothing' }),
+    sabotage: Flags.string({ description: `switch a safeguard of the saga's definition off (repeatable): ${deployedSabotages.join(', ')}`, multiple: true, options: [...sabotageNames], default: [] }),
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Deploy);
-    const options = { ...stackOptionsOf(flags), topology: flags.topology as Topology };
+    const options = { ...stackOptionsOf(flags), topology: flags.topology as Topology, sabotage: definitionSabotage(flags.sabotage as Sabotage[]) };
     if (flags['dry-run']) {
       const plan = planDeploy(options, resolveEndpoint(flags).region);
       if (!this.jsonEnabled()) this.log(planText(plan));
@@ -51,7 +56,18 @@ ${exitCodeHelp}`;
         onProgress: (outcome) => !this.jsonEnabled() && this.log(outcomeLine(outcome)),
       });
       if (!this.jsonEnabled()) this.log(outcomeSummary('deployed', options.stack, resources));
-      return { stack: options.stack, topology: options.topology, profile: options.profile, highThroughput: options.highThroughput, endpoint: config.display, resources };
+      return { stack: options.stack, topology: options.topology, profile: options.profile, highThroughput: options.highThroughput, sabotage: options.sabotage, endpoint: config.display, resources };
     });
   }
+}
+
+/** The sabotages of --sabotage, checked (one that is not the definition's is switched in the functions' code, by storm: a usage error), once each in catalog order. */
+function definitionSabotage(sabotage: Sabotage[]): Sabotage[] {
+  const inCode = sabotage.find((name) => !deployedSabotages.includes(name));
+  if (inCode !== undefined) {
+    throw new BooksimError(`--sabotage ${inCode} is a storm sabotage: it switches the functions' code, not the saga's definition`, ExitCode.usage, [
+      `Give it to storm or run (booksim storm --sabotage ${inCode}); deploy takes ${deployedSabotages.join(', ')}.`,
+    ]);
+  }
+  return deployedSabotages.filter((name) => sabotage.includes(name));
 }

@@ -24,6 +24,7 @@ ${exitCodeHelp}`;
     '<%= config.bin %> run --scenario kitchen-sink --slo design --threshold "calls.per_booking<40"',
     '<%= config.bin %> run --endpoint http://localhost:4566 --scenario kitchen-sink --junit junit.xml',
     '<%= config.bin %> run --scenario stuck-orders --sabotage new-key-on-retry   # exits 1: verify finds the double charge',
+    '<%= config.bin %> run --scenario heartbeat-crash --sabotage no-heartbeat --threshold "crash.detection.max<4000"   # deploys the saga without heartbeats; exits 1',
   ];
 
   static override enableJsonFlag = true;

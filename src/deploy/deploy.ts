@@ -21,6 +21,7 @@ import {
   type StackOptions,
   type TableSpec,
 } from './stack.js';
+import type { Sabotage } from '../model/sabotage.js';
 import { type Topology } from '../model/topology.js';
 
 /** Where a deploy talks to and how it reports. */
@@ -37,6 +38,8 @@ export interface DeployPlan {
   stack: string;
   profile: string;
   topology: Topology;
+  /** The sabotages baked into the definition; none: the correct saga. */
+  sabotage: Sabotage[];
   resources: Array<{ kind: ResourceKind; name: string }>;
   definition: object;
 }
@@ -59,9 +62,9 @@ export function planDeploy(options: StackOptions, region: string): DeployPlan {
   const definition = sagaDefinition(options.profile, {
     activityArns: Object.fromEntries(sagaTasks.map((task) => [task, placeholder(names.activities[task])])) as Record<SagaTask, string>,
     manualReviewQueueUrl: `https://sqs.${region}.amazonaws.com/000000000000/${names.manualReviewQueue}`,
-  });
+  }, options.sabotage);
   validateDefinition(definition);
-  return { stack: options.stack, profile: options.profile, topology: options.topology ?? 'fifo-fanout', resources, definition };
+  return { stack: options.stack, profile: options.profile, topology: options.topology ?? 'fifo-fanout', sabotage: options.sabotage ?? [], resources, definition };
 }
 
 /** Refuses a saga definition that asl-validator rejects, before any AWS call is made. */
@@ -235,7 +238,7 @@ async function ensureActivity(clients: AwsClients, name: string): Ensured<string
 }
 
 async function ensureStateMachine(clients: AwsClients, names: StackNames, options: StackOptions, resources: SagaResources): Ensured<string> {
-  const definition = sagaDefinition(options.profile, resources);
+  const definition = sagaDefinition(options.profile, resources, options.sabotage);
   validateDefinition(definition);
   const text = JSON.stringify(definition);
   const existing = await findStateMachineArn(clients, names.stateMachine);
@@ -246,5 +249,6 @@ async function ensureStateMachine(clients: AwsClients, names: StackNames, option
   const current = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: existing }));
   if (current.definition && canonicalJson(JSON.parse(current.definition)) === canonicalJson(definition)) return { outcome: 'unchanged', value: existing };
   await clients.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: existing, definition: text }));
-  return { outcome: 'updated', detail: `definition (profile ${options.profile})`, value: existing };
+  const sabotage = options.sabotage?.length ? `, sabotage ${options.sabotage.join(', ')}` : '';
+  return { outcome: 'updated', detail: `definition (profile ${options.profile}${sabotage})`, value: existing };
 }

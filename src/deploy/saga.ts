@@ -1,4 +1,5 @@
 import type { Catcher, Retrier, State, StateMachineDefinition, TaskState } from '../model/asl.js';
+import { deployedSabotages, type Sabotage } from '../model/sabotage.js';
 import { worstCaseSeconds } from './saga-duration.js';
 import { sagaTasks, timingProfile, timingProfiles, type ActivityTiming, type RetryTiming, type SagaTask, type TimingProfileName } from './saga-profiles.js';
 
@@ -26,6 +27,19 @@ export interface SagaResources {
 const workerLost = ['States.HeartbeatTimeout', 'States.Timeout'];
 
 const commentPrefix = 'booksim seat-booking saga; timing profile ';
+/** Between the profile and the sabotages baked into the definition, in its Comment. */
+const sabotageSeparator = '; sabotage ';
+
+/**
+ * The errors the saga's own Fail states end a failed execution with: a declined payment
+ * (nothing was charged, the seat was released) or a compensated failure (refunded or
+ * escalated, the seat released). An execution that failed with any other error did not
+ * go through the compensation (verify's compensation-complete).
+ */
+export const compensatedFailErrors = ['PaymentDeclined', 'BookingFailed'] as const;
+
+/** The Fail state of the sabotage `skip-compensation-on-timeout`: where a timed-out step goes instead of compensating. */
+const timedOutState = 'BookingTimedOut';
 
 const retrier = (errors: string[], timing: RetryTiming): Retrier => ({
   ErrorEquals: errors,
@@ -76,17 +90,29 @@ const paymentCatchers: Catcher[] = [
  * sent to the manual-review queue. The execution's TimeoutSeconds is the worst case of
  * the longest path (every attempt timing out, every back-off waited) plus the profile's
  * slack, so only a saga that is truly stuck times out.
+ *
+ * `sabotage` (the definition's sabotages, src/model/sabotage.ts; `deploy --sabotage`)
+ * switches a safeguard of the definition off, each the smallest change to it: no
+ * HeartbeatSeconds (`no-heartbeat`); no TimeoutSeconds on the activity tasks, and so no
+ * execution timeout (`no-task-timeout`); a timed-out step that would start the
+ * compensation fails the execution in BookingTimedOut (`skip-compensation-on-timeout`).
+ * The Comment names them after the profile, and every Task state stays as it is named.
  */
-export function sagaDefinition(profileName: TimingProfileName, resources: SagaResources): StateMachineDefinition {
+export function sagaDefinition(profileName: TimingProfileName, resources: SagaResources, sabotage: readonly Sabotage[] = []): StateMachineDefinition {
   const profile = timingProfile(profileName);
+  const sabotaged = bakedSabotage(sabotage);
+  // The sabotages (src/model/sabotage.ts), each read once: the correct definition is built when none is given.
+  const noTaskTimeout = sabotaged.includes('no-task-timeout');
+  const noHeartbeat = sabotaged.includes('no-heartbeat');
+  const skipCompensationOnTimeout = sabotaged.includes('skip-compensation-on-timeout');
   const activity = (task: SagaTask, step: ActivityStep): TaskState => {
     const timing = step.timing ?? profile.activities[task];
     return {
       Type: 'Task',
       Resource: resources.activityArns[task],
       ...(step.resultPath === undefined ? {} : { ResultPath: step.resultPath }),
-      TimeoutSeconds: timing.timeoutSeconds,
-      HeartbeatSeconds: timing.heartbeatSeconds,
+      ...(noTaskTimeout ? {} : { TimeoutSeconds: timing.timeoutSeconds }),
+      ...(noHeartbeat ? {} : { HeartbeatSeconds: timing.heartbeatSeconds }),
       Retry: [retrier(step.retryOn, timing.retry)],
       ...(step.catch === undefined ? {} : { Catch: step.catch }),
       ...(step.next === undefined ? { End: true } : { Next: step.next }),
@@ -117,6 +143,14 @@ export function sagaDefinition(profileName: TimingProfileName, resources: SagaRe
   });
 
   const paymentRetryOn = ['GatewayError', ...workerLost];
+  /**
+   * The Catch of a step whose failure starts the compensation. Under the sabotage
+   * `skip-compensation-on-timeout` a lost worker's timeout, once its retries are spent,
+   * fails the execution at once ("a timeout is the infrastructure's problem: fail, and let
+   * it be run again") instead: nothing is refunded or released.
+   */
+  const compensating = (catchers: Catcher[]): Catcher[] =>
+    skipCompensationOnTimeout ? [{ ErrorEquals: workerLost, ResultPath: '$.error', Next: timedOutState }, ...catchers] : catchers;
 
   const States: Record<string, State> = {
     Route: {
@@ -157,7 +191,7 @@ export function sagaDefinition(profileName: TimingProfileName, resources: SagaRe
       ],
       ResultSelector: { 'payment.$': '$[0]', 'reservation.$': '$[1]' },
       ResultPath: '$.fastPath',
-      Catch: paymentCatchers,
+      Catch: compensating(paymentCatchers),
       Next: 'FastPathReserved',
     },
     FastPathReserved: {
@@ -167,11 +201,11 @@ export function sagaDefinition(profileName: TimingProfileName, resources: SagaRe
       Default: 'IssueTicket',
     },
     FastPathReservationFailed: { Type: 'Pass', InputPath: '$.fastPath.reservation', ResultPath: '$.error', Next: 'RefundPayment' },
-    ValidatePayment: activity('ValidatePayment', { resultPath: '$.payment', retryOn: paymentRetryOn, next: 'ReserveSeat', catch: paymentCatchers }),
+    ValidatePayment: activity('ValidatePayment', { resultPath: '$.payment', retryOn: paymentRetryOn, next: 'ReserveSeat', catch: compensating(paymentCatchers) }),
     // OutOfStock, like any other failure here, means money was taken for a seat not held.
-    ReserveSeat: activity('ReserveSeat', { resultPath: '$.reservation', retryOn: workerLost, next: 'IssueTicket', catch: [catchAll('$.error', 'RefundPayment')] }),
+    ReserveSeat: activity('ReserveSeat', { resultPath: '$.reservation', retryOn: workerLost, next: 'IssueTicket', catch: compensating([catchAll('$.error', 'RefundPayment')]) }),
     // Long-running; a missed heartbeat hands the task to a new worker (ticketing is idempotent).
-    IssueTicket: activity('IssueTicket', { resultPath: '$.ticket', retryOn: workerLost, next: 'Notify', catch: [catchAll('$.error', 'RefundPayment')] }),
+    IssueTicket: activity('IssueTicket', { resultPath: '$.ticket', retryOn: workerLost, next: 'Notify', catch: compensating([catchAll('$.error', 'RefundPayment')]) }),
     // The booking is paid and ticketed: a notification that never goes out must not undo it.
     Notify: activity('Notify', { resultPath: '$.notification', retryOn: ['States.ALL'], next: 'BookingConfirmed', catch: [catchAll('$.notifyError', 'BookingConfirmed')] }),
     BookingConfirmed: { Type: 'Succeed' },
@@ -193,14 +227,20 @@ export function sagaDefinition(profileName: TimingProfileName, resources: SagaRe
     },
     PaymentDeclined: { Type: 'Fail', Error: 'PaymentDeclined', Cause: 'The gateway declined the payment; nothing was charged and the seat was released.' },
     BookingFailed: { Type: 'Fail', Error: 'BookingFailed', Cause: 'The booking failed after payment; the payment was refunded (or escalated) and the seat released.' },
+    ...(skipCompensationOnTimeout ? { [timedOutState]: { Type: 'Fail', Error: timedOutState, Cause: 'A step timed out; the execution failed without refunding or releasing the seat.' } } : {}),
   };
   const StartAt = 'Route';
-  return {
-    Comment: commentPrefix + profileName,
-    StartAt,
-    TimeoutSeconds: worstCaseSeconds({ StartAt, States }) + profile.executionSlackSeconds,
-    States,
-  };
+  const Comment = commentPrefix + profileName + (sabotaged.length > 0 ? sabotageSeparator + sabotaged.join(', ') : '');
+  // The execution's timeout is the worst case of its tasks' timeouts: with none (sabotage no-task-timeout) there is no bound, and no execution timeout either, as Step Functions' default.
+  if (noTaskTimeout) return { Comment, StartAt, States };
+  return { Comment, StartAt, TimeoutSeconds: worstCaseSeconds({ StartAt, States }) + profile.executionSlackSeconds, States };
+}
+
+/** The sabotages of the definition, each once, in catalog order; throws for one that is not the definition's (a bug: the commands refuse it first). */
+function bakedSabotage(sabotage: readonly Sabotage[]): Sabotage[] {
+  const other = sabotage.filter((name) => !deployedSabotages.includes(name));
+  if (other.length > 0) throw new Error(`${other.join(', ')} is not a sabotage of the saga's definition`);
+  return deployedSabotages.filter((name) => sabotage.includes(name));
 }
 
 /**
@@ -212,14 +252,25 @@ export function sagaShape(profileName: TimingProfileName): StateMachineDefinitio
   return sagaDefinition(profileName, { activityArns: Object.fromEntries(sagaTasks.map((task) => [task, task])) as Record<SagaTask, string>, manualReviewQueueUrl: 'manual-review' });
 }
 
-/** The timing profile a deployed definition was generated for, read back from its Comment; undefined if it is not booksim's saga. */
-export function profileOfDefinition(definitionText: string): TimingProfileName | undefined {
+/** A deployed definition's Comment after booksim's prefix (`fast`, `fast; sabotage no-heartbeat`); undefined if it is not booksim's saga. */
+function commentOf(definitionText: string): string | undefined {
   let comment: unknown;
   try {
     comment = (JSON.parse(definitionText) as { Comment?: unknown } | null)?.Comment;
   } catch {
     return undefined;
   }
-  if (typeof comment !== 'string' || !comment.startsWith(commentPrefix)) return undefined;
-  return timingProfiles.find((name) => name === comment.slice(commentPrefix.length));
+  return typeof comment === 'string' && comment.startsWith(commentPrefix) ? comment.slice(commentPrefix.length) : undefined;
+}
+
+/** The timing profile a deployed definition was generated for, read back from its Comment; undefined if it is not booksim's saga. */
+export function profileOfDefinition(definitionText: string): TimingProfileName | undefined {
+  const profile = commentOf(definitionText)?.split(sabotageSeparator)[0];
+  return timingProfiles.find((name) => name === profile);
+}
+
+/** The sabotages baked into a deployed definition (`deploy --sabotage`), read back from its Comment; none for a correct one, or one that is not booksim's saga. */
+export function sabotageOfDefinition(definitionText: string): Sabotage[] {
+  const listed = commentOf(definitionText)?.split(sabotageSeparator)[1]?.split(', ') ?? [];
+  return deployedSabotages.filter((name) => listed.includes(name));
 }

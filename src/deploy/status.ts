@@ -7,7 +7,8 @@ import type { DeployContext } from './deploy.js';
 import { readSeatSales, salesByEvent, type EventSales } from './events.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, findBookingsTopic, tableExists } from './lookup.js';
 import type { ResourceKind } from './outcome.js';
-import { profileOfDefinition, sagaTasks } from './saga.js';
+import { profileOfDefinition, sabotageOfDefinition, sagaTasks } from './saga.js';
+import type { Sabotage } from '../model/sabotage.js';
 import { bookingsTopicThroughput, fifoQueueThroughput, stackNames, tableSpecs, throughputDefaults } from './stack.js';
 import { type Topology } from '../model/topology.js';
 
@@ -30,6 +31,8 @@ export interface StackStatus {
   runningExecutions: number | undefined;
   /** The timing profile of the deployed saga, read from its definition. */
   profile: string | undefined;
+  /** The sabotages baked into the deployed saga (`deploy --sabotage`), read from its definition; none for the correct one. */
+  sabotage: Sabotage[];
   /** The topology of the deployed bookings topic; undefined when there is none. */
   topology: Topology | undefined;
   /** The events whose seats bookings reached (each storm sells its own); undefined without a seats table. */
@@ -97,9 +100,11 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
 
   let runningExecutions: number | undefined;
   let profile: string | undefined;
+  let sabotage: Sabotage[] = [];
   if (stateMachineArn) {
     const { definition } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
     profile = definition ? profileOfDefinition(definition) : undefined;
+    sabotage = definition ? sabotageOfDefinition(definition) : [];
     runningExecutions = 0;
     for await (const page of paginateListExecutions({ client: clients.sfn, pageSize: 1000 }, { stateMachineArn, statusFilter: 'RUNNING' })) {
       runningExecutions += page.executions?.length ?? 0;
@@ -108,7 +113,7 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
   const seatsTableExists = resources.some((r) => r.kind === 'table' && r.name === names.tables.seats && r.exists);
   const events = seatsTableExists ? salesByEvent(await readSeatSales(clients, names.tables.seats)) : undefined;
   const highThroughput = await readHighThroughput(clients, topology === 'fifo-fanout' ? bookingsTopic : undefined, names.streamQueues.map(({ name }) => queueUrls.get(name)));
-  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile, topology, events, highThroughput };
+  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile, sabotage, topology, events, highThroughput };
 }
 
 /** Whether the FIFO topic and queues that exist are in high-throughput mode: each read as deploy sets it (./stack.ts). */

@@ -16,6 +16,8 @@ import { duplicateDelivery } from './worker/duplicate-delivery.js';
 import { lateDelivery } from './worker/late-delivery.js';
 import { slowTask } from './worker/slow-task.js';
 import { stopExecution } from './worker/stop-execution.js';
+import { stuckTask } from './worker/stuck-task.js';
+import { workerCrash } from './worker/worker-crash.js';
 import { workerHang } from './worker/worker-hang.js';
 
 /**
@@ -30,10 +32,12 @@ export const faultPackages: { [N in FaultName]: FaultPackage<N> } = {
   'refund-timeout': refundTimeout,
   'crash-mid-heartbeat': crashMidHeartbeat,
   'worker-hang': workerHang,
+  'worker-crash': workerCrash,
   'duplicate-delivery': duplicateDelivery,
   'late-delivery': lateDelivery,
   'cold-start': coldStart,
   'slow-task': slowTask,
+  'stuck-task': stuckTask,
   'aws-latency': awsLatency,
   'aws-throttle': awsThrottle,
   'aws-error': awsError,

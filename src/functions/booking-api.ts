@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { FunctionContext } from './model.js';
@@ -45,6 +45,18 @@ export function bookingIdFor(requestId: string): string {
   return `B${createHash('sha256').update(requestId).digest('hex').slice(0, 20)}`;
 }
 
+/**
+ * The ids one HTTP attempt at a request stores and publishes under: the bookingId and the
+ * MessageDeduplicationId, both the request's own, so that a client retry is the same
+ * booking and its publish a duplicate SNS FIFO drops. Under the sabotage
+ * `new-id-per-attempt` each attempt mints its own (a bookingId of the same form): a client
+ * retry becomes a second booking of the same request.
+ */
+function attemptIds(requestId: string, ctx: FunctionContext): { bookingId: string; deduplicationId: string } {
+  if (ctx.sabotage?.has('new-id-per-attempt')) return { bookingId: `B${randomBytes(10).toString('hex')}`, deduplicationId: randomUUID() };
+  return { bookingId: bookingIdFor(requestId), deduplicationId: requestId };
+}
+
 /** What {@link bookingIdFor} makes. */
 const bookingIdPattern = /^B[0-9a-f]{20}$/;
 
@@ -66,15 +78,17 @@ const sameRequest = (a: BookingRequest, b: BookingRequest) =>
 
 /**
  * Validates a `POST /bookings` request and stores its booking as PENDING unless it exists
- * (a client retry): the message every topology hands on. Throws {@link ValidationError}
- * for a malformed request or a requestId reused for a different booking.
+ * (a client retry): the message every topology hands on, and the deduplication id to
+ * publish it under. Throws {@link ValidationError} for a malformed request or a requestId
+ * reused for a different booking.
  */
-export async function storeBookingRequest(request: BookingRequest, ctx: FunctionContext): Promise<{ message: BookingMessage; booking: Booking }> {
+export async function storeBookingRequest(request: BookingRequest, ctx: FunctionContext): Promise<{ message: BookingMessage; booking: Booking; deduplicationId: string }> {
   const valid = validateBookingRequest(request);
-  const message: BookingMessage = { bookingId: bookingIdFor(valid.requestId), ...valid };
+  const { bookingId, deduplicationId } = attemptIds(valid.requestId, ctx);
+  const message: BookingMessage = { bookingId, ...valid };
   const { booking } = await putPendingBooking(ctx, message);
   if (!sameRequest(booking, valid)) throw new ValidationError(`requestId ${valid.requestId} was already used for a different booking (${booking.bookingId})`);
-  return { message, booking };
+  return { message, booking, deduplicationId };
 }
 
 /**
@@ -87,9 +101,9 @@ export async function storeBookingRequest(request: BookingRequest, ctx: Function
  * Answers the booking id and its current status.
  */
 export async function createBooking(request: BookingRequest, ctx: FunctionContext): Promise<{ bookingId: string; status: BookingStatus }> {
-  const { message, booking } = await storeBookingRequest(request, ctx);
+  const { message, booking, deduplicationId } = await storeBookingRequest(request, ctx);
   // A FIFO stream only: explicit deduplication, not content-based, as some emulators do not pass a topic's content-based dedup on to queues (docs/design.md, Compatibility notes).
-  const ordering = ctx.resources.topology === 'fifo-fanout' ? { MessageGroupId: message.seatId, MessageDeduplicationId: message.requestId } : {};
+  const ordering = ctx.resources.topology === 'fifo-fanout' ? { MessageGroupId: message.seatId, MessageDeduplicationId: deduplicationId } : {};
   await ctx.clients.sns.send(new PublishCommand({ TopicArn: ctx.resources.bookingsTopicArn, Message: JSON.stringify(message), ...ordering }));
   return { bookingId: booking.bookingId, status: booking.status };
 }

@@ -11,8 +11,9 @@ import { type SagaInput } from '../model/booking.js';
  * reconciler restart of a step sends the same key and the gateway replays instead of
  * charging or refunding again. The gateway's keys are global, so the charge and the
  * refund of one booking need different keys. A saga input's `chargeKey` / `refundKey`
- * replace them: only the reconciler's sabotage `new-key-on-retry` sets them, to show
- * what a restart with a new key does (a second capture).
+ * replace them: only sabotages set them, to show what a new key does — the reconciler's
+ * `new-key-on-retry` on a restart (a second capture), RefundPayment's `refund-new-key` on
+ * every attempt (a second refund operation).
  */
 
 export interface GatewayCallOptions {

@@ -25,7 +25,7 @@ export interface FunctionContext {
   clients: AwsClients;
   resources: FunctionResources;
   clock: Clock;
-  /** Safeguards switched off on purpose (src/model/fault.ts); none in a normal run. */
+  /** Safeguards switched off on purpose (src/model/sabotage.ts); none in a normal run. */
   sabotage?: ReadonlySet<Sabotage>;
   /** Told each time a function moves a booking from an undecided status to a final one: a live count for whoever hosts the functions, not the outcome (that is read from the table). */
   onDecided?(): void;

@@ -95,6 +95,11 @@ export async function handlePayment(record: QueueRecord, ctx: FunctionContext, s
     case 'holder':
       // HELD again on a redelivery, or after a release promoted it; false only for a final booking.
       if (!(await setBookingStatus(ctx, bookingId, 'HELD', { from: ['PENDING', 'HELD'], ...sequenced }))) return { kind: 'done' };
+      if (ctx.sabotage?.has('no-group-hold')) {
+        // The sabotage: the seat's group is let go while the saga runs, so the seat's next booking is read before the seat is settled.
+        await startSaga(message, ctx);
+        return { kind: 'done' };
+      }
       return startSaga(message, ctx);
     case 'line':
       if (!seat.sold) return { kind: 'retry', afterSeconds: holderWaitSeconds };

@@ -137,6 +137,9 @@ export function markSeatSold(ctx: FunctionContext, seatId: string, bookingId: st
   return update(ctx, seatsTable(ctx), { seatId: s(seatId) }, { ...sell, condition: '#holder = :b' });
 }
 
+/** The write that frees a seat: no holder, unsold. */
+const freeTheSeat = 'SET #sold = :false REMOVE #holder';
+
 /**
  * The booking gives up the seat: if it holds it, the first in line becomes the holder
  * (the seat unsold again), or the seat becomes free when no one waits. Conditional on
@@ -153,7 +156,7 @@ export async function passSeat(ctx: FunctionContext, seatId: string, bookingId: 
     const passed =
       next === undefined
         ? await update(ctx, seatsTable(ctx), { seatId: s(seatId) }, {
-            update: 'SET #sold = :false REMOVE #holder',
+            update: freeTheSeat,
             condition: '#holder = :b AND size(#line) = :zero',
             values: { ...values, ':zero': n(0) },
           })
@@ -165,4 +168,13 @@ export async function passSeat(ctx: FunctionContext, seatId: string, bookingId: 
     if (passed) return { passed: true, ...(next !== undefined ? { to: next } : {}), seat };
   }
   throw new Error(`could not release seat ${seatId} from booking ${bookingId}: lost ${maxRaces} races in a row`);
+}
+
+/**
+ * The sabotage `release-without-promote`'s release: if the booking holds the seat, the
+ * seat is freed and its line left as it is, nobody promoted — a release that clears the
+ * holder and forgets the line. True if the booking held the seat.
+ */
+export function freeSeat(ctx: FunctionContext, seatId: string, bookingId: string): Promise<boolean> {
+  return update(ctx, seatsTable(ctx), { seatId: s(seatId) }, { update: freeTheSeat, condition: '#holder = :b', values: { ':b': s(bookingId), ':false': { BOOL: false } } });
 }

@@ -83,16 +83,33 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
     site: 'queue workers',
     deployed: false,
     caughtBy: { invariants: ['nothing-lost'], thresholds: [] },
-    why: 'a worker killed while it holds messages takes their bookings with it: they stay PENDING with no message left to finish them',
-    exposure: { faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] },
+    why:
+      'a worker killed while it holds messages takes their bookings with it: they stay PENDING with no message left to finish them. ' +
+      'The queues also look drained while the workers still hold bookings, so the storm calls the system settled and stops its workers, ' +
+      'which drop what they hold as the killed one did. Without the sabotage the killed worker\'s messages come back after the inventory ' +
+      'queue\'s 30 s visibility timeout and every booking is decided (late-delivery at rate 1 keeps each payment retry cycle at 8 s, ' +
+      'so the waiting payment messages outlast those 30 s within their five receives)',
+    exposure: {
+      faults: ['late-delivery:rate=1,ms=3000', 'worker-crash:function=inventory,from=1s'],
+      shape: { contention: 2 },
+      seats: 10,
+      bookings: 20,
+      rps: 20,
+      topology: 'fifo-fanout',
+      thresholds: [],
+      settleTimeoutSeconds: 90,
+    },
   },
   'new-id-per-attempt': {
     bug: 'the booking API mints a fresh booking id and deduplication id for every HTTP attempt instead of deriving them from the requestId',
-    safeguard: 'ids derived from the requestId, so a client retry is the same booking and SNS FIFO drops the duplicate publish',
+    safeguard: 'ids derived from the requestId (the bookingId from its hash, MessageDeduplicationId = requestId), so a client retry finds the booking its first attempt stored and SNS FIFO drops the duplicate publish',
     site: 'booking API',
     deployed: false,
     caughtBy: { invariants: ['exactly-once-effects'], thresholds: [] },
-    why: 'a client retry becomes a second booking of the same request',
+    why:
+      'a client retry stores a second booking under a new id and publishes it under a new deduplication id, which SNS FIFO passes on: one request, two bookings. ' +
+      'Each booking alone is handled right (the second waits in line behind its twin and is REJECTED, or pays for the seat if it is promoted to it), ' +
+      'so only exactly-once-effects\' one booking per request sees it, from the bookings table\'s requestIds and the request log\'s 2xx answers',
     exposure: { scenario: 'duplicates', faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] },
   },
   'new-key-on-retry': {
@@ -110,8 +127,21 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
     site: 'saga workers',
     deployed: false,
     caughtBy: { invariants: ['exactly-once-effects'], thresholds: [] },
-    why: 'a refund retried after a timeout runs again instead of replaying',
-    exposure: { scenario: 'refund-timeouts', faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] },
+    why:
+      'a refund applied but answered too late (refund-timeout with applied=true) is retried under a new key and applied again, instead of replayed. ' +
+      'The gateway returns a charge\'s money once whatever the key (already_refunded), as payment providers do, so payment-only-for-holder holds; ' +
+      'but every applied refund is an operation in the ledger (here nothing_to_refund: the charges had failed), and exactly-once-effects allows one per booking. ' +
+      'The scenario\'s own refund-timeout (applied=false) hides it: a refund that was never applied leaves nothing to repeat',
+    exposure: {
+      scenario: 'refund-timeouts',
+      faults: ['refund-timeout:applied=true,for=10s'],
+      shape: {},
+      seats: 10,
+      bookings: 40,
+      rps: 20,
+      topology: 'fifo-fanout',
+      thresholds: [],
+    },
   },
   'no-conditional-write': {
     bug: 'seat placement reads the seat, decides, then writes; ReserveSeat sells the seat without checking its booking holds it',
@@ -133,12 +163,27 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
   },
   'release-without-promote': {
     bug: 'ReleaseSeat frees the seat without passing it to the next booking in line',
-    safeguard: 'the release promotes the first booking in line that can still buy the seat',
+    safeguard: 'the release promotes the first booking in line that can still buy the seat, in the same conditional write that frees it',
     site: 'saga workers',
     deployed: false,
-    caughtBy: { invariants: ['reassignment'], thresholds: [] },
-    why: 'a seat whose holder failed stays unsold while bookings wait for it',
-    exposure: { scenario: 'declines', faults: [], shape: { contention: 3 }, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] },
+    caughtBy: { invariants: ['reassignment', 'nothing-lost', 'no-limbo'], thresholds: [] },
+    why:
+      'a declined holder\'s release frees the seat and leaves its line waiting for a holder that never comes: the payment function finds each waiting booking ' +
+      'in line behind nobody and retries it until its message goes to the DLQ. The seat stays free and unsold with bookings in its line (reassignment), ' +
+      'they stay PENDING (nothing-lost) and the DLQ holds them (no-limbo). A slow ValidatePayment makes the line form before the decline: ' +
+      'a seat freed before its next booking is placed is simply taken by it',
+    exposure: {
+      scenario: 'declines',
+      faults: ['slow-task:task=ValidatePayment,ms=1000'],
+      shape: { contention: 3 },
+      seats: 10,
+      bookings: 40,
+      rps: 40,
+      topology: 'fifo-fanout',
+      thresholds: [],
+      // The stranded bookings settle only in the DLQ, after five receives held about 8 s each (measured 28–43 s); 60 s is too close.
+      settleTimeoutSeconds: 90,
+    },
   },
   'no-group-hold': {
     bug: 'the payment function lets go of the seat\'s FIFO group once the saga has started, not once it has ended',
@@ -146,35 +191,56 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
     site: 'payment function',
     deployed: false,
     caughtBy: { invariants: ['reassignment'], thresholds: [] },
-    why: 'a waiting booking that reads the seat while a failing saga has it marked sold is rejected, and the seat is released to nobody',
-    exposure: { scenario: 'vip-rush', faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] },
+    why:
+      'the VIP fast path reserves the seat while the payment is still being validated: the next booking of the seat, read meanwhile, ' +
+      'finds it sold and is REJECTED; the payment is then declined, and the release finds nobody left in line who can buy the seat, ' +
+      'which stays unsold. The seat ends with no confirmed booking, so first-come-first-served has nothing to hold against it',
+    exposure: {
+      faults: ['payment-decline:rate=0.5', 'slow-task:task=ValidatePayment,ms=3000'],
+      shape: { contention: 3, vip: 1 },
+      seats: 10,
+      bookings: 30,
+      rps: 20,
+      topology: 'fifo-fanout',
+      thresholds: [],
+    },
   },
   'no-heartbeat': {
-    bug: 'the saga\'s tasks carry no HeartbeatSeconds and their workers never heartbeat',
-    safeguard: 'heartbeats every third of HeartbeatSeconds, so a dead worker is noticed within HeartbeatSeconds',
+    bug: 'the saga\'s tasks carry no HeartbeatSeconds, and their workers never call SendTaskHeartbeat',
+    safeguard: 'HeartbeatSeconds on every task (fast: 2 s) and a heartbeat every third of it, so that a worker that died is noticed within HeartbeatSeconds and its task retried on another',
     site: 'saga definition',
     deployed: true,
     caughtBy: { invariants: [], thresholds: ['crash.detection.max<4000'] },
-    why: 'a killed worker is noticed only when its task times out',
+    why:
+      'a worker killed mid-task is noticed only when the task\'s TimeoutSeconds runs out (IssueTicket: 20 s in the fast profile, 18.9 to 20.0 s after the kill) ' +
+      'instead of within HeartbeatSeconds (at most 2.0 s). The retry then succeeds, so every invariant holds: only the crash-detection threshold, at twice the heartbeat, sees it. ' +
+      'The workers still tell the supervisor each heartbeat\'s moment, so crash-mid-heartbeat kills at the same point of the work',
     exposure: { scenario: 'heartbeat-crash', faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: ['crash.detection.max<4000'] },
   },
   'no-task-timeout': {
-    bug: 'the saga\'s tasks carry no TimeoutSeconds (AWS\'s default is 99999999 s)',
-    safeguard: 'TimeoutSeconds on every task, so a worker that is alive but stuck is given up on',
+    bug: 'the saga\'s activity tasks carry no TimeoutSeconds (AWS\'s default is 99999999 s), and so neither does the execution, whose timeout is the worst case of its tasks\'',
+    safeguard: 'TimeoutSeconds on every task, so that a worker that is alive and heartbeating but stuck (in a call that never returns) is given up on and the task retried',
     site: 'saga definition',
     deployed: true,
     caughtBy: { invariants: ['no-limbo'], thresholds: [] },
-    why: 'an execution whose worker is stuck never ends',
-    exposure: { faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] },
+    why:
+      'stuck-task sticks the first ReserveSeat task: its worker heartbeats on, so no heartbeat timeout fires, and with no TimeoutSeconds nothing ends the attempt. ' +
+      'The execution stays RUNNING (its payment message in flight) past the settle timeout, which no-limbo reports. Without the sabotage the task times out after 10 s, ' +
+      'is retried, and the run settles in about 11 s. The stuck booking is also HELD and charged, which payment-only-for-holder reports; nothing-lost and reassignment are unknown (never settled)',
+    exposure: { faults: ['stuck-task:task=ReserveSeat'], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [], settleTimeoutSeconds: 20 },
   },
   'skip-compensation-on-timeout': {
-    bug: 'a Catch sends a timed-out step straight to Fail',
-    safeguard: 'every failure after the charge may have happened goes through RefundPayment and ReleaseSeat',
+    bug: 'a step that timed out (States.Timeout, States.HeartbeatTimeout) once its retries are spent fails the execution at once, in a Fail state of its own, instead of compensating: ValidatePayment, ReserveSeat, IssueTicket and the VIP fast path',
+    safeguard: 'every failure after the charge may have happened goes through RefundPayment and ReleaseSeat, and a failed execution ends in PaymentDeclined or BookingFailed',
     site: 'saga definition',
     deployed: true,
     caughtBy: { invariants: ['compensation-complete'], thresholds: [] },
-    why: 'a saga that timed out ends without refunding or releasing',
-    exposure: { scenario: 'heartbeat-crash', faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] },
+    why:
+      'three kills of the IssueTicket worker spend the attempts of the one seat\'s holder: its saga fails in BookingTimedOut with the money taken and the seat sold to it. ' +
+      'The reconciler restarts the HELD booking under the same keys and it ends CONFIRMED, paid once, the others rejected: the money, seat and ticket rules all hold. ' +
+      'compensation-complete\'s check that every failed execution of the run ended in the saga\'s compensated Fail states (added for this sabotage) sees the one that did not. ' +
+      'When the storm calls the system settled before the reconciler\'s next pass, the booking is still HELD and charged, and payment-only-for-holder, reassignment and nothing-lost see it too',
+    exposure: { faults: ['crash-mid-heartbeat:after=1,times=3'], shape: {}, seats: 1, bookings: 10, rps: 5, topology: 'fifo-fanout', thresholds: [] },
   },
 };
 

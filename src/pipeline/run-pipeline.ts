@@ -7,6 +7,7 @@ import type { StackOptions } from '../deploy/stack.js';
 import { type EmbeddedEndpoint, startEmbeddedEndpoint } from '../emulator/server.js';
 import { BooksimError } from '../errors.js';
 import type { StormPlan } from '../model/plan.js';
+import { deployedSabotages } from '../model/sabotage.js';
 import { writeRunReport } from '../report/html/write-report.js';
 import { deployingWhat } from '../report/stack-text.js';
 import type { StormSummary, WrittenReport } from '../model/run.js';
@@ -70,8 +71,11 @@ export async function runPipeline(options: PipelineOptions, hooks: PipelineHooks
   try {
     const clients = createClients({ endpoint: endpoint.endpoints, region: endpoint.region, local: endpoint.local });
     try {
-      step(`deploying ${deployingWhat(options.deploy)} to ${endpoint.display}`);
-      await deployStack(options.deploy, { clients, endpoint: endpoint.display, region: endpoint.region });
+      // The storm's sabotages of the saga's definition are deployed with it (and only they: a run without one restores the correct saga).
+      const sabotage = deployedSabotages.filter((name) => options.deploy.sabotage?.includes(name) || options.storm.chaos.sabotage.includes(name));
+      const deploy = { ...options.deploy, sabotage };
+      step(`deploying ${deployingWhat(deploy)} to ${endpoint.display}`);
+      await deployStack(deploy, { clients, endpoint: endpoint.display, region: endpoint.region });
       const { summary } = await runStorm({ endpoint, stack: options.deploy.stack, ...options.storm, clock: options.clock }, hooks.storm);
       step('verifying the invariants');
       const prepared = await prepareVerify({

@@ -13,10 +13,13 @@ const marks: Record<ResourceOutcome['outcome'], string> = {
   absent: chalk.dim('· absent   '),
 };
 
-/** What a deploy is about to do, for its first line: "stack booksim (fifo-fanout, profile fast, high throughput)". */
+/** What a deploy is about to do, for its first line: "stack booksim (fifo-fanout, profile fast, high throughput, sabotage no-heartbeat)". */
 export function deployingWhat(options: StackOptions): string {
-  return `stack ${options.stack} (${options.topology ?? 'fifo-fanout'}, profile ${options.profile}${options.highThroughput ? ', high throughput' : ''})`;
+  return `stack ${options.stack} (${options.topology ?? 'fifo-fanout'}, profile ${options.profile}${options.highThroughput ? ', high throughput' : ''}${sabotagePhrase(options.sabotage)})`;
 }
+
+/** ", sabotage a, b" for a saga deployed with sabotages; nothing for the correct one. */
+const sabotagePhrase = (sabotage: readonly string[] = []): string => (sabotage.length > 0 ? `, sabotage ${sabotage.join(', ')}` : '');
 
 /** One progress line for a resource deploy or destroy just handled. */
 export function outcomeLine(outcome: ResourceOutcome): string {
@@ -37,7 +40,7 @@ export function outcomeSummary(verb: 'deployed' | 'destroyed', stack: string, ou
 export function planText(plan: DeployPlan): string {
   const lines = plan.resources.map((r) => `  ${r.kind.padEnd(13)} ${r.name}`);
   return [
-    `plan for stack ${plan.stack} (${plan.topology}, profile ${plan.profile}), ${plan.resources.length} resources:`,
+    `plan for stack ${plan.stack} (${plan.topology}, profile ${plan.profile}${sabotagePhrase(plan.sabotage)}), ${plan.resources.length} resources:`,
     ...lines,
     '',
     'saga definition (activity ARNs shown with a placeholder account):',
@@ -48,7 +51,7 @@ export function planText(plan: DeployPlan): string {
 /** What `booksim status` prints. */
 export function statusText(status: StackStatus, endpoint: string): string {
   const header = status.deployed
-    ? `stack ${status.stack} at ${endpoint}: deployed, ${status.topology ?? 'unknown topology'}, profile ${status.profile ?? 'unknown'}${status.highThroughput ? `, high throughput ${status.highThroughput}` : ''}`
+    ? `stack ${status.stack} at ${endpoint}: deployed, ${status.topology ?? 'unknown topology'}, profile ${status.profile ?? 'unknown'}${status.highThroughput ? `, high throughput ${status.highThroughput}` : ''}${sabotagePhrase(status.sabotage)}`
     : `stack ${status.stack} at ${endpoint}: ${status.resources.some((r) => r.exists) ? 'partly deployed' : 'not deployed'}`;
   const resources = status.resources.map((r) => `  ${r.exists ? chalk.green('✔') : chalk.red('✖ missing')}  ${r.kind.padEnd(13)} ${r.name}`);
   const queues = status.queues.map(

@@ -30,6 +30,13 @@ export interface ActivityPollerOptions {
   drainTimeoutMs?: number;
   /** Told of every heartbeat sent (the crash-mid-heartbeat fault counts them). */
   onHeartbeat?: (heartbeat: TaskHeartbeat) => void;
+  /**
+   * False under the sabotage `no-heartbeat`: SendTaskHeartbeat is never called, but every
+   * heartbeat's moment is still told to onHeartbeat, so that the faults that act on a
+   * heartbeat (crash-mid-heartbeat, worker-hang) strike at the same point of the work.
+   * Default true.
+   */
+  sendHeartbeats?: boolean;
   log?: RuntimeLogger;
   /**
    * Asked once per task taken (with its input's bookingId): true runs the handler twice,
@@ -58,7 +65,8 @@ const pollBackoffMs = 1000;
  * aborts; resolves once stopped.
  *
  * While a handler runs, SendTaskHeartbeat goes every heartbeatSeconds/3, and whenever the
- * handler calls heartbeat() itself. Its result goes back with SendTaskSuccess (output as
+ * handler calls heartbeat() itself (each told to onHeartbeat; the sabotage no-heartbeat
+ * tells the moments and sends nothing). Its result goes back with SendTaskSuccess (output as
  * JSON); a {@link TaskError} with SendTaskFailure(error, cause), so the state machine's
  * Retry/Catch can match it; any other throw as SendTaskFailure('WorkerError', message).
  * When the task ended meanwhile (TaskTimedOut, InvalidToken) that is logged and the
@@ -118,17 +126,23 @@ async function runTask(options: ActivityPollerOptions, task: Task, halt: AbortSi
   const { taskToken, bookingId } = task;
   const log = options.log ?? (() => {});
   let ended = false;
-  const heartbeat = async () => {
+  const told = () => options.onHeartbeat?.({ ...(bookingId === undefined ? {} : { bookingId }), holding: task.holding() });
+  const sent = async () => {
     if (ended || halt.aborted) return;
     try {
       await sfn.send(new SendTaskHeartbeatCommand({ taskToken }));
-      options.onHeartbeat?.({ ...(bookingId === undefined ? {} : { bookingId }), holding: task.holding() });
+      told();
     } catch (error) {
       if (!endedTaskErrors.has((error as Error).name)) throw error;
       ended = true;
       log({ kind: 'task-lost', message: `heartbeat: the task ended meanwhile (${describeError(error)})` });
     }
   };
+  // The sabotage no-heartbeat's: the moment is told, no call is made.
+  const momentOnly = async () => {
+    if (!halt.aborted) told();
+  };
+  const heartbeat = options.sendHeartbeats === false ? momentOnly : sent;
   const automatic = setInterval(
     () => heartbeat().catch((error: unknown) => log({ kind: 'aws-error', message: `SendTaskHeartbeat failed: ${describeError(error)}` })),
     (options.heartbeatSeconds * 1000) / 3,

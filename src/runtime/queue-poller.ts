@@ -60,6 +60,11 @@ export interface QueuePollerOptions {
    * overtake it.
    */
   late?: (bookingId: string | undefined) => number;
+  /**
+   * The sabotage ack-before-work (src/model/sabotage.ts): each message is deleted as it is
+   * received, before its handler runs, so a worker that dies holding it loses it.
+   */
+  ackBeforeWork?: boolean;
 }
 
 /** A received message the poller still holds: it keeps it invisible until it is settled. */
@@ -239,6 +244,7 @@ class QueuePoller {
     };
     const held: Held = { record, leasedAt: Date.now(), reads };
     this.held.set(record.receiptHandle, held);
+    if (this.options.ackBeforeWork) this.deletes.add(record.receiptHandle);
     const key = groupOf(message);
     const waiting = this.groups.get(key);
     if (waiting) {

@@ -12,8 +12,8 @@ export interface ReconcilerLoopOptions {
   maxAttempts: number;
   /** Stops the loop: a pass in progress finishes, no new one starts. */
   signal: AbortSignal;
-  /** Told of every pass that completed. */
-  onReport?(report: ReconcileReport): void;
+  /** Told of every pass that completed, with when it started (on ctx's clock): what it found is as of then. */
+  onReport?(report: ReconcileReport, startedAt: number): void;
   log?: RuntimeLogger;
 }
 
@@ -29,8 +29,9 @@ export async function runReconciler(options: ReconcilerLoopOptions): Promise<voi
   const onError = (bookingId: string, error: unknown) => log({ kind: 'handler-failed', message: `reconciler, booking ${bookingId}: ${describeError(error)}` });
   while (!signal.aborted) {
     try {
+      const startedAt = ctx.clock.now();
       const report = await reconcile(ctx, { stuckAfterMs, maxAttempts, onError });
-      onReport?.(report);
+      onReport?.(report, startedAt);
     } catch (error) {
       log({ kind: 'handler-failed', message: `reconciler pass failed: ${describeError(error)}` });
     }

@@ -10,8 +10,9 @@ export interface WorkerFaultInjector {
   /**
    * What an invocation waits before its handler runs: the cold start, paid by the first
    * invocation only, and for a task the slow-task fault slows (drawn, and logged when it
-   * does), its extra ms; the activity poller's heartbeats go on meanwhile. Resolves at once
-   * otherwise.
+   * does), its extra ms; the activity poller's heartbeats go on meanwhile. A task the
+   * stuck-task fault sticks in (logged) never resolves: a call that hangs with no timeout of
+   * its own, gone only with the process. Resolves at once otherwise.
    */
   beforeInvocation(): Promise<void>;
   /** Whether this delivery goes to the handler twice (drawn, and logged when it does). */
@@ -58,10 +59,19 @@ export function workerFaults(initial: WorkerConfig, log: FaultLogger): WorkerFau
     log({ fault: 'slow-task', action: `${fn} takes ${ms} ms longer`, ...(bookingId ? { bookingId } : {}), detail: { task: fn, ms } });
     await pause(ms);
   };
+  let stuck = 0;
+  const getStuck = async () => {
+    if (isStreamFunction(fn) || stuck >= (config.faults?.stuckTask?.[fn] ?? 0)) return;
+    stuck += 1;
+    const bookingId = bookingScope.getStore();
+    log({ fault: 'stuck-task', action: `${fn} is stuck: its handler never returns, its heartbeats go on`, ...(bookingId ? { bookingId } : {}), detail: { task: fn } });
+    await new Promise<never>(() => {});
+  };
   return {
     beforeInvocation: async () => {
       await (warming ??= coldStart());
       await slowDown();
+      await getStuck();
     },
     duplicate: (bookingId) => {
       const rate = config.faults?.duplicateDeliveryRate ?? 0;

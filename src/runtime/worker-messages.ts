@@ -57,6 +57,8 @@ export interface WorkerFaults {
   taskWorkMs?: Partial<Record<SagaTask, number>>;
   /** Per saga task, the share (0–1) of its tasks that take `ms` longer before their handler runs, heartbeating all along (slow-task: slow, no errors). */
   slowTask?: Partial<Record<SagaTask, { rate: number; ms: number }>>;
+  /** Per saga task, how many of its tasks the worker gets stuck in (stuck-task): the handler never runs nor returns, the heartbeats go on. */
+  stuckTask?: Partial<Record<SagaTask, number>>;
 }
 
 /** The environment variable a worker reads its {@link WorkerConfig} from. */

@@ -123,6 +123,7 @@ async function hostQueueFunction({ config, deps, ctx, signal, faults, usage }: H
     log: (entry) => deps.send({ type: 'log', entry }),
     duplicate: faults.duplicate,
     late: faults.late,
+    ackBeforeWork: ctx.sabotage?.has('ack-before-work'),
   });
 }
 
@@ -154,6 +155,7 @@ async function hostActivity({ config, deps, ctx, signal, faults, usage }: Host, 
     concurrency: config.concurrency,
     signal,
     onHeartbeat: (heartbeat) => deps.send({ type: 'heartbeat', function: fn, ...heartbeat }),
+    sendHeartbeats: !ctx.sabotage?.has('no-heartbeat'),
     log: (entry) => deps.send({ type: 'log', entry }),
     duplicate: faults.duplicate,
   });

@@ -125,6 +125,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   let quotasBefore: QuotaReport | undefined;
   let quotasAfter: QuotaReport | undefined;
   try {
+    const inherited = system.sabotage.filter((name) => !chaos.options.sabotage.includes(name));
+    if (inherited.length > 0) hooks.onWarning?.(`stack ${options.stack}'s saga was deployed with sabotage ${inherited.join(', ')}: this run has it too (deploy again without --sabotage for the correct saga)`);
     // Only a named event can have sales already: a new one's seats were never on sale.
     if (asked.event !== undefined) {
       soldBefore = seatsSoldOnSale(await readSeatSales(system.context.clients, system.context.resources.names.tables.seats, shape.event), shape.seats);
@@ -157,7 +159,11 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     const settleStart = options.clock.now();
     settle = await waitForQuiescence({
       context: system.context,
-      othersIdle: () => system.gateway.inFlight() === 0 && system.reconciler().waiting === 0,
+      // The reconciler must have looked since the rest went quiet: a saga that ended without settling its booking just before is its to restart.
+      othersIdle: (quietSince) => {
+        const reconciler = system.reconciler();
+        return system.gateway.inFlight() === 0 && reconciler.waiting === 0 && (reconciler.lookedAt ?? -Infinity) >= quietSince;
+      },
       timeoutMs: options.settleTimeoutMs,
       poll,
       ...(hooks.settleSignal ? { signal: hooks.settleSignal } : {}),
@@ -184,6 +190,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   }
   // After the workers stopped: each sent its last report on its way out.
   const cpu: StormCpu = { storm: processCpuMs() - stormCpuAtLoad, workers: system.supervisor.cpu() };
+  // The sabotage the run had: the storm's and the one the stack's saga was deployed with.
+  const chaosAsRun = { ...chaos.options, sabotage: system.sabotage };
 
   const summary = stormSummary({
     run,
@@ -200,9 +208,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     saga: saga.summary,
     cost: { usage, pricing },
     quotas: stormQuotas(quotasBefore, quotasAfter, load.requests),
-    ...(options.chaos && (options.chaos.faults.length > 0 || options.chaos.sabotage.length > 0)
-      ? { chaos: { options: options.chaos, injected: chaos.injected(), recovered, ...(detection ? { detection } : {}) } }
-      : {}),
+    ...(chaosAsRun.faults.length > 0 || chaosAsRun.sabotage.length > 0 ? { chaos: { options: chaosAsRun, injected: chaos.injected(), recovered, ...(detection ? { detection } : {}) } } : {}),
   });
   await writeStormFiles(run, {
     config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency },

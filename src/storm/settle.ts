@@ -7,8 +7,14 @@ import type { QuiescenceSnapshot } from '../model/run.js';
 
 export interface QuiescenceOptions {
   context: FunctionContext;
-  /** Whether the system's other parts are idle: the payment gateway has no request in progress, the reconciler nothing left to do; default: always. */
-  othersIdle?: () => boolean;
+  /**
+   * Whether the system's other parts are idle: the payment gateway has no request in
+   * progress, the reconciler nothing left to do. `quietSince` is when the queues and
+   * executions were first seen quiet in a row (on the context's clock): a part that acts on
+   * what it finds, as the reconciler does on a saga that ended, is idle only once it has
+   * looked since. Default: always.
+   */
+  othersIdle?: (quietSince: number) => boolean;
   /** Gives up after this long (measured on the context's clock). */
   timeoutMs: number;
   /** Time between polls; default 250 ms. */
@@ -36,8 +42,8 @@ const quietPollsNeeded = 2;
 
 /**
  * Waits until the system under test is quiet: the inventory and payment queues hold no
- * message (visible or in flight), no saga execution is RUNNING and the other parts are idle,
- * seen on {@link quietPollsNeeded} polls in a row. Each poll costs five AWS calls
+ * message (visible or in flight), no saga execution is RUNNING and the other parts are idle
+ * (having looked since the rest went quiet), seen on {@link quietPollsNeeded} polls in a row. Each poll costs five AWS calls
  * (GetQueueAttributes for each queue and DLQ, one ListExecutions page); finding the queue
  * URLs costs four more, once. Answers settled: false when `timeoutMs` passes or `signal`
  * aborts first, with the last snapshot; never throws for either. Throws a BooksimError
@@ -49,10 +55,14 @@ export async function waitForQuiescence(options: QuiescenceOptions): Promise<Qui
   const started = clock.now();
   const poll = options.poll ?? (await systemPoller(context));
   let quietPolls = 0;
+  let quietSince: number | undefined;
   for (;;) {
+    const polledAt = clock.now();
     const last = await poll();
     onProgress?.(last);
-    const quiet = last.runningExecutions === 0 && last.queues.every((q) => q.visible === 0 && q.inFlight === 0) && othersIdle();
+    const drained = last.runningExecutions === 0 && last.queues.every((q) => q.visible === 0 && q.inFlight === 0);
+    quietSince = drained ? (quietSince ?? polledAt) : undefined;
+    const quiet = quietSince !== undefined && othersIdle(quietSince);
     quietPolls = quiet ? quietPolls + 1 : 0;
     const waitedMs = clock.now() - started;
     if (quietPolls >= quietPollsNeeded) return { settled: true, waitedMs, last };

@@ -6,9 +6,9 @@ import type { EndpointConfig, ServiceKey } from '../aws/endpoint.js';
 import { awsFailure } from '../aws/errors.js';
 import { startBookingServer, type BookingServer } from '../api/booking-server.js';
 import type { Clock } from '../clock.js';
-import type { Sabotage } from '../model/sabotage.js';
+import { sabotageCatalog, sabotageNames, type Sabotage } from '../model/sabotage.js';
 import { BooksimError, ExitCode } from '../errors.js';
-import { profileOfDefinition, sagaTasks, timingProfile, type TimingProfileName } from '../deploy/saga.js';
+import { profileOfDefinition, sabotageOfDefinition, sagaTasks, timingProfile, type TimingProfileName } from '../deploy/saga.js';
 import type { FunctionContext } from '../functions/model.js';
 import { queueOf, streamFunctions } from '../deploy/stack.js';
 import { resolveResources } from '../functions/resources.js';
@@ -36,7 +36,7 @@ export interface SystemOptions {
   workerLogFile?: string;
   /** Each service's endpoint for the workers' AWS calls instead of `endpoint`'s (the chaos proxies). */
   workerEndpoint?: Record<ServiceKey, string>;
-  /** Safeguards switched off on purpose, in the workers and the reconciler. */
+  /** Safeguards switched off on purpose, in the workers and in this process's functions (the booking API, the reconciler). */
   sabotage?: Sabotage[];
 }
 
@@ -46,6 +46,8 @@ export interface ReconcilerState {
   refunded: number;
   gaveUp: number;
   waiting: number;
+  /** When the latest completed pass started (on the storm's clock), so what `waiting` is as of; absent before the first. */
+  lookedAt?: number;
 }
 
 /** The running system under test: the gateway, the booking API, and a worker process per function. */
@@ -56,6 +58,8 @@ export interface RunningSystem {
   supervisor: Supervisor;
   /** The timing profile the deployed saga was generated for (workers pace their heartbeats by it). */
   profile: TimingProfileName;
+  /** The run's sabotage: the storm's, and the saga definition's (`deploy --sabotage`), which the workers take with it. */
+  sabotage: Sabotage[];
   /** AWS calls so far by the booking API: this process's clients, which also serve whoever uses `context`. */
   apiCalls(): CallCounts;
   /** Those of {@link RunningSystem.apiCalls} made for one booking (POST /bookings), by bookingId. */
@@ -102,16 +106,20 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
     started.push(() => gateway.close());
     let decidedHere = 0;
-    const context: FunctionContext = { clients, resources: await resolveResources(clients, options.stack, gateway.url), clock: options.clock, onDecided: () => (decidedHere += 1) };
-    const { definition } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: context.resources.stateMachineArn }));
+    const resources = await resolveResources(clients, options.stack, gateway.url);
+    const { definition } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: resources.stateMachineArn }));
     const profile = (definition && profileOfDefinition(definition)) || 'fast';
+    const runSabotage = sabotageOfRun(options.sabotage ?? [], definition ? sabotageOfDefinition(definition) : [], options.stack);
+    // The functions this process hosts (the booking API, the direct chain, the reconciler) take the run's sabotage as the workers do.
+    const sabotage = runSabotage.length > 0 ? { sabotage: new Set(runSabotage) } : {};
+    const context: FunctionContext = { clients, resources, clock: options.clock, ...sabotage, onDecided: () => (decidedHere += 1) };
     const api = await startBookingServer(context, { invocation: apiUsage.invocation });
     started.push(() => api.close());
     const supervisor = new Supervisor({
       plan: [...streamFunctions.filter((fn) => queueOf(context.resources.names, fn)), ...sagaTasks].map((fn) => ({ function: fn, concurrency: options.concurrency, processes: 1 })),
       config: {
         endpoint: options.workerEndpoint ?? options.endpoint.endpoints,
-        ...(options.sabotage && options.sabotage.length > 0 ? { sabotage: options.sabotage } : {}),
+        ...(runSabotage.length > 0 ? { sabotage: runSabotage } : {}),
         region: options.endpoint.region,
         stack: options.stack,
         gatewayUrl: gateway.url,
@@ -128,7 +136,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     }
     started.push(() => supervisor.stop());
     await supervisor.start();
-    const reconciler = startReconciler({ ...context, sabotage: new Set(options.sabotage ?? []) }, profile, (entry) => workerLog?.write(entry));
+    const reconciler = startReconciler(context, profile, (entry) => workerLog?.write(entry));
     // Stopped before the workers and the gateway: a pass in progress may still call both.
     started.push(() => reconciler.stop());
     return {
@@ -137,6 +145,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       api,
       supervisor,
       profile,
+      sabotage: runSabotage,
       apiCalls: () => apiCalls.snapshot(),
       apiCallsByBooking: () => apiCalls.byBooking(),
       workerLogEntries: () => workerLog?.entries() ?? 0,
@@ -152,6 +161,22 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await stop();
     throw startFailure(error, options);
   }
+}
+
+/**
+ * The sabotage of a run on a stack: what the storm asks for, and what the stack's saga was
+ * deployed with (its workers must take that too: no-heartbeat's workers skip their
+ * heartbeats), in catalog order. A sabotage of the definition that the stack's saga was
+ * deployed without cannot be switched on by the storm: a usage error.
+ */
+export function sabotageOfRun(asked: readonly Sabotage[], deployed: readonly Sabotage[], stack: string): Sabotage[] {
+  const missing = asked.find((name) => sabotageCatalog[name].deployed && !deployed.includes(name));
+  if (missing !== undefined) {
+    throw new BooksimError(`stack ${stack}'s saga was deployed without ${missing}, a sabotage of the saga's definition`, ExitCode.usage, [
+      `Run \`booksim deploy --stack ${stack} --sabotage ${missing}\` first (booksim run deploys it itself).`,
+    ]);
+  }
+  return sabotageNames.filter((name) => asked.includes(name) || deployed.includes(name));
 }
 
 /**
@@ -205,6 +230,7 @@ function startReconciler(ctx: FunctionContext, profile: TimingProfileName, log: 
   const timing = timingProfile(profile).reconciler;
   const recovered = { restarted: new Set<string>(), refunded: new Set<string>(), gaveUp: new Set<string>() };
   let waiting = 0;
+  let lookedAt: number | undefined;
   const stop = new AbortController();
   const loop = runReconciler({
     ctx,
@@ -213,15 +239,16 @@ function startReconciler(ctx: FunctionContext, profile: TimingProfileName, log: 
     maxAttempts: timing.maxAttempts,
     signal: stop.signal,
     log,
-    onReport: (report) => {
+    onReport: (report, startedAt) => {
       report.restarted.forEach((id) => recovered.restarted.add(id));
       report.refunded.forEach((id) => recovered.refunded.add(id));
       report.gaveUp.forEach((id) => recovered.gaveUp.add(id));
       waiting = report.waiting;
+      lookedAt = startedAt;
     },
   });
   return {
-    state: () => ({ restarted: recovered.restarted.size, refunded: recovered.refunded.size, gaveUp: recovered.gaveUp.size, waiting }),
+    state: () => ({ restarted: recovered.restarted.size, refunded: recovered.refunded.size, gaveUp: recovered.gaveUp.size, waiting, ...(lookedAt === undefined ? {} : { lookedAt }) }),
     stop: async () => {
       stop.abort();
       await loop;

@@ -1,11 +1,13 @@
 import { paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { paginateGetExecutionHistory, paginateListExecutions, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, paginateGetExecutionHistory, paginateListExecutions, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../aws/clients.js';
+import { whileThrottled } from '../aws/throttled.js';
 import { findQueueUrl } from '../deploy/lookup.js';
 import { readQueueDepth } from '../deploy/status.js';
 import type { StackNames } from '../deploy/stack.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import type { Ticket } from '../model/booking.js';
+import { bookingIdOfExecution } from '../functions/reconciler.js';
 import { resolveResources } from '../functions/resources.js';
 import { seatFromItem } from '../functions/seats.js';
 import { bookingFromItem } from '../functions/bookings.js';
@@ -27,12 +29,13 @@ const pageSize = 1000;
  * Reads everything `verify` decides from on the stack, in one pass: every booking, seat
  * and ticket (parallel segmented scans, strongly consistent, each table sorted by key so
  * that reports come out the same on every read), every execution of the saga in any
- * status (sorted by name), and the depth of the inventory and payment queues and their
- * DLQs. Memory grows with the stack: every row is held once. A stack that is not (fully)
- * deployed is a BooksimError (exit 4) saying to run `booksim deploy`; SDK errors
- * (endpoint unreachable, …) pass through.
+ * status (sorted by name), with the error of each FAILED one of the run's bookings (those
+ * whose requestId starts with `runRequestIdPrefix`: one DescribeExecution each), and the
+ * depth of the inventory and payment queues and their DLQs. Memory grows with the stack:
+ * every row is held once. A stack that is not (fully) deployed is a BooksimError (exit 4)
+ * saying to run `booksim deploy`; SDK errors (endpoint unreachable, …) pass through.
  */
-export async function collectStackEvidence(clients: AwsClients, stack: string): Promise<StackEvidence> {
+export async function collectStackEvidence(clients: AwsClients, stack: string, runRequestIdPrefix?: string): Promise<StackEvidence> {
   // resolveResources says what is missing the way every other command does; verify calls no gateway, so its URL is left empty.
   const { names, stateMachineArn } = await resolveResources(clients, stack, '');
   const [bookings, seats, tickets, executions, queues] = await Promise.all([
@@ -42,6 +45,10 @@ export async function collectStackEvidence(clients: AwsClients, stack: string): 
     listExecutions(clients, stateMachineArn),
     readQueues(clients, stack, names),
   ]);
+  if (runRequestIdPrefix !== undefined) {
+    const runBookings = new Set(bookings.filter((booking) => booking.requestId.startsWith(runRequestIdPrefix)).map((booking) => booking.bookingId));
+    await describeFailures(clients, executions.filter((execution) => execution.status === 'FAILED' && runBookings.has(bookingIdOfExecution(execution.name))));
+  }
   return {
     bookings: byKey(bookings, (booking) => booking.bookingId),
     seats: byKey(seats, (seat) => seat.seatId),
@@ -90,6 +97,22 @@ async function listExecutions(clients: AwsClients, stateMachineArn: string): Pro
     }
   }
   return [...executions.values()];
+}
+
+/** Failures described at once: enough to overlap round trips, few enough not to crowd the endpoint. */
+const describeConcurrency = 4;
+
+/** Adds to each failed execution the error it failed with (DescribeExecution), a few at a time; throttles are asked again, other SDK errors pass through. */
+async function describeFailures(clients: AwsClients, failed: ExecutionRecord[]): Promise<void> {
+  let next = 0;
+  const describer = async () => {
+    while (next < failed.length) {
+      const execution = failed[next++]!;
+      const { error } = await whileThrottled(() => clients.sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })));
+      if (error !== undefined) execution.error = error;
+    }
+  };
+  await Promise.all(Array.from({ length: describeConcurrency }, describer));
 }
 
 /** The booking queues and their DLQs; the manual-review queue is left out: what waits there is listed as ESCALATED, not lost. */

@@ -22,6 +22,8 @@ export interface ExecutionRecord {
   /** Epoch ms. */
   startDate: number;
   stopDate?: number;
+  /** Why it failed (DescribeExecution's error: the Fail state's, or the uncaught one's), for a FAILED execution of the run's bookings; absent when the endpoint does not say. */
+  error?: string;
 }
 
 /** Messages a queue of the stack still holds: visible, and received but not deleted. */

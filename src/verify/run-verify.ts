@@ -84,7 +84,7 @@ export async function runVerify(
   const { runId, runDir, stack, files } = prepared;
   hooks.onPhase?.(`reading stack ${stack}: bookings, seats, tickets, executions, queues`);
   const evidence: VerifyEvidence = {
-    ...(await collectStackEvidence(clients, stack)),
+    ...(await collectStackEvidence(clients, stack, requestIdPrefix(runId))),
     runId,
     requestIdPrefix: requestIdPrefix(runId),
     ...(files.ledger ? { ledger: files.ledger } : {}),

@@ -68,7 +68,8 @@ function buildIndex(evidence: VerifyEvidence): EvidenceIndex {
   }
   const requests = new Map<string, RequestLogEntry[]>();
   for (const request of evidence.requests ?? []) {
-    const bookingId = bookingOfRequest.get(request.requestId);
+    // An answered attempt belongs to the booking it was answered with (a request booked twice has two).
+    const bookingId = request.bookingId ?? bookingOfRequest.get(request.requestId);
     if (bookingId !== undefined) push(requests, bookingId, request);
   }
 
@@ -160,7 +161,8 @@ function ledgerPhrase(entry: LedgerEntry): string {
     case 'decline':
       return `charge declined${lost}`;
     case 'error':
-      return `${entry.idempotencyKey === refundKey(entry.bookingId) ? 'refund' : 'charge'} failed ${entry.amount} (not applied)${lost}`;
+      // A prefix: a refund under a key of its own (the sabotages') is still a refund.
+      return `${entry.idempotencyKey.startsWith(refundKey(entry.bookingId)) ? 'refund' : 'charge'} failed ${entry.amount} (not applied)${lost}`;
   }
 }
 

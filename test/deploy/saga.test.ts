@@ -2,8 +2,10 @@ import { GetActivityTaskCommand, SendTaskFailureCommand, SendTaskSuccessCommand 
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import {
+  compensatedFailErrors,
   fastPathTasks,
   profileOfDefinition,
+  sabotageOfDefinition,
   sagaDefinition,
   sagaTasks,
   timingProfile,
@@ -13,6 +15,7 @@ import {
   type SagaTask,
 } from '../../src/deploy/saga.js';
 import type { Branch, Catcher, ParallelState, PassState, StateMachineDefinition, TaskState } from '../../src/model/asl.js';
+import { deployedSabotages, type Sabotage } from '../../src/model/sabotage.js';
 import { uniqueName, useEndpoint } from '../helpers/endpoint.js';
 import { createActivity, createMachine, finished, history, start } from '../helpers/sfn.js';
 import { createQueue } from '../helpers/sqs.js';
@@ -385,6 +388,70 @@ describe('the path walker', () => {
     },
   ])('when $mistake, it reports the path that keeps the money', ({ change, route: expected }) => {
     expect(broken(change).map(route)).toContainEqual(expected);
+  });
+});
+
+describe('the sabotaged saga definitions (deploy --sabotage)', () => {
+  const correct = sagaDefinition('fast', resources);
+  const lostWorker = ['States.HeartbeatTimeout', 'States.Timeout'];
+  /** The correct definition with only the sabotage's change made by hand: what the sabotaged one must equal. */
+  const expected: Partial<Record<Sabotage, (definition: StateMachineDefinition) => void>> = {
+    'no-heartbeat': (definition) => tasksOf(definition).forEach(([, state]) => delete state.HeartbeatSeconds),
+    'no-task-timeout': (definition) => {
+      for (const [, state] of tasksOf(definition)) if (Object.values(activityArns).includes(state.Resource)) delete state.TimeoutSeconds;
+      delete definition.TimeoutSeconds;
+    },
+    'skip-compensation-on-timeout': (definition) => {
+      for (const name of ['FastPath', 'ValidatePayment', 'ReserveSeat', 'IssueTicket']) {
+        const state = definition.States[name] as TaskState | ParallelState;
+        state.Catch = [{ ErrorEquals: lostWorker, ResultPath: '$.error', Next: 'BookingTimedOut' }, ...state.Catch!];
+      }
+      definition.States.BookingTimedOut = { Type: 'Fail', Error: 'BookingTimedOut', Cause: 'A step timed out; the execution failed without refunding or releasing the seat.' };
+    },
+  };
+
+  it.each(deployedSabotages)('when deployed with %s, it differs from the correct definition only by the sabotage and its Comment, and passes asl-validator', (sabotage) => {
+    const definition = sagaDefinition('fast', resources, [sabotage]);
+    const want = structuredClone(correct);
+    expected[sabotage]!(want);
+    expect(definition).toEqual({ ...want, Comment: `booksim seat-booking saga; timing profile fast; sabotage ${sabotage}` });
+    const { isValid, errorsText } = aslValidator(definition, { checkArn: true, checkPaths: true });
+    expect(errorsText('; ')).toBe('');
+    expect(isValid).toBe(true);
+  });
+
+  it.each(deployedSabotages)('when deployed with %s, every Task state keeps its name and activity, so step timings read its histories alike', (sabotage) => {
+    const shape = (definition: Branch) => tasksOf(definition).map(([name, state]) => [name, state.Resource]);
+    expect(shape(sagaDefinition('fast', resources, [sabotage]))).toEqual(shape(correct));
+  });
+
+  it('when several are deployed, the Comment names them in catalog order, once each, and both readers read it back', () => {
+    const text = JSON.stringify(sagaDefinition('realistic', resources, ['skip-compensation-on-timeout', 'no-heartbeat', 'no-heartbeat']));
+    expect(JSON.parse(text).Comment).toBe('booksim seat-booking saga; timing profile realistic; sabotage no-heartbeat, skip-compensation-on-timeout');
+    expect(profileOfDefinition(text)).toBe('realistic');
+    expect(sabotageOfDefinition(text)).toEqual(['no-heartbeat', 'skip-compensation-on-timeout']);
+    expect(sabotageOfDefinition(JSON.stringify(correct))).toEqual([]);
+  });
+
+  it('when asked for a sabotage of the functions’ code, it refuses: the definition cannot carry it', () => {
+    expect(() => sagaDefinition('fast', resources, ['ack-before-work'])).toThrow("ack-before-work is not a sabotage of the saga's definition");
+  });
+
+  it('when the correct saga fails, it ends in one of the Fail states that verify takes for a compensated end', () => {
+    const fails = Object.values(correct.States).flatMap((state) => (state.Type === 'Fail' ? [state.Error] : []));
+    expect(fails.sort()).toEqual([...compensatedFailErrors].sort());
+  });
+
+  it('when skip-compensation-on-timeout is deployed, the path walker finds the timed-out step that fails with the money still charged', () => {
+    const paths = sagaPaths(sagaDefinition('fast', resources, ['skip-compensation-on-timeout']), resources);
+    const route = (path: SagaPath) => [...path.steps.map((step) => step.state), path.money];
+    expect(moneyViolations(paths).map(route)).toEqual(
+      expect.arrayContaining([
+        ['Route', 'ValidatePayment', 'BookingTimedOut', 'maybe charged'],
+        ['Route', 'ValidatePayment', 'ReserveSeat', 'IssueTicket', 'BookingTimedOut', 'charged'],
+        ['Route', 'FastPath', 'BookingTimedOut', 'maybe charged'],
+      ]),
+    );
   });
 });
 

@@ -60,8 +60,18 @@ const strikes: Record<FaultName, { spec: string; injecting(c: Contexts): boolean
   'late-delivery': { spec: 'late-delivery', injecting: (c) => (c.settings().faults?.lateDelivery?.rate ?? 0) > 0 },
   'cold-start': { spec: 'cold-start', injecting: (c) => (c.settings().coldStartMs ?? 0) > 0 },
   'slow-task': { spec: 'slow-task', injecting: (c) => (c.settings().faults?.slowTask?.IssueTicket?.ms ?? 0) > 0 },
+  'stuck-task': { spec: 'stuck-task', injecting: (c) => (c.settings().faults?.stuckTask?.IssueTicket ?? 0) > 0 },
   'crash-mid-heartbeat': { spec: 'crash-mid-heartbeat', injecting: (c) => c.listeners() > 0 && (c.settings().faults?.taskWorkMs?.IssueTicket ?? 0) > 0 },
   'worker-hang': { spec: 'worker-hang:function=inventory', injecting: (c) => c.signals.at(-1) === 'SIGSTOP 42' },
+  // Injecting while the next kill falls due as the clock moves on.
+  'worker-crash': {
+    spec: 'worker-crash:times=3,every=1s',
+    injecting: (c) => {
+      const kills = c.signals.length;
+      c.clock.advance(1000);
+      return c.signals.length > kills && c.signals.at(-1) === 'SIGKILL 42';
+    },
+  },
   'stop-execution': { spec: 'stop-execution:rate=10', injecting: (c) => c.sfnCalls.length > 0 },
 };
 

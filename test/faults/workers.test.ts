@@ -125,6 +125,14 @@ describe('worker fault parameters', () => {
     const byTask = [scheduled(0), at('ActivityStarted', 100), at('ActivityTimedOut', 10_000)];
     expect(detectionLatency(byHeartbeat, 600)).toEqual({ ms: 2_000, timeout: 'heartbeatTimeout' });
     expect(detectionLatency(byTask, 600)).toEqual({ ms: 9_400, timeout: 'taskTimeout' });
+    // Stamped a ms short of TimeoutSeconds, as the timer may start before the event is stamped.
+    expect(detectionLatency([scheduled(0), at('ActivityStarted', 100), at('ActivityTimedOut', 9_999)], 600)?.timeout).toBe('taskTimeout');
+  });
+
+  it('when the task had no HeartbeatSeconds (the sabotage no-heartbeat), a timeout can only be its task timeout', () => {
+    const scheduled = { type: 'ActivityScheduled', timestamp: new Date(0), activityScheduledEventDetails: { timeoutInSeconds: 20 } } as HistoryEvent;
+    const at = (type: string, ms: number) => ({ type, timestamp: new Date(ms) }) as HistoryEvent;
+    expect(detectionLatency([scheduled, at('ActivityStarted', 900), at('ActivityTimedOut', 19_990)], 1_000)).toEqual({ ms: 18_990, timeout: 'taskTimeout' });
   });
 });
 
@@ -245,6 +253,20 @@ describe('worker faults on a running system (workers as real processes)', { time
     expect(state()).not.toBe('T');
     expect(await outcomes([bookingId])).toEqual(['CONFIRMED']);
     expect(system.supervisor.running().map((worker) => worker.pid)).toContain(pid);
+  });
+
+  it('when a queue function\'s worker is crashed, it is SIGKILLed and restarted, and bookings go on through the new one', async () => {
+    const exits: Array<SupervisorEvents['exit'][0]> = [];
+    const { system, log, book, outcomes } = await withFaults(['worker-crash:function=inventory'], async ({ supervisor }) => void supervisor.on('exit', (exit) => exits.push(exit)));
+    await waitFor('the kill', () => entries(log, 'worker-crash').length === 1);
+    const [kill] = entries(log, 'worker-crash');
+    const { pid } = kill!.detail as { pid: number };
+    expect(kill).toMatchObject({ action: `killed worker ${pid} (inventory)`, detail: { function: 'inventory' } });
+    const inventory = () => system.supervisor.running().filter((worker) => worker.function === 'inventory');
+    await waitFor('the restart', () => inventory().length === 1 && inventory()[0]!.pid !== pid);
+    expect(exits).toEqual([expect.objectContaining({ pid, function: 'inventory', signal: 'SIGKILL' })]);
+    const bookingId = await book('W1');
+    expect(await outcomes([bookingId])).toEqual(['CONFIRMED']);
   });
 
   it('when running executions are stopped, their bookings are left stuck (ABORTED, not decided)', async () => {

@@ -7,6 +7,7 @@ import { bookingIdFor, createBooking, getBookingView, ValidationError } from '..
 import { handleInventory } from '../../src/functions/inventory.js';
 import { handlePayment } from '../../src/functions/payment.js';
 import type { BookingRequest } from '../../src/model/booking.js';
+import type { Sabotage } from '../../src/model/sabotage.js';
 import { resolveResources } from '../../src/functions/resources.js';
 import { getBooking } from '../../src/functions/bookings.js';
 import { receive } from '../helpers/sqs.js';
@@ -31,6 +32,24 @@ describe('booking API', () => {
     for (const { name: queue } of names.streamQueues) {
       const messages = await receive(st.fx.clients.sqs, await queueUrl(queue));
       expect(messages.map((m) => [JSON.parse(m.Body!), m.Attributes?.MessageGroupId])).toEqual([[{ bookingId: first.bookingId, ...request(seatId, 'api-retry-1') }, seatId]]);
+    }
+  });
+
+  it('under the sabotage new-id-per-attempt, the same request twice becomes two bookings of fresh ids, each published to every queue', async () => {
+    const seatId = st.seat();
+    const sabotaged = { ...st.ctx, sabotage: new Set<Sabotage>(['new-id-per-attempt']) };
+    const first = await createBooking(request(seatId, 'api-sab-1'), sabotaged);
+    const second = await createBooking(request(seatId, 'api-sab-1'), sabotaged);
+    expect([first.bookingId, second.bookingId]).toEqual([expect.stringMatching(/^B[0-9a-f]{20}$/), expect.stringMatching(/^B[0-9a-f]{20}$/)]);
+    expect(new Set([first.bookingId, second.bookingId, bookingIdFor('api-sab-1')]).size).toBe(3);
+    const { Items = [] } = await st.fx.clients.dynamodb.send(
+      new ScanCommand({ TableName: st.ctx.resources.names.tables.bookings, ConsistentRead: true, FilterExpression: 'seatId = :seat', ExpressionAttributeValues: { ':seat': { S: seatId } } }),
+    );
+    expect(Items.map((item) => [item.bookingId?.S, item.requestId?.S]).sort()).toEqual([first.bookingId, second.bookingId].sort().map((bookingId) => [bookingId, 'api-sab-1']));
+    // A deduplication id of its own per attempt: SNS FIFO passes the second publish on too.
+    for (const { name: queue } of st.ctx.resources.names.streamQueues) {
+      const messages = (await receive(st.fx.clients.sqs, await queueUrl(queue))).filter((m) => m.Attributes?.MessageGroupId === seatId);
+      expect(messages.map((m) => (JSON.parse(m.Body!) as { bookingId: string }).bookingId)).toEqual([first.bookingId, second.bookingId]);
     }
   });
 

@@ -35,6 +35,16 @@ describe('payment function', () => {
     expect(await executionsOf(holder!.bookingId)).toEqual([expect.objectContaining({ executionArn, status: 'RUNNING' })]);
   });
 
+  it('when the group hold is sabotaged (no-group-hold), the holder is done as soon as its saga started, not in saga while it runs', async () => {
+    const [holder] = await st.seatWith(1);
+    const sabotaged = { ...st.ctx, sabotage: new Set(['no-group-hold'] as const) };
+    expect(await handlePayment(st.record(holder!, '1'), sabotaged)).toEqual({ kind: 'done' });
+    expect((await getBooking(st.ctx, holder!.bookingId))?.status).toBe('HELD');
+    expect(await executionsOf(holder!.bookingId)).toEqual([expect.objectContaining({ status: 'RUNNING' })]);
+    // Without the sabotage the same booking's message stays in saga: its group waits for the saga's end.
+    expect(await handlePayment(st.record(holder!, '1'), st.ctx)).toEqual({ kind: 'in-saga', executionArn: executionArnOf(st.ctx.resources.stateMachineArn, holder!.bookingId) });
+  });
+
   it('when the saga of the holder has ended, a redelivery finds it by name and is done without a second one', async () => {
     const [holder] = await st.seatWith(1);
     const started = await handlePayment(st.record(holder!, '1'), st.ctx);

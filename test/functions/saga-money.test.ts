@@ -7,6 +7,7 @@ import { deployStack } from '../../src/deploy/deploy.js';
 import { resolveResources } from '../../src/functions/resources.js';
 import type { ActivityHandler, FunctionContext } from '../../src/functions/model.js';
 import type { Booking, BookingStatus, SagaInput } from '../../src/model/booking.js';
+import type { Sabotage } from '../../src/model/sabotage.js';
 import { issueTicket } from '../../src/functions/saga/issue-ticket.js';
 import { notify } from '../../src/functions/saga/notify.js';
 import { refundPayment } from '../../src/functions/saga/refund-payment.js';
@@ -71,8 +72,28 @@ describe('saga activities that take money, issue tickets and notify, run twice',
     expect(ledgerOf(input.bookingId).map((e) => e.outcome)).toEqual(['captured', 'refunded']);
   });
 
-  it('when RefundPayment runs for a booking never charged, it succeeds with nothing_to_refund', async () => {
-    expect(await refundPayment(sagaInput(), worker())).toEqual({ refund: 'nothing_to_refund' });
+  it('when RefundPayment runs twice for a booking never charged, it succeeds with nothing_to_refund and the second replays the first: one refund in the ledger', async () => {
+    const input = sagaInput();
+    expect(await refundPayment(input, worker())).toEqual({ refund: 'nothing_to_refund' });
+    expect(await refundPayment(input, worker())).toEqual({ refund: 'nothing_to_refund' });
+    expect(ledgerOf(input.bookingId).map((e) => [e.idempotencyKey, e.outcome])).toEqual([[`refund:${input.bookingId}`, 'nothing_to_refund']]);
+  });
+
+  it('under the sabotage refund-new-key, each RefundPayment sends a key of its own: a booking never charged gets two refunds, a charged one its money back once', async () => {
+    const sabotaged = () => ({ ...worker(), sabotage: new Set<Sabotage>(['refund-new-key']) });
+    const never = sagaInput();
+    await refundPayment(never, sabotaged());
+    await refundPayment(never, sabotaged());
+    const refunds = ledgerOf(never.bookingId);
+    expect(refunds.map((e) => e.outcome)).toEqual(['nothing_to_refund', 'nothing_to_refund']);
+    expect(refunds.map((e) => e.idempotencyKey)).toEqual([expect.stringMatching(`^refund:${never.bookingId}:`), expect.stringMatching(`^refund:${never.bookingId}:`)]);
+    expect(refunds[0]!.idempotencyKey).not.toBe(refunds[1]!.idempotencyKey);
+    // The gateway refunds a charge once whatever the key, as payment providers do.
+    const charged = sagaInput();
+    await validatePayment(charged, worker());
+    expect(await refundPayment(charged, sabotaged())).toEqual({ refund: 'refunded' });
+    expect(await refundPayment(charged, sabotaged())).toEqual({ refund: 'already_refunded' });
+    expect(ledgerOf(charged.bookingId).map((e) => e.outcome)).toEqual(['captured', 'refunded']);
   });
 
   it('when IssueTicket runs twice for a HELD booking, it heartbeats, issues one ticket and confirms the booking', async () => {

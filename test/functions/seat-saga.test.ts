@@ -7,6 +7,7 @@ import { releaseSeat } from '../../src/functions/saga/release-seat.js';
 import { reserveSeat } from '../../src/functions/saga/reserve-seat.js';
 import { getSeat, markSeatSold, passSeat } from '../../src/functions/seats.js';
 import { getBooking, setBookingStatus } from '../../src/functions/bookings.js';
+import type { Sabotage } from '../../src/model/sabotage.js';
 import { useFunctionStack } from './booking-fixture.js';
 
 type TaskInput = Parameters<ActivityHandler>[0];
@@ -41,6 +42,17 @@ describe('ReserveSeat and ReleaseSeat', () => {
     expect(await getBooking(st.ctx, holder!.bookingId)).toMatchObject({ status: 'PAYMENT_FAILED', reason: expect.stringContaining('card declined'), decidedAt: expect.any(Number) });
     expect(await statusOf(second!.bookingId)).toBe('HELD');
     expect(await statusOf(third!.bookingId)).toBe('WAITLISTED');
+  });
+
+  it('under the sabotage release-without-promote, the release frees the seat and forgets its line: nobody holds it, and the payment function keeps the next in line waiting', async () => {
+    const [holder, second, third] = await st.seatWith(3);
+    const sabotaged = { ...worker(), sabotage: new Set<Sabotage>(['release-without-promote']) };
+    const input: TaskInput = { ...holder!, declined: { Error: 'PaymentDeclined', Cause: 'card declined' } };
+    expect(await releaseSeat(input, sabotaged)).toEqual({ status: 'PAYMENT_FAILED', passed: true });
+    expect(await getSeat(st.ctx, holder!.seatId)).toEqual({ seatId: holder!.seatId, line: [second!.bookingId, third!.bookingId], sold: false });
+    expect(await statusOf(second!.bookingId)).toBe('WAITLISTED');
+    expect(await handlePayment(st.record(second!, '2'), st.ctx)).toEqual({ kind: 'retry', afterSeconds: expect.any(Number) });
+    expect(await releaseSeat(input, sabotaged)).toEqual({ status: 'PAYMENT_FAILED', passed: false });
   });
 
   it('when the release runs twice, the seat passes once', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { TaskError } from '../../src/functions/model.js';
 import { pollActivity, type ActivityPollerOptions, type TaskHandler, type TaskHeartbeat } from '../../src/runtime/activity-poller.js';
-import { bookingScope } from '../../src/runtime/call-counter.js';
+import { bookingScope, countCalls } from '../../src/runtime/call-counter.js';
 import type { RuntimeLog } from '../../src/runtime/runtime-log.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 import { activityMachine, createActivity, createMachine, finished, history, start, types } from '../helpers/sfn.js';
@@ -13,11 +13,12 @@ afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()));
 });
 
-/** Creates an activity and a one-task machine around it (task fields as given), and polls the activity with `handler` (and any other options given). */
+/** Creates an activity and a one-task machine around it (task fields as given), and polls the activity with `handler` (and any other options given); `calls` are the poller's AWS calls so far. */
 async function pollNewActivity(handler: TaskHandler, task: object = {}, heartbeatSeconds = 1, options: Partial<ActivityPollerOptions> = {}) {
   const activityArn = await createActivity(fixture.clients.sfn, uniqueName('task'));
   const machineArn = await createMachine(fixture.clients.sfn, uniqueName('machine'), activityMachine(activityArn, task));
   const clients = createClients({ endpoint: fixture.endpoint.url });
+  const counter = countCalls(clients);
   const controller = new AbortController();
   const logs: RuntimeLog[] = [];
   const heartbeats: TaskHeartbeat[] = [];
@@ -37,7 +38,7 @@ async function pollNewActivity(handler: TaskHandler, task: object = {}, heartbea
     await done;
     clients.destroy();
   });
-  return { machineArn, logs, heartbeats };
+  return { machineArn, logs, heartbeats, calls: () => counter.snapshot().sfn ?? {} };
 }
 
 describe('pollActivity', () => {
@@ -98,14 +99,26 @@ describe('pollActivity', () => {
   });
 
   it('when the handler runs past HeartbeatSeconds, automatic heartbeats keep the task alive', async () => {
-    const { machineArn, heartbeats } = await pollNewActivity(async () => new Promise((resolve) => setTimeout(() => resolve('late'), 2500)), { HeartbeatSeconds: 1 });
+    const { machineArn, heartbeats, calls } = await pollNewActivity(async () => new Promise((resolve) => setTimeout(() => resolve('late'), 2500)), { HeartbeatSeconds: 1 });
     const executionArn = await start(fixture.clients.sfn, machineArn, { bookingId: 'B9' });
     const execution = await finished(fixture.clients.sfn, executionArn);
     expect(execution.status).toBe('SUCCEEDED');
     expect(types(await history(fixture.clients.sfn, executionArn))).not.toContain('ActivityTimedOut');
     expect(heartbeats.length).toBeGreaterThanOrEqual(3);
+    expect(calls().SendTaskHeartbeat).toBe(heartbeats.length);
     // Each heartbeat names its task's booking and what the poller holds: what a crash now would take down.
     expect(heartbeats[0]).toEqual({ bookingId: 'B9', holding: ['B9'] });
+  });
+
+  it('when heartbeats are not to be sent (the sabotage no-heartbeat), it calls no SendTaskHeartbeat, yet tells every heartbeat’s moment', async () => {
+    // As the sabotaged saga deploys the task: no HeartbeatSeconds, so nothing waits for a heartbeat.
+    const { machineArn, heartbeats, calls } = await pollNewActivity(async () => new Promise((resolve) => setTimeout(() => resolve('late'), 1500)), {}, 1, { sendHeartbeats: false });
+    const execution = await finished(fixture.clients.sfn, await start(fixture.clients.sfn, machineArn, { bookingId: 'B4' }));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(heartbeats.length).toBeGreaterThanOrEqual(3);
+    expect(heartbeats[0]).toEqual({ bookingId: 'B4', holding: ['B4'] });
+    expect(calls().SendTaskHeartbeat).toBeUndefined();
+    expect(calls().SendTaskSuccess).toBe(1);
   });
 
   it('when a delivery is duplicated, the handler runs twice, one run after the other, and the second result is sent', async () => {

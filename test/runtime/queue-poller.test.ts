@@ -197,6 +197,47 @@ describe('pollQueue', () => {
     expect(logs).toContainEqual({ kind: 'handler-failed', message: expect.stringContaining('inventory table unavailable') });
   });
 
+  it('when acking before work (the sabotage ack-before-work), each message is deleted as it is received, while its handler has not finished', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('ackfirst', true), { VisibilityTimeout: '30' });
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm1');
+    let finish = () => {};
+    const finishing = new Promise<void>((resolve) => (finish = resolve));
+    let started = false;
+    let ended = false;
+    startPoller(
+      queueUrl,
+      async () => {
+        started = true;
+        await finishing;
+        ended = true;
+      },
+      { ackBeforeWork: true },
+    );
+    await waitFor('the handler started', () => started);
+    await waitFor('the message deleted', () => empty(queueUrl));
+    expect(ended).toBe(false);
+    finish();
+    await waitFor('the handler ended', () => ended);
+  });
+
+  it('when acking before work and the handler throws, the message is gone for good: nothing is left in the queue to redeliver', async () => {
+    const queueUrl = await createQueue(fixture.clients.sqs, uniqueName('acklost', true), { VisibilityTimeout: '1' });
+    await sendFifo(fixture.clients.sqs, queueUrl, 'g', 'm1');
+    let calls = 0;
+    const { logs } = startPoller(
+      queueUrl,
+      async () => {
+        calls += 1;
+        throw new Error('inventory table unavailable');
+      },
+      { ackBeforeWork: true },
+    );
+    await waitFor('the handler failed', () => logs.some((log) => log.kind === 'handler-failed'));
+    // Without the sabotage the queue is never empty here: the message is in flight, and back after its visibility timeout for another throw.
+    await waitFor('the queue empty', () => empty(queueUrl));
+    expect(calls).toBe(1);
+  });
+
   it('when the handler says in-saga, it keeps the group blocked past the visibility timeout until the execution ends, then deletes it without asking again', async () => {
     const { sfn, sqs } = fixture.clients;
     const activityArn = await createActivity(sfn, uniqueName('saga'));

@@ -70,6 +70,20 @@ describe('waiting for the system to be quiet (embedded endpoint, no workers)', (
     expect(waitedMs).toBeGreaterThanOrEqual(300);
   });
 
+  it('when a part acts on what it finds (the reconciler), it is not settled until that part has looked since the rest went quiet', async () => {
+    const context = await deployed();
+    // A look from before the wait, as a reconciler pass that ran just before a saga ended unsettled.
+    let lookedAt = context.clock.now() - 1000;
+    const seen: number[] = [];
+    const result = waitForQuiescence({ context, timeoutMs: 5000, pollMs: 50, othersIdle: (quietSince) => (seen.push(quietSince), lookedAt >= quietSince) });
+    setTimeout(() => (lookedAt = context.clock.now()), 300);
+    const { settled, waitedMs } = await result;
+    expect(settled).toBe(true);
+    expect(waitedMs).toBeGreaterThanOrEqual(300);
+    // The quiet began once and stayed: every poll was asked about the same moment.
+    expect(new Set(seen).size).toBe(1);
+  });
+
   it('when aborted, it stops waiting at once and answers not settled', async () => {
     const context = await deployed();
     const controller = new AbortController();

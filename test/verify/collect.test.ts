@@ -104,6 +104,30 @@ describe('collecting the evidence of a stack', () => {
     ]);
   });
 
+  it('when a saga of the run’s bookings failed, it reads the error it failed with; one of another run’s is not described', async () => {
+    const ctx = await deployed();
+    const { sfn } = ctx.clients;
+    const ours = message('D1');
+    const theirs = { ...message('D2'), requestId: 'run0-r1', bookingId: bookingIdFor('run0-r1') };
+    const answer = async (task: 'ValidatePayment' | 'ReleaseSeat', reply: { error: string } | { output: object }) => {
+      const { taskToken } = await sfn.send(new GetActivityTaskCommand({ activityArn: (await findActivityArn(ctx.clients, ctx.resources.names.activities[task]))! }));
+      if ('error' in reply) await sfn.send(new SendTaskFailureCommand({ taskToken, error: reply.error, cause: 'test' }));
+      else await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(reply.output) }));
+    };
+    const executions: string[] = [];
+    for (const booking of [ours, theirs]) {
+      await putPendingBooking(ctx, booking);
+      executions.push(await start(sfn, ctx.resources.stateMachineArn, booking, booking.bookingId));
+      await answer('ValidatePayment', { error: 'PaymentDeclined' });
+      await answer('ReleaseSeat', { output: { released: true } });
+    }
+    for (const executionArn of executions) expect((await finished(sfn, executionArn)).status).toBe('FAILED');
+
+    const evidence = await collectStackEvidence(ctx.clients, stackOf(ctx), 'run1-');
+    expect(evidence.executions.find((execution) => execution.name === ours.bookingId)).toMatchObject({ status: 'FAILED', error: 'PaymentDeclined' });
+    expect(evidence.executions.find((execution) => execution.name === theirs.bookingId)).not.toHaveProperty('error');
+  });
+
   it('when no such stack is deployed, it says so with exit code 4 and how to deploy it', async () => {
     const error = await collectStackEvidence(fx.clients, 'nowhere').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BooksimError);

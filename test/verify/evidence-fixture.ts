@@ -133,10 +133,17 @@ export function ledgerEntry(bookingId: string, step: LedgerStep, at: number, res
   return { seq: 0, at: new Date(at).toISOString(), type, bookingId, idempotencyKey, amount, outcome, ...(responseLost && { responseLost }) };
 }
 
-/** A saga execution named after the booking; one that ended stopped 800 ms after it started. */
+/** A saga execution named after the booking; one that ended stopped 800 ms after it started, one that failed in the saga's BookingFailed (after compensating). */
 export function executionOf(bookingId: string, status: ExecutionRecord['status'], startDate: number): ExecutionRecord {
   const ended = status !== 'RUNNING' && status !== 'PENDING_REDRIVE';
-  return { name: bookingId, executionArn: `arn:aws:states:us-east-1:000000000000:execution:saga:${bookingId}`, status, startDate, ...(ended && { stopDate: startDate + 800 }) };
+  return {
+    name: bookingId,
+    executionArn: `arn:aws:states:us-east-1:000000000000:execution:saga:${bookingId}`,
+    status,
+    startDate,
+    ...(ended && { stopDate: startDate + 800 }),
+    ...(status === 'FAILED' && { error: 'BookingFailed' }),
+  };
 }
 
 /** A request the API answered 202 with the booking's id. */

@@ -67,12 +67,17 @@ async function executionHistory(clients: Pick<AwsClients, 'sfn'>, executionArn: 
 
 const activityEnds = new Set(['ActivitySucceeded', 'ActivityFailed', 'ActivityTimedOut']);
 
+/** How far apart, in ms, an attempt's scheduling and its task timeout may be stamped short of TimeoutSeconds. */
+const clockSlackMs = 5;
+
 /**
  * Pure part of {@link detectionLatencies}: the attempt running at `killedAt` is the last
  * activity started by then (the saga runs one task at a time); ms from the kill to its
  * end, when that end is a timeout. AWS names both timeouts States.Timeout, so the kind is
- * told by timing: a task timeout ends the attempt TimeoutSeconds after it was scheduled, a
- * heartbeat timeout before that.
+ * told by timing: a task timeout ends the attempt TimeoutSeconds after it was scheduled
+ * (to the millisecond: the timer may start a ms before the event is stamped), a heartbeat
+ * timeout before that. An attempt without a heartbeat timeout (a task deployed without
+ * HeartbeatSeconds: the sabotage no-heartbeat) can only have hit its task timeout.
  */
 export function detectionLatency(history: readonly HistoryEvent[], killedAt: number): DetectedCrash | undefined {
   const started = history.findLastIndex((event) => event.type === 'ActivityStarted' && event.timestamp!.getTime() <= killedAt);
@@ -80,8 +85,8 @@ export function detectionLatency(history: readonly HistoryEvent[], killedAt: num
   const end = history.slice(started + 1).find((event) => activityEnds.has(event.type!));
   if (end?.type !== 'ActivityTimedOut') return undefined;
   const scheduled = history.slice(0, started).findLast((event) => event.type === 'ActivityScheduled');
-  const timeoutSeconds = scheduled?.activityScheduledEventDetails?.timeoutInSeconds;
+  const { timeoutInSeconds, heartbeatInSeconds } = scheduled?.activityScheduledEventDetails ?? {};
   const ranMs = scheduled ? end.timestamp!.getTime() - scheduled.timestamp!.getTime() : 0;
-  const byTask = timeoutSeconds !== undefined && ranMs >= timeoutSeconds * 1000;
+  const byTask = timeoutInSeconds !== undefined && (heartbeatInSeconds === undefined || ranMs >= timeoutInSeconds * 1000 - clockSlackMs);
   return { ms: end.timestamp!.getTime() - killedAt, timeout: byTask ? 'taskTimeout' : 'heartbeatTimeout' };
 }

@@ -15,6 +15,7 @@ export interface WorkerFaultSetting {
   lateDelivery?: { rate: number; ms: number };
   taskWorkMs?: Partial<Record<SagaTask, number>>;
   slowTask?: Partial<Record<SagaTask, { rate: number; ms: number }>>;
+  stuckTask?: Partial<Record<SagaTask, number>>;
 }
 
 export interface WorkerFaultHostOptions {
@@ -111,6 +112,7 @@ export class WorkerFaultHost {
         lateDelivery: { rate: largest((setting) => setting.lateDelivery?.rate), ms: largest((setting) => setting.lateDelivery?.ms) },
         taskWorkMs: Object.fromEntries(sagaTasks.map((task) => [task, largest((setting) => setting.taskWorkMs?.[task])])),
         slowTask: Object.fromEntries(sagaTasks.map((task) => [task, { rate: largest((setting) => setting.slowTask?.[task]?.rate), ms: largest((setting) => setting.slowTask?.[task]?.ms) }])),
+        stuckTask: Object.fromEntries(sagaTasks.map((task) => [task, largest((setting) => setting.stuckTask?.[task])])),
       },
     };
   }

@@ -1,4 +1,5 @@
-import { refundBooking, sagaGatewayTimeoutMs, type RefundOutcome } from '../gateway-client.js';
+import { randomUUID } from 'node:crypto';
+import { refundBooking, refundKey, sagaGatewayTimeoutMs, type RefundOutcome } from '../gateway-client.js';
 import type { ActivityHandler } from '../model.js';
 
 /**
@@ -10,7 +11,14 @@ import type { ActivityHandler } from '../model.js';
  * review) or GatewayRejected (escalated at once). An input's `refundKey` replaces the key
  * (the reconciler's sabotage `new-key-on-retry`); the gateway still refunds a booking at
  * most once.
+ *
+ * Sabotage `refund-new-key` (FunctionContext.sabotage): every attempt sends a key of its
+ * own, `refund:<bookingId>:<uuid>`, so a retry after a timeout is a new refund instead of
+ * a replay. The gateway returns a booking's money once whatever the key (a second refund
+ * is `already_refunded`), but the refund of a booking with nothing captured is applied
+ * again under each key: two `nothing_to_refund` operations in the ledger.
  */
-export const refundPayment: ActivityHandler = async (input, context): Promise<{ refund: RefundOutcome }> => ({
-  refund: await refundBooking(context.resources.gatewayUrl, input, { timeoutMs: sagaGatewayTimeoutMs }),
-});
+export const refundPayment: ActivityHandler = async (input, context): Promise<{ refund: RefundOutcome }> => {
+  const booking = context.sabotage?.has('refund-new-key') ? { ...input, refundKey: `${refundKey(input.bookingId)}:${randomUUID()}` } : input;
+  return { refund: await refundBooking(context.resources.gatewayUrl, booking, { timeoutMs: sagaGatewayTimeoutMs }) };
+};

@@ -1,6 +1,6 @@
 import type { ActivityHandler, FunctionContext } from '../model.js';
 import type { BookingStatus } from '../../model/booking.js';
-import { passSeat } from '../seats.js';
+import { freeSeat, passSeat } from '../seats.js';
 import { getBooking, setBookingStatus } from '../bookings.js';
 
 /** A caught error as the saga's Catch puts it at its ResultPath. */
@@ -55,10 +55,15 @@ async function settleHolder(context: FunctionContext, seatId: string, holder: st
  * the booking holding it, so a retry cannot pass it twice. A retry that finds the seat
  * already passed still settles its current holder, which finishes a promotion an
  * earlier attempt died in the middle of (and changes nothing otherwise).
+ *
+ * Sabotage `release-without-promote` (FunctionContext.sabotage): the seat is only freed
+ * ({@link freeSeat}); its line is forgotten, so the bookings waiting in it are never
+ * promoted and the seat stays unsold.
  */
 export const releaseSeat: ActivityHandler = async (input, context): Promise<{ status: BookingStatus; passed: boolean; promoted?: string }> => {
   const { status, reason } = outcomeOf(input);
   await setBookingStatus(context, input.bookingId, status, { from: ['HELD'], reason });
+  if (context.sabotage?.has('release-without-promote')) return { status, passed: await freeSeat(context, input.seatId, input.bookingId) };
   return { status, ...(await releaseHold(context, input.seatId, input.bookingId)) };
 };
 

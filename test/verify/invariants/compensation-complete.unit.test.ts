@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compensationComplete } from '../../../src/verify/invariants/compensation-complete.js';
-import { evidenceOf, seatWith, timeline } from '../evidence-fixture.js';
+import type { VerifyEvidence } from '../../../src/verify/model.js';
+import { evidenceOf, executionOf, seatWith, t0, timeline } from '../evidence-fixture.js';
+
+/** A booking the reconciler settled after all: its first execution failed with `error` (none: the endpoint did not say), a restart of it succeeded. */
+function failedThenRestarted(error: string | undefined): VerifyEvidence {
+  const { error: _, ...failed } = executionOf('S1-B1', 'FAILED', t0 + 100);
+  const restarted = { ...executionOf('S1-B1', 'SUCCEEDED', t0 + 5000), name: 'S1-B1-r1' };
+  return evidenceOf(seatWith('S1', [{ status: 'CONFIRMED', execution: null }]), { executions: [{ ...failed, ...(error !== undefined && { error }) }, restarted] });
+}
 
 describe('invariant 8: compensation complete', () => {
   it('when every failed saga refunded what it charged and released its seat, it is valid and counts them', () => {
@@ -24,6 +32,32 @@ describe('invariant 8: compensation complete', () => {
   it('when a failed saga still holds its seat, it is invalid', () => {
     const result = compensationComplete(evidenceOf(seatWith('S1', ['PAYMENT_FAILED', 'PENDING'], { holder: 'S1-B1', line: ['S1-B2'] })));
     expect(result.counterexamples).toMatchObject([{ seatId: 'S1', bookingIds: ['S1-B1'], message: "booking S1-B1's saga failed but it still holds seat S1" }]);
+  });
+
+  it('when a failed execution ended outside the compensation, it is invalid even though the restart settled the booking', () => {
+    const result = compensationComplete(failedThenRestarted('BookingTimedOut'));
+    expect(result).toMatchObject({ verdict: 'invalid', checked: 1, violations: 1 });
+    expect(result.counterexamples).toMatchObject([
+      {
+        seatId: 'S1',
+        bookingIds: ['S1-B1'],
+        message: "booking S1-B1's saga S1-B1 failed with BookingTimedOut, without compensating: a failed saga ends in PaymentDeclined or BookingFailed, after its refund and release",
+      },
+    ]);
+  });
+
+  it.each(['PaymentDeclined', 'BookingFailed'])('when a failed execution ended in the saga’s own %s and its restart settled the booking, it is valid', (error) => {
+    expect(compensationComplete(failedThenRestarted(error))).toMatchObject({ verdict: 'valid', checked: 1 });
+  });
+
+  it('when the endpoint did not say why an execution failed, it is unknown, unless something else was violated', () => {
+    expect(compensationComplete(failedThenRestarted(undefined))).toMatchObject({
+      verdict: 'unknown',
+      note: "the endpoint did not say why 1 failed execution failed (DescribeExecution's error), so whether it compensated was not checked",
+    });
+    const held = evidenceOf(seatWith('S1', ['PAYMENT_FAILED'], { holder: 'S1-B1' }));
+    const { error: _, ...undescribed } = held.executions[0]!;
+    expect(compensationComplete({ ...held, executions: [undescribed] }).verdict).toBe('invalid');
   });
 
   it('when the run has no ledger, it is unknown, unless a seat is still held', () => {

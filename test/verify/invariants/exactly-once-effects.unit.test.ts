@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exactlyOnceEffects } from '../../../src/verify/invariants/exactly-once-effects.js';
-import { evidenceOf, executionOf, ledgerEntry, seatWith, t0, timeline } from '../evidence-fixture.js';
+import { acknowledged, evidenceOf, executionOf, ledgerEntry, seatWith, t0, timeline, type EvidencePart } from '../evidence-fixture.js';
 
 describe('invariant 5: exactly-once effects', () => {
   it('when each booking was charged, refunded, ticketed and started at most once, it is valid', () => {
@@ -19,6 +19,41 @@ describe('invariant 5: exactly-once effects', () => {
   it('when a booking was refunded twice, it is invalid', () => {
     const result = exactlyOnceEffects(evidenceOf(seatWith('S1', [{ status: 'PAYMENT_FAILED', ledger: ['captured', 'refunded', 'refunded'] }])));
     expect(result.counterexamples.map((c) => c.message)).toEqual(['booking S1-B1 was refunded 2 times (4200, 4200)']);
+  });
+
+  it('when a refund of nothing captured was applied twice (each attempt under a key of its own), it is invalid; one, after failed attempts, is valid', () => {
+    const twice = exactlyOnceEffects(evidenceOf(seatWith('S1', [{ status: 'PAYMENT_FAILED', ledger: ['charge failed', 'refund failed', 'nothing to refund', 'nothing to refund'] }])));
+    expect(twice).toMatchObject({ verdict: 'invalid', violations: 1 });
+    expect(twice.counterexamples.map((c) => c.message)).toEqual(['booking S1-B1 was refunded 2 times (nothing to refund, nothing to refund)']);
+    const once = evidenceOf(seatWith('S1', [{ status: 'PAYMENT_FAILED', ledger: ['charge failed', 'refund failed', 'refund failed', 'nothing to refund'] }]));
+    expect(exactlyOnceEffects(once).verdict).toBe('valid');
+  });
+
+  it('when a client retry was answered with the booking of its first attempt, it is one booking, valid', () => {
+    const seat = seatWith('S1', ['CONFIRMED', 'REJECTED']);
+    const retry = { ...acknowledged('S1-B1', 'S1', t0 + 40), duplicateOf: 0 };
+    expect(exactlyOnceEffects(evidenceOf(seat, { requests: [retry] })).verdict).toBe('valid');
+  });
+
+  it('when a client retry became a second booking of the same request, it is invalid and shows each attempt under its booking', () => {
+    const seat = retriedAs(seatWith('S1', ['CONFIRMED', 'REJECTED']), 'S1-B1', 'S1-B2');
+    const result = exactlyOnceEffects(evidenceOf(seat));
+    expect(result).toMatchObject({ verdict: 'invalid', violations: 1 });
+    const [counterexample] = result.counterexamples;
+    expect(counterexample).toMatchObject({
+      seatId: 'S1',
+      bookingIds: ['S1-B1', 'S1-B2'],
+      message: 'request run-1-S1-B1 became 2 bookings (S1-B1 and S1-B2): a retry must get the booking of its first attempt',
+    });
+    expect(timeline(counterexample).filter((line) => line.includes('request'))).toEqual(['S1-B1: request sent (202)', 'S1-B2: request sent (202)']);
+  });
+
+  it('when the API answered one request with two bookings, it is invalid even if the table has only one of them', () => {
+    const seat = seatWith('S1', ['CONFIRMED']);
+    const stray = { ...acknowledged('S1-B1', 'S1', t0 + 40), bookingId: 'S1-B9' };
+    expect(exactlyOnceEffects(evidenceOf(seat, { requests: [stray] })).counterexamples.map((c) => c.message)).toEqual([
+      'request run-1-S1-B1 became 2 bookings (S1-B1 and S1-B9): a retry must get the booking of its first attempt',
+    ]);
   });
 
   it('when a booking has two tickets, or a ticket although it is not confirmed, it is invalid for each', () => {
@@ -50,3 +85,13 @@ describe('invariant 5: exactly-once effects', () => {
     expect(exactlyOnceEffects(strayTicket).verdict).toBe('invalid');
   });
 });
+
+/** The seat's booking `second` as a client retry of `first`'s request would make it under a fresh id: the same requestId, stored and answered. */
+function retriedAs(part: EvidencePart, first: string, second: string): EvidencePart {
+  const requestId = part.bookings!.find((booking) => booking.bookingId === first)!.requestId;
+  return {
+    ...part,
+    bookings: part.bookings!.map((booking) => (booking.bookingId === second ? { ...booking, requestId } : booking)),
+    requests: part.requests!.map((request) => (request.bookingId === second ? { ...request, requestId, duplicateOf: 0 } : request)),
+  };
+}

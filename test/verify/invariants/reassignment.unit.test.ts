@@ -18,6 +18,19 @@ describe('invariant 4: reassignment', () => {
     );
   });
 
+  it('when a seat was freed while bookings waited in its line (nobody promoted), it is invalid', () => {
+    const result = reassignment(evidenceOf(seatWith('S1', ['PAYMENT_FAILED', 'PENDING', 'PENDING'], { holder: undefined, line: ['S1-B2', 'S1-B3'] })));
+    expect(result).toMatchObject({ verdict: 'invalid', violations: 1 });
+    const [counterexample] = result.counterexamples;
+    expect(counterexample).toMatchObject({ seatId: 'S1', bookingIds: ['S1-B2', 'S1-B3'], message: 'seat S1 is free and unsold while S1-B2 and S1-B3 still wait in its line: it was freed without passing it on' });
+    expect(timeline(counterexample)).toEqual(expect.arrayContaining(['S1-B2: PENDING now', 'S1-B2: 1st in line of seat S1']));
+  });
+
+  it('when a free seat’s line holds only bookings that are final, or nobody, it is valid', () => {
+    const freed = evidenceOf(seatWith('S1', ['PAYMENT_FAILED', 'PAYMENT_FAILED'], { holder: undefined, line: [] }), seatWith('S2', ['PAYMENT_FAILED']));
+    expect(reassignment(freed).verdict).toBe('valid');
+  });
+
   it('when a seat nobody bought turned a booking away, it is invalid', () => {
     const result = reassignment(evidenceOf(seatWith('S1', ['PAYMENT_FAILED', 'REJECTED', 'REJECTED'])));
     expect(result.counterexamples).toMatchObject([{ seatId: 'S1', bookingIds: ['S1-B2', 'S1-B3'], message: 'seat S1 is unsold although S1-B2 and S1-B3 were REJECTED' }]);

@@ -36,6 +36,13 @@ describe('the time line of bookings', () => {
     );
   });
 
+  it('when a refund failed under a key of its own (refund:<bookingId>:…), it still says refund', () => {
+    const failed = { ...ledgerEntry('S1-B1', 'refund failed', t0 + 900), idempotencyKey: 'refund:S1-B1:2f1c' };
+    const whats = timelineOf(indexOf(evidenceOf(seatWith('S1', ['PAYMENT_FAILED']), { ledger: [failed] })), ['S1-B1']).map((event) => event.what);
+    expect(whats).toContain('refund failed 4200 (not applied)');
+    expect(whats).not.toContain('charge failed 4200 (not applied)');
+  });
+
   it('when bookings wait in line, it gives their place in it', () => {
     const evidence = evidenceOf(seatWith('S1', ['HELD', ...Array<'PENDING'>(12).fill('PENDING')]));
     const place = (bookingId: string) => timelineOf(indexOf(evidence), [bookingId]).at(-1)?.what;
