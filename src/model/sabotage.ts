@@ -86,9 +86,8 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
     why:
       'a worker killed while it holds messages takes their bookings with it: they stay PENDING with no message left to finish them. ' +
       'The queues also look drained while the workers still hold bookings, so the storm calls the system settled and stops its workers, ' +
-      'which drop what they hold as the killed one did. Without the sabotage the killed worker\'s messages come back after the inventory ' +
-      'queue\'s 30 s visibility timeout and every booking is decided (late-delivery at rate 1 keeps each payment retry cycle at 8 s, ' +
-      'so the waiting payment messages outlast those 30 s within their five receives)',
+      "which drop what they hold as the killed one did. Without the sabotage the killed worker's messages come back after the inventory " +
+      "queue's 30 s visibility timeout and every booking is decided",
     exposure: {
       faults: ['late-delivery:rate=1,ms=3000', 'worker-crash:function=inventory,from=1s'],
       shape: { contention: 2 },

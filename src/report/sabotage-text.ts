@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type { MatrixFinding, SabotageMatrixResult } from '../model/sabotage-matrix.js';
+import type { MatrixCheck, MatrixFinding, SabotageMatrixResult } from '../model/sabotage-matrix.js';
 
 /** A cell's mark and colour: caught green, missed red, unknown amber, flagged besides yellow, held grey. */
 const marks: Record<MatrixFinding, string> = {
@@ -10,10 +10,10 @@ const marks: Record<MatrixFinding, string> = {
   held: chalk.gray('·'),
 };
 
-/** A check's column heading: the invariant's number, or T1, T2… for thresholds. */
-function headings(result: SabotageMatrixResult): string[] {
+/** Each check's column heading, in the terminal and the HTML report alike: the invariant's number, or T1, T2… for thresholds. */
+export function checkHeadings(checks: readonly MatrixCheck[]): string[] {
   let threshold = 0;
-  return result.matrix.checks.map((check) => (check.id === undefined ? `T${++threshold}` : String(check.id)));
+  return checks.map((check) => (check.id === undefined ? `T${++threshold}` : String(check.id)));
 }
 
 /**
@@ -23,7 +23,7 @@ function headings(result: SabotageMatrixResult): string[] {
  */
 export function sabotageText(result: SabotageMatrixResult): string {
   const { matrix } = result;
-  const titles = headings(result);
+  const titles = checkHeadings(matrix.checks);
   const nameWidth = Math.max('sabotage'.length, ...matrix.rows.map((row) => row.sabotage.length));
   const colWidths = titles.map((title) => Math.max(title.length, 1));
   const line = (name: string, cells: string[], plainCells: string[], tail: string) =>

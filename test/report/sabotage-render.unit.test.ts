@@ -22,11 +22,12 @@ describe('the sabotage matrix in the comparison report', () => {
     expect(matrix).toContain('Caught 1 of 2 sabotages; 1 of 2 clean controls valid.');
   });
 
-  it('has a row per sabotage with its bug, a cell per check marked by finding, and the result', () => {
-    const rows = matrix.match(/<tr><th scope="row">[\s\S]*?<\/tr>/g)!;
+  it('has numbered columns named in a legend, and a row per sabotage (its bug on hover) with a cell per check marked by finding, and the result', () => {
+    expect(matrix).toMatch(/<th>sabotage<\/th><th class="check" title="no-double-booking">1<\/th>[\s\S]*<th class="check" title="crash.detection.max&lt;4000">T1<\/th>/);
+    expect(matrix).toContain('<b>2</b> first-come-first-served');
+    const rows = matrix.match(/<tr><th scope="row"[\s\S]*?<\/tr>/g)!;
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toContain('<code>ack-before-work</code>');
-    expect(rows[0]).toContain('a queue worker deletes each message as it receives it');
+    expect(rows[0]).toContain('title="a queue worker deletes each message as it receives it, before handling it"><code>ack-before-work</code>');
     expect(rows[0]!.match(/class="finding-caught"/g)).toHaveLength(1);
     expect(rows[0]).toContain('class="finding-also"');
     expect(rows[0]).toContain('✓ caught');
@@ -34,8 +35,11 @@ describe('the sabotage matrix in the comparison report', () => {
     expect(rows[1]).toContain('✗ not caught');
   });
 
-  it('lists the first counterexample of each catch, escaped, and the controls with their verdicts', () => {
-    expect(matrix).toContain('<code>ack-before-work</code> → nothing-lost: booking B1 was acknowledged but is still PENDING &lt;after&gt; the settle');
+  it('says for each sabotage where it sits, the safeguard it switches off and why it is caught, with the first counterexample of each catch, escaped; then the controls with their verdicts', () => {
+    const explained = matrix.slice(matrix.indexOf('<table class="sabotages">'));
+    expect(explained).toContain('<td><code>ack-before-work</code><br><span class="muted">queue workers</span></td><td>a queue worker deletes each message as it receives it, before handling it<br><span class="muted">instead of: delete only after the work is done');
+    expect(explained).toContain('a worker killed while it holds messages takes their bookings with it');
+    expect(explained).toContain('<li><b>nothing-lost</b>: booking B1 was acknowledged but is still PENDING &lt;after&gt; the settle</li>');
     expect(matrix).toContain('heartbeat-crash on fifo-fanout');
     expect(matrix).toContain('no-limbo invalid');
   });

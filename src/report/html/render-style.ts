@@ -47,9 +47,12 @@ table.runs .specs code { display: block; white-space: normal; }
 table.runs td:first-child { white-space: nowrap; }
 table.answer td:first-child, table.answer td:nth-child(4) { white-space: nowrap; }
 tr.group th { font-weight: 600; background: var(--panel); }
-table.sabotage-matrix th.check { text-align: center; font-size: 12px; }
+table.sabotage-matrix th.check { text-align: center; min-width: 64px; }
 table.sabotage-matrix td { white-space: nowrap; text-align: center; }
-table.sabotage-matrix tbody th { max-width: 320px; }
+table.sabotage-matrix tbody th { white-space: nowrap; }
+p.legend { font-size: 12px; color: var(--muted); }
+p.legend .check-name { margin-right: 12px; white-space: nowrap; }
+table.sabotages ul.catches { margin: 0; padding-left: 16px; }
 .finding-caught { color: var(--good); background: var(--good-bg); font-weight: 600; }
 .finding-missed { color: var(--bad); background: var(--bad-bg); font-weight: 600; }
 .finding-also { color: var(--warn); }
