@@ -226,7 +226,17 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
       'stuck-task sticks the first ReserveSeat task: its worker heartbeats on, so no heartbeat timeout fires, and with no TimeoutSeconds nothing ends the attempt. ' +
       'The execution stays RUNNING (its payment message in flight) past the settle timeout, which no-limbo reports. Without the sabotage the task times out after 10 s, ' +
       'is retried, and the run settles in about 11 s. The stuck booking is also HELD and charged, which payment-only-for-holder reports; nothing-lost and reassignment are unknown (never settled)',
-    exposure: { faults: ['stuck-task:task=ReserveSeat'], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [], settleTimeoutSeconds: 20 },
+    exposure: {
+      faults: ['stuck-task:task=ReserveSeat'],
+      shape: {},
+      seats: 10,
+      bookings: 40,
+      rps: 20,
+      topology: 'fifo-fanout',
+      thresholds: [],
+      // The clean run settles in about 11 s; 30 s leaves it room on a loaded CI machine, and the sabotaged run waits no longer than that for nothing.
+      settleTimeoutSeconds: 30,
+    },
   },
   'skip-compensation-on-timeout': {
     bug: 'a step that timed out (States.Timeout, States.HeartbeatTimeout) once its retries are spent fails the execution at once, in a Fail state of its own, instead of compensating: ValidatePayment, ReserveSeat, IssueTicket and the VIP fast path',
