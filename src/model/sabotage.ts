@@ -75,6 +75,9 @@ export interface SabotageEntry {
   exposure: SabotageExposure;
 }
 
+/** The size most exposures run at: ten seats, 40 bookings at 20/s, on the design's topology, no faults of its own. */
+const smallStorm = { faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] } satisfies SabotageExposure;
+
 /** A sabotage's entry; `exposure` and `caughtBy` are measured (the matrix checks them in CI). */
 export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
   'ack-before-work': {
@@ -88,16 +91,7 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
       'The queues also look drained while the workers still hold bookings, so the storm calls the system settled and stops its workers, ' +
       "which drop what they hold as the killed one did. Without the sabotage the killed worker's messages come back after the inventory " +
       "queue's 30 s visibility timeout and every booking is decided",
-    exposure: {
-      faults: ['late-delivery:rate=1,ms=3000', 'worker-crash:function=inventory,from=1s'],
-      shape: { contention: 2 },
-      seats: 10,
-      bookings: 20,
-      rps: 20,
-      topology: 'fifo-fanout',
-      thresholds: [],
-      settleTimeoutSeconds: 90,
-    },
+    exposure: { ...smallStorm, faults: ['late-delivery:rate=1,ms=3000', 'worker-crash:function=inventory,from=1s'], shape: { contention: 2 }, bookings: 20, settleTimeoutSeconds: 90 },
   },
   'new-id-per-attempt': {
     bug: 'the booking API mints a fresh booking id and deduplication id for every HTTP attempt instead of deriving them from the requestId',
@@ -109,7 +103,7 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
       'a client retry stores a second booking under a new id and publishes it under a new deduplication id, which SNS FIFO passes on: one request, two bookings. ' +
       'Each booking alone is handled right (the second waits in line behind its twin and is REJECTED, or pays for the seat if it is promoted to it), ' +
       'so only exactly-once-effects\' one booking per request sees it, from the bookings table\'s requestIds and the request log\'s 2xx answers',
-    exposure: { scenario: 'duplicates', faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] },
+    exposure: { ...smallStorm, scenario: 'duplicates' },
   },
   'new-key-on-retry': {
     bug: 'the reconciler restarts a stuck saga with a new payment idempotency key',
@@ -118,7 +112,7 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
     deployed: false,
     caughtBy: { invariants: ['payment-only-for-holder', 'exactly-once-effects'], thresholds: [] },
     why: 'a saga stopped after it charged is charged again when the reconciler restarts it',
-    exposure: { scenario: 'stuck-orders', faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: [] },
+    exposure: { ...smallStorm, scenario: 'stuck-orders' },
   },
   'refund-new-key': {
     bug: 'RefundPayment sends a fresh idempotency key on every attempt',
@@ -131,16 +125,7 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
       'The gateway returns a charge\'s money once whatever the key (already_refunded), as payment providers do, so payment-only-for-holder holds; ' +
       'but every applied refund is an operation in the ledger (here nothing_to_refund: the charges had failed), and exactly-once-effects allows one per booking. ' +
       'The scenario\'s own refund-timeout (applied=false) hides it: a refund that was never applied leaves nothing to repeat',
-    exposure: {
-      scenario: 'refund-timeouts',
-      faults: ['refund-timeout:applied=true,for=10s'],
-      shape: {},
-      seats: 10,
-      bookings: 40,
-      rps: 20,
-      topology: 'fifo-fanout',
-      thresholds: [],
-    },
+    exposure: { ...smallStorm, scenario: 'refund-timeouts', faults: ['refund-timeout:applied=true,for=10s'] },
   },
   'no-conditional-write': {
     bug: 'seat placement reads the seat, decides, then writes; ReserveSeat sells the seat without checking its booking holds it',
@@ -149,16 +134,8 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
     deployed: false,
     caughtBy: { invariants: ['no-double-booking', 'first-come-first-served', 'nothing-lost'], thresholds: [] },
     why: "where one seat's bookings are handled at once and seat calls are slow, placements that read the seat free overwrite each other: two bookings both hold it and are both confirmed, and the bookings overwritten are skipped and never decided",
-    exposure: {
-      // Every DynamoDB call of the workers 800 ms slower, alike: order is kept, so the clean run stays first come, first served, and the read-then-write window is wide.
-      faults: ['aws-latency:rate=1,ms=800,service=dynamodb'],
-      shape: { contention: 4, duplicates: 0 },
-      seats: 6,
-      bookings: 40,
-      rps: 20,
-      topology: 'standard-fanout',
-      thresholds: [],
-    },
+    // Every DynamoDB call of the workers 800 ms slower, alike: order is kept, so the clean run stays first come, first served, and the read-then-write window is wide.
+    exposure: { ...smallStorm, faults: ['aws-latency:rate=1,ms=800,service=dynamodb'], shape: { contention: 4, duplicates: 0 }, seats: 6, topology: 'standard-fanout' },
   },
   'release-without-promote': {
     bug: 'ReleaseSeat frees the seat without passing it to the next booking in line',
@@ -171,18 +148,8 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
       'in line behind nobody and retries it until its message goes to the DLQ. The seat stays free and unsold with bookings in its line (reassignment), ' +
       'they stay PENDING (nothing-lost) and the DLQ holds them (no-limbo). A slow ValidatePayment makes the line form before the decline: ' +
       'a seat freed before its next booking is placed is simply taken by it',
-    exposure: {
-      scenario: 'declines',
-      faults: ['slow-task:task=ValidatePayment,ms=1000'],
-      shape: { contention: 3 },
-      seats: 10,
-      bookings: 40,
-      rps: 40,
-      topology: 'fifo-fanout',
-      thresholds: [],
-      // The stranded bookings settle only in the DLQ, after five receives held about 8 s each (measured 28–43 s); 60 s is too close.
-      settleTimeoutSeconds: 90,
-    },
+    // The stranded bookings settle only in the DLQ, after five receives held about 8 s each (measured 28–43 s); 60 s is too close.
+    exposure: { ...smallStorm, scenario: 'declines', faults: ['slow-task:task=ValidatePayment,ms=1000'], shape: { contention: 3 }, rps: 40, settleTimeoutSeconds: 90 },
   },
   'no-group-hold': {
     bug: 'the payment function lets go of the seat\'s FIFO group once the saga has started, not once it has ended',
@@ -194,15 +161,7 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
       'the VIP fast path reserves the seat while the payment is still being validated: the next booking of the seat, read meanwhile, ' +
       'finds it sold and is REJECTED; the payment is then declined, and the release finds nobody left in line who can buy the seat, ' +
       'which stays unsold. The seat ends with no confirmed booking, so first-come-first-served has nothing to hold against it',
-    exposure: {
-      faults: ['payment-decline:rate=0.5', 'slow-task:task=ValidatePayment,ms=3000'],
-      shape: { contention: 3, vip: 1 },
-      seats: 10,
-      bookings: 30,
-      rps: 20,
-      topology: 'fifo-fanout',
-      thresholds: [],
-    },
+    exposure: { ...smallStorm, faults: ['payment-decline:rate=0.5', 'slow-task:task=ValidatePayment,ms=3000'], shape: { contention: 3, vip: 1 }, bookings: 30 },
   },
   'no-heartbeat': {
     bug: 'the saga\'s tasks carry no HeartbeatSeconds, and their workers never call SendTaskHeartbeat',
@@ -214,7 +173,7 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
       'a worker killed mid-task is noticed only when the task\'s TimeoutSeconds runs out (IssueTicket: 20 s in the fast profile, 18.9 to 20.0 s after the kill) ' +
       'instead of within HeartbeatSeconds (at most 2.0 s). The retry then succeeds, so every invariant holds: only the crash-detection threshold, at twice the heartbeat, sees it. ' +
       'The workers still tell the supervisor each heartbeat\'s moment, so crash-mid-heartbeat kills at the same point of the work',
-    exposure: { scenario: 'heartbeat-crash', faults: [], shape: {}, seats: 10, bookings: 40, rps: 20, topology: 'fifo-fanout', thresholds: ['crash.detection.max<4000'] },
+    exposure: { ...smallStorm, scenario: 'heartbeat-crash', thresholds: ['crash.detection.max<4000'] },
   },
   'no-task-timeout': {
     bug: 'the saga\'s activity tasks carry no TimeoutSeconds (AWS\'s default is 99999999 s), and so neither does the execution, whose timeout is the worst case of its tasks\'',
@@ -226,17 +185,8 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
       'stuck-task sticks the first ReserveSeat task: its worker heartbeats on, so no heartbeat timeout fires, and with no TimeoutSeconds nothing ends the attempt. ' +
       'The execution stays RUNNING (its payment message in flight) past the settle timeout, which no-limbo reports. Without the sabotage the task times out after 10 s, ' +
       'is retried, and the run settles in about 11 s. The stuck booking is also HELD and charged, which payment-only-for-holder reports; nothing-lost and reassignment are unknown (never settled)',
-    exposure: {
-      faults: ['stuck-task:task=ReserveSeat'],
-      shape: {},
-      seats: 10,
-      bookings: 40,
-      rps: 20,
-      topology: 'fifo-fanout',
-      thresholds: [],
-      // The clean run settles in about 11 s; 30 s leaves it room on a loaded CI machine, and the sabotaged run waits no longer than that for nothing.
-      settleTimeoutSeconds: 30,
-    },
+    // The clean run settles in about 11 s; 30 s leaves it room on a loaded CI machine, and the sabotaged run waits no longer than that for nothing.
+    exposure: { ...smallStorm, faults: ['stuck-task:task=ReserveSeat'], settleTimeoutSeconds: 30 },
   },
   'skip-compensation-on-timeout': {
     bug: 'a step that timed out (States.Timeout, States.HeartbeatTimeout) once its retries are spent fails the execution at once, in a Fail state of its own, instead of compensating: ValidatePayment, ReserveSeat, IssueTicket and the VIP fast path',
@@ -249,7 +199,7 @@ export const sabotageCatalog: Record<Sabotage, SabotageEntry> = {
       'The reconciler restarts the HELD booking under the same keys and it ends CONFIRMED, paid once, the others rejected: the money, seat and ticket rules all hold. ' +
       'compensation-complete\'s check that every failed execution of the run ended in the saga\'s compensated Fail states (added for this sabotage) sees the one that did not. ' +
       'When the storm calls the system settled before the reconciler\'s next pass, the booking is still HELD and charged, and payment-only-for-holder, reassignment and nothing-lost see it too',
-    exposure: { faults: ['crash-mid-heartbeat:after=1,times=3'], shape: {}, seats: 1, bookings: 10, rps: 5, topology: 'fifo-fanout', thresholds: [] },
+    exposure: { ...smallStorm, faults: ['crash-mid-heartbeat:after=1,times=3'], seats: 1, bookings: 10, rps: 5 },
   },
 };
 
