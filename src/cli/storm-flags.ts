@@ -4,11 +4,13 @@ import { parseFaultSpec, withOverrides } from '../faults/spec.js';
 import { readPriceTable } from '../cost/pricing.js';
 import { deployedSabotages, type Sabotage, sabotageNames } from '../model/sabotage.js';
 import { parseDuration } from '../duration.js';
-import { validateLoadShape } from '../load/plan.js';
+import { parseShard, validateLoadShape } from '../load/plan.js';
+import { BooksimError, ExitCode } from '../errors.js';
 import type { StormPlan } from '../model/plan.js';
 import { formatSettleProgress } from '../report/storm-text.js';
 import { scenarioNamed } from '../scenarios/index.js';
 import { planFaults } from '../faults/registry.js';
+import { faultCatalog } from '../model/fault.js';
 import type { StormHooks } from '../storm/run-storm.js';
 import { liveDisplay } from './live-display.js';
 
@@ -37,6 +39,16 @@ export const stormFlags = {
   'settle-timeout': Flags.string({ description: 'how long to wait for the system to settle after the load', default: '60s' }),
   concurrency: Flags.integer({ description: 'message groups or saga tasks each worker process handles at once', default: 16, min: 1, max: 256 }),
   'reports-dir': Flags.string({ description: 'where run directories are written', default: 'reports' }),
+  workers: Flags.string({
+    description: 'local: a worker process per function in this storm; none: no workers here — `booksim worker --stack S --gateway URL` hosts the functions (on this or other machines)',
+    options: ['local', 'none'],
+    default: 'local',
+  }),
+  'gateway-port': Flags.integer({ description: 'the payment gateway\'s port on 127.0.0.1 (0: any free one); fix it to start `booksim worker --gateway http://127.0.0.1:N` before the storm', default: 0, min: 0, max: 65535 }),
+  shard: Flags.string({
+    description: 'send only this host\'s part of the plan: shard i of n sends every request whose index mod n is i − 1, at rate / n, with the same ids and send times as the whole plan (needs --seed; merge the shards\' run directories with booksim merge)',
+    helpValue: 'i/n',
+  }),
   pricing: Flags.string({ description: "the price table the run's cost is worked out with (JSON, as booksim's pricing/aws-us-east-1.json) [default: AWS us-east-1]", helpValue: 'FILE' }),
 };
 
@@ -58,10 +70,29 @@ export interface StormFlagValues {
   concurrency: number;
   'reports-dir': string;
   pricing?: string | undefined;
+  shard?: string | undefined;
+  workers?: string | undefined;
+  'gateway-port'?: number | undefined;
+}
+
+/**
+ * The storm flags of a command that verifies what it storms (`run`, `compare`): a shard
+ * is a part of a plan, verified only once merged with the others (`booksim merge`).
+ */
+export function wholeStormPlanOf(flags: StormFlagValues): StormPlan {
+  if (flags.shard !== undefined) {
+    throw new BooksimError('--shard sends a part of the plan, which is verified only once merged with the other parts', ExitCode.usage, [
+      'Run each part with booksim storm --shard i/n, then booksim merge DIR… and booksim verify --run <merged>.',
+    ]);
+  }
+  return stormPlanOf(flags);
 }
 
 /** Reads and checks the storm flags: usage errors (exit 2) before anything starts. */
 export function stormPlanOf(flags: StormFlagValues): StormPlan {
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  // Every shard must plan the same requests: a random seed would differ from host to host.
+  if (shard && flags.seed === undefined) throw new BooksimError('--shard needs --seed: every shard of a plan must be given the same seed and load flags', ExitCode.usage, ['e.g. --shard 1/2 --seed 42']);
   const scenario = flags.scenario === undefined ? undefined : scenarioNamed(flags.scenario);
   const faults = withOverrides(scenario?.faults ?? [], flags.fault.map(parseFaultSpec));
   const shape = validateLoadShape({
@@ -76,14 +107,20 @@ export function stormPlanOf(flags: StormFlagValues): StormPlan {
   });
   // Every fault's parameters read now: a bad one is a usage error before anything starts.
   planFaults(faults);
+  const workers = flags.workers === 'none' ? 'none' : 'local';
+  const workerFault = workers === 'none' ? faults.find((fault) => faultCatalog[fault.name].target === 'worker') : undefined;
+  if (workerFault) throw new BooksimError(`--workers none: ${workerFault.name} is a worker fault, and needs the workers in this storm's process (--workers local)`, ExitCode.usage);
   return {
     shape,
     chaos: { ...(scenario ? { scenario: scenario.name } : {}), faults, sabotage: flags.sabotage as Sabotage[] },
     settleTimeoutMs: parseDuration(flags['settle-timeout'], '--settle-timeout'),
     concurrency: flags.concurrency,
     reportsDir: flags['reports-dir'],
+    ...(workers === 'none' ? { workers } : {}),
+    ...(flags['gateway-port'] ? { gatewayPort: flags['gateway-port'] } : {}),
     // Read now: a bad table is a usage error before anything starts.
     pricing: readPriceTable(flags.pricing),
+    ...(shard ? { shard } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { awsQuotasFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
-import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
+import { stormFlags, terminalStormHooks, wholeStormPlanOf } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
 import { topologies, type Topology } from '../model/topology.js';
@@ -49,7 +49,7 @@ ${exitCodeHelp}`;
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Compare);
     const human = !this.jsonEnabled();
-    const storm = stormPlanOf(flags);
+    const storm = wholeStormPlanOf(flags);
     const thresholds = thresholdsOf(flags);
     const chosen = (flags.topologies ?? [...topologies]) as Topology[];
     // Checked before anything starts: each topology's stack name is the base name and a suffix.

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { awsQuotasFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
-import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
+import { stormFlags, terminalStormHooks, wholeStormPlanOf } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import type { Topology } from '../model/topology.js';
 import { exitCodeHelp } from '../errors.js';
@@ -42,7 +42,7 @@ ${exitCodeHelp}`;
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Run);
     const human = !this.jsonEnabled();
-    const storm = stormPlanOf(flags);
+    const storm = wholeStormPlanOf(flags);
     const thresholds = thresholdsOf(flags);
     const hooks = terminalStormHooks(human, (line) => this.logToStderr(line));
     try {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { BooksimError, ExitCode } from '../errors.js';
 import { seatIdOf, validateEventName } from '../event.js';
 import type { BookingRequest, Tier } from '../model/booking.js';
 import { seededRandom, type Random } from '../random.js';
-import type { LoadShape } from '../model/plan.js';
+import type { LoadShape, PlanShard } from '../model/plan.js';
 
 /** One request of the plan, in the order of the open-loop schedule. */
 export interface PlannedRequest {
@@ -148,4 +149,35 @@ export function planRequests(shape: LoadShape): PlannedRequest[] {
     customer++;
   }
   return plan;
+}
+
+/** Reads `--shard i/n`: 1 ≤ i ≤ n; a BooksimError (exit 2) otherwise. */
+export function parseShard(text: string): PlanShard {
+  const parts = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(parts?.[1]);
+  const count = Number(parts?.[2]);
+  if (!parts || !Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
+    throw usage(`--shard must be i/n with 1 ≤ i ≤ n: this host's part of the plan and the number of parts (got "${text}")`, 'e.g. --shard 1/2 on one host and --shard 2/2 on another');
+  }
+  return { index, count };
+}
+
+/**
+ * A shard's requests, like k6's execution segments: request `index` belongs to shard
+ * (index mod count) + 1, so the shards partition the plan exactly, each sends about rate /
+ * count, and every request keeps its ids, its body and its intended send time.
+ */
+export function shardOf(plan: PlannedRequest[], shard: PlanShard): PlannedRequest[] {
+  return plan.filter((request) => request.index % shard.count === shard.index - 1);
+}
+
+/**
+ * The id of a sharded plan: `plan-` and 10 hex digits of a hash of the load shape (seed
+ * included), so that every shard given the same flags names the same plan, and a
+ * different seed, rate or size names another.
+ */
+export function planIdOf(shape: LoadShape): string {
+  const { seats, event, contention, duplicates, vip, seed, rps, durationSeconds, bookings } = shape;
+  const canonical = JSON.stringify([seats, event ?? null, contention, duplicates, vip, seed, rps, durationSeconds ?? null, bookings ?? null]);
+  return `plan-${createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`;
 }

@@ -24,6 +24,20 @@ export interface LoadShape {
   bookings?: number;
 }
 
+/** One shard of a plan (`--shard i/n`): shard `index` (1-based) of `count`. */
+export interface PlanShard {
+  index: number;
+  count: number;
+}
+
+/** Which plan a run sent (part of): its id (src/load/plan.ts planIdOf) and, for a shard, which one; a merged run has no shard. */
+export interface PlanIdentity {
+  id: string;
+  shard?: PlanShard;
+  /** A merged run's: the run ids of its shards, in shard order. */
+  merged?: string[];
+}
+
 /** The faults of a storm as asked for: a scenario's and the user's, and the safeguards switched off. */
 export interface ChaosOptions {
   scenario?: string;
@@ -38,6 +52,12 @@ export interface StormPlan {
   settleTimeoutMs: number;
   concurrency: number;
   reportsDir: string;
+  /** `none`: the storm starts no worker process (`booksim worker` hosts the functions); default `local`. */
+  workers?: 'local' | 'none';
+  /** The payment gateway's port (`--gateway-port`); absent or 0: a free one. */
+  gatewayPort?: number;
+  /** This host's part of the plan (`--shard i/n`); absent: the whole plan. */
+  shard?: PlanShard;
   /** The prices the run's usage is costed at (`--pricing`); default booksim's own table. */
   pricing?: PriceTable;
 }

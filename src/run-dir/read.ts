@@ -5,6 +5,7 @@ import { BooksimError, ExitCode } from '../errors.js';
 import type { LedgerEntry } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
 import type { StormSummary } from '../model/run.js';
+import type { PlanIdentity } from '../model/plan.js';
 import type { PriceTable } from '../model/pricing.js';
 import { runFormat, type RunHistograms } from './schema.js';
 
@@ -22,6 +23,8 @@ export interface RunFiles {
   topology?: string;
   /** run.json's summary.event: the event whose seats the run sold (runs before events have none). */
   event?: string;
+  /** run.json's config.plan: the plan a shard (`storm --shard`) sent its part of, or a merged run joins. */
+  plan?: PlanIdentity;
   /** run.json's summary, as written: older runs lack newer parts, and only the fields above are checked (thresholds check what they read). */
   summary?: StormSummary;
   /** ledger.jsonl: the gateway's ledger, in the order written. */
@@ -59,6 +62,7 @@ export async function readRunFiles(runDir: string): Promise<RunFiles> {
     ...(run?.topology !== undefined ? { topology: run.topology } : {}),
     ...(run?.event !== undefined ? { event: run.event } : {}),
     ...(run?.summary !== undefined ? { summary: run.summary } : {}),
+    ...(run?.plan !== undefined ? { plan: run.plan } : {}),
     ...(ledger ? { ledger } : {}),
     ...(requests ? { requests } : {}),
     ...(histograms ? { histograms } : {}),
@@ -154,7 +158,7 @@ function arrayOf<T>(value: unknown, file: string, entry: (value: unknown, where:
   return value.map((item, i) => entry(item, `entry ${i + 1}: `));
 }
 
-function runJson(value: unknown, file: string): { runId?: string; settled?: boolean; stack?: string; endpoint?: string; topology?: string; event?: string; summary?: StormSummary } {
+function runJson(value: unknown, file: string): { runId?: string; settled?: boolean; stack?: string; endpoint?: string; topology?: string; event?: string; summary?: StormSummary; plan?: PlanIdentity } {
   const run = objectAt(value, file, '');
   const format = field(run, 'format', 'number', { file });
   if (format !== undefined && format > runFormat) {
@@ -171,6 +175,7 @@ function runJson(value: unknown, file: string): { runId?: string; settled?: bool
     topology: field(run, 'topology', 'string', { file }),
     event: summary && field(summary, 'event', 'string', { file, where: 'summary.' }),
     summary: summary as StormSummary | undefined,
+    plan: config && (field(config, 'plan', 'object', { file, where: 'config.' }) as PlanIdentity | undefined),
   };
   return defined(values);
 }

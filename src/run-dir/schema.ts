@@ -1,7 +1,7 @@
 import type { FaultLogEntry } from '../model/fault.js';
 import type { LedgerEntry } from '../gateway/ledger.js';
 import type { RequestLogEntry } from '../load/run-load.js';
-import type { LoadShape } from '../model/plan.js';
+import type { LoadShape, PlanIdentity } from '../model/plan.js';
 import type { PriceTable } from '../model/pricing.js';
 import type { QuiescenceSnapshot, StormSummary } from '../model/run.js';
 import type { VerifyReport } from '../model/verdict.js';
@@ -37,7 +37,18 @@ export interface StormCpu {
 export interface RunJson {
   /** {@link runFormat} when written. */
   format?: number;
-  config: { stack: string; endpoint: string; region?: string; shape: LoadShape; settleTimeoutMs?: number; concurrency?: number };
+  config: {
+    stack: string;
+    endpoint: string;
+    region?: string;
+    shape: LoadShape;
+    settleTimeoutMs?: number;
+    concurrency?: number;
+    /** The plan a sharded run sent its part of (`storm --shard`), or a merged run joins (`booksim merge`): absent for a whole single-host run. */
+    plan?: PlanIdentity;
+    /** `none` when the storm started no workers (`storm --workers none`: `booksim worker` hosted the functions, and their calls and CPU are not in this run's figures). */
+    workers?: 'none';
+  };
   /** How the booking stream was wired (runs before topologies existed were fifo-fanout). */
   topology?: string;
   /** ISO time the load started (runs before the report existed lack it). */

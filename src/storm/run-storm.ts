@@ -1,8 +1,8 @@
 import type { EndpointConfig } from '../aws/endpoint.js';
 import type { Clock } from '../clock.js';
 import type { QuiescenceSnapshot, StormSummary } from '../model/run.js';
-import { type PlannedRequest, planRequests, validateLoadShape } from '../load/plan.js';
-import type { ChaosOptions, LoadShape } from '../model/plan.js';
+import { type PlannedRequest, planIdOf, planRequests, shardOf, validateLoadShape } from '../load/plan.js';
+import type { ChaosOptions, LoadShape, PlanShard } from '../model/plan.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { type LoadResult, runLoad } from '../load/run-load.js';
 import type { LiveStatus } from '../model/live.js';
@@ -48,6 +48,16 @@ export interface StormOptions {
   chaos?: ChaosOptions;
   /** The prices its usage is costed at (src/cost/); default booksim's pricing/aws-us-east-1.json. Kept in the run directory as pricing.json. */
   pricing?: PriceTable;
+  /**
+   * This host's part of the plan (`--shard i/n`): its requests only, at rate / n. The plan's
+   * identity then comes from the plan, not the run: requestIds and the event are named after
+   * {@link planIdOf}, so every shard sends the ids of the whole plan and sells the same event.
+   */
+  shard?: PlanShard;
+  /** `none`: no worker processes here (`booksim worker` hosts the functions); default `local`. */
+  workers?: 'local' | 'none';
+  /** The payment gateway's port; absent or 0: a free one. */
+  gatewayPort?: number;
 }
 
 /** What a storm tells whoever runs it, as it goes. The engine never prints. */
@@ -82,15 +92,20 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   const asked = validateLoadShape(options.shape);
   const pricing = options.pricing ?? readPriceTable();
   const run = await createRunDir(options.reportsDir, undefined, options.clock);
+  // A sharded run's requests and event are the plan's, so that its shards' add up to the whole plan's.
+  const planId = options.shard ? planIdOf(asked) : run.id;
   // A new event unless one was named: seats stay sold on the stack, and this run must have seats to sell.
-  const shape = { ...asked, event: asked.event ?? eventOfRun(run.id) };
-  const plan = tagRequests(planRequests(shape), run.id);
+  const shape = { ...asked, event: asked.event ?? eventOfRun(planId) };
+  const wholePlan = tagRequests(planRequests(shape), planId);
+  const plan = options.shard ? shardOf(wholePlan, options.shard) : wholePlan;
+  const rps = shape.rps / (options.shard?.count ?? 1);
   const chaos = new StormChaos(options.chaos ?? { faults: [], sabotage: [] }, shape.seed, options.clock);
-  hooks.onPhase?.('starting', `run ${run.id}: starting the gateway, the booking API and the workers`);
+  const remoteWorkers = options.workers === 'none';
+  hooks.onPhase?.('starting', `run ${run.id}: starting the gateway, the booking API and ${remoteWorkers ? 'the reconciler (workers: none)' : 'the workers'}`);
   let system: RunningSystem;
   try {
     const workerEndpoint = await chaos.start(options.endpoint.endpoints);
-    const gatewayPolicy = firstFault(options.gatewayPolicy?.(plan), chaos.gatewayPolicy);
+    const gatewayPolicy = firstFault(options.gatewayPolicy?.(wholePlan), chaos.gatewayPolicy);
     system = await startSystem({
       endpoint: options.endpoint,
       stack: options.stack,
@@ -102,6 +117,8 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       ...(gatewayPolicy ? { gatewayPolicy } : {}),
       ...(workerEndpoint ? { workerEndpoint } : {}),
       sabotage: chaos.options.sabotage,
+      ...(remoteWorkers ? { workers: 'none' as const } : {}),
+      ...(options.gatewayPort ? { gatewayPort: options.gatewayPort } : {}),
     });
   } catch (error) {
     await chaos.stop();
@@ -125,6 +142,9 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   let quotasBefore: QuotaReport | undefined;
   let quotasAfter: QuotaReport | undefined;
   try {
+    if (remoteWorkers) {
+      hooks.onPhase?.('starting', `gateway at ${system.gateway.url}; workers: none — start them with booksim worker --stack ${options.stack} --gateway ${system.gateway.url}`);
+    }
     const inherited = system.sabotage.filter((name) => !chaos.options.sabotage.includes(name));
     if (inherited.length > 0) hooks.onWarning?.(`stack ${options.stack}'s saga was deployed with sabotage ${inherited.join(', ')}: this run has it too (deploy again without --sabotage for the correct saga)`);
     // Only a named event can have sales already: a new one's seats were never on sale.
@@ -135,7 +155,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     const poll = await systemPoller(system.context);
     // The endpoint outlives the storm (booksim local, compare's embedded one): what it throttled before is not this storm's.
     quotasBefore = await readQuotaReport(options.endpoint.endpoints.sqs);
-    hooks.onPhase?.('load', `${plan.length} bookings at ${shape.rps}/s on stack ${options.stack}, event ${shape.event} (profile ${system.profile})`);
+    hooks.onPhase?.('load', `${plan.length} bookings at ${rps}/s${options.shard ? ` (shard ${options.shard.index}/${options.shard.count} of plan ${planId})` : ''} on stack ${options.stack}, event ${shape.event} (profile ${system.profile})`);
     loadStartedAt = options.clock.now();
     stormCpuAtLoad = processCpuMs();
     sampler = new SystemSampler(poll, options.clock, loadStartedAt);
@@ -143,7 +163,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     chaos.loadStarted(system);
     const live = hooks.onLiveStatus && liveFeed(options, system, sampler, chaos, hooks.onLiveStatus);
     load = await runLoad(system.api.url, plan, {
-      rps: shape.rps,
+      rps,
       ...(hooks.loadSignal ? { signal: hooks.loadSignal } : {}),
       ...(live ? { onProgress: live.progress } : {}),
     });
@@ -175,7 +195,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     settleEndMs = options.clock.now() - loadStartedAt;
     quotasAfter = await readQuotaReport(options.endpoint.endpoints.sqs);
     hooks.onPhase?.('report', 'reading the outcome of every booking');
-    decisions = await readDecisions(system.context, requestIdPrefix(run.id));
+    decisions = await readDecisions(system.context, requestIdPrefix(planId));
     saga = await readSagaSteps(system.context, decisions.records, (count) => hooks.onPhase?.('report', `reading ${count} saga histories`));
     calls = addCallCounts(apiCalls, system.workerCalls());
     callsByBooking = addBookingCalls(apiCallsByBooking, system.workerCallsByBooking());
@@ -211,7 +231,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     ...(chaosAsRun.faults.length > 0 || chaosAsRun.sabotage.length > 0 ? { chaos: { options: chaosAsRun, injected: chaos.injected(), recovered, ...(detection ? { detection } : {}) } } : {}),
   });
   await writeStormFiles(run, {
-    config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency },
+    config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency, ...(options.shard ? { plan: { id: planId, shard: options.shard } } : {}), ...(remoteWorkers ? { workers: 'none' as const } : {}) },
     topology: system.context.resources.topology,
     loadStartedAt,
     summary,

@@ -1,6 +1,4 @@
-import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { createWriteStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createClients } from '../aws/clients.js';
 import type { EndpointConfig, ServiceKey } from '../aws/endpoint.js';
 import { awsFailure } from '../aws/errors.js';
@@ -8,16 +6,15 @@ import { startBookingServer, type BookingServer } from '../api/booking-server.js
 import type { Clock } from '../clock.js';
 import { sabotageCatalog, sabotageNames, type Sabotage } from '../model/sabotage.js';
 import { BooksimError, ExitCode } from '../errors.js';
-import { profileOfDefinition, sabotageOfDefinition, sagaTasks, timingProfile, type TimingProfileName } from '../deploy/saga.js';
+import { timingProfile, type TimingProfileName } from '../deploy/saga.js';
 import type { FunctionContext } from '../functions/model.js';
-import { queueOf, streamFunctions } from '../deploy/stack.js';
-import { resolveResources } from '../functions/resources.js';
 import type { FaultPolicy } from '../gateway/fault-policy.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { countCalls, type BookingCalls, type CallCounts } from '../runtime/call-counter.js';
 import { runReconciler } from '../runtime/reconciler-loop.js';
 import type { RuntimeLogger } from '../runtime/runtime-log.js';
-import { Supervisor, WorkerStartError } from '../runtime/supervisor.js';
+import { type Supervisor, WorkerStartError } from '../runtime/supervisor.js';
+import { readWorkerSetup, stackFunctions, workerSupervisor } from '../runtime/worker-host.js';
 import { meterUsage, type UsageReport } from '../runtime/usage-meter.js';
 
 /** How the system under test is started for a run. */
@@ -38,6 +35,10 @@ export interface SystemOptions {
   workerEndpoint?: Record<ServiceKey, string>;
   /** Safeguards switched off on purpose, in the workers and in this process's functions (the booking API, the reconciler). */
   sabotage?: Sabotage[];
+  /** `none`: no worker process here (`booksim worker` hosts the functions elsewhere); default `local`, one per function. */
+  workers?: 'local' | 'none';
+  /** The payment gateway's port; default 0, a free one. */
+  gatewayPort?: number;
 }
 
 /** What the reconciler has recovered so far, and how many bookings it still means to act on. */
@@ -82,8 +83,6 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-const defaultWorkerScript = fileURLToPath(new URL('../runtime/worker-main.js', import.meta.url));
-
 /**
  * Starts the system under test against a deployed stack (a BooksimError says to run
  * `booksim deploy` when it is not): the payment gateway, the booking API on 127.0.0.1,
@@ -103,30 +102,28 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       clock: options.clock,
       ...(options.ledgerFile ? { ledgerFile: options.ledgerFile } : {}),
       ...(options.gatewayPolicy ? { policy: options.gatewayPolicy } : {}),
+      ...(options.gatewayPort ? { port: options.gatewayPort } : {}),
     });
     started.push(() => gateway.close());
     let decidedHere = 0;
-    const resources = await resolveResources(clients, options.stack, gateway.url);
-    const { definition } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: resources.stateMachineArn }));
-    const profile = (definition && profileOfDefinition(definition)) || 'fast';
-    const runSabotage = sabotageOfRun(options.sabotage ?? [], definition ? sabotageOfDefinition(definition) : [], options.stack);
+    const { resources, profile, deployedSabotage } = await readWorkerSetup(clients, options.stack, gateway.url);
+    const runSabotage = sabotageOfRun(options.sabotage ?? [], deployedSabotage, options.stack);
     // The functions this process hosts (the booking API, the direct chain, the reconciler) take the run's sabotage as the workers do.
     const sabotage = runSabotage.length > 0 ? { sabotage: new Set(runSabotage) } : {};
     const context: FunctionContext = { clients, resources, clock: options.clock, ...sabotage, onDecided: () => (decidedHere += 1) };
     const api = await startBookingServer(context, { invocation: apiUsage.invocation });
     started.push(() => api.close());
-    const supervisor = new Supervisor({
-      plan: [...streamFunctions.filter((fn) => queueOf(context.resources.names, fn)), ...sagaTasks].map((fn) => ({ function: fn, concurrency: options.concurrency, processes: 1 })),
-      config: {
-        endpoint: options.workerEndpoint ?? options.endpoint.endpoints,
-        ...(runSabotage.length > 0 ? { sabotage: runSabotage } : {}),
-        region: options.endpoint.region,
-        stack: options.stack,
-        gatewayUrl: gateway.url,
-        profile,
-        coldStartMs: 0,
-      },
-      script: options.workerScript ?? defaultWorkerScript,
+    // With workers none the supervisor has nothing to run: booksim worker hosts the functions elsewhere.
+    const supervisor = workerSupervisor({
+      functions: options.workers === 'none' ? [] : stackFunctions(context.resources.names),
+      concurrency: options.concurrency,
+      endpoint: options.workerEndpoint ?? options.endpoint.endpoints,
+      region: options.endpoint.region,
+      stack: options.stack,
+      gatewayUrl: gateway.url,
+      profile,
+      sabotage: runSabotage,
+      ...(options.workerScript ? { script: options.workerScript } : {}),
     });
     if (options.workerLogFile) {
       const log = recordWorkerLog(supervisor, options.workerLogFile, options.clock);
@@ -185,7 +182,7 @@ export function sabotageOfRun(asked: readonly Sabotage[], deployed: readonly Sab
  * user's, not the chaos proxy in front of it); an AWS error of this process's own look-ups
  * with the call and its endpoint. Anything else (a bug) as it is.
  */
-function startFailure(error: unknown, { endpoint, stack }: SystemOptions): unknown {
+export function startFailure(error: unknown, { endpoint, stack }: Pick<SystemOptions, 'endpoint' | 'stack'>): unknown {
   if (!(error instanceof WorkerStartError)) return awsFailure(error, `look up stack ${stack}`, endpoint.display);
   const { failure } = error;
   if (failure?.kind === 'aws') {

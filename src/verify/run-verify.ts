@@ -61,6 +61,11 @@ export async function prepareVerify(options: VerifyOptions): Promise<PreparedVer
   const runDir = await findRunDir(options.reportsDir, options.run);
   const files = await readRunFiles(runDir);
   const { runId } = files;
+  // A shard's ledger and request log are its part only; its bookings are the whole plan's (they share the plan's requestIds).
+  if (files.plan?.shard) {
+    const { index, count } = files.plan.shard;
+    throw new BooksimError(`run ${runId} is shard ${index}/${count} of plan ${files.plan.id}: verify the merged run`, ExitCode.usage, ["Merge the shards' run directories first: booksim merge DIR… (every shard of the plan)."]);
+  }
   thresholds.push(...sloThresholds(presets, files.summary?.profile, runId));
   const stack = options.stack ?? files.stack;
   if (stack === undefined) {
