@@ -2,11 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { ServiceKey } from './endpoint.js';
+import { awsEndpoint, type ServiceKey } from './endpoint.js';
 import { tagFailedCalls, type MiddlewareClient } from './failed-calls.js';
 
 export interface ClientOptions {
-  /** One endpoint URL for every service (e.g. http://127.0.0.1:4566), or one per service. */
+  /** One endpoint URL for every service (e.g. http://127.0.0.1:4566), or one per service; `aws` (awsEndpoint) leaves a service to the SDK's default resolver. */
   endpoint: string | Record<ServiceKey, string>;
   region?: string;
   /**
@@ -38,15 +38,26 @@ function credentialsConfigured(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
+ * The credentials the clients are given: the explicit ones, else test/test on a local
+ * endpoint with none configured, else none (the SDK's standard chain). Real AWS (an
+ * endpoint of `aws`) never gets the test/test fallback.
+ */
+export function credentialsOf(options: ClientOptions, env: NodeJS.ProcessEnv): ClientOptions['credentials'] {
+  const endpoints = typeof options.endpoint === 'string' ? [options.endpoint] : Object.values(options.endpoint);
+  const onAws = endpoints.includes(awsEndpoint);
+  return options.credentials ?? ((options.local ?? true) && !onAws && !credentialsConfigured(env) ? localCredentials : undefined);
+}
+
+/**
  * Creates every AWS client in one place, so endpoint, region and credentials agree; each
  * client's errors remember the call they came from (failedCallOf).
  */
 export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): AwsClients {
-  const credentials = options.credentials ?? ((options.local ?? true) && !credentialsConfigured(env) ? localCredentials : undefined);
   const endpointOf = (service: ServiceKey) => (typeof options.endpoint === 'string' ? options.endpoint : options.endpoint[service]);
+  const credentials = credentialsOf(options, env);
   const config = (service: ServiceKey) => ({
     region: options.region ?? 'us-east-1',
-    endpoint: endpointOf(service),
+    ...(endpointOf(service) === awsEndpoint ? {} : { endpoint: endpointOf(service) }),
     ...(credentials ? { credentials } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });

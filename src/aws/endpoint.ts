@@ -22,7 +22,12 @@ export interface EndpointConfig {
   region: string;
   /** Whether every endpoint is on this machine (LocalStack, booksim local), where any credentials work. */
   local: boolean;
+  /** `--endpoint aws`: real AWS, every endpoint {@link awsEndpoint} (the SDK's default resolver), the standard credential chain. */
+  aws: boolean;
 }
+
+/** The endpoint value that means real AWS: no endpoint override (the SDK's default resolver) and the standard credential chain. */
+export const awsEndpoint = 'aws';
 
 /** Where booksim looks when no endpoint is named: BOOKSIM_DEFAULT_ENDPOINT (another local endpoint; tests point it at a port they know is closed), else LocalStack's port. */
 export function defaultEndpointOf(env: NodeJS.ProcessEnv): string {
@@ -46,12 +51,14 @@ function parseEndpoint(text: string, source: string): URL {
 }
 
 /**
- * Resolves each service's endpoint: `--endpoint` > AWS_ENDPOINT_URL_<SERVICE> >
+ * Resolves each service's endpoint: `--endpoint aws` is real AWS (see {@link awsEndpoint});
+ * otherwise `--endpoint` > AWS_ENDPOINT_URL_<SERVICE> >
  * AWS_ENDPOINT_URL > BOOKSIM_DEFAULT_ENDPOINT > http://localhost:4566, so a user can mix endpoints as the SDK
  * conventions allow; and the region: `--region` > AWS_REGION > AWS_DEFAULT_REGION >
  * us-east-1. Throws a usage error for a URL that is not http(s).
  */
 export function resolveEndpoint(flags: { endpoint?: string | undefined; region?: string | undefined }, env: NodeJS.ProcessEnv = process.env): EndpointConfig {
+  if (flags.endpoint === awsEndpoint) return resolveAws(flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
   // Where no endpoint is named: BOOKSIM_DEFAULT_ENDPOINT or LocalStack's port; a service left to it may be stood in for (booksim run).
   const fallback: [string, string] = [env.BOOKSIM_DEFAULT_ENDPOINT !== undefined ? 'BOOKSIM_DEFAULT_ENDPOINT' : 'default', defaultEndpointOf(env)];
   const main = flags.endpoint ?? env.AWS_ENDPOINT_URL ?? fallback[1];
@@ -76,5 +83,21 @@ export function resolveEndpoint(flags: { endpoint?: string | undefined; region?:
     defaulted,
     region: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaultRegion,
     local,
+    aws: false,
+  };
+}
+
+/** `--endpoint aws`: every service at {@link awsEndpoint}, in the region named (no default: real AWS needs it said). */
+function resolveAws(region: string | undefined): EndpointConfig {
+  if (region === undefined || region.trim() === '') {
+    throw new BooksimError('--endpoint aws needs a region: none was given', ExitCode.usage, ['Give --region (e.g. --region eu-west-1) or set AWS_REGION.']);
+  }
+  return {
+    endpoints: { sqs: awsEndpoint, sns: awsEndpoint, dynamodb: awsEndpoint, sfn: awsEndpoint },
+    display: `AWS (${region})`,
+    defaulted: [],
+    region,
+    local: false,
+    aws: true,
   };
 }

@@ -1,4 +1,5 @@
 import { createClients, type AwsClients } from '../aws/clients.js';
+import { confirmAws } from '../aws/confirm.js';
 import { resolveEndpoint, type EndpointConfig } from '../aws/endpoint.js';
 import { probeEndpoint } from '../aws/probe.js';
 import { BaseCommand } from './base-command.js';
@@ -8,9 +9,15 @@ export abstract class AwsCommand extends BaseCommand {
   /**
    * Resolves --endpoint/--region, checks that the endpoint answers (a one-line error with
    * how to start one if not), and runs `work` with clients that are released afterwards.
+   * With `confirm`, real AWS (`--endpoint aws`) is acted on only once confirmed ({@link confirmAws}).
    */
-  protected async withEndpoint<T>(flags: { endpoint?: string | undefined; region?: string | undefined }, work: (clients: AwsClients, config: EndpointConfig) => Promise<T>): Promise<T> {
+  protected async withEndpoint<T>(
+    flags: { endpoint?: string | undefined; region?: string | undefined },
+    work: (clients: AwsClients, config: EndpointConfig) => Promise<T>,
+    confirm?: { what: string; yes: boolean },
+  ): Promise<T> {
     const config = resolveEndpoint(flags);
+    if (confirm) await this.confirmAws(config, confirm.what, confirm.yes);
     await probeEndpoint(config);
     const clients = createClients({ endpoint: config.endpoints, region: config.region, local: config.local });
     try {
@@ -18,5 +25,10 @@ export abstract class AwsCommand extends BaseCommand {
     } finally {
       clients.destroy();
     }
+  }
+
+  /** The gate before creating or deleting on real AWS: names account and region on stderr, then --yes or y/N (exit 2 without either). Other endpoints pass. */
+  protected async confirmAws(config: EndpointConfig, what: string, yes: boolean): Promise<void> {
+    await confirmAws(config, what, { yes });
   }
 }

@@ -11,12 +11,31 @@ import { parseThreshold } from '../verify/thresholds.js';
 /** Flags every command that talks to AWS shares: where, which region, which stack. */
 export const endpointFlags = {
   endpoint: Flags.string({
-    description: 'AWS endpoint URL for every service (default: AWS_ENDPOINT_URL_<SERVICE> per service, else AWS_ENDPOINT_URL, else BOOKSIM_DEFAULT_ENDPOINT, else http://localhost:4566)',
+    description:
+      'AWS endpoint URL for every service (default: AWS_ENDPOINT_URL_<SERVICE> per service, else AWS_ENDPOINT_URL, else BOOKSIM_DEFAULT_ENDPOINT, else http://localhost:4566), or `aws`: real AWS, with the standard credential chain and a region (--region or AWS_REGION); only then does booksim talk to AWS',
     helpValue: 'URL',
   }),
   region: Flags.string({ description: 'AWS region (default: AWS_REGION, else us-east-1)' }),
   stack: Flags.string({ description: 'stack name: the prefix of every resource, so stacks can live side by side', default: 'booksim' }),
 };
+
+/** --yes: what every command that creates or deletes on real AWS (`--endpoint aws`) asks for, after naming the account and region. */
+export const confirmFlags = {
+  yes: Flags.boolean({ description: 'with --endpoint aws, go ahead without asking (a run that is not on a terminal exits 2 without it); other endpoints never ask', default: false }),
+};
+
+/** The role ARN deploy gives the saga unless told: any role does on LocalStack and booksim local, none on AWS. */
+const placeholderRoleArn = 'arn:aws:iam::000000000000:role/booksim-saga';
+
+/** --role-arn, checked: on real AWS (`--endpoint aws`) the placeholder would fail CreateStateMachine after the rest was created, so it is refused first. */
+export function roleArnOf(flags: { endpoint?: string | undefined; 'role-arn': string }): string {
+  if (flags.endpoint === 'aws' && flags['role-arn'] === placeholderRoleArn) {
+    throw new BooksimError('--endpoint aws needs --role-arn: the IAM role the saga runs as (booksim does not create it)', ExitCode.usage, [
+      'Give the ARN of a role Step Functions can assume, e.g. --role-arn arn:aws:iam::123456789012:role/booksim-saga (docs/aws.md).',
+    ]);
+  }
+  return flags['role-arn'];
+}
 
 /** What `booksim deploy` (and `booksim run`) may choose about the stack. */
 export const deployFlags = {
@@ -28,7 +47,7 @@ export const deployFlags = {
   }),
   profile: Flags.string({ description: 'timing profile of the saga: fast (seconds, for CI) or realistic (the original design)', options: [...timingProfiles], default: 'fast' }),
   'max-receive-count': Flags.integer({ description: 'receives of a message before its queue moves it to the DLQ', default: 5, min: 1, max: 1000 }),
-  'role-arn': Flags.string({ description: 'IAM role the saga runs as (LocalStack and booksim local accept any)', default: 'arn:aws:iam::000000000000:role/booksim-saga' }),
+  'role-arn': Flags.string({ description: 'IAM role the saga runs as (LocalStack and booksim local accept any; on AWS give a real one)', default: placeholderRoleArn }),
   'high-throughput': Flags.boolean({
     description:
       "FIFO queues and the FIFO topic in AWS's high-throughput mode (FifoThroughputLimit=perMessageGroupId and DeduplicationScope=messageGroup; FifoThroughputScope=MessageGroup): the quotas apply per message group, not per queue or topic. Deploying without it turns it back off",
@@ -37,12 +56,12 @@ export const deployFlags = {
 };
 
 /** The stack options of parsed {@link deployFlags} and --stack, but the topology (which `compare` chooses per run): the stack name checked. */
-export function stackOptionsOf(flags: { stack: string; profile: string; 'max-receive-count': number; 'role-arn': string; 'high-throughput': boolean }): Omit<StackOptions, 'topology'> {
+export function stackOptionsOf(flags: { endpoint?: string | undefined; stack: string; profile: string; 'max-receive-count': number; 'role-arn': string; 'high-throughput': boolean }): Omit<StackOptions, 'topology'> {
   return {
     stack: validStackName(flags.stack),
     profile: flags.profile as TimingProfileName,
     maxReceiveCount: flags['max-receive-count'],
-    roleArn: flags['role-arn'],
+    roleArn: roleArnOf(flags),
     highThroughput: flags['high-throughput'],
   };
 }

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
+import { confirmAwsFlags } from '../aws/confirm.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { awsQuotasFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
+import { awsQuotasFlags, confirmFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, terminalStormHooks, wholeStormPlanOf } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
@@ -35,6 +36,7 @@ ${exitCodeHelp}`;
 
   static override flags = {
     ...endpointFlags,
+    ...confirmFlags,
     ...stackFlags,
     ...stormFlags,
     threshold: verifyFlags.threshold,
@@ -48,6 +50,7 @@ ${exitCodeHelp}`;
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Compare);
+    await confirmAwsFlags(flags, `create or update a stack per topology (${flags.stack}-…), then run a storm on each`);
     const human = !this.jsonEnabled();
     const storm = wholeStormPlanOf(flags);
     const thresholds = thresholdsOf(flags);

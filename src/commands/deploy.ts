@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { resolveEndpoint } from '../aws/endpoint.js';
 import { AwsCommand } from '../cli/aws-command.js';
-import { deployFlags, endpointFlags, stackOptionsOf } from '../cli/flags.js';
+import { confirmFlags, deployFlags, endpointFlags, stackOptionsOf } from '../cli/flags.js';
 import { deployStack, planDeploy } from '../deploy/deploy.js';
 import { deployedSabotages, sabotageNames, type Sabotage } from '../model/sabotage.js';
 import type { Topology } from '../model/topology.js';
@@ -34,6 +34,7 @@ ${exitCodeHelp}`;
 
   static override flags = {
     ...endpointFlags,
+    ...confirmFlags,
     ...deployFlags,
     'dry-run': Flags.boolean({ description: 'print the plan and the saga definition; call nothing' }),
     sabotage: Flags.string({ description: `switch a safeguard of the saga's definition off (repeatable): ${deployedSabotages.join(', ')}`, multiple: true, options: [...sabotageNames], default: [] }),
@@ -57,7 +58,7 @@ ${exitCodeHelp}`;
       });
       if (!this.jsonEnabled()) this.log(outcomeSummary('deployed', options.stack, resources));
       return { stack: options.stack, topology: options.topology, profile: options.profile, highThroughput: options.highThroughput, sabotage: options.sabotage, endpoint: config.display, resources };
-    });
+    }, { what: `create or update the resources of stack ${options.stack}`, yes: flags.yes });
   }
 }
 

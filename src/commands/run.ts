@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
+import { confirmAwsFlags } from '../aws/confirm.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { awsQuotasFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
+import { awsQuotasFlags, confirmFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, terminalStormHooks, wholeStormPlanOf } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import type { Topology } from '../model/topology.js';
@@ -31,6 +32,7 @@ ${exitCodeHelp}`;
 
   static override flags = {
     ...endpointFlags,
+    ...confirmFlags,
     ...deployFlags,
     ...stormFlags,
     ...verifyFlags,
@@ -41,6 +43,7 @@ ${exitCodeHelp}`;
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Run);
+    await confirmAwsFlags(flags, `create or update the resources of stack ${flags.stack}, then run a storm on it`);
     const human = !this.jsonEnabled();
     const storm = wholeStormPlanOf(flags);
     const thresholds = thresholdsOf(flags);

@@ -1,7 +1,8 @@
+import { confirmAwsFlags } from '../aws/confirm.js';
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { embeddedChoiceOf, endpointFlags, standardQueueChaosFlag } from '../cli/flags.js';
+import { confirmFlags, deployFlags, embeddedChoiceOf, endpointFlags, roleArnOf, standardQueueChaosFlag } from '../cli/flags.js';
 import { plannedExposures } from '../cli/sabotage-plans.js';
 import { stormFlags, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
@@ -32,6 +33,7 @@ ${exitCodeHelp}`;
 
   static override flags = {
     ...endpointFlags,
+    ...confirmFlags,
     // Standard queues that keep order by default: the clean control of no-conditional-write's exposure (on standard-fanout) must be first come, first served.
     'standard-queue-chaos': standardQueueChaosFlag('0'),
     sabotage: Flags.string({ description: 'the sabotages to run (repeatable; default: all)', multiple: true, options: [...sabotageNames] }),
@@ -39,13 +41,14 @@ ${exitCodeHelp}`;
     concurrency: stormFlags.concurrency,
     'reports-dir': stormFlags['reports-dir'],
     pricing: stormFlags.pricing,
-    'role-arn': Flags.string({ description: 'IAM role the sagas run as (LocalStack and booksim local accept any)', default: 'arn:aws:iam::000000000000:role/booksim-saga' }),
+    'role-arn': deployFlags['role-arn'],
     out: Flags.string({ description: 'where the comparison report with the matrix goes (default: sabotage.html in the reports directory)', helpValue: 'FILE' }),
     open: Flags.boolean({ description: 'open the report in the default browser at the end', default: false }),
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(SabotageMatrixCommand);
+    await confirmAwsFlags(flags, `create or update a stack per sabotage (${flags.stack}-…), then run a storm on each`);
     const human = !this.jsonEnabled();
     const sabotages = (flags.sabotage ?? [...sabotageNames]) as Sabotage[];
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -59,7 +62,7 @@ ${exitCodeHelp}`;
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
           embedded: embeddedChoiceOf({ 'standard-queue-chaos': flags['standard-queue-chaos'] }, seed),
-          deploy: { stack: flags.stack, profile: 'fast', maxReceiveCount: 5, roleArn: flags['role-arn'] },
+          deploy: { stack: flags.stack, profile: 'fast', maxReceiveCount: 5, roleArn: roleArnOf(flags) },
           exposures,
           seed,
           out: flags.out ?? join(flags['reports-dir'], 'sabotage.html'),

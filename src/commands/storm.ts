@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
+import { confirmAws } from '../aws/confirm.js';
 import { resolveEndpoint } from '../aws/endpoint.js';
 import { probeEndpoint } from '../aws/probe.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { awsQuotasFlags, awsQuotasOf, endpointFlags } from '../cli/flags.js';
+import { awsQuotasFlags, awsQuotasOf, confirmFlags, endpointFlags } from '../cli/flags.js';
 import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
@@ -47,6 +48,7 @@ ${exitCodeHelp}`;
 
   static override flags = {
     ...endpointFlags,
+    ...confirmFlags,
     ...stormFlags,
     ...awsQuotasFlags,
     report: Flags.boolean({ description: 'write the HTML report (report.html in the run directory) at the end', default: true, allowNo: true }),
@@ -58,6 +60,7 @@ ${exitCodeHelp}`;
     const endpoint = resolveEndpoint(flags);
     const plan = stormPlanOf(flags);
     const awsQuotas = awsQuotasOf(flags);
+    await confirmAws(endpoint, `start saga executions, send messages and write the tables of stack ${stack}`, { yes: flags.yes });
     await probeEndpoint(endpoint);
     if (awsQuotas) await requireQuotasEnforced(endpoint.endpoints.sqs, awsQuotas.region);
 

@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
+import { confirmAws } from '../aws/confirm.js';
 import { resolveEndpoint } from '../aws/endpoint.js';
 import { probeEndpoint } from '../aws/probe.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { endpointFlags } from '../cli/flags.js';
+import { confirmFlags, endpointFlags } from '../cli/flags.js';
 import { validStackName } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
 import { parseFunctionList, requireGateway, startWorkerHost } from '../runtime/worker-host.js';
@@ -31,6 +32,7 @@ ${exitCodeHelp}`;
 
   static override flags = {
     ...endpointFlags,
+    ...confirmFlags,
     functions: Flags.string({ description: `the functions to host, comma-separated (default: every function of the stack): ${workerFunctions.join(', ')}`, helpValue: 'LIST' }),
     gateway: Flags.string({ description: "the storm's payment gateway (storm --workers none prints it); required to host ValidatePayment or RefundPayment", helpValue: 'URL' }),
     concurrency: Flags.integer({ description: 'message groups or saga tasks each worker process handles at once', default: 16, min: 1, max: 256 }),
@@ -42,6 +44,7 @@ ${exitCodeHelp}`;
     const functions = parseFunctionList(flags.functions);
     requireGateway(functions, flags.gateway);
     const endpoint = resolveEndpoint(flags);
+    await confirmAws(endpoint, `run the functions of stack ${stack}: take its messages and tasks and write its tables`, { yes: flags.yes });
     await probeEndpoint(endpoint);
     const human = !this.jsonEnabled();
     const say = (line: string) => {

@@ -15,6 +15,7 @@ import {
   deadLetterQueueAttributes,
   fedQueueAttributes,
   stackNames,
+  stackTagKey,
   tableSpecs,
   throughputDefaults,
   type StackNames,
@@ -98,25 +99,25 @@ export async function deployStack(options: StackOptions, context: DeployContext)
   const topology = options.topology ?? 'fifo-fanout';
   const highThroughput = options.highThroughput ?? false;
   const bookingsTopic = await step('topic', names.bookingsTopic, () =>
-    ensureTopic(clients, names.bookingsTopic, bookingsTopicAttributes(topology), bookingsTopicThroughput(topology, highThroughput)),
+    ensureTopic(clients, options.stack, names.bookingsTopic, bookingsTopicAttributes(topology), bookingsTopicThroughput(topology, highThroughput)),
   );
-  await step('topic', names.notificationsTopic, () => ensureTopic(clients, names.notificationsTopic, {}, {}));
+  await step('topic', names.notificationsTopic, () => ensureTopic(clients, options.stack, names.notificationsTopic, {}, {}));
   const streamQueues: QueueRef[] = [];
   for (const queue of names.streamQueues) {
-    const dlq = await step('queue', queue.dlq, () => ensureQueue(clients, queue.dlq, () => deadLetterQueueAttributes(queue.dlq)));
+    const dlq = await step('queue', queue.dlq, () => ensureQueue(clients, options.stack, queue.dlq, () => deadLetterQueueAttributes(queue.dlq)));
     const fed = (queueArn: string) => fedQueueAttributes(queueArn, bookingsTopic, dlq.arn, options.maxReceiveCount, queue.visibilityTimeoutSeconds, highThroughput);
-    streamQueues.push(await step('queue', queue.name, () => ensureQueue(clients, queue.name, fed)));
+    streamQueues.push(await step('queue', queue.name, () => ensureQueue(clients, options.stack, queue.name, fed)));
   }
-  const manualReview = await step('queue', names.manualReviewQueue, () => ensureQueue(clients, names.manualReviewQueue, () => ({ MessageRetentionPeriod: '1209600' })));
+  const manualReview = await step('queue', names.manualReviewQueue, () => ensureQueue(clients, options.stack, names.manualReviewQueue, () => ({ MessageRetentionPeriod: '1209600' })));
   for (const queue of streamQueues) {
     await step('subscription', `${names.bookingsTopic} → ${queue.name}`, () => ensureRawSubscription(clients, bookingsTopic, queue.arn));
   }
   for (const spec of tableSpecs(names)) {
-    await step('table', spec.input.TableName!, () => ensureTable(clients, spec));
+    await step('table', spec.input.TableName!, () => ensureTable(clients, options.stack, spec));
   }
   const activityArns = {} as Record<SagaTask, string>;
   for (const task of sagaTasks) {
-    activityArns[task] = await step('activity', names.activities[task], () => ensureActivity(clients, names.activities[task]));
+    activityArns[task] = await step('activity', names.activities[task], () => ensureActivity(clients, options.stack, names.activities[task]));
   }
   await step('state machine', names.stateMachine, () =>
     ensureStateMachine(clients, names, options, { activityArns, manualReviewQueueUrl: manualReview.url }),
@@ -130,13 +131,13 @@ type Ensured<T> = Promise<{ outcome: Outcome; detail?: string; value: T }>;
  * Creates the topic with its `fixed` attributes (FIFO or not: a topic cannot change them),
  * or checks an existing one has them; then sets whatever `settable` attribute differs.
  */
-async function ensureTopic(clients: AwsClients, name: string, fixed: Record<string, string>, settable: Record<string, string>): Ensured<string> {
+async function ensureTopic(clients: AwsClients, stack: string, name: string, fixed: Record<string, string>, settable: Record<string, string>): Ensured<string> {
   const existing = await findTopicArn(clients, name);
   const current = (attributes: Record<string, string | undefined>, key: string) => attributes[key] ?? throughputDefaults[key];
   if (!existing) {
     // Settings left at AWS's default are not sent: an endpoint that does not know an attribute still creates the topic.
     const Attributes = { ...fixed, ...Object.fromEntries(Object.entries(settable).filter(([key, value]) => current({}, key) !== value)) };
-    const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name, Attributes }));
+    const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name, Attributes, Tags: [{ Key: stackTagKey, Value: stack }] }));
     return { outcome: 'created', value: TopicArn! };
   }
   const { Attributes = {} } = await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: existing }));
@@ -158,13 +159,13 @@ interface QueueRef {
 }
 
 /** Creates the queue if needed, then sets whatever attribute differs from what the stack wants. */
-async function ensureQueue(clients: AwsClients, name: string, desired: (queueArn: string) => Record<string, string>): Ensured<QueueRef> {
+async function ensureQueue(clients: AwsClients, stack: string, name: string, desired: (queueArn: string) => Record<string, string>): Ensured<QueueRef> {
   let url = await findQueueUrl(clients, name);
   const created = url === undefined;
   if (url === undefined) {
     // The queue's own ARN (for its policy) exists only once the queue does: create, then set the rest.
     const creation = { ...(name.endsWith('.fifo') ? { FifoQueue: 'true' } : {}) };
-    url = (await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: creation }))).QueueUrl!;
+    url = (await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: creation, tags: { [stackTagKey]: stack } }))).QueueUrl!;
   }
   const response = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
   const Attributes: Record<string, string | undefined> = response.Attributes ?? {};
@@ -211,11 +212,11 @@ async function ensureRawSubscription(clients: AwsClients, topicArn: string, queu
   return { outcome: 'updated', detail: 'RawMessageDelivery', value: existing.SubscriptionArn };
 }
 
-async function ensureTable(clients: AwsClients, spec: TableSpec): Ensured<string> {
+async function ensureTable(clients: AwsClients, stack: string, spec: TableSpec): Ensured<string> {
   const TableName = spec.input.TableName!;
   let outcome: Outcome = 'unchanged';
   if (!(await tableExists(clients, TableName))) {
-    await clients.dynamodb.send(new CreateTableCommand(spec.input));
+    await clients.dynamodb.send(new CreateTableCommand({ ...spec.input, Tags: [{ Key: stackTagKey, Value: stack }] }));
     outcome = 'created';
   }
   await waitUntilTableExists({ client: clients.dynamodb, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName });
@@ -230,10 +231,10 @@ async function ensureTable(clients: AwsClients, spec: TableSpec): Ensured<string
   return { outcome, value: TableName };
 }
 
-async function ensureActivity(clients: AwsClients, name: string): Ensured<string> {
+async function ensureActivity(clients: AwsClients, stack: string, name: string): Ensured<string> {
   const existing = await findActivityArn(clients, name);
   if (existing) return { outcome: 'unchanged', value: existing };
-  const { activityArn } = await clients.sfn.send(new CreateActivityCommand({ name }));
+  const { activityArn } = await clients.sfn.send(new CreateActivityCommand({ name, tags: [{ key: stackTagKey, value: stack }] }));
   return { outcome: 'created', value: activityArn! };
 }
 
@@ -243,7 +244,7 @@ async function ensureStateMachine(clients: AwsClients, names: StackNames, option
   const text = JSON.stringify(definition);
   const existing = await findStateMachineArn(clients, names.stateMachine);
   if (!existing) {
-    const { stateMachineArn } = await clients.sfn.send(new CreateStateMachineCommand({ name: names.stateMachine, definition: text, roleArn: options.roleArn }));
+    const { stateMachineArn } = await clients.sfn.send(new CreateStateMachineCommand({ name: names.stateMachine, definition: text, roleArn: options.roleArn, tags: [{ key: stackTagKey, value: options.stack }] }));
     return { outcome: 'created', value: stateMachineArn! };
   }
   const current = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: existing }));

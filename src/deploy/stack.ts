@@ -69,6 +69,9 @@ const bookingsTopicSuffix: Record<Topology, string> = {
   'direct-chain': '-direct',
 };
 
+/** The tag every resource deploy creates carries, valued with the stack's name: what destroy deletes by. */
+export const stackTagKey = 'booksim:stack';
+
 /** Names every resource of the stack from its prefix; the booking stream's are FIFO (`.fifo`) in the fifo-fanout topology only. */
 export function stackNames(stack: string, topology: Topology = 'fifo-fanout'): StackNames {
   const fifo = topology === 'fifo-fanout' ? '.fifo' : '';

@@ -11,6 +11,7 @@ const marks: Record<ResourceOutcome['outcome'], string> = {
   unchanged: chalk.dim('· unchanged'),
   deleted: chalk.red('✖ deleted  '),
   absent: chalk.dim('· absent   '),
+  left: chalk.yellow('⚠ left     '),
 };
 
 /** What a deploy is about to do, for its first line: "stack booksim (fifo-fanout, profile fast, high throughput, sabotage no-heartbeat)". */

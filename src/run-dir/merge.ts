@@ -45,18 +45,8 @@ export interface ShardRun {
   workerLog?: string;
 }
 
-/** The files of the merged run directory. */
-export interface MergedRun {
-  run: RunJson;
-  requests: RequestLogEntry[];
-  histograms: HistogramsJson;
-  faults: FaultLogEntry[];
-  ledger: LedgerEntry[];
-  decisions: DecisionRecord[];
-  samples?: SamplesJson;
-  pricing?: PriceTable;
-  workerLog: string;
-}
+/** The files of the merged run directory: a shard's, its worker log always written. */
+export type MergedRun = Omit<ShardRun, 'dir' | 'workerLog'> & { workerLog: string };
 
 const refuse = (message: string) => new BooksimError(message, ExitCode.usage);
 

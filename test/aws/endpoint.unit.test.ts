@@ -8,7 +8,7 @@ const everywhere = (url: string) => ({ sqs: url, sns: url, dynamodb: url, sfn: u
 describe('resolveEndpoint', () => {
   it('when --endpoint is given, it wins over every variable and goes to every client', () => {
     const config = resolveEndpoint({ endpoint: 'http://127.0.0.1:4567' }, { AWS_ENDPOINT_URL: 'http://elsewhere:1', AWS_ENDPOINT_URL_SQS: 'http://elsewhere:2' });
-    expect(config).toEqual({ endpoints: everywhere('http://127.0.0.1:4567'), display: 'http://127.0.0.1:4567', defaulted: [], region: 'us-east-1', local: true });
+    expect(config).toEqual({ endpoints: everywhere('http://127.0.0.1:4567'), display: 'http://127.0.0.1:4567', defaulted: [], region: 'us-east-1', local: true, aws: false });
   });
 
   it('when a service-specific variable is set, that service goes there and the rest to AWS_ENDPOINT_URL', () => {
@@ -25,7 +25,7 @@ describe('resolveEndpoint', () => {
   });
 
   it('when nothing is set, it uses LocalStack’s default and us-east-1', () => {
-    expect(resolveEndpoint({}, {})).toEqual({ endpoints: everywhere('http://localhost:4566'), display: 'http://localhost:4566', defaulted: ['sqs', 'sns', 'dynamodb', 'sfn'], region: 'us-east-1', local: true });
+    expect(resolveEndpoint({}, {})).toEqual({ endpoints: everywhere('http://localhost:4566'), display: 'http://localhost:4566', defaulted: ['sqs', 'sns', 'dynamodb', 'sfn'], region: 'us-east-1', local: true, aws: false });
   });
 
   it('when BOOKSIM_DEFAULT_ENDPOINT is set, it replaces the default and nothing that is named', () => {

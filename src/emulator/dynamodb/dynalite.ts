@@ -53,6 +53,8 @@ export interface DynaliteStore {
   getTable(name: string, callback: Callback<Table>): void;
   getItemDb(tableName: string): ItemDb;
   getIndexDb(indexType: string, tableName: string, indexName: string): IndexDb;
+  /** A table's tags (TagResource, ListTagsOfResource), key to value. */
+  getTagDb?(tableName: string): { batch(operations: Array<{ type: 'put'; key: string; value: string }>, callback: Callback): void };
 }
 
 /** A request after dynalite's validation, with its expressions parsed (`_condition`, `_updates`, `_projection`). */

@@ -44,6 +44,8 @@ export class SfnService {
   private readonly machines = new Map<string, StateMachineRecord>();
   private readonly activities = new Map<string, Activity>();
   private readonly executions = new Map<string, Execution>();
+  /** Each state machine's and activity's tags, by ARN (kept while the resource is). */
+  private readonly tags = new Map<string, Map<string, string>>();
   private readonly tokens: TaskTokens;
 
   constructor(private readonly options: SfnOptions) {
@@ -55,7 +57,12 @@ export class SfnService {
       ListStateMachines: (p, c) =>
         page(p, ownedBy(c, [...this.machines.values()]), 'stateMachines', (m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: seconds(m.creationDate) })),
       // Deleting what does not exist succeeds: the model lists no not-found error here.
-      DeleteStateMachine: (p) => (this.machines.delete(validArn(requiredString(p, 'stateMachineArn'), 'stateMachine')), {}),
+      DeleteStateMachine: (p) => {
+        const arn = validArn(requiredString(p, 'stateMachineArn'), 'stateMachine');
+        this.machines.delete(arn);
+        this.tags.delete(arn);
+        return {};
+      },
       CreateActivity: (p, c) => this.createActivity(p, c),
       DescribeActivity: (p) => describeActivity(this.activityOf(p)),
       ListActivities: (p, c) => page(p, ownedBy(c, [...this.activities.values()]), 'activities', describeActivity),
@@ -63,8 +70,16 @@ export class SfnService {
         const arn = validArn(requiredString(p, 'activityArn'), 'activity');
         this.activities.get(arn)?.close();
         this.activities.delete(arn);
+        this.tags.delete(arn);
         return {};
       },
+      TagResource: (p) => (this.tag(this.taggable(p), p), {}),
+      UntagResource: (p) => {
+        const tags = this.tags.get(this.taggable(p));
+        for (const key of (p.tagKeys as unknown[] | undefined) ?? []) tags?.delete(String(key));
+        return {};
+      },
+      ListTagsForResource: (p) => ({ tags: [...(this.tags.get(this.taggable(p)) ?? new Map<string, string>())].map(([key, value]) => ({ key, value })) }),
       StartExecution: (p, c) => this.startExecution(p, c),
       DescribeExecution: (p) => this.executionOf(p).describe(),
       ListExecutions: (p) => this.listExecutions(p),
@@ -111,6 +126,7 @@ export class SfnService {
     }
     const creationDate = this.options.clock.now();
     this.machines.set(arn, { arn, name, definitionText, definition, roleArn, type, creationDate });
+    this.tag(arn, params);
     return { stateMachineArn: arn, creationDate: seconds(creationDate) };
   }
 
@@ -140,6 +156,25 @@ export class SfnService {
     };
   }
 
+  /** The state machine or activity a tagging call names (resourceArn); ResourceNotFound otherwise, as on AWS. */
+  private taggable(params: Params): string {
+    const arn = requiredString(params, 'resourceArn');
+    if (!this.machines.has(arn) && !this.activities.has(arn)) throw new AwsError('ResourceNotFound', `Resource not found: '${arn}'`);
+    return arn;
+  }
+
+  /** Adds the request's `tags` ([{key, value}]) to the resource's. */
+  private tag(arn: string, params: Params): void {
+    const given = (params.tags as Array<{ key?: unknown; value?: unknown }> | undefined) ?? [];
+    if (given.length === 0) return;
+    const tags = this.tags.get(arn) ?? new Map<string, string>();
+    for (const { key, value } of given) {
+      if (typeof key !== 'string' || key.length < 1 || key.length > 128) throw new AwsError('ValidationException', 'a tag key must be 1 to 128 characters long');
+      tags.set(key, typeof value === 'string' ? value : '');
+    }
+    this.tags.set(arn, tags);
+  }
+
   private createActivity(params: Params, context: RequestContext) {
     const name = validName(requiredString(params, 'name'));
     const arn = `arn:aws:states:${context.region}:${context.accountId}:activity:${name}`;
@@ -147,6 +182,7 @@ export class SfnService {
     if (!activity) {
       activity = new Activity(arn, name, this.options.clock);
       this.activities.set(arn, activity);
+      this.tag(arn, params);
     }
     return { activityArn: arn, creationDate: seconds(activity.creationDate) };
   }
