@@ -4,6 +4,7 @@ import { resolveEndpoint } from '../aws/endpoint.js';
 import { probeEndpoint } from '../aws/probe.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { confirmFlags, endpointFlags } from '../cli/flags.js';
+import { stormFlags } from '../cli/storm-flags.js';
 import { validStackName } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
 import { parseFunctionList, requireGateway, startWorkerHost } from '../runtime/worker-host.js';
@@ -35,7 +36,7 @@ ${exitCodeHelp}`;
     ...confirmFlags,
     functions: Flags.string({ description: `the functions to host, comma-separated (default: every function of the stack): ${workerFunctions.join(', ')}`, helpValue: 'LIST' }),
     gateway: Flags.string({ description: "the storm's payment gateway (storm --workers none prints it); required to host ValidatePayment or RefundPayment", helpValue: 'URL' }),
-    concurrency: Flags.integer({ description: 'message groups or saga tasks each worker process handles at once', default: 16, min: 1, max: 256 }),
+    concurrency: stormFlags.concurrency,
   };
 
   async run(): Promise<unknown> {
