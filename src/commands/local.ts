@@ -6,9 +6,9 @@ import { parseDuration } from '../duration.js';
 import { exitCodeHelp } from '../errors.js';
 
 export default class Local extends BaseCommand {
-  static override summary = 'Serve SQS, SNS, DynamoDB and Step Functions on one loopback port, with no Docker.';
+  static override summary = 'Serve SQS, SNS, DynamoDB, Step Functions and IAM roles on one loopback port, with no Docker.';
 
-  static override description = `The embedded endpoint speaks the real AWS wire protocols, so the unmodified AWS SDK talks to it: SQS (JSON protocol), SNS (query protocol), DynamoDB (dynalite, in memory, with transactions and TTL that expires items) and Step Functions (executions interpreted by aws-local-stepfunctions, with activities, heartbeats and history), routed by X-Amz-Target, credential scope or Action, like LocalStack's edge port.
+  static override description = `The embedded endpoint speaks the real AWS wire protocols, so the unmodified AWS SDK talks to it: SQS (JSON protocol), SNS (query protocol), DynamoDB (dynalite, in memory, with transactions and TTL that expires items), Step Functions (executions interpreted by aws-local-stepfunctions, with activities, heartbeats and history) and IAM (query protocol; roles with their tags and inline policies, kept per account and never evaluated: no call is ever denied), routed by X-Amz-Target, credential scope or Action, like LocalStack's edge port.
 
 With --aws-quotas REGION it enforces AWS's throughput quotas with that region's figures (quotas/*.json, each with its source): per FIFO queue and API action as its FifoThroughputLimit and DeduplicationScope say, per SNS FIFO topic as its FifoThroughputScope says, Step Functions' StartExecution and activity buckets, DynamoDB's per-partition and on-demand limits. A throttled call gets the error AWS answers with, which the SDK retries as it would on AWS; GET /_booksim/quotas lists every throttle by quota and resource, and a storm against it reports them. State lives in memory and is gone when it stops (Ctrl-C or SIGTERM). Point clients at it with --endpoint or AWS_ENDPOINT_URL; any credentials are accepted.
 

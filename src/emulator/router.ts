@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** The services the embedded endpoint knows how to route to. */
-export type ServiceName = 'sqs' | 'sns' | 'dynamodb' | 'states';
+export type ServiceName = 'sqs' | 'sns' | 'dynamodb' | 'states' | 'iam';
 
 const targetPrefixes: Record<string, ServiceName> = {
   AmazonSQS: 'sqs',
@@ -10,7 +10,8 @@ const targetPrefixes: Record<string, ServiceName> = {
   AWSStepFunctions: 'states',
 };
 
-const scopeServices: Record<string, ServiceName> = { sqs: 'sqs', sns: 'sns', dynamodb: 'dynamodb', states: 'states' };
+// IAM is global: its requests are signed for us-east-1 on AWS, and it keeps one state per account in any region.
+const scopeServices: Record<string, ServiceName> = { sqs: 'sqs', sns: 'sns', dynamodb: 'dynamodb', states: 'states', iam: 'iam' };
 
 /** The parts of a SigV4 credential: `AKID/date/region/service/aws4_request`. */
 export function credentialScope(headers: IncomingHttpHeaders): { accessKeyId: string; region: string; service: string } | undefined {

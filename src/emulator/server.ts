@@ -12,13 +12,15 @@ import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.j
 import { serveJson } from './json-protocol.js';
 import { decodeQueryForm } from './query-form.js';
 import { routeOf, targetOperation } from './router.js';
+import { serveIamQuery } from './iam/iam-protocol.js';
+import { IamService } from './iam/iam-service.js';
 import { serveSigningCertificate, serveSnsQuery } from './sns/sns-protocol.js';
 import { SnsService } from './sns/sns-service.js';
 import { signingCertificatePath } from './sns/signing.js';
 import { SfnService } from './sfn/sfn-service.js';
 import { isQueuePath, serveSqsQuery } from './sqs/sqs-query.js';
 import { SqsService } from './sqs/sqs-service.js';
-import { readQuotaTable } from './quotas/quota-table.js';
+import { readQuotaTable } from '../model/quota-table.js';
 import { Quotas } from './quotas/quotas.js';
 import { checkedRegion, quotasPath, type QuotaReport } from '../model/quotas.js';
 
@@ -51,7 +53,7 @@ export interface EmbeddedEndpoint {
 
 export const defaultPort = 4566;
 const defaultRegion = 'us-east-1';
-const servedServices = ['sqs', 'sns', 'dynamodb', 'stepfunctions'];
+const servedServices = ['sqs', 'sns', 'dynamodb', 'stepfunctions', 'iam'];
 const sqsWire = { errorNamespace: 'com.amazonaws.sqs', queryCompatible: true };
 // Step Functions reports every malformed request as a ValidationException.
 const sfnWire = {
@@ -81,6 +83,8 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
   const quotas = options.awsQuotas && new Quotas(readQuotaTable(), checkedRegion(options.awsQuotas.region), clock);
   const sqs = new SqsService({ clock, random, standardQueueChaos: options.standardQueueChaos ?? 0, quotas });
   const sns = new SnsService({ clock, sqs, quotas });
+  // Role ids come from a stream of their own, so IAM calls never shift the standard-queue chaos a seed fixes.
+  const iam = new IamService({ clock, random: seededRandom((options.seed ?? Date.now()) + 1) });
   let url = '';
   let integrationsClient: DynamoDBClient | undefined;
   // Step Functions' DynamoDB integrations and the TTL bookkeeping reach dynalite the way every client does: over HTTP.
@@ -122,6 +126,9 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions = {
     const form = decodeQueryForm(body.toString('utf8'));
     if (service === 'sns' || (service === undefined && typeof form.Action === 'string' && Object.hasOwn(sns.operations, form.Action))) {
       return serveSnsQuery(sns.operations, form, context);
+    }
+    if (service === 'iam' || (service === undefined && typeof form.Action === 'string' && Object.hasOwn(iam.operations, form.Action))) {
+      return serveIamQuery(iam.operations, form, context);
     }
     if (service === undefined && typeof form.Action === 'string' && Object.hasOwn(sqs.operations, form.Action)) {
       return serveSqsQuery(sqs.operations, req.url ?? '/', body.toString('utf8'), context);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { BooksimError } from '../../src/errors.js';
-import { figuresIn, readQuotaTable, type QuotaTable } from '../../src/emulator/quotas/quota-table.js';
+import { figuresIn, readQuotaTable, type QuotaTable } from '../../src/model/quota-table.js';
 import { Quotas } from '../../src/emulator/quotas/quotas.js';
 import { TokenBucket } from '../../src/emulator/quotas/token-bucket.js';
 

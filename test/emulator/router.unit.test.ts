@@ -12,6 +12,7 @@ describe('router', () => {
     [{ 'x-amz-target': 'AWSStepFunctions.StartExecution' }, 'states'],
     [signed('sns'), 'sns'],
     [signed('sqs'), 'sqs'],
+    [signed('iam', 'us-east-1'), 'iam'],
     [{ 'x-amz-target': 'Kinesis_20131202.ListStreams' }, undefined],
     [{}, undefined],
   ])('when headers are %j, it routes to %s', (headers, service) => {

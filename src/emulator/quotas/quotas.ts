@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { ThrottleRecord } from '../../model/quotas.js';
-import { figuresIn, type QuotaTable } from './quota-table.js';
+import { figuresIn, type QuotaTable } from '../../model/quota-table.js';
 import { TokenBucket } from './token-bucket.js';
 
 /**

@@ -12,6 +12,7 @@ import { AwsError } from '../../emulator/aws-error.js';
 import { jsonResponse, type RequestContext } from '../../emulator/http.js';
 import { serveJson, type JsonServiceWire } from '../../emulator/json-protocol.js';
 import { routeOf, targetOperation, type ServiceName } from '../../emulator/router.js';
+import { serveIamQuery } from '../../emulator/iam/iam-protocol.js';
 import { serveSnsQuery } from '../../emulator/sns/sns-protocol.js';
 import { faultsAt, type FaultAt, type FaultLogger } from '../../model/fault.js';
 
@@ -63,7 +64,7 @@ interface AwsCall {
   region: string | undefined;
 }
 
-const serviceTitles: Record<ServiceName, string> = { sqs: 'SQS', sns: 'SNS', dynamodb: 'DynamoDB', states: 'Step Functions' };
+const serviceTitles: Record<ServiceName, string> = { sqs: 'SQS', sns: 'SNS', dynamodb: 'DynamoDB', states: 'Step Functions', iam: 'IAM' };
 
 /** The JSON-protocol services and how they name errors; SNS (query protocol) answers XML. */
 const jsonWires: Partial<Record<ServiceName, JsonServiceWire>> = {
@@ -106,6 +107,11 @@ const injectedErrors: Record<ServiceName, Record<'aws-throttle' | 'aws-error', I
   sns: {
     'aws-throttle': { code: 'Throttling', status: 400, message: `Rate exceeded ${byProxy}.` },
     'aws-error': { code: 'ServiceUnavailable', status: 503, message: `Service is unable to handle the request ${byProxy}.` },
+  },
+  // IAM's model names its 500 ServiceFailure; its throttle is the query APIs' common Throttling.
+  iam: {
+    'aws-throttle': { code: 'Throttling', status: 400, message: `Rate exceeded ${byProxy}.` },
+    'aws-error': { code: 'ServiceFailure', status: 500, message: `Request processing has failed due to an unknown error ${byProxy}.` },
   },
 };
 
@@ -292,6 +298,7 @@ async function errorAnswer(call: AwsCall, injected: InjectedError): Promise<Http
   const context: RequestContext = { region: call.region ?? 'us-east-1', accountId: '', origin: '', requestId: randomUUID() };
   const wire = jsonWires[call.service];
   if (wire) return serveJson(wire, operations, call.operation, Buffer.alloc(0), context);
+  if (call.service === 'iam') return serveIamQuery(operations, { Action: call.operation }, context);
   return serveSnsQuery(operations, { Action: call.operation }, context);
 }
 

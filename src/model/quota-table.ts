@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BooksimError, ExitCode } from '../../errors.js';
+import { BooksimError, ExitCode } from '../errors.js';
 
 /**
  * AWS's published throughput quotas as data: quotas/<service>.json at the package's root,
@@ -34,8 +34,8 @@ export interface QuotaEntry extends QuotaFigures {
 /** Every quota, by id (`sqs.fifo.perQueueAction`). */
 export type QuotaTable = Record<string, QuotaEntry>;
 
-/** The folder booksim's quota files are in, from dist/emulator/quotas/ and src/emulator/quotas/ alike. */
-export const quotasDir = fileURLToPath(new URL('../../../quotas/', import.meta.url));
+/** The folder booksim's quota files are in, from dist/model/ and src/model/ alike. */
+export const quotasDir = fileURLToPath(new URL('../../quotas/', import.meta.url));
 
 const bad = (file: string, what: string) => new BooksimError(`quota file ${file}: ${what}`, ExitCode.usage);
 
