@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -26,6 +27,8 @@ export interface AwsClients {
   sns: SNSClient;
   dynamodb: DynamoDBClient;
   sfn: SFNClient;
+  /** Only deploy and destroy call it: the saga's role. */
+  iam: IAMClient;
   /** Releases the clients' sockets. */
   destroy(): void;
 }
@@ -66,6 +69,7 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
     sns: new SNSClient(config('sns')),
     dynamodb: new DynamoDBClient(config('dynamodb')),
     sfn: new SFNClient(config('sfn')),
+    iam: new IAMClient(config('iam')),
   };
   for (const [service, client] of Object.entries(clients) as Array<[ServiceKey, MiddlewareClient]>) tagFailedCalls(client, service, endpointOf(service));
   return {

@@ -1,7 +1,7 @@
 import { BooksimError, ExitCode } from '../errors.js';
 
 /** The AWS services booksim calls, by the name their clients use. */
-export type ServiceKey = 'sqs' | 'sns' | 'dynamodb' | 'sfn';
+export type ServiceKey = 'sqs' | 'sns' | 'dynamodb' | 'sfn' | 'iam';
 
 /** The SDK convention's service-specific variables: AWS_ENDPOINT_URL_<service id>. */
 const serviceVariables: Record<ServiceKey, string> = {
@@ -9,6 +9,7 @@ const serviceVariables: Record<ServiceKey, string> = {
   sns: 'AWS_ENDPOINT_URL_SNS',
   dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
   sfn: 'AWS_ENDPOINT_URL_SFN',
+  iam: 'AWS_ENDPOINT_URL_IAM',
 };
 
 /** Where booksim sends AWS calls, as resolved from flags and environment. */
@@ -93,7 +94,7 @@ function resolveAws(region: string | undefined): EndpointConfig {
     throw new BooksimError('--endpoint aws needs a region: none was given', ExitCode.usage, ['Give --region (e.g. --region eu-west-1) or set AWS_REGION.']);
   }
   return {
-    endpoints: { sqs: awsEndpoint, sns: awsEndpoint, dynamodb: awsEndpoint, sfn: awsEndpoint },
+    endpoints: { sqs: awsEndpoint, sns: awsEndpoint, dynamodb: awsEndpoint, sfn: awsEndpoint, iam: awsEndpoint },
     display: `AWS (${region})`,
     defaulted: [],
     region,

@@ -34,7 +34,7 @@ export const iamActions: ActionUse[] = [
   use('sns:ListSubscriptionsByTopic', ['deploy', 'destroy', 'status']),
   use('sns:GetSubscriptionAttributes', ['deploy']),
   use('sns:SetSubscriptionAttributes', ['deploy']),
-  use('sns:ListTagsForResource', ['destroy']),
+  use('sns:ListTagsForResource', ['deploy', 'destroy']),
   use('sns:Unsubscribe', ['destroy']),
   use('sns:DeleteTopic', ['destroy']),
   use('sns:Publish', ['storm', 'worker']),
@@ -44,7 +44,7 @@ export const iamActions: ActionUse[] = [
   use('sqs:GetQueueUrl', ['deploy', 'destroy', 'status', 'storm', 'worker', 'verify']),
   use('sqs:GetQueueAttributes', ['deploy', 'destroy', 'status', 'storm', 'verify']),
   use('sqs:SetQueueAttributes', ['deploy']),
-  use('sqs:ListQueueTags', ['destroy']),
+  use('sqs:ListQueueTags', ['deploy', 'destroy']),
   use('sqs:DeleteQueue', ['destroy']),
   use('sqs:ReceiveMessage', ['storm', 'worker', 'verify']),
   use('sqs:DeleteMessage', ['storm', 'worker']),
@@ -55,7 +55,7 @@ export const iamActions: ActionUse[] = [
   use('dynamodb:DescribeTable', ['deploy', 'destroy', 'status']),
   use('dynamodb:DescribeTimeToLive', ['deploy']),
   use('dynamodb:UpdateTimeToLive', ['deploy']),
-  use('dynamodb:ListTagsOfResource', ['destroy']),
+  use('dynamodb:ListTagsOfResource', ['deploy', 'destroy']),
   use('dynamodb:DeleteTable', ['destroy']),
   use('dynamodb:GetItem', ['storm', 'worker', 'verify']),
   use('dynamodb:PutItem', ['storm', 'worker']),
@@ -67,9 +67,9 @@ export const iamActions: ActionUse[] = [
   use('states:CreateStateMachine', ['deploy']),
   use('states:TagResource', ['deploy']),
   use('states:ListActivities', ['deploy', 'destroy', 'status', 'storm', 'worker'], 'any'),
-  use('states:DescribeStateMachine', ['deploy', 'status', 'storm']),
+  use('states:DescribeStateMachine', ['deploy', 'status', 'storm', 'worker']),
   use('states:UpdateStateMachine', ['deploy']),
-  use('states:ListTagsForResource', ['destroy']),
+  use('states:ListTagsForResource', ['deploy', 'destroy']),
   use('states:DeleteStateMachine', ['destroy']),
   use('states:DeleteActivity', ['destroy']),
   use('states:StartExecution', ['storm', 'worker']),
@@ -81,8 +81,19 @@ export const iamActions: ActionUse[] = [
   use('states:ListExecutions', ['storm', 'verify', 'status']),
   use('states:GetExecutionHistory', ['storm', 'verify']),
   use('states:StopExecution', ['storm']),
-  // The saga's role, handed to the state machine.
+  // IAM: the saga's role, made by deploy unless --role-arn names one, and handed to the state machine.
+  use('iam:GetRole', ['deploy']),
+  use('iam:CreateRole', ['deploy']),
+  use('iam:TagRole', ['deploy']),
+  use('iam:ListRoleTags', ['deploy', 'destroy']),
+  use('iam:GetRolePolicy', ['deploy']),
+  use('iam:PutRolePolicy', ['deploy']),
+  use('iam:ListRolePolicies', ['destroy']),
+  use('iam:DeleteRolePolicy', ['destroy']),
+  use('iam:DeleteRole', ['destroy']),
   use('iam:PassRole', ['deploy']),
+  // The probe of an IAM endpoint of its own (AWS_ENDPOINT_URL_IAM); never called on AWS, where every service shares the resolver.
+  use('iam:ListRoles', ['every command'], 'any'),
 ];
 
 /** The ARNs of a stack's resources (`stack` is the name prefix; `*` for every stack) for each service. */
@@ -92,7 +103,7 @@ function stackResources(stack: string): Record<string, string[]> {
     sqs: [`arn:aws:sqs:*:*:${stack}-*`],
     dynamodb: [`arn:aws:dynamodb:*:*:table/${stack}-*`, `arn:aws:dynamodb:*:*:table/${stack}-*/index/*`],
     states: [`arn:aws:states:*:*:stateMachine:${stack}-*`, `arn:aws:states:*:*:activity:${stack}-*`, `arn:aws:states:*:*:execution:${stack}-*:*`],
-    iam: ['arn:aws:iam::*:role/booksim-*'],
+    iam: [`arn:aws:iam::*:role/${stack}-*`],
   };
 }
 
@@ -111,11 +122,11 @@ export function iamPolicy(stack = 'booksim'): { Version: string; Statement: Arra
       ...services.map((service) => ({
         Sid: `BooksimStack${service === 'sns' || service === 'sqs' || service === 'iam' ? service.toUpperCase() : service === 'dynamodb' ? 'DynamoDB' : 'StepFunctions'}`,
         Effect: 'Allow' as const,
-        Action: iamActions.filter((use) => use.scope === 'stack' && use.action.startsWith(`${service}:`)).map((use) => use.action).sort(),
+        Action: iamActions.filter((use) => use.scope === 'stack' && use.action.startsWith(`${service}:`) && use.action !== 'iam:PassRole').map((use) => use.action).sort(),
         Resource: resources[service]!,
-        // The saga's role may be passed to Step Functions only.
-        ...(service === 'iam' ? { Condition: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } } } : {}),
       })),
+      // The saga's role may be passed to Step Functions only; the condition key exists for PassRole alone, so it has a statement of its own.
+      { Sid: 'BooksimPassRole', Effect: 'Allow', Action: ['iam:PassRole'], Resource: resources.iam!, Condition: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } } },
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
@@ -8,19 +9,20 @@ import { awsFailure } from './errors.js';
 
 const probeTimeoutMs = 5_000;
 
-/** The cheapest call of each service; an endpoint is probed with that of the first service using it (sqs, sns, dynamodb, sfn). */
+/** The cheapest call of each service; an endpoint is probed with that of the first service using it (sqs, sns, dynamodb, sfn, iam: IAM's only when it has an endpoint of its own). */
 const probes: Record<ServiceKey, (clients: AwsClients, abortSignal: AbortSignal) => Promise<unknown>> = {
   sqs: (clients, abortSignal) => clients.sqs.send(new ListQueuesCommand({ MaxResults: 1 }), { abortSignal }),
   sns: (clients, abortSignal) => clients.sns.send(new ListTopicsCommand({}), { abortSignal }),
   dynamodb: (clients, abortSignal) => clients.dynamodb.send(new ListTablesCommand({ Limit: 1 }), { abortSignal }),
   sfn: (clients, abortSignal) => clients.sfn.send(new ListStateMachinesCommand({ maxResults: 1 }), { abortSignal }),
+  iam: (clients, abortSignal) => clients.iam.send(new ListRolesCommand({ MaxItems: 1 }), { abortSignal }),
 };
 
 /**
  * Checks that the AWS endpoints answer before a command does anything: one call to each
  * distinct endpoint (by the first service that uses it), all at once, no retries, a few
  * seconds at most. Throws a BooksimError naming the URL that failed (the first service's,
- * in the order sqs, sns, dynamodb, sfn) and how to start an endpoint when nothing answers.
+ * in the order sqs, sns, dynamodb, sfn, iam) and how to start an endpoint when nothing answers.
  */
 export async function probeEndpoint(config: EndpointConfig): Promise<void> {
   const clients = createClients({ endpoint: config.endpoints, region: config.region, local: config.local, maxAttempts: 1 });

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { timingProfiles, type TimingProfileName } from '../deploy/saga.js';
 import { validStackName, type StackOptions } from '../deploy/stack.js';
 import { checkedRegion } from '../model/quotas.js';
+import { readQuotaTable, type QuotaTable } from '../model/quota-table.js';
 import type { EmbeddedChoice } from '../pipeline/run-pipeline.js';
 import { topologies } from '../model/topology.js';
 import { BooksimError, ExitCode } from '../errors.js';
@@ -24,17 +25,16 @@ export const confirmFlags = {
   yes: Flags.boolean({ description: 'with --endpoint aws, go ahead without asking (a run that is not on a terminal exits 2 without it); other endpoints never ask', default: false }),
 };
 
-/** The role ARN deploy gives the saga unless told: any role does on LocalStack and booksim local, none on AWS. */
-const placeholderRoleArn = 'arn:aws:iam::000000000000:role/booksim-saga';
+/** An IAM role's ARN, as Step Functions takes it (any partition; the path may have slashes). */
+const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
-/** --role-arn, checked: on real AWS (`--endpoint aws`) the placeholder would fail CreateStateMachine after the rest was created, so it is refused first. */
-export function roleArnOf(flags: { endpoint?: string | undefined; 'role-arn': string }): string {
-  if (flags.endpoint === 'aws' && flags['role-arn'] === placeholderRoleArn) {
-    throw new BooksimError('--endpoint aws needs --role-arn: the IAM role the saga runs as (booksim does not create it)', ExitCode.usage, [
-      'Give the ARN of a role Step Functions can assume, e.g. --role-arn arn:aws:iam::123456789012:role/booksim-saga (docs/aws.md).',
-    ]);
+/** --role-arn, checked before any call: undefined when not given (deploy then creates the stack's own role). */
+export function roleArnOf(flags: { 'role-arn'?: string | undefined }): string | undefined {
+  const arn = flags['role-arn'];
+  if (arn !== undefined && !roleArnPattern.test(arn)) {
+    throw new BooksimError(`--role-arn "${arn}" is not an IAM role ARN`, ExitCode.usage, ['Give one like arn:aws:iam::123456789012:role/booksim-saga, or leave it out and deploy creates the role.']);
   }
-  return flags['role-arn'];
+  return arn;
 }
 
 /** What `booksim deploy` (and `booksim run`) may choose about the stack. */
@@ -47,22 +47,40 @@ export const deployFlags = {
   }),
   profile: Flags.string({ description: 'timing profile of the saga: fast (seconds, for CI) or realistic (the original design)', options: [...timingProfiles], default: 'fast' }),
   'max-receive-count': Flags.integer({ description: 'receives of a message before its queue moves it to the DLQ', default: 5, min: 1, max: 1000 }),
-  'role-arn': Flags.string({ description: 'IAM role the saga runs as (LocalStack and booksim local accept any; on AWS give a real one)', default: placeholderRoleArn }),
+  'role-arn': Flags.string({
+    description: "IAM role the saga runs as (default: deploy creates <stack>-saga-role, which Step Functions may assume and which may only send to the stack's manual-review queue; destroy deletes it)",
+    helpValue: 'ARN',
+  }),
   'high-throughput': Flags.boolean({
     description:
-      "FIFO queues and the FIFO topic in AWS's high-throughput mode (FifoThroughputLimit=perMessageGroupId and DeduplicationScope=messageGroup; FifoThroughputScope=MessageGroup): the quotas apply per message group, not per queue or topic. Deploying without it turns it back off",
-    default: false,
+      "FIFO queues and the FIFO topic in AWS's high-throughput mode (FifoThroughputLimit=perMessageGroupId and DeduplicationScope=messageGroup; FifoThroughputScope=MessageGroup): the quotas apply per message group, not per queue or topic. Default: on when --rps is above what a FIFO queue takes without it (300 a second), else off; --no-high-throughput keeps it off",
+    allowNo: true,
   }),
 };
 
+/**
+ * Whether the stack's FIFO queues and topic go high-throughput: as --[no-]high-throughput
+ * says, else when the booking rate it is deployed for is above what a FIFO queue takes
+ * without it. Each booking is one SendMessage (SNS's delivery) to each FIFO queue and one
+ * DeleteMessage from it, and a FIFO queue takes 300 of each a second without high
+ * throughput (sqs.fifo.perQueueAction in quotas/sqs.json, from AWS's SQS quotas page).
+ */
+export function highThroughputOf(flags: { 'high-throughput'?: boolean | undefined; rps?: string | number | undefined }, table: QuotaTable = readQuotaTable()): { on: boolean; byRate?: { rps: number; limit: number } } {
+  if (flags['high-throughput'] !== undefined) return { on: flags['high-throughput'] };
+  const rps = Number(flags.rps);
+  const limit = table['sqs.fifo.perQueueAction']!.rate;
+  return flags.rps !== undefined && Number.isFinite(rps) && rps > limit ? { on: true, byRate: { rps, limit } } : { on: false };
+}
+
 /** The stack options of parsed {@link deployFlags} and --stack, but the topology (which `compare` chooses per run): the stack name checked. */
-export function stackOptionsOf(flags: { endpoint?: string | undefined; stack: string; profile: string; 'max-receive-count': number; 'role-arn': string; 'high-throughput': boolean }): Omit<StackOptions, 'topology'> {
+export function stackOptionsOf(flags: { stack: string; profile: string; 'max-receive-count': number; 'role-arn'?: string | undefined; 'high-throughput'?: boolean | undefined; rps?: string | number | undefined }): Omit<StackOptions, 'topology'> {
+  const roleArn = roleArnOf(flags);
   return {
     stack: validStackName(flags.stack),
     profile: flags.profile as TimingProfileName,
     maxReceiveCount: flags['max-receive-count'],
-    roleArn: roleArnOf(flags),
-    highThroughput: flags['high-throughput'],
+    ...(roleArn ? { roleArn } : {}),
+    highThroughput: highThroughputOf(flags).on,
   };
 }
 

@@ -50,6 +50,8 @@ ${exitCodeHelp}`;
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Compare);
+    // Bad input is refused before the confirmation's call to AWS.
+    const deploy = stackOptionsOf(flags);
     await confirmAwsFlags(flags, `create or update a stack per topology (${flags.stack}-…), then run a storm on each`);
     const human = !this.jsonEnabled();
     const storm = wholeStormPlanOf(flags);
@@ -63,7 +65,7 @@ ${exitCodeHelp}`;
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
           embedded: embeddedChoiceOf(flags, storm.shape.seed),
-          deploy: stackOptionsOf(flags),
+          deploy,
           topologies: chosen,
           storm,
           ...thresholds,

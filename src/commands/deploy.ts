@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { resolveEndpoint } from '../aws/endpoint.js';
 import { AwsCommand } from '../cli/aws-command.js';
-import { confirmFlags, deployFlags, endpointFlags, stackOptionsOf } from '../cli/flags.js';
+import { confirmFlags, deployFlags, endpointFlags, highThroughputOf, stackOptionsOf } from '../cli/flags.js';
 import { deployStack, planDeploy } from '../deploy/deploy.js';
 import { deployedSabotages, sabotageNames, type Sabotage } from '../model/sabotage.js';
 import type { Topology } from '../model/topology.js';
@@ -13,7 +13,9 @@ export default class Deploy extends AwsCommand {
 
   static override description = `Creates the system under test: the SNS FIFO bookings topic fanning out (raw delivery) to the inventory and payment SQS FIFO queues, each with a FIFO dead-letter queue; a notifications topic; a manual-review queue; DynamoDB tables for bookings (indexed by seat and by status), seats, tickets and idempotency records (with TTL); an activity per saga task; and the saga state machine, generated for a timing profile and validated with asl-validator before any call. A second run changes nothing and says so; a changed profile updates the state machine in place.
 
---high-throughput puts the FIFO queues (FifoThroughputLimit=perMessageGroupId, DeduplicationScope=messageGroup) and the FIFO bookings topic (FifoThroughputScope=MessageGroup) in AWS's high-throughput mode, with the same calls on LocalStack, booksim local and AWS: AWS's throughput quotas then apply per message group rather than per queue or topic (what \`booksim local --aws-quotas REGION\` enforces). Deploying the stack again without it turns it back off; booksim status shows which mode the stack is in.
+The saga runs as an IAM role: deploy creates <stack>-saga-role (Step Functions may assume it; it may only send to the stack's manual-review queue), tagged with the stack, unless --role-arn names one; destroy deletes the one it created. Every resource carries the tag booksim:stack=<stack>; one of the stack's names found without a tag (a stack deployed by an older booksim) is tagged and reported updated, and one tagged for another stack is refused.
+
+--high-throughput puts the FIFO queues (FifoThroughputLimit=perMessageGroupId, DeduplicationScope=messageGroup) and the FIFO bookings topic (FifoThroughputScope=MessageGroup) in AWS's high-throughput mode, with the same calls on LocalStack, booksim local and AWS: AWS's throughput quotas then apply per message group rather than per queue or topic (what \`booksim local --aws-quotas REGION\` enforces). --rps N, the booking rate you will storm the stack at, switches it on by itself above 300 a second, the SendMessage and DeleteMessage calls a FIFO queue takes a second without it (AWS's SQS quotas); --no-high-throughput keeps it off. Deploying the stack again without either turns it back off; booksim status shows which mode the stack is in.
 
 --sabotage NAME (repeatable) deploys the saga with a safeguard of its definition switched off, to see what breaks without it (docs/faults.md, Sabotage): ${deployedSabotages.join(', ')}. The definition's Comment records it, storm hands it to the workers and records it in run.json, and a storm asking for one the stack was deployed without is refused. Deploying again without it restores the correct saga. The other sabotages live in the functions' code: give them to storm or run.
 
@@ -24,6 +26,8 @@ ${exitCodeHelp}`;
     '<%= config.bin %> deploy',
     '<%= config.bin %> deploy --profile realistic',
     '<%= config.bin %> deploy --high-throughput   # FIFO queues and topic in high-throughput mode',
+    '<%= config.bin %> deploy --rps 500   # high throughput because 500 bookings a second need it',
+    '<%= config.bin %> deploy --endpoint aws --region eu-west-1 --stack lab --yes   # real AWS (docs/aws.md)',
     '<%= config.bin %> deploy --stack ci-42 --endpoint http://127.0.0.1:4566',
     '<%= config.bin %> deploy --stack lab --sabotage no-heartbeat   # the saga without heartbeats; then: storm --stack lab --scenario heartbeat-crash',
     '<%= config.bin %> deploy --dry-run',
@@ -37,12 +41,15 @@ ${exitCodeHelp}`;
     ...confirmFlags,
     ...deployFlags,
     'dry-run': Flags.boolean({ description: 'print the plan and the saga definition; call nothing' }),
+    rps: Flags.integer({ description: 'the booking rate the stack is for: above 300 a second the FIFO queues and topic go high-throughput (unless --no-high-throughput)', min: 1, helpValue: 'N' }),
     sabotage: Flags.string({ description: `switch a safeguard of the saga's definition off (repeatable): ${deployedSabotages.join(', ')}`, multiple: true, options: [...sabotageNames], default: [] }),
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Deploy);
     const options = { ...stackOptionsOf(flags), topology: flags.topology as Topology, sabotage: definitionSabotage(flags.sabotage as Sabotage[]) };
+    const { byRate } = highThroughputOf(flags);
+    if (byRate && options.topology === 'fifo-fanout' && !this.jsonEnabled()) this.log(`high throughput on: ${byRate.rps} bookings a second is more than the ${byRate.limit} SendMessage calls a second a FIFO queue takes without it`);
     if (flags['dry-run']) {
       const plan = planDeploy(options, resolveEndpoint(flags).region);
       if (!this.jsonEnabled()) this.log(planText(plan));

@@ -43,6 +43,8 @@ ${exitCodeHelp}`;
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Run);
+    // Bad input is refused before the confirmation's call to AWS.
+    const deploy = stackOptionsOf(flags);
     await confirmAwsFlags(flags, `create or update the resources of stack ${flags.stack}, then run a storm on it`);
     const human = !this.jsonEnabled();
     const storm = wholeStormPlanOf(flags);
@@ -53,7 +55,7 @@ ${exitCodeHelp}`;
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
           embedded: embeddedChoiceOf(flags, storm.shape.seed),
-          deploy: { ...stackOptionsOf(flags), topology: flags.topology as Topology },
+          deploy: { ...deploy, topology: flags.topology as Topology },
           storm,
           ...thresholds,
           ...(flags.junit !== undefined ? { junitFile: flags.junit } : {}),

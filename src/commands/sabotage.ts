@@ -48,6 +48,7 @@ ${exitCodeHelp}`;
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(SabotageMatrixCommand);
+    const roleArn = roleArnOf(flags);
     await confirmAwsFlags(flags, `create or update a stack per sabotage (${flags.stack}-…), then run a storm on each`);
     const human = !this.jsonEnabled();
     const sabotages = (flags.sabotage ?? [...sabotageNames]) as Sabotage[];
@@ -62,7 +63,7 @@ ${exitCodeHelp}`;
         {
           endpointFlags: { endpoint: flags.endpoint, region: flags.region },
           embedded: embeddedChoiceOf({ 'standard-queue-chaos': flags['standard-queue-chaos'] }, seed),
-          deploy: { stack: flags.stack, profile: 'fast', maxReceiveCount: 5, roleArn: roleArnOf(flags) },
+          deploy: { stack: flags.stack, profile: 'fast', maxReceiveCount: 5, ...(roleArn ? { roleArn } : {}) },
           exposures,
           seed,
           out: flags.out ?? join(flags['reports-dir'], 'sabotage.html'),

@@ -7,7 +7,9 @@ import type { AwsClients } from '../aws/clients.js';
 import { awsFailure } from '../aws/errors.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
-import type { Outcome, ProgressListener, ResourceKind, ResourceOutcome } from './outcome.js';
+import type { Ensured, Outcome, ProgressListener, ResourceKind, ResourceOutcome } from './outcome.js';
+import { ensureSagaRole, whileRolePropagates, type SagaRole } from './saga-role.js';
+import { claimForStack, taggedDetail, type TaggedKind } from './tags.js';
 import { sagaDefinition, sagaTasks, type SagaResources, type SagaTask } from './saga.js';
 import {
   bookingsTopicAttributes,
@@ -53,6 +55,7 @@ export function planDeploy(options: StackOptions, region: string): DeployPlan {
     { kind: 'topic', name: names.notificationsTopic },
     ...names.streamQueues.flatMap((queue) => [queue.dlq, queue.name]).map((name) => ({ kind: 'queue' as const, name })),
     { kind: 'queue', name: names.manualReviewQueue },
+    ...(options.roleArn ? [] : [{ kind: 'role' as const, name: names.sagaRole }]),
     ...names.streamQueues.map((queue) => ({ kind: 'subscription' as const, name: `${names.bookingsTopic} → ${queue.name}` })),
     ...tableSpecs(names).map((spec) => ({ kind: 'table' as const, name: spec.input.TableName! })),
     ...sagaTasks.map((task) => ({ kind: 'activity' as const, name: names.activities[task] })),
@@ -109,6 +112,8 @@ export async function deployStack(options: StackOptions, context: DeployContext)
     streamQueues.push(await step('queue', queue.name, () => ensureQueue(clients, options.stack, queue.name, fed)));
   }
   const manualReview = await step('queue', names.manualReviewQueue, () => ensureQueue(clients, options.stack, names.manualReviewQueue, () => ({ MessageRetentionPeriod: '1209600' })));
+  // Made early, so that IAM has had the tables and activities' time to spread the new role before the state machine needs it.
+  const role: SagaRole = options.roleArn ? { arn: options.roleArn, justCreated: false } : await step('role', names.sagaRole, () => ensureSagaRole(clients, options.stack, names, manualReview.arn));
   for (const queue of streamQueues) {
     await step('subscription', `${names.bookingsTopic} → ${queue.name}`, () => ensureRawSubscription(clients, bookingsTopic, queue.arn));
   }
@@ -120,12 +125,10 @@ export async function deployStack(options: StackOptions, context: DeployContext)
     activityArns[task] = await step('activity', names.activities[task], () => ensureActivity(clients, options.stack, names.activities[task]));
   }
   await step('state machine', names.stateMachine, () =>
-    ensureStateMachine(clients, names, options, { activityArns, manualReviewQueueUrl: manualReview.url }),
+    ensureStateMachine(clients, names, options, role, { activityArns, manualReviewQueueUrl: manualReview.url }),
   );
   return outcomes;
 }
-
-type Ensured<T> = Promise<{ outcome: Outcome; detail?: string; value: T }>;
 
 /**
  * Creates the topic with its `fixed` attributes (FIFO or not: a topic cannot change them),
@@ -149,7 +152,17 @@ async function ensureTopic(clients: AwsClients, stack: string, name: string, fix
   for (const [AttributeName, AttributeValue] of changes) {
     await clients.sns.send(new SetTopicAttributesCommand({ TopicArn: existing, AttributeName, AttributeValue }));
   }
-  return changes.length > 0 ? { outcome: 'updated', detail: changes.map(([key, value]) => `${key}=${value}`).join(', '), value: existing } : { outcome: 'unchanged', value: existing };
+  return existingOutcome(existing, [...changes.map(([key, value]) => `${key}=${value}`), ...(await claimed(clients, 'topic', name, existing, stack))]);
+}
+
+/** What deploy says of a resource that existed: updated with what it changed, or unchanged. */
+function existingOutcome<T>(value: T, changes: string[]): Awaited<Ensured<T>> {
+  return changes.length > 0 ? { outcome: 'updated', detail: changes.join(', '), value } : { outcome: 'unchanged', value };
+}
+
+/** An existing resource made the stack's (see claimForStack): the change to report, if it was tagged. */
+async function claimed(clients: AwsClients, kind: TaggedKind, name: string, id: string, stack: string): Promise<string[]> {
+  return (await claimForStack(clients, kind, name, id, stack)) ? [taggedDetail(stack)] : [];
 }
 
 interface QueueRef {
@@ -175,7 +188,7 @@ async function ensureQueue(clients: AwsClients, stack: string, name: string, des
   if (Object.keys(changes).length > 0) await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: changes }));
   const value = { name, url, arn };
   if (created) return { outcome: 'created', value };
-  return Object.keys(changes).length > 0 ? { outcome: 'updated', detail: Object.keys(changes).join(', '), value } : { outcome: 'unchanged', value };
+  return existingOutcome(value, [...Object.keys(changes), ...(await claimed(clients, 'queue', name, url, stack))]);
 }
 
 /** Compares queue attribute values; JSON ones (Policy, RedrivePolicy) by content, since endpoints reformat them. */
@@ -214,42 +227,51 @@ async function ensureRawSubscription(clients: AwsClients, topicArn: string, queu
 
 async function ensureTable(clients: AwsClients, stack: string, spec: TableSpec): Ensured<string> {
   const TableName = spec.input.TableName!;
-  let outcome: Outcome = 'unchanged';
-  if (!(await tableExists(clients, TableName))) {
-    await clients.dynamodb.send(new CreateTableCommand({ ...spec.input, Tags: [{ Key: stackTagKey, Value: stack }] }));
-    outcome = 'created';
-  }
+  const created = !(await tableExists(clients, TableName));
+  if (created) await clients.dynamodb.send(new CreateTableCommand({ ...spec.input, Tags: [{ Key: stackTagKey, Value: stack }] }));
   await waitUntilTableExists({ client: clients.dynamodb, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName });
+  const changes: string[] = [];
   if (spec.ttlAttribute) {
     const { TimeToLiveDescription } = await clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName }));
     const enabled = TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' || TimeToLiveDescription?.TimeToLiveStatus === 'ENABLING';
     if (!enabled || TimeToLiveDescription?.AttributeName !== spec.ttlAttribute) {
       await clients.dynamodb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.ttlAttribute } }));
-      if (outcome === 'unchanged') return { outcome: 'updated', detail: `TTL on ${spec.ttlAttribute}`, value: TableName };
+      changes.push(`TTL on ${spec.ttlAttribute}`);
     }
   }
-  return { outcome, value: TableName };
+  if (created) return { outcome: 'created', value: TableName };
+  return existingOutcome(TableName, [...changes, ...(await claimed(clients, 'table', TableName, TableName, stack))]);
 }
 
 async function ensureActivity(clients: AwsClients, stack: string, name: string): Ensured<string> {
   const existing = await findActivityArn(clients, name);
-  if (existing) return { outcome: 'unchanged', value: existing };
+  if (existing) return existingOutcome(existing, await claimed(clients, 'activity', name, existing, stack));
   const { activityArn } = await clients.sfn.send(new CreateActivityCommand({ name, tags: [{ key: stackTagKey, value: stack }] }));
   return { outcome: 'created', value: activityArn! };
 }
 
-async function ensureStateMachine(clients: AwsClients, names: StackNames, options: StackOptions, resources: SagaResources): Ensured<string> {
+async function ensureStateMachine(clients: AwsClients, names: StackNames, options: StackOptions, role: SagaRole, resources: SagaResources): Ensured<string> {
   const definition = sagaDefinition(options.profile, resources, options.sabotage);
   validateDefinition(definition);
   const text = JSON.stringify(definition);
+  // Step Functions checks it can assume the role: one IAM has just created may not be assumable yet.
+  const assuming = <T>(call: () => Promise<T>) => (role.justCreated ? whileRolePropagates(call) : call());
   const existing = await findStateMachineArn(clients, names.stateMachine);
   if (!existing) {
-    const { stateMachineArn } = await clients.sfn.send(new CreateStateMachineCommand({ name: names.stateMachine, definition: text, roleArn: options.roleArn, tags: [{ key: stackTagKey, value: options.stack }] }));
+    const { stateMachineArn } = await assuming(() =>
+      clients.sfn.send(new CreateStateMachineCommand({ name: names.stateMachine, definition: text, roleArn: role.arn, tags: [{ key: stackTagKey, value: options.stack }] })),
+    );
     return { outcome: 'created', value: stateMachineArn! };
   }
   const current = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: existing }));
-  if (current.definition && canonicalJson(JSON.parse(current.definition)) === canonicalJson(definition)) return { outcome: 'unchanged', value: existing };
-  await clients.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: existing, definition: text }));
-  const sabotage = options.sabotage?.length ? `, sabotage ${options.sabotage.join(', ')}` : '';
-  return { outcome: 'updated', detail: `definition (profile ${options.profile}${sabotage})`, value: existing };
+  const sameDefinition = current.definition !== undefined && canonicalJson(JSON.parse(current.definition)) === canonicalJson(definition);
+  const sameRole = current.roleArn === role.arn;
+  const changes: string[] = [];
+  if (!sameDefinition || !sameRole) {
+    await assuming(() => clients.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: existing, ...(sameDefinition ? {} : { definition: text }), ...(sameRole ? {} : { roleArn: role.arn }) })));
+    const sabotage = options.sabotage?.length ? `, sabotage ${options.sabotage.join(', ')}` : '';
+    if (!sameDefinition) changes.push(`definition (profile ${options.profile}${sabotage})`);
+    if (!sameRole) changes.push(`role ${role.arn}`);
+  }
+  return existingOutcome(existing, [...changes, ...(await claimed(clients, 'state machine', names.stateMachine, existing, options.stack))]);
 }

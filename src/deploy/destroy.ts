@@ -1,33 +1,18 @@
-import { DeleteTableCommand, DescribeTableCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteActivityCommand, DeleteStateMachineCommand, ListTagsForResourceCommand as ListSfnTagsCommand } from '@aws-sdk/client-sfn';
-import { DeleteTopicCommand, ListTagsForResourceCommand as ListSnsTagsCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
-import { DeleteQueueCommand, GetQueueAttributesCommand, ListQueueTagsCommand } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../aws/clients.js';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteActivityCommand, DeleteStateMachineCommand } from '@aws-sdk/client-sfn';
+import { DeleteTopicCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import { DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { awsFailure } from '../aws/errors.js';
 import type { DeployContext } from './deploy.js';
 import { findActivityArn, findBookingsTopic, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
 import type { ResourceKind, ResourceOutcome } from './outcome.js';
+import { deleteSagaRole } from './saga-role.js';
 import { sagaTasks } from './saga.js';
 import { stackNames, stackTagKey, tableSpecs } from './stack.js';
+import { carriesStackTag } from './tags.js';
 
 /** What destroy did to one resource: deleted, not there, or left because it lacks the stack's tag. */
 type Removal = 'deleted' | 'absent' | 'left';
-
-/** Whether a resource's tags, as [key, value] pairs, carry `booksim:stack=<stack>`. */
-const carries = (stack: string, tags: Array<[string | undefined, string | undefined]>): boolean => tags.some(([key, value]) => key === stackTagKey && value === stack);
-
-/** The stack-tag checks of each kind of resource, through the service's own tag call. */
-const tagged = {
-  sfn: async (clients: AwsClients, stack: string, arn: string) =>
-    carries(stack, ((await clients.sfn.send(new ListSfnTagsCommand({ resourceArn: arn }))).tags ?? []).map((tag) => [tag.key, tag.value])),
-  table: async (clients: AwsClients, stack: string, TableName: string) => {
-    const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName }));
-    return carries(stack, ((await clients.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: Table?.TableArn }))).Tags ?? []).map((tag) => [tag.Key, tag.Value]));
-  },
-  topic: async (clients: AwsClients, stack: string, arn: string) =>
-    carries(stack, ((await clients.sns.send(new ListSnsTagsCommand({ ResourceArn: arn }))).Tags ?? []).map((tag) => [tag.Key, tag.Value])),
-  queue: async (clients: AwsClients, stack: string, QueueUrl: string) => carries(stack, Object.entries((await clients.sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags ?? {})),
-};
 
 /**
  * Deletes every resource of the stack: found by its stack-prefixed name, and deleted only
@@ -60,15 +45,17 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
   await remove('state machine', names.stateMachine, async () => {
     const arn = await findStateMachineArn(clients, names.stateMachine);
     if (!arn) return 'absent';
-    if (!(await tagged.sfn(clients, stack, arn))) return 'left';
+    if (!(await carriesStackTag(clients, 'state machine', arn, stack))) return 'left';
     await clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: arn }));
     return 'deleted';
   });
+  // The role deploy made when given no --role-arn; one given is never the stack's (untagged or absent under this name).
+  await remove('role', names.sagaRole, () => deleteSagaRole(clients, stack, names.sagaRole));
   for (const task of sagaTasks) {
     await remove('activity', names.activities[task], async () => {
       const arn = await findActivityArn(clients, names.activities[task]);
       if (!arn) return 'absent';
-      if (!(await tagged.sfn(clients, stack, arn))) return 'left';
+      if (!(await carriesStackTag(clients, 'activity', arn, stack))) return 'left';
       await clients.sfn.send(new DeleteActivityCommand({ activityArn: arn }));
       return 'deleted';
     });
@@ -77,7 +64,7 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
     const TableName = spec.input.TableName!;
     await remove('table', TableName, async () => {
       if (!(await tableExists(clients, TableName))) return 'absent';
-      if (!(await tagged.table(clients, stack, TableName))) return 'left';
+      if (!(await carriesStackTag(clients, 'table', TableName, stack))) return 'left';
       await clients.dynamodb.send(new DeleteTableCommand({ TableName }));
       return 'deleted';
     });
@@ -90,7 +77,7 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
       const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
       const subscription = await findSubscription(clients, bookingsTopic, Attributes?.QueueArn ?? '');
       if (!subscription?.SubscriptionArn) return subscription !== undefined;
-      if (!(await tagged.topic(clients, stack, bookingsTopic)) || !(await tagged.queue(clients, stack, url))) return 'left';
+      if (!(await carriesStackTag(clients, 'topic', bookingsTopic, stack)) || !(await carriesStackTag(clients, 'queue', url, stack))) return 'left';
       await clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn }));
       return 'deleted';
     });
@@ -99,7 +86,7 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
     await remove('topic', topic, async () => {
       const arn = await findTopicArn(clients, topic);
       if (!arn) return 'absent';
-      if (!(await tagged.topic(clients, stack, arn))) return 'left';
+      if (!(await carriesStackTag(clients, 'topic', arn, stack))) return 'left';
       await clients.sns.send(new DeleteTopicCommand({ TopicArn: arn }));
       return 'deleted';
     });
@@ -108,7 +95,7 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
     await remove('queue', queue, async () => {
       const url = await findQueueUrl(clients, queue);
       if (!url) return 'absent';
-      if (!(await tagged.queue(clients, stack, url))) return 'left';
+      if (!(await carriesStackTag(clients, 'queue', url, stack))) return 'left';
       await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
       return 'deleted';
     });

@@ -1,5 +1,5 @@
 /** The kinds of resource a stack has. */
-export type ResourceKind = 'topic' | 'queue' | 'subscription' | 'table' | 'activity' | 'state machine';
+export type ResourceKind = 'topic' | 'queue' | 'subscription' | 'table' | 'activity' | 'role' | 'state machine';
 
 /** What deploy or destroy did to one resource. */
 export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'left';
@@ -15,3 +15,6 @@ export interface ResourceOutcome {
 
 /** Called as each resource is done, so that a command can show progress. */
 export type ProgressListener = (outcome: ResourceOutcome) => void;
+
+/** What deploy's step for one resource answers: its outcome, what changed, and what later steps need of it (its ARN or URL). */
+export type Ensured<T> = Promise<{ outcome: Outcome; detail?: string; value: T }>;

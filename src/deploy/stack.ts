@@ -29,8 +29,8 @@ export interface StackOptions {
   profile: TimingProfileName;
   /** Receives of a message before its queue moves it to the DLQ. */
   maxReceiveCount: number;
-  /** The role the saga runs as (LocalStack and booksim local accept any). */
-  roleArn: string;
+  /** The role the saga runs as (`--role-arn`); absent: deploy creates the stack's own (StackNames.sagaRole). */
+  roleArn?: string;
   /** FIFO queues and the FIFO topic in high-throughput mode (`deploy --high-throughput`); off when absent. Standard queues and topics have no such mode. */
   highThroughput?: boolean;
   /** Sabotages baked into the saga's definition (src/model/sabotage.ts, `deployed`); none when absent. */
@@ -48,6 +48,8 @@ export interface StackNames {
   tables: { bookings: string; seats: string; tickets: string; idempotency: string };
   activities: Record<SagaTask, string>;
   stateMachine: string;
+  /** The IAM role the saga runs as, and its inline policy, when deploy creates it (no --role-arn). */
+  sagaRole: string;
 }
 
 const stackNamePattern = /^[A-Za-z][A-Za-z0-9-]{0,39}$/;
@@ -101,6 +103,7 @@ export function stackNames(stack: string, topology: Topology = 'fifo-fanout'): S
     },
     activities: Object.fromEntries(sagaTasks.map((task) => [task, `${stack}-${task}`])) as Record<SagaTask, string>,
     stateMachine: `${stack}-saga`,
+    sagaRole: `${stack}-saga-role`,
   };
 }
 

@@ -3,9 +3,9 @@ import { createClients, credentialsOf } from '../../src/aws/clients.js';
 import { confirmAws } from '../../src/aws/confirm.js';
 import { awsEndpoint, resolveEndpoint } from '../../src/aws/endpoint.js';
 import { BooksimError, ExitCode } from '../../src/errors.js';
-import { deployFlags, roleArnOf } from '../../src/cli/flags.js';
+import { roleArnOf } from '../../src/cli/flags.js';
 
-const everywhere = (url: string) => ({ sqs: url, sns: url, dynamodb: url, sfn: url });
+const everywhere = (url: string) => ({ sqs: url, sns: url, dynamodb: url, sfn: url, iam: url });
 
 describe('--endpoint aws', () => {
   it('is real AWS: every service left to the SDK’s resolver, not local, in the region of --region', () => {
@@ -42,7 +42,7 @@ describe('--endpoint aws', () => {
     const config = resolveEndpoint({ endpoint: 'aws', region: 'eu-west-1' }, {});
     const clients = createClients({ endpoint: config.endpoints, region: config.region, local: config.local });
     try {
-      for (const client of [clients.sqs, clients.sns, clients.dynamodb, clients.sfn]) {
+      for (const client of [clients.sqs, clients.sns, clients.dynamodb, clients.sfn, clients.iam]) {
         expect(client.config.endpoint).toBeUndefined();
         expect(client.config.isCustomEndpoint).toBe(false);
       }
@@ -71,12 +71,16 @@ describe('confirmAws', () => {
   });
 });
 
-describe('--role-arn on real AWS', () => {
-  it('refuses the placeholder role with --endpoint aws (CreateStateMachine would fail after the rest was created), and takes any role elsewhere', () => {
-    const placeholder = deployFlags['role-arn'].default as string;
-    expect(() => roleArnOf({ endpoint: 'aws', 'role-arn': placeholder })).toThrow(/--endpoint aws needs --role-arn/);
-    expect(roleArnOf({ endpoint: 'aws', 'role-arn': 'arn:aws:iam::123456789012:role/saga' })).toBe('arn:aws:iam::123456789012:role/saga');
-    expect(roleArnOf({ endpoint: 'http://127.0.0.1:4566', 'role-arn': placeholder })).toBe(placeholder);
-    expect(roleArnOf({ 'role-arn': placeholder })).toBe(placeholder);
+describe('--role-arn', () => {
+  it('takes an IAM role ARN of any partition and path, and is undefined when not given (deploy then creates the role)', () => {
+    expect(roleArnOf({ 'role-arn': 'arn:aws:iam::123456789012:role/saga' })).toBe('arn:aws:iam::123456789012:role/saga');
+    expect(roleArnOf({ 'role-arn': 'arn:aws-cn:iam::123456789012:role/service/booksim-saga' })).toBe('arn:aws-cn:iam::123456789012:role/service/booksim-saga');
+    expect(roleArnOf({})).toBeUndefined();
+  });
+
+  it('refuses anything else, with how to fix it', () => {
+    for (const bad of ['booksim-saga', 'arn:aws:iam::123:role/saga', 'arn:aws:sqs:us-east-1:123456789012:queue', 'arn:aws:iam::123456789012:user/me']) {
+      expect(() => roleArnOf({ 'role-arn': bad })).toThrow(`--role-arn "${bad}" is not an IAM role ARN`);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { resolveEndpoint } from '../../src/aws/endpoint.js';
 import { awsFailure } from '../../src/aws/errors.js';
 import { BooksimError } from '../../src/errors.js';
 
-const everywhere = (url: string) => ({ sqs: url, sns: url, dynamodb: url, sfn: url });
+const everywhere = (url: string) => ({ sqs: url, sns: url, dynamodb: url, sfn: url, iam: url });
 
 describe('resolveEndpoint', () => {
   it('when --endpoint is given, it wins over every variable and goes to every client', () => {
@@ -21,11 +21,11 @@ describe('resolveEndpoint', () => {
   it('when only a service-specific variable is set, the other services keep the local default, never real AWS', () => {
     const config = resolveEndpoint({}, { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
     expect(config.endpoints).toEqual({ ...everywhere('http://localhost:4566'), dynamodb: 'http://127.0.0.1:8000' });
-    expect(config.defaulted).toEqual(['sqs', 'sns', 'sfn']);
+    expect(config.defaulted).toEqual(['sqs', 'sns', 'sfn', 'iam']);
   });
 
   it('when nothing is set, it uses LocalStack’s default and us-east-1', () => {
-    expect(resolveEndpoint({}, {})).toEqual({ endpoints: everywhere('http://localhost:4566'), display: 'http://localhost:4566', defaulted: ['sqs', 'sns', 'dynamodb', 'sfn'], region: 'us-east-1', local: true, aws: false });
+    expect(resolveEndpoint({}, {})).toEqual({ endpoints: everywhere('http://localhost:4566'), display: 'http://localhost:4566', defaulted: ['sqs', 'sns', 'dynamodb', 'sfn', 'iam'], region: 'us-east-1', local: true, aws: false });
   });
 
   it('when BOOKSIM_DEFAULT_ENDPOINT is set, it replaces the default and nothing that is named', () => {

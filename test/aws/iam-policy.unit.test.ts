@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { iamActions, iamPolicy } from '../../src/aws/iam-policy.js';
 
 const src = new URL('../../src/', import.meta.url).pathname;
-const prefixes: Record<string, string> = { sqs: 'sqs', sns: 'sns', dynamodb: 'dynamodb', sfn: 'states', sts: 'sts' };
+const prefixes: Record<string, string> = { sqs: 'sqs', sns: 'sns', dynamodb: 'dynamodb', sfn: 'states', sts: 'sts', iam: 'iam' };
 /** SDK operations whose IAM action has another name. */
 const actionNames: Record<string, string> = { DeleteMessageBatch: 'DeleteMessage', ChangeMessageVisibilityBatch: 'ChangeMessageVisibility', SendMessageBatch: 'SendMessage' };
 
@@ -43,7 +43,8 @@ describe('the IAM actions booksim needs', () => {
 
   it('finds the SDK calls in src/ (the scan works)', () => {
     expect(called.get('sns:CreateTopic')).toEqual(['deploy/deploy.ts']);
-    expect(called.get('states:ListTagsForResource')).toEqual(['deploy/destroy.ts']);
+    expect(called.get('states:ListTagsForResource')).toEqual(['deploy/tags.ts']);
+    expect(called.get('iam:CreateRole')).toEqual(['deploy/saga-role.ts']);
     expect(called.get('sqs:DeleteMessage')).toBeDefined();
     expect(called.size).toBeGreaterThan(40);
   });

@@ -56,11 +56,11 @@ describe('--endpoint aws: the confirmation', () => {
     expect(aws.calls).toEqual([]);
   });
 
-  it('deploy without --role-arn is a usage error before any call: booksim does not create the saga\'s role', async () => {
+  it('a --role-arn that is not a role ARN is a usage error before any call', async () => {
     const aws = await startLoopbackAws();
-    const result = await runCli(['deploy', '--stack', 'aws-gate', '--endpoint', 'aws', '--region', 'eu-west-1', '--yes'], loopbackAwsEnv(aws.url));
+    const result = await runCli(['deploy', '--stack', 'aws-gate', '--role-arn', 'booksim-saga', '--endpoint', 'aws', '--region', 'eu-west-1', '--yes'], loopbackAwsEnv(aws.url));
     expect(result.code).toBe(2);
-    expect(unwrap(result.stderr)).toContain('--endpoint aws needs --role-arn');
+    expect(unwrap(result.stderr)).toContain('--role-arn "booksim-saga" is not an IAM role ARN');
     expect(aws.calls).toEqual([]);
   });
 

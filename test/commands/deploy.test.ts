@@ -13,7 +13,7 @@ describe('booksim deploy, status, destroy (the built CLI)', () => {
     const first = await runCli(['deploy', ...target]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`✔ created    queue         ${stack}-inventory.fifo`);
-    expect(first.stdout).toMatch(new RegExp(`stack ${stack} deployed: 20 created`));
+    expect(first.stdout).toMatch(new RegExp(`stack ${stack} deployed: 21 created`));
 
     const second = await runCli(['deploy', ...target]);
     expect(second.code).toBe(0);
@@ -73,7 +73,7 @@ describe('booksim deploy, status, destroy (the built CLI)', () => {
   it('when --dry-run is given, it prints the plan and the definition without an endpoint', async () => {
     const result = await runCli(['deploy', '--dry-run', '--endpoint', 'http://127.0.0.1:9', '--profile', 'realistic']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('plan for stack booksim (fifo-fanout, profile realistic), 20 resources:');
+    expect(result.stdout).toContain('plan for stack booksim (fifo-fanout, profile realistic), 21 resources:');
     expect(result.stdout).toContain('"HeartbeatSeconds": 30');
   });
 

@@ -1,13 +1,16 @@
-import { DescribeTableCommand, ListTagsOfResourceCommand, TagResourceCommand } from '@aws-sdk/client-dynamodb';
-import { ListTagsForResourceCommand as ListSfnTagsCommand, UntagResourceCommand as UntagSfnCommand } from '@aws-sdk/client-sfn';
-import { ListTagsForResourceCommand as ListSnsTagsCommand } from '@aws-sdk/client-sns';
+import { DescribeTableCommand, ListTagsOfResourceCommand, TagResourceCommand, UntagResourceCommand as UntagTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, ListRoleTagsCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
+import { DescribeStateMachineCommand, ListTagsForResourceCommand as ListSfnTagsCommand, UntagResourceCommand as UntagSfnCommand } from '@aws-sdk/client-sfn';
+import { ListTagsForResourceCommand as ListSnsTagsCommand, UntagResourceCommand as UntagTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, ListQueueTagsCommand, UntagQueueCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { deployStack, type DeployContext } from '../../src/deploy/deploy.js';
 import { destroyStack } from '../../src/deploy/destroy.js';
 import { findActivityArn, findStateMachineArn, findTopicArn } from '../../src/deploy/lookup.js';
 import { sagaTasks } from '../../src/deploy/saga.js';
+import { sagaTrustPolicy } from '../../src/deploy/saga-role.js';
 import { stackNames, stackTagKey, tableSpecs } from '../../src/deploy/stack.js';
+import { BooksimError } from '../../src/errors.js';
 import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
 
 describe('the booksim:stack tag', () => {
@@ -67,12 +70,108 @@ describe('destroy by the booksim:stack tag', () => {
     const left = outcomes.filter((outcome) => outcome.outcome === 'left');
     expect(left.map(({ kind, name }) => `${kind} ${name}`).sort()).toEqual([`activity ${activity}`, `queue ${names.manualReviewQueue}`, `table ${table}`].sort());
     for (const outcome of left) expect(outcome.detail).toBe(`no booksim:stack=${stack} tag: not booksim's to delete`);
-    expect(outcomes.filter((outcome) => outcome.outcome !== 'left').every((outcome) => outcome.outcome === 'deleted')).toBe(true);
+    // The role was given (--role-arn), so the stack has none of its own.
+    expect(outcomes.filter((outcome) => outcome.outcome !== 'left' && outcome.outcome !== 'deleted')).toEqual([{ kind: 'role', name: names.sagaRole, outcome: 'absent' }]);
     // What was left is still there; destroying again deletes nothing more and leaves the same.
     expect(await findActivityArn(fx.clients, activity)).toBeDefined();
     await expect(sqs.send(new GetQueueUrlCommand({ QueueName: names.manualReviewQueue }))).resolves.toMatchObject({ QueueUrl });
     const again = await destroyStack(stack, context());
     expect(again.filter((outcome) => outcome.outcome === 'left')).toHaveLength(3);
     expect(again.some((outcome) => outcome.outcome === 'deleted')).toBe(false);
+  });
+});
+
+describe('the saga role deploy creates when given none', () => {
+  const fx = useEndpoint();
+  const context = (): DeployContext => ({ clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
+
+  it('is made trusting Step Functions, tagged, allowed to send to the manual-review queue, given to the state machine, and deleted by destroy', async () => {
+    const stack = uniqueName('role');
+    const names = stackNames(stack);
+    const first = await deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
+    expect(first.find((outcome) => outcome.kind === 'role')).toEqual({ kind: 'role', name: names.sagaRole, outcome: 'created' });
+    const { iam, sfn, sqs } = fx.clients;
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: names.sagaRole }));
+    expect(JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!))).toEqual(sagaTrustPolicy);
+    expect((await iam.send(new ListRoleTagsCommand({ RoleName: names.sagaRole }))).Tags).toEqual([{ Key: stackTagKey, Value: stack }]);
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.manualReviewQueue }));
+    const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: names.sagaRole, PolicyName: names.sagaRole }));
+    expect(JSON.parse(decodeURIComponent(PolicyDocument!)).Statement[0]).toMatchObject({ Action: 'sqs:SendMessage', Resource: expect.stringMatching(new RegExp(`:${names.manualReviewQueue}$`)) });
+    expect(QueueUrl).toBeDefined();
+    const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: await findStateMachineArn(fx.clients, names.stateMachine) }));
+    expect(machine.roleArn).toBe(Role!.Arn);
+
+    const again = await deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
+    expect(again.filter((outcome) => outcome.outcome !== 'unchanged')).toEqual([]);
+
+    const removed = await destroyStack(stack, context());
+    expect(removed.find((outcome) => outcome.kind === 'role')).toEqual({ kind: 'role', name: names.sagaRole, outcome: 'deleted' });
+    await expect(iam.send(new GetRoleCommand({ RoleName: names.sagaRole }))).rejects.toBeInstanceOf(NoSuchEntityException);
+  });
+
+  it('is not made with --role-arn: the state machine runs as the role given, and destroy leaves that role alone', async () => {
+    const stack = uniqueName('given');
+    const names = stackNames(stack);
+    const { Role } = await fx.clients.iam.send(new CreateRoleCommand({ RoleName: `${stack}-own`, AssumeRolePolicyDocument: JSON.stringify(sagaTrustPolicy) }));
+    const outcomes = await deployStack({ stack, profile: 'fast', maxReceiveCount: 4, roleArn: Role!.Arn! }, context());
+    expect(outcomes.some((outcome) => outcome.kind === 'role')).toBe(false);
+    const machine = await fx.clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: await findStateMachineArn(fx.clients, names.stateMachine) }));
+    expect(machine.roleArn).toBe(Role!.Arn);
+    expect((await destroyStack(stack, context())).find((outcome) => outcome.kind === 'role')).toEqual({ kind: 'role', name: names.sagaRole, outcome: 'absent' });
+    await expect(fx.clients.iam.send(new GetRoleCommand({ RoleName: `${stack}-own` }))).resolves.toBeDefined();
+  });
+
+  it('moves a stack deployed with a role given onto its own role when deployed again without one', async () => {
+    const stack = uniqueName('switch');
+    const names = stackNames(stack);
+    await deployStack({ stack, profile: 'fast', maxReceiveCount: 4, roleArn: 'arn:aws:iam::000000000000:role/test' }, context());
+    const outcomes = await deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
+    const { Role } = await fx.clients.iam.send(new GetRoleCommand({ RoleName: names.sagaRole }));
+    expect(outcomes.find((outcome) => outcome.kind === 'state machine')).toEqual({ kind: 'state machine', name: names.stateMachine, outcome: 'updated', detail: `role ${Role!.Arn}` });
+  });
+});
+
+describe('deploy over a stack deployed before the tags', () => {
+  const fx = useEndpoint();
+  const context = (): DeployContext => ({ clients: fx.clients, endpoint: fx.endpoint.url, region: 'us-east-1' });
+
+  it('tags what it finds untagged, says so, and destroy then deletes it all', async () => {
+    const stack = uniqueName('older');
+    const names = stackNames(stack);
+    const options = { stack, profile: 'fast' as const, maxReceiveCount: 4 };
+    await deployStack(options, context());
+    const { sqs, sns, dynamodb, sfn } = fx.clients;
+    // What an older booksim left: no tags on a queue, a topic, a table, an activity and the state machine.
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.manualReviewQueue }));
+    await sqs.send(new UntagQueueCommand({ QueueUrl, TagKeys: [stackTagKey] }));
+    await sns.send(new UntagTopicCommand({ ResourceArn: await findTopicArn(fx.clients, names.notificationsTopic), TagKeys: [stackTagKey] }));
+    const table = tableSpecs(names)[1]!.input.TableName!;
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
+    await dynamodb.send(new UntagTableCommand({ ResourceArn: Table!.TableArn, TagKeys: [stackTagKey] }));
+    const activity = names.activities[sagaTasks[1]];
+    await sfn.send(new UntagSfnCommand({ resourceArn: await findActivityArn(fx.clients, activity), tagKeys: [stackTagKey] }));
+    await sfn.send(new UntagSfnCommand({ resourceArn: await findStateMachineArn(fx.clients, names.stateMachine), tagKeys: [stackTagKey] }));
+
+    const outcomes = await deployStack(options, context());
+    const updated = outcomes.filter((outcome) => outcome.outcome !== 'unchanged');
+    expect(updated.map(({ kind, name, outcome, detail }) => `${kind} ${name} ${outcome} ${detail}`).sort()).toEqual(
+      [`queue ${names.manualReviewQueue}`, `topic ${names.notificationsTopic}`, `table ${table}`, `activity ${activity}`, `state machine ${names.stateMachine}`]
+        .map((line) => `${line} updated tagged ${stackTagKey}=${stack}`)
+        .sort(),
+    );
+    const removed = await destroyStack(stack, context());
+    expect(removed.filter((outcome) => outcome.outcome !== 'deleted')).toEqual([]);
+  });
+
+  it('refuses a resource of the stack’s name tagged for another stack, before touching it', async () => {
+    const stack = uniqueName('taken');
+    const names = stackNames(stack);
+    await deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
+    const table = tableSpecs(names)[0]!.input.TableName!;
+    const { Table } = await fx.clients.dynamodb.send(new DescribeTableCommand({ TableName: table }));
+    await fx.clients.dynamodb.send(new TagResourceCommand({ ResourceArn: Table!.TableArn, Tags: [{ Key: stackTagKey, Value: 'someone-else' }] }));
+    const refused = deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
+    await expect(refused).rejects.toBeInstanceOf(BooksimError);
+    await expect(refused).rejects.toThrow(`table ${table} carries ${stackTagKey}=someone-else: it belongs to another stack`);
   });
 });

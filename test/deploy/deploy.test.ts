@@ -19,7 +19,6 @@ describe('deploy, status and destroy on the embedded endpoint', () => {
     stack,
     profile,
     maxReceiveCount: 4,
-    roleArn: 'arn:aws:iam::000000000000:role/test',
   });
 
   async function queueAttributes(name: string) {

@@ -1,0 +1,120 @@
+import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import type { AwsClients } from '../aws/clients.js';
+import type { Ensured } from './outcome.js';
+import { stackTagKey, type StackNames } from './stack.js';
+import { claimForStack, carriesStackTag, taggedDetail } from './tags.js';
+
+/**
+ * The IAM role the saga runs as, when the user gives none (`--role-arn`): deploy creates
+ * it, tagged with the stack, trusting Step Functions and allowed only what the saga calls
+ * itself (its Task states on activities need no permission; the manual-review step sends
+ * to SQS); destroy deletes it with its policy.
+ */
+
+/** Step Functions may assume the role, as the AWS CDK's StateMachine role is written. */
+export const sagaTrustPolicy = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
+/** What the saga's definition calls through its role: sqs:SendMessage to the manual-review queue (src/deploy/saga.ts). */
+export function sagaRolePolicy(manualReviewQueueArn: string): object {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: manualReviewQueueArn }] };
+}
+
+const sameDocument = (urlEncoded: string | undefined, wanted: object) => {
+  if (urlEncoded === undefined) return false;
+  try {
+    return JSON.stringify(JSON.parse(decodeURIComponent(urlEncoded))) === JSON.stringify(wanted);
+  } catch {
+    return false;
+  }
+};
+
+/** The role the saga runs as; one just created may not be assumable everywhere yet (see {@link whileRolePropagates}). */
+export interface SagaRole {
+  arn: string;
+  justCreated: boolean;
+}
+
+/**
+ * Creates the saga's role, or brings an existing one in line: its inline policy set to
+ * what the saga needs, an untagged one tagged (one tagged for another stack refused).
+ */
+export async function ensureSagaRole(clients: AwsClients, stack: string, names: StackNames, manualReviewQueueArn: string): Ensured<SagaRole> {
+  const RoleName = names.sagaRole;
+  const PolicyName = names.sagaRole;
+  const policy = sagaRolePolicy(manualReviewQueueArn);
+  const existing = await clients.iam.send(new GetRoleCommand({ RoleName })).catch((error: unknown) => {
+    if (error instanceof NoSuchEntityException) return undefined;
+    throw error;
+  });
+  if (!existing?.Role?.Arn) {
+    const { Role } = await clients.iam.send(
+      new CreateRoleCommand({
+        RoleName,
+        AssumeRolePolicyDocument: JSON.stringify(sagaTrustPolicy),
+        Description: `The saga of booksim stack ${stack}`,
+        Tags: [{ Key: stackTagKey, Value: stack }],
+      }),
+    );
+    await clients.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(policy) }));
+    return { outcome: 'created', value: { arn: Role!.Arn!, justCreated: true } };
+  }
+  const changes: string[] = [];
+  if (await claimForStack(clients, 'role', RoleName, RoleName, stack)) changes.push(taggedDetail(stack));
+  const current = await clients.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName })).catch((error: unknown) => {
+    if (error instanceof NoSuchEntityException) return undefined;
+    throw error;
+  });
+  if (!sameDocument(current?.PolicyDocument, policy)) {
+    await clients.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(policy) }));
+    changes.push(`policy ${PolicyName}`);
+  }
+  const value = { arn: existing.Role.Arn, justCreated: false };
+  return changes.length > 0 ? { outcome: 'updated', detail: changes.join(', '), value } : { outcome: 'unchanged', value };
+}
+
+/** Deletes the saga's role and its inline policies when it carries the stack's tag: deleted, absent, or left (not the stack's). */
+export async function deleteSagaRole(clients: AwsClients, stack: string, RoleName: string): Promise<'deleted' | 'absent' | 'left'> {
+  try {
+    if (!(await carriesStackTag(clients, 'role', RoleName, stack))) return 'left';
+    // IAM refuses to delete a role that still has inline policies (DeleteConflict).
+    const { PolicyNames = [] } = await clients.iam.send(new ListRolePoliciesCommand({ RoleName }));
+    for (const PolicyName of PolicyNames) await clients.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
+    await clients.iam.send(new DeleteRoleCommand({ RoleName }));
+    return 'deleted';
+  } catch (error) {
+    if (error instanceof NoSuchEntityException) return 'absent';
+    throw error;
+  }
+}
+
+/** How long deploy waits for a role it has just created to be assumable: IAM's changes usually take seconds to reach every service, rarely a minute. */
+export const rolePropagationMs = 60_000;
+
+/**
+ * Runs `call` (CreateStateMachine with a role just created) again while Step Functions
+ * answers that it cannot assume the role yet ("Neither the global service principal
+ * states.amazonaws.com, nor the regional one is authorized to assume the provided role"):
+ * IAM is eventually consistent, and a new role is not assumable everywhere at once. Waits
+ * 1, 2, 4, then 8 s between tries, for `withinMs` at most; any other error at once.
+ */
+export async function whileRolePropagates<T>(call: () => Promise<T>, { withinMs = rolePropagationMs, sleep = defaultSleep, now = Date.now }: { withinMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number } = {}): Promise<T> {
+  const until = now() + withinMs;
+  for (let wait = 1_000; ; wait = Math.min(wait * 2, 8_000)) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isRoleNotYetAssumable(error) || now() + wait > until) throw error;
+      await sleep(wait);
+    }
+  }
+}
+
+/** Step Functions' answer when it cannot assume a role: a new role's propagation delay, or a role that does not trust it. */
+export function isRoleNotYetAssumable(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AccessDeniedException' && /authorized to assume the provided role/.test(error.message);
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { isRoleNotYetAssumable, sagaRolePolicy, sagaTrustPolicy, whileRolePropagates } from '../../src/deploy/saga-role.js';
+
+/** Step Functions' answer to a role IAM has not spread yet, as the SDK raises it. */
+function notYetAssumable(): Error {
+  const error = new Error('Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role.');
+  error.name = 'AccessDeniedException';
+  return error;
+}
+
+/** A clock that only moves when slept on, and the waits asked of it. */
+function fakeTime() {
+  let now = 0;
+  const waits: number[] = [];
+  return { waits, now: () => now, sleep: async (ms: number) => void (waits.push(ms), (now += ms)) };
+}
+
+describe('whileRolePropagates', () => {
+  it('tries again while Step Functions cannot assume the new role, waiting 1, 2, 4, then 8 s', async () => {
+    const time = fakeTime();
+    let calls = 0;
+    const answer = await whileRolePropagates(async () => {
+      calls += 1;
+      if (calls < 6) throw notYetAssumable();
+      return 'arn:aws:states:us-east-1:123456789012:stateMachine:s-saga';
+    }, time);
+    expect(answer).toBe('arn:aws:states:us-east-1:123456789012:stateMachine:s-saga');
+    expect(time.waits).toEqual([1000, 2000, 4000, 8000, 8000]);
+  });
+
+  it('gives up with the error once the next wait would pass the deadline', async () => {
+    const time = fakeTime();
+    await expect(whileRolePropagates(() => Promise.reject(notYetAssumable()), { ...time, withinMs: 20_000 })).rejects.toThrow(/authorized to assume the provided role/);
+    expect(time.waits).toEqual([1000, 2000, 4000, 8000]);
+    expect(time.now()).toBeLessThanOrEqual(20_000);
+  });
+
+  it('lets any other error through at once', async () => {
+    const time = fakeTime();
+    const denied = Object.assign(new Error('User is not authorized to perform: states:CreateStateMachine'), { name: 'AccessDeniedException' });
+    await expect(whileRolePropagates(() => Promise.reject(denied), time)).rejects.toBe(denied);
+    expect(time.waits).toEqual([]);
+  });
+});
+
+describe('isRoleNotYetAssumable', () => {
+  it('is Step Functions’ AccessDeniedException about assuming the role, and nothing else', () => {
+    expect(isRoleNotYetAssumable(notYetAssumable())).toBe(true);
+    expect(isRoleNotYetAssumable(Object.assign(new Error('not authorized to perform iam:PassRole'), { name: 'AccessDeniedException' }))).toBe(false);
+    expect(isRoleNotYetAssumable(Object.assign(new Error(notYetAssumable().message), { name: 'InvalidArn' }))).toBe(false);
+    expect(isRoleNotYetAssumable('authorized to assume the provided role')).toBe(false);
+  });
+});
+
+describe('the saga role’s policies', () => {
+  it('trusts Step Functions alone, and allows only sending to the manual-review queue', () => {
+    expect(sagaTrustPolicy.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    const arn = 'arn:aws:sqs:eu-west-1:123456789012:lab-manual-review';
+    expect(sagaRolePolicy(arn)).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arn }] });
+  });
+});
