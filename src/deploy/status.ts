@@ -39,6 +39,8 @@ export interface StackStatus {
   events: EventSales[] | undefined;
   /** Whether the FIFO topic and queues are in high-throughput mode (`deploy --high-throughput`): all, none or some of them; undefined without FIFO resources. */
   highThroughput: 'on' | 'off' | 'partly' | undefined;
+  /** The IAM role the saga runs as (the stack's own, or the one `--role-arn` named); absent without a state machine. */
+  sagaRole?: string;
 }
 
 /** A queue's approximate depth: messages visible and in flight. One GetQueueAttributes call. */
@@ -101,8 +103,10 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
   let runningExecutions: number | undefined;
   let profile: string | undefined;
   let sabotage: Sabotage[] = [];
+  let sagaRole: string | undefined;
   if (stateMachineArn) {
-    const { definition } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    const { definition, roleArn } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    sagaRole = roleArn;
     profile = definition ? profileOfDefinition(definition) : undefined;
     sabotage = definition ? sabotageOfDefinition(definition) : [];
     runningExecutions = 0;
@@ -113,7 +117,7 @@ async function readStatus(stack: string, { clients }: Omit<DeployContext, 'onPro
   const seatsTableExists = resources.some((r) => r.kind === 'table' && r.name === names.tables.seats && r.exists);
   const events = seatsTableExists ? salesByEvent(await readSeatSales(clients, names.tables.seats)) : undefined;
   const highThroughput = await readHighThroughput(clients, topology === 'fifo-fanout' ? bookingsTopic : undefined, names.streamQueues.map(({ name }) => queueUrls.get(name)));
-  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile, sabotage, topology, events, highThroughput };
+  return { stack, deployed: resources.every((r) => r.exists), resources, queues, runningExecutions, profile, sabotage, topology, events, highThroughput, ...(sagaRole ? { sagaRole } : {}) };
 }
 
 /** Whether the FIFO topic and queues that exist are in high-throughput mode: each read as deploy sets it (./stack.ts). */

@@ -63,6 +63,7 @@ export function statusText(status: StackStatus, endpoint: string): string {
     ...resources,
     ...(queues.length > 0 ? ['', 'queues:', ...queues] : []),
     ...(status.runningExecutions !== undefined ? ['', `running saga executions: ${status.runningExecutions}`] : []),
+    ...(status.sagaRole !== undefined ? [`saga role: ${status.sagaRole}`] : []),
     ...(status.events !== undefined ? ['', ...eventLines(status.events)] : []),
   ].join('\n');
 }

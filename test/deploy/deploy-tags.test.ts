@@ -6,6 +6,7 @@ import { GetQueueUrlCommand, ListQueueTagsCommand, UntagQueueCommand } from '@aw
 import { describe, expect, it } from 'vitest';
 import { deployStack, type DeployContext } from '../../src/deploy/deploy.js';
 import { destroyStack } from '../../src/deploy/destroy.js';
+import { stackStatus } from '../../src/deploy/status.js';
 import { findActivityArn, findStateMachineArn, findTopicArn } from '../../src/deploy/lookup.js';
 import { sagaTasks } from '../../src/deploy/saga.js';
 import { sagaTrustPolicy } from '../../src/deploy/saga-role.js';
@@ -100,6 +101,7 @@ describe('the saga role deploy creates when given none', () => {
     expect(QueueUrl).toBeDefined();
     const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: await findStateMachineArn(fx.clients, names.stateMachine) }));
     expect(machine.roleArn).toBe(Role!.Arn);
+    expect((await stackStatus(stack, context())).sagaRole).toBe(Role!.Arn);
 
     const again = await deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
     expect(again.filter((outcome) => outcome.outcome !== 'unchanged')).toEqual([]);
