@@ -4,6 +4,7 @@ import { bookingIdFor, createBooking, getBookingView, ValidationError } from '..
 import { directBooking } from '../functions/direct-chain.js';
 import type { FunctionContext } from '../functions/model.js';
 import type { BookingRequest } from '../model/booking.js';
+import { BooksimError, ExitCode } from '../errors.js';
 import { HttpError, readBody, writeResponse, type HttpResponse } from '../http.js';
 import { withBooking } from '../runtime/call-counter.js';
 
@@ -69,7 +70,7 @@ export async function startBookingServer(context: FunctionContext, { port = 0, i
       .then((response) => writeResponse(res, response));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(new BooksimError(`the booking API cannot listen on 127.0.0.1:${port}: ${error.message}`, ExitCode.environment)));
     server.listen(port, '127.0.0.1', resolve);
   });
   return {

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { parseFaultSpec, withOverrides } from '../faults/spec.js';
 import { readPriceTable } from '../cost/pricing.js';
-import { deployedSabotages, type Sabotage, sabotageNames } from '../model/sabotage.js';
+import { deployedSabotages, type Sabotage, sabotageCatalog, sabotageNames } from '../model/sabotage.js';
 import { parseDuration } from '../duration.js';
 import { parseShard, validateLoadShape } from '../load/plan.js';
 import { BooksimError, ExitCode } from '../errors.js';
@@ -44,6 +44,10 @@ export const stormFlags = {
     options: ['local', 'none'],
     default: 'local',
   }),
+  api: Flags.string({
+    description: "send the load to the booking API at this URL (booksim worker --api-port N serves one: http://127.0.0.1:N) instead of starting one in this storm; it must serve this storm's --stack on the same endpoint. Its AWS calls and usage are not in this run's figures",
+    helpValue: 'URL',
+  }),
   'gateway-port': Flags.integer({ description: 'the payment gateway\'s port on 127.0.0.1 (0: any free one); fix it to start `booksim worker --gateway http://127.0.0.1:N` before the storm', default: 0, min: 0, max: 65535 }),
   shard: Flags.string({
     description: 'send only this host\'s part of the plan: shard i of n sends every request whose index mod n is i − 1, at rate / n, with the same ids and send times as the whole plan (needs --seed; merge the shards\' run directories with booksim merge)',
@@ -72,6 +76,7 @@ export interface StormFlagValues {
   pricing?: string | undefined;
   shard?: string | undefined;
   workers?: string | undefined;
+  api?: string | undefined;
   'gateway-port'?: number | undefined;
 }
 
@@ -85,7 +90,36 @@ export function wholeStormPlanOf(flags: StormFlagValues): StormPlan {
       'Run each part with booksim storm --shard i/n, then booksim merge DIR… and booksim verify --run <merged>.',
     ]);
   }
+  // They deploy the stack they storm: an API served elsewhere would serve another one.
+  if (flags.api !== undefined) throw new BooksimError('--api is for booksim storm on a deployed stack: this command deploys its own stack and serves its booking API itself', ExitCode.usage);
   return stormPlanOf(flags);
+}
+
+/** The sabotage that lives in the booking API (src/model/sabotage.ts, site): an API served elsewhere does not take the storm's. */
+export const apiSabotages: readonly Sabotage[] = sabotageNames.filter((name) => sabotageCatalog[name].site === 'booking API');
+
+/**
+ * Reads `--api URL`: an http:// URL with no path (the load speaks plain HTTP, and the API
+ * serves /bookings at its root), as booksim worker --api-port prints it. Anything else, or
+ * a sabotage that lives in the booking API (the API served there does not take the
+ * storm's), is a usage error in one line.
+ */
+export function apiUrlOf(value: string, sabotage: readonly string[]): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  // The booking API is served at its root (POST /bookings).
+  if (!url || url.protocol !== 'http:' || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new BooksimError(`--api: ${JSON.stringify(value)} is not an http:// URL of a booking API (e.g. http://127.0.0.1:7080, as booksim worker --api-port 7080 serves it)`, ExitCode.usage);
+  }
+  const inApi = apiSabotages.filter((name) => sabotage.includes(name));
+  if (inApi.length > 0) {
+    throw new BooksimError(`--api: the booking API at ${value} does not take this storm's sabotage ${inApi.join(', ')}, which lives in the booking API; drop --api to run it in this storm's own API`, ExitCode.usage);
+  }
+  return value;
 }
 
 /** Reads and checks the storm flags: usage errors (exit 2) before anything starts. */
@@ -110,6 +144,7 @@ export function stormPlanOf(flags: StormFlagValues): StormPlan {
   const workers = flags.workers === 'none' ? 'none' : 'local';
   const workerFault = workers === 'none' ? faults.find((fault) => faultCatalog[fault.name].target === 'worker') : undefined;
   if (workerFault) throw new BooksimError(`--workers none: ${workerFault.name} is a worker fault, and needs the workers in this storm's process (--workers local)`, ExitCode.usage);
+  const api = flags.api === undefined ? undefined : apiUrlOf(flags.api, flags.sabotage);
   return {
     shape,
     chaos: { ...(scenario ? { scenario: scenario.name } : {}), faults, sabotage: flags.sabotage as Sabotage[] },
@@ -117,6 +152,7 @@ export function stormPlanOf(flags: StormFlagValues): StormPlan {
     concurrency: flags.concurrency,
     reportsDir: flags['reports-dir'],
     ...(workers === 'none' ? { workers } : {}),
+    ...(api !== undefined ? { api } : {}),
     ...(flags['gateway-port'] ? { gatewayPort: flags['gateway-port'] } : {}),
     // Read now: a bad table is a usage error before anything starts.
     pricing: readPriceTable(flags.pricing),

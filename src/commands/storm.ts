@@ -4,7 +4,7 @@ import { resolveEndpoint } from '../aws/endpoint.js';
 import { probeEndpoint } from '../aws/probe.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { awsQuotasFlags, awsQuotasOf, confirmFlags, endpointFlags } from '../cli/flags.js';
-import { stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
+import { apiSabotages, stormFlags, stormPlanOf, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
@@ -26,6 +26,8 @@ Faults (every one and its parameters: docs/faults.md): --scenario picks a preset
 
 AWS's throughput quotas: against \`booksim local --aws-quotas REGION\`, the summary names every quota the run hit (the limit, the booking rate when it was first hit, how often it throttled, how to lift it), or says none was. --aws-quotas REGION checks that the endpoint enforces that region's quotas and exits 2 if it does not (\`booksim run --aws-quotas REGION\` starts such an endpoint itself).
 
+Many hosts: --workers none starts no worker process (booksim worker --stack S --gateway URL hosts the functions, on this or other machines); --api URL sends the load to a booking API served elsewhere (booksim worker --api-port N) instead of starting one here, after checking that it answers as one (exit 4 if not); its AWS calls and usage are then not in the run's figures, and the sabotage that lives in the API (${apiSabotages.join(', ')}) cannot be asked for. The storm still runs the payment gateway and the reconciler, and waits for the system to settle. --shard i/n sends one part of a seeded plan (booksim merge joins the parts).
+
 Ctrl-C stops the load and still waits for the system to settle; a second Ctrl-C stops waiting. What was recorded is kept.
 
 Exit codes:
@@ -42,6 +44,8 @@ ${exitCodeHelp}`;
     '<%= config.bin %> storm --scenario slow-step --bookings 60   # IssueTicket 3 s slower: the summary names the slowest step',
     '<%= config.bin %> storm --aws-quotas us-east-1 --rps 500 --duration 10s   # against booksim local --aws-quotas us-east-1',
     '<%= config.bin %> storm --pricing my-prices.json   # cost at your own price table',
+    '<%= config.bin %> storm --workers none --gateway-port 7070 --bookings 200   # the functions on booksim worker --gateway http://127.0.0.1:7070 hosts',
+    '<%= config.bin %> storm --workers none --gateway-port 7070 --api http://127.0.0.1:7080 --bookings 200   # the API too: booksim worker --gateway http://127.0.0.1:7070 --api-port 7080',
   ];
 
   static override enableJsonFlag = true;

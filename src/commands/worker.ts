@@ -7,7 +7,7 @@ import { confirmFlags, endpointFlags } from '../cli/flags.js';
 import { stormFlags } from '../cli/storm-flags.js';
 import { validStackName } from '../deploy/stack.js';
 import { exitCodeHelp } from '../errors.js';
-import { parseFunctionList, requireGateway, startWorkerHost } from '../runtime/worker-host.js';
+import { parseFunctionList, requireGateway, requireSomethingToHost, startWorkerHost } from '../runtime/worker-host.js';
 import { workerFunctions } from '../runtime/worker-messages.js';
 import { startFailure } from '../storm/system.js';
 
@@ -18,7 +18,9 @@ export default class Worker extends BaseCommand {
 
 ValidatePayment and RefundPayment call the payment gateway, which runs in the storm: give its URL with --gateway (start the storm with --gateway-port N to know it in advance: --gateway http://127.0.0.1:N). The gateway listens on 127.0.0.1 only, so those two run on the storm's machine.
 
-The workers take the saga's timing profile and sabotage from the deployed definition. It prints a line per worker started, died or restarted and a ready line; SIGTERM or Ctrl-C stops the workers (each finishes or gives back what it holds) and exits 0. --json prints one summary when it stops.
+--api-port N also serves the booking API (POST /bookings, GET /bookings/:id) on 127.0.0.1:N (0: a free port), with the stack's resources, for a \`storm --api http://127.0.0.1:N\` that sends its load there instead of starting its own; --functions none serves only the API, with no worker process. The API never calls the gateway (in direct-chain it calls inventory and payment itself, and payment starts the saga), so it needs no --gateway. In direct-chain serve it from one host only: first come, first served rests on one API process giving each seat's requests their turns.
+
+The workers take the saga's timing profile and sabotage from the deployed definition. It prints a line per worker started, died or restarted, the booking API's URL, and a ready line; SIGTERM or Ctrl-C stops the workers (each finishes or gives back what it holds), then the booking API, and exits 0. --json prints one summary when it stops (with \`api\`, the API's URL).
 
 Exit codes:
 ${exitCodeHelp}`;
@@ -27,6 +29,9 @@ ${exitCodeHelp}`;
     '<%= config.bin %> worker --stack booksim --gateway http://127.0.0.1:7070',
     '<%= config.bin %> worker --stack booksim --functions inventory,payment,ReserveSeat,IssueTicket,Notify,ReleaseSeat   # no gateway needed',
     '<%= config.bin %> storm --workers none --gateway-port 7070 --bookings 200   # in another shell: the load, the API and the gateway',
+    '<%= config.bin %> worker --stack booksim --gateway http://127.0.0.1:7070 --api-port 7080   # the functions and the booking API',
+    '<%= config.bin %> worker --stack booksim --functions none --api-port 7080   # the booking API alone',
+    '<%= config.bin %> storm --workers none --gateway-port 7070 --api http://127.0.0.1:7080 --bookings 200   # in another shell: the load to that API',
   ];
 
   static override enableJsonFlag = true;
@@ -34,7 +39,8 @@ ${exitCodeHelp}`;
   static override flags = {
     ...endpointFlags,
     ...confirmFlags,
-    functions: Flags.string({ description: `the functions to host, comma-separated (default: every function of the stack): ${workerFunctions.join(', ')}`, helpValue: 'LIST' }),
+    functions: Flags.string({ description: `the functions to host, comma-separated (default: every function of the stack): ${workerFunctions.join(', ')}; none: no worker, only the booking API (needs --api-port)`, helpValue: 'LIST' }),
+    'api-port': Flags.integer({ description: 'also serve the booking API on 127.0.0.1 at this port (0: any free one) for a storm --api http://127.0.0.1:N', min: 0, max: 65535, helpValue: 'N' }),
     gateway: Flags.string({ description: "the storm's payment gateway (storm --workers none prints it); required to host ValidatePayment or RefundPayment", helpValue: 'URL' }),
     concurrency: stormFlags.concurrency,
   };
@@ -43,6 +49,8 @@ ${exitCodeHelp}`;
     const { flags } = await this.parse(Worker);
     const stack = validStackName(flags.stack);
     const functions = parseFunctionList(flags.functions);
+    const apiPort = flags['api-port'];
+    requireSomethingToHost(functions, apiPort);
     requireGateway(functions, flags.gateway);
     const endpoint = resolveEndpoint(flags);
     await confirmAws(endpoint, `run the functions of stack ${stack}: take its messages and tasks and write its tables`, { yes: flags.yes });
@@ -62,7 +70,7 @@ ${exitCodeHelp}`;
     let host;
     try {
       host = await startWorkerHost(
-        { endpoint, stack, ...(functions ? { functions } : {}), ...(flags.gateway ? { gatewayUrl: flags.gateway } : {}), concurrency: flags.concurrency },
+        { endpoint, stack, ...(functions ? { functions } : {}), ...(flags.gateway ? { gatewayUrl: flags.gateway } : {}), ...(apiPort === undefined ? {} : { apiPort }), concurrency: flags.concurrency },
         (supervisor) => {
           supervisor.on('ready', (worker) => {
             started += 1;
@@ -84,11 +92,29 @@ ${exitCodeHelp}`;
       throw startFailure(error, { endpoint, stack });
     }
     const gateway = flags.gateway ? `, gateway ${flags.gateway}` : '';
-    say(`ready: ${host.functions.length} worker${host.functions.length === 1 ? '' : 's'} hosting ${host.functions.join(', ')} on stack ${stack} (profile ${host.profile}${gateway}); SIGTERM or Ctrl-C to stop`);
+    const api = host.api?.url;
+    if (api) say(`booking API at ${api}`);
+    const hosting =
+      host.functions.length === 0
+        ? 'no worker, only the booking API'
+        : `${host.functions.length} worker${host.functions.length === 1 ? '' : 's'} hosting ${host.functions.join(', ')}${api ? ' and the booking API' : ''}`;
+    say(`ready: ${hosting} on stack ${stack} (profile ${host.profile}${gateway}); SIGTERM or Ctrl-C to stop`);
     const signal = await stopped;
-    say(`stopping the workers (${signal}): each finishes or gives back what it holds`);
+    if (host.functions.length === 0) say(`stopping the booking API (${signal})`);
+    else say(`stopping the workers (${signal}): each finishes or gives back what it holds${api ? '; then the booking API' : ''}`);
     await host.stop();
-    say('workers stopped');
-    return { stack, functions: host.functions, profile: host.profile, sabotage: host.sabotage, ...(flags.gateway ? { gateway: flags.gateway } : {}), started, deaths, restarts, stoppedBy: signal };
+    say(host.functions.length === 0 ? 'booking API stopped' : `workers stopped${api ? '; booking API stopped' : ''}`);
+    return {
+      stack,
+      functions: host.functions,
+      profile: host.profile,
+      sabotage: host.sabotage,
+      ...(flags.gateway ? { gateway: flags.gateway } : {}),
+      ...(api ? { api } : {}),
+      started,
+      deaths,
+      restarts,
+      stoppedBy: signal,
+    };
   }
 }

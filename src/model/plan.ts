@@ -54,6 +54,8 @@ export interface StormPlan {
   reportsDir: string;
   /** `none`: the storm starts no worker process (`booksim worker` hosts the functions); default `local`. */
   workers?: 'local' | 'none';
+  /** The booking API the load goes to (`--api URL`, served elsewhere: booksim worker --api-port); absent: the storm starts its own. */
+  api?: string;
   /** The payment gateway's port (`--gateway-port`); absent or 0: a free one. */
   gatewayPort?: number;
   /** This host's part of the plan (`--shard i/n`); absent: the whole plan. */

@@ -48,6 +48,8 @@ export interface RunJson {
     plan?: PlanIdentity;
     /** `none` when the storm started no workers (`storm --workers none`: `booksim worker` hosted the functions, and their calls and CPU are not in this run's figures). */
     workers?: 'none';
+    /** The booking API the load went to when it was served elsewhere (`storm --api URL`: its calls and usage are not in this run's figures); absent: the storm's own. */
+    api?: string;
   };
   /** How the booking stream was wired (runs before topologies existed were fifo-fanout). */
   topology?: string;

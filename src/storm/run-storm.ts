@@ -14,6 +14,7 @@ import { createRunDir, requestIdPrefix } from '../run-dir/location.js';
 import { SystemSampler } from './sampler.js';
 import { type QuiescenceResult, systemPoller, waitForQuiescence } from './settle.js';
 import { StormChaos } from './chaos.js';
+import { checkBookingApi } from './booking-api-check.js';
 import { type ReconcilerState, type RunningSystem, startSystem } from './system.js';
 import { readSeatSales, seatsSoldOnSale } from '../deploy/events.js';
 import { eventOfRun } from '../event.js';
@@ -58,6 +59,8 @@ export interface StormOptions {
   workers?: 'local' | 'none';
   /** The payment gateway's port; absent or 0: a free one. */
   gatewayPort?: number;
+  /** The booking API the load goes to (`--api URL`: booksim worker --api-port); absent: the storm starts its own. Its calls and usage are then not the run's. */
+  api?: string;
 }
 
 /** What a storm tells whoever runs it, as it goes. The engine never prints. */
@@ -91,6 +94,8 @@ export interface StormResult {
 export async function runStorm(options: StormOptions, hooks: StormHooks = {}): Promise<StormResult> {
   const asked = validateLoadShape(options.shape);
   const pricing = options.pricing ?? readPriceTable();
+  // Before the run directory: a storm whose API does not answer leaves nothing behind.
+  if (options.api) await checkBookingApi(options.api, options.stack);
   const run = await createRunDir(options.reportsDir, undefined, options.clock);
   // A sharded run's requests and event are the plan's, so that its shards' add up to the whole plan's.
   const planId = options.shard ? planIdOf(asked) : run.id;
@@ -101,7 +106,10 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
   const rps = shape.rps / (options.shard?.count ?? 1);
   const chaos = new StormChaos(options.chaos ?? { faults: [], sabotage: [] }, shape.seed, options.clock);
   const remoteWorkers = options.workers === 'none';
-  hooks.onPhase?.('starting', `run ${run.id}: starting the gateway, the booking API and ${remoteWorkers ? 'the reconciler (workers: none)' : 'the workers'}`);
+  const starting = options.api
+    ? `the gateway and ${remoteWorkers ? 'the reconciler (workers: none; ' : 'the workers ('}booking API at ${options.api})`
+    : `the gateway, the booking API and ${remoteWorkers ? 'the reconciler (workers: none)' : 'the workers'}`;
+  hooks.onPhase?.('starting', `run ${run.id}: starting ${starting}`);
   let system: RunningSystem;
   try {
     const workerEndpoint = await chaos.start(options.endpoint.endpoints);
@@ -119,6 +127,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
       sabotage: chaos.options.sabotage,
       ...(remoteWorkers ? { workers: 'none' as const } : {}),
       ...(options.gatewayPort ? { gatewayPort: options.gatewayPort } : {}),
+      ...(options.api ? { api: options.api } : {}),
     });
   } catch (error) {
     await chaos.stop();
@@ -145,6 +154,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     if (remoteWorkers) {
       hooks.onPhase?.('starting', `gateway at ${system.gateway.url}; workers: none — start them with booksim worker --stack ${options.stack} --gateway ${system.gateway.url}`);
     }
+    if (options.api) hooks.onPhase?.('starting', `booking API at ${options.api}, served elsewhere: its AWS calls and usage are not in this run's figures`);
     const inherited = system.sabotage.filter((name) => !chaos.options.sabotage.includes(name));
     if (inherited.length > 0) hooks.onWarning?.(`stack ${options.stack}'s saga was deployed with sabotage ${inherited.join(', ')}: this run has it too (deploy again without --sabotage for the correct saga)`);
     // Only a named event can have sales already: a new one's seats were never on sale.
@@ -231,7 +241,7 @@ export async function runStorm(options: StormOptions, hooks: StormHooks = {}): P
     ...(chaosAsRun.faults.length > 0 || chaosAsRun.sabotage.length > 0 ? { chaos: { options: chaosAsRun, injected: chaos.injected(), recovered, ...(detection ? { detection } : {}) } } : {}),
   });
   await writeStormFiles(run, {
-    config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency, ...(options.shard ? { plan: { id: planId, shard: options.shard } } : {}), ...(remoteWorkers ? { workers: 'none' as const } : {}) },
+    config: { stack: options.stack, endpoint: options.endpoint.display, region: options.endpoint.region, shape, settleTimeoutMs: options.settleTimeoutMs, concurrency: options.concurrency, ...(options.shard ? { plan: { id: planId, shard: options.shard } } : {}), ...(remoteWorkers ? { workers: 'none' as const } : {}), ...(options.api ? { api: options.api } : {}) },
     topology: system.context.resources.topology,
     loadStartedAt,
     summary,

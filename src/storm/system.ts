@@ -39,6 +39,8 @@ export interface SystemOptions {
   workers?: 'local' | 'none';
   /** The payment gateway's port; default 0, a free one. */
   gatewayPort?: number;
+  /** A booking API served elsewhere (`storm --api URL`: booksim worker --api-port): none is started here, and its calls are not counted. */
+  api?: string;
 }
 
 /** What the reconciler has recovered so far, and how many bookings it still means to act on. */
@@ -111,7 +113,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     // The functions this process hosts (the booking API, the direct chain, the reconciler) take the run's sabotage as the workers do.
     const sabotage = runSabotage.length > 0 ? { sabotage: new Set(runSabotage) } : {};
     const context: FunctionContext = { clients, resources, clock: options.clock, ...sabotage, onDecided: () => (decidedHere += 1) };
-    const api = await startBookingServer(context, { invocation: apiUsage.invocation });
+    // An API served elsewhere is closed by its host, not by this storm.
+    const api: BookingServer = options.api ? { url: options.api, close: async () => {} } : await startBookingServer(context, { invocation: apiUsage.invocation });
     started.push(() => api.close());
     // With workers none the supervisor has nothing to run: booksim worker hosts the functions elsewhere.
     const supervisor = workerSupervisor({
