@@ -2,6 +2,8 @@ import { Flags } from '@oclif/core';
 import { timingProfiles, type TimingProfileName } from '../deploy/saga.js';
 import { validStackName, type StackOptions } from '../deploy/stack.js';
 import { checkedRegion } from '../model/quotas.js';
+import { faultCatalog, type FaultSpec } from '../model/fault.js';
+import { awsEndpoint } from '../aws/endpoint.js';
 import { readQuotaTable, type QuotaTable } from '../model/quota-table.js';
 import type { EmbeddedChoice } from '../pipeline/run-pipeline.js';
 import { topologies } from '../model/topology.js';
@@ -112,6 +114,23 @@ export const awsQuotasFlags = {
 export function awsQuotasOf(flags: { 'aws-quotas'?: string | undefined }): { region: string } | undefined {
   const region = flags['aws-quotas'];
   return region === undefined ? undefined : { region: checkedRegion(region) };
+}
+
+/**
+ * What only a local endpoint can do, refused with `--endpoint aws` before any call: AWS
+ * faults (a chaos proxy in front of the endpoint passes the workers' calls on, and AWS
+ * checks each call's signature against its own host, over HTTPS) and --aws-quotas (AWS
+ * enforces its own). A usage error in one line.
+ */
+export function refuseLocalOnlyOnAws(flags: { endpoint?: string | undefined; 'aws-quotas'?: string | undefined }, faults: readonly FaultSpec[]): void {
+  if (flags.endpoint !== awsEndpoint) return;
+  const proxied = [...new Set(faults.map((fault) => fault.name).filter((name) => faultCatalog[name].target === 'aws'))];
+  if (proxied.length > 0) {
+    throw new BooksimError(`--endpoint aws: ${proxied.join(', ')} ${proxied.length > 1 ? 'are' : 'is'} injected by a proxy in front of the endpoint, which cannot stand in front of AWS`, ExitCode.usage, [
+      'Run AWS faults against booksim local or LocalStack; on AWS use the other faults (gateway, worker).',
+    ]);
+  }
+  if (flags['aws-quotas'] !== undefined) throw new BooksimError('--endpoint aws: --aws-quotas checks that booksim local enforces AWS\'s quotas; AWS enforces its own', ExitCode.usage, ['Drop --aws-quotas.']);
 }
 
 /** The probability --standard-queue-chaos gives; a usage error unless it is a number from 0 to 1. */

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { confirmAwsFlags } from '../aws/confirm.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { awsQuotasFlags, confirmFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
+import { awsQuotasFlags, confirmFlags, deployFlags, embeddedChoiceOf, embeddedEndpointFlags, endpointFlags, refuseLocalOnlyOnAws, stackOptionsOf, thresholdsOf, verifyFlags } from '../cli/flags.js';
 import { stormFlags, terminalStormHooks, wholeStormPlanOf } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import type { Topology } from '../model/topology.js';
@@ -45,9 +45,10 @@ ${exitCodeHelp}`;
     const { flags } = await this.parse(Run);
     // Bad input is refused before the confirmation's call to AWS.
     const deploy = stackOptionsOf(flags);
+    const storm = wholeStormPlanOf(flags);
+    refuseLocalOnlyOnAws(flags, storm.chaos.faults);
     await confirmAwsFlags(flags, `create or update the resources of stack ${flags.stack}, then run a storm on it`);
     const human = !this.jsonEnabled();
-    const storm = wholeStormPlanOf(flags);
     const thresholds = thresholdsOf(flags);
     const hooks = terminalStormHooks(human, (line) => this.logToStderr(line));
     try {

@@ -2,7 +2,7 @@ import { confirmAwsFlags } from '../aws/confirm.js';
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { confirmFlags, deployFlags, embeddedChoiceOf, endpointFlags, roleArnOf, standardQueueChaosFlag } from '../cli/flags.js';
+import { confirmFlags, deployFlags, embeddedChoiceOf, endpointFlags, refuseLocalOnlyOnAws, roleArnOf, standardQueueChaosFlag } from '../cli/flags.js';
 import { plannedExposures } from '../cli/sabotage-plans.js';
 import { stormFlags, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
@@ -49,14 +49,16 @@ ${exitCodeHelp}`;
   async run(): Promise<unknown> {
     const { flags } = await this.parse(SabotageMatrixCommand);
     const roleArn = roleArnOf(flags);
-    await confirmAwsFlags(flags, `create or update a stack per sabotage (${flags.stack}-…), then run a storm on each`);
     const human = !this.jsonEnabled();
     const sabotages = (flags.sabotage ?? [...sabotageNames]) as Sabotage[];
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
     const exposures = plannedExposures(sabotages, { seed, concurrency: flags.concurrency, reportsDir: flags['reports-dir'], pricing: flags.pricing });
+    refuseLocalOnlyOnAws(flags, exposures.flatMap((exposure) => exposure.storm.chaos.faults));
     // Every stack name checked before anything starts.
     for (const sabotage of sabotages) validStackName(sabotageStack(flags.stack, sabotage));
     validStackName(controlStack(flags.stack, exposures.length));
+    // Bad input is refused before the confirmation's call to AWS.
+    await confirmAwsFlags(flags, `create or update a stack per sabotage (${flags.stack}-…), then run a storm on each`);
     const hooks = terminalStormHooks(human, (line) => this.logToStderr(line));
     try {
       const result = await runSabotageMatrix(

@@ -64,6 +64,18 @@ describe('--endpoint aws: the confirmation', () => {
     expect(aws.calls).toEqual([]);
   });
 
+  it.each([
+    ['storm', ['storm', '--stack', 'aws-gate', '--bookings', '5', '--fault', 'aws-throttle:rate=0.1'], 'aws-throttle is injected by a proxy in front of the endpoint'],
+    ['run', ['run', '--stack', 'aws-gate', '--bookings', '5', '--scenario', 'kitchen-sink'], 'injected by a proxy in front of the endpoint'],
+    ['storm --aws-quotas', ['storm', '--stack', 'aws-gate', '--bookings', '5', '--aws-quotas', 'us-east-1'], '--aws-quotas checks that booksim local enforces'],
+  ])('%s: what only a local endpoint can do is a usage error before any call', async (_name, args, said) => {
+    const aws = await startLoopbackAws();
+    const result = await runCli([...args, '--endpoint', 'aws', '--region', 'eu-west-1', '--yes'], loopbackAwsEnv(aws.url));
+    expect(result.code, result.stderr).toBe(2);
+    expect(unwrap(result.stderr)).toContain(said);
+    expect(aws.calls).toEqual([]);
+  });
+
   it('without credentials for the chain, says so (exit 4) and acts on nothing', async () => {
     const aws = await startLoopbackAws();
     const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...env } = loopbackAwsEnv(aws.url);
