@@ -17,11 +17,8 @@ export interface BookingServer {
   close(): Promise<void>;
 }
 
-const json = (status: number, body: unknown): HttpResponse => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
+/** The header every answer carries: the state machine of the stack the API serves, so that a client can tell which stack it reached (storm --api checks it). */
+export const stateMachineHeader = 'x-booksim-state-machine';
 
 /** The booking a `POST /bookings` body is for, when it has a requestId to derive it from (a malformed one is refused before any call). */
 function bookingOf(request: unknown): string | undefined {
@@ -38,6 +35,11 @@ function bookingOf(request: unknown): string | undefined {
  * usage meter times as one invocation of the booking-API function.
  */
 export async function startBookingServer(context: FunctionContext, { port = 0, invocation = (handler) => handler() }: { port?: number; invocation?: Invocation } = {}): Promise<BookingServer> {
+  const json = (status: number, body: unknown): HttpResponse => ({
+    status,
+    headers: { 'content-type': 'application/json', [stateMachineHeader]: context.resources.stateMachineArn },
+    body: JSON.stringify(body),
+  });
   const direct = context.resources.topology === 'direct-chain' ? directBooking(context) : undefined;
   const create = (request: BookingRequest) => (direct ? direct(request) : createBooking(request, context));
   async function route(req: IncomingMessage): Promise<HttpResponse> {

@@ -45,7 +45,7 @@ export const stormFlags = {
     default: 'local',
   }),
   api: Flags.string({
-    description: "send the load to the booking API at this URL (booksim worker --api-port N serves one: http://127.0.0.1:N) instead of starting one in this storm; it must serve this storm's --stack on the same endpoint. Its AWS calls and usage are not in this run's figures",
+    description: "send the load to the booking API at this URL instead of starting one in this storm (booksim worker --api-port N serves one at http://127.0.0.1:N, in another process of this machine); it must serve this storm's --stack, which the storm checks first. Its AWS calls and usage are not in this run's figures",
     helpValue: 'URL',
   }),
   'gateway-port': Flags.integer({ description: 'the payment gateway\'s port on 127.0.0.1 (0: any free one); fix it to start `booksim worker --gateway http://127.0.0.1:N` before the storm', default: 0, min: 0, max: 65535 }),
@@ -91,7 +91,11 @@ export function wholeStormPlanOf(flags: StormFlagValues): StormPlan {
     ]);
   }
   // They deploy the stack they storm: an API served elsewhere would serve another one.
-  if (flags.api !== undefined) throw new BooksimError('--api is for booksim storm on a deployed stack: this command deploys its own stack and serves its booking API itself', ExitCode.usage);
+  if (flags.api !== undefined) {
+    throw new BooksimError('--api is for booksim storm on a deployed stack: this command deploys its own stack and serves its booking API itself', ExitCode.usage, [
+      'Drop --api, or deploy, then run booksim storm --api URL.',
+    ]);
+  }
   return stormPlanOf(flags);
 }
 

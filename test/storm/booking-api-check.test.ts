@@ -52,6 +52,23 @@ describe('a booking API served by booksim worker --api-port, as storm --api chec
     expect(message).toBe(`the booking API at ${host.api!.url} does not answer (ECONNREFUSED): is booksim worker --stack ${stack} --api-port N serving it, on this endpoint?`);
   });
 
+  it("fails the check against the API of another stack: the load would go to that stack's tables", async () => {
+    const stack = uniqueName('api-host-ours');
+    const other = uniqueName('api-host-theirs');
+    await deploy(stack);
+    await deploy(other);
+    const host = await startWorkerHost({ endpoint: endpoint(), stack: other, functions: [], apiPort: 0, concurrency: 1 });
+    try {
+      const message = await environmentError(checkBookingApi(host.api!.url, stack));
+      expect(message).toBe(
+        `the booking API at ${host.api!.url} serves another stack (its state machine: arn:aws:states:us-east-1:000000000000:stateMachine:${other}-saga): is booksim worker --stack ${stack} --api-port N serving it, on this endpoint?`,
+      );
+      await checkBookingApi(host.api!.url, other);
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('fails the check when the API cannot read its stack (its bookings table deleted): the API answers 500, not its 404', async () => {
     const stack = uniqueName('api-host-broken');
     await deploy(stack);
