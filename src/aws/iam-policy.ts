@@ -11,8 +11,8 @@ export type Caller = 'deploy' | 'destroy' | 'status' | 'storm' | 'worker' | 'ver
 export interface ActionUse {
   action: string;
   callers: Caller[];
-  /** Acts on the stack's resources (scoped to their name prefix), or needs "*": a listing, or a call by task token (no resource-level permission). */
-  scope: 'stack' | 'any';
+  /** Acts on the stack's resources (scoped to their name prefix), or needs "*": a listing, or a call by task token (no resource-level permission); `local`: never called on AWS, so not in the policy. */
+  scope: 'stack' | 'any' | 'local';
 }
 
 const use = (action: string, callers: Caller[], scope: ActionUse['scope'] = 'stack'): ActionUse => ({ action, callers, scope });
@@ -67,7 +67,7 @@ export const iamActions: ActionUse[] = [
   use('states:CreateStateMachine', ['deploy']),
   use('states:TagResource', ['deploy']),
   use('states:ListActivities', ['deploy', 'destroy', 'status', 'storm', 'worker'], 'any'),
-  use('states:DescribeStateMachine', ['deploy', 'status', 'storm', 'worker']),
+  use('states:DescribeStateMachine', ['deploy', 'destroy', 'status', 'storm', 'worker']),
   use('states:UpdateStateMachine', ['deploy']),
   use('states:ListTagsForResource', ['deploy', 'destroy']),
   use('states:DeleteStateMachine', ['destroy']),
@@ -93,7 +93,7 @@ export const iamActions: ActionUse[] = [
   use('iam:DeleteRole', ['destroy']),
   use('iam:PassRole', ['deploy']),
   // The probe of an IAM endpoint of its own (AWS_ENDPOINT_URL_IAM); never called on AWS, where every service shares the resolver.
-  use('iam:ListRoles', ['every command'], 'any'),
+  use('iam:ListRoles', ['every command'], 'local'),
 ];
 
 /** The ARNs of a stack's resources (`stack` is the name prefix; `*` for every stack) for each service. */
@@ -103,7 +103,8 @@ function stackResources(stack: string): Record<string, string[]> {
     sqs: [`arn:aws:sqs:*:*:${stack}-*`],
     dynamodb: [`arn:aws:dynamodb:*:*:table/${stack}-*`, `arn:aws:dynamodb:*:*:table/${stack}-*/index/*`],
     states: [`arn:aws:states:*:*:stateMachine:${stack}-*`, `arn:aws:states:*:*:activity:${stack}-*`, `arn:aws:states:*:*:execution:${stack}-*:*`],
-    iam: [`arn:aws:iam::*:role/${stack}-*`],
+    // The saga's role alone: a holder of CreateRole and PutRolePolicy on a wider pattern could make a role with any permissions.
+    iam: [`arn:aws:iam::*:role/${stack}-saga-role`],
   };
 }
 

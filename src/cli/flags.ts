@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { timingProfiles, type TimingProfileName } from '../deploy/saga.js';
 import { validStackName, type StackOptions } from '../deploy/stack.js';
 import { checkedRegion } from '../model/quotas.js';
-import { faultCatalog, type FaultSpec } from '../model/fault.js';
+import { faultCatalog, type FaultName, type FaultSpec } from '../model/fault.js';
 import { awsEndpoint } from '../aws/endpoint.js';
 import { readQuotaTable, type QuotaTable } from '../model/quota-table.js';
 import type { EmbeddedChoice } from '../pipeline/run-pipeline.js';
@@ -116,6 +116,11 @@ export function awsQuotasOf(flags: { 'aws-quotas'?: string | undefined }): { reg
   return region === undefined ? undefined : { region: checkedRegion(region) };
 }
 
+/** The AWS faults among `faults`, once each: what a chaos proxy in front of the endpoint injects. */
+export function proxiedFaults(faults: readonly FaultSpec[]): FaultName[] {
+  return [...new Set(faults.map((fault) => fault.name).filter((name) => faultCatalog[name].target === 'aws'))];
+}
+
 /**
  * What only a local endpoint can do, refused with `--endpoint aws` before any call: AWS
  * faults (a chaos proxy in front of the endpoint passes the workers' calls on, and AWS
@@ -124,7 +129,7 @@ export function awsQuotasOf(flags: { 'aws-quotas'?: string | undefined }): { reg
  */
 export function refuseLocalOnlyOnAws(flags: { endpoint?: string | undefined; 'aws-quotas'?: string | undefined }, faults: readonly FaultSpec[]): void {
   if (flags.endpoint !== awsEndpoint) return;
-  const proxied = [...new Set(faults.map((fault) => fault.name).filter((name) => faultCatalog[name].target === 'aws'))];
+  const proxied = proxiedFaults(faults);
   if (proxied.length > 0) {
     throw new BooksimError(`--endpoint aws: ${proxied.join(', ')} ${proxied.length > 1 ? 'are' : 'is'} injected by a proxy in front of the endpoint, which cannot stand in front of AWS`, ExitCode.usage, [
       'Run AWS faults against booksim local or LocalStack; on AWS use the other faults (gateway, worker).',

@@ -2,12 +2,13 @@ import { confirmAwsFlags } from '../aws/confirm.js';
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { confirmFlags, deployFlags, embeddedChoiceOf, endpointFlags, refuseLocalOnlyOnAws, roleArnOf, standardQueueChaosFlag } from '../cli/flags.js';
+import { awsEndpoint } from '../aws/endpoint.js';
+import { confirmFlags, deployFlags, embeddedChoiceOf, endpointFlags, proxiedFaults, roleArnOf, standardQueueChaosFlag } from '../cli/flags.js';
 import { plannedExposures } from '../cli/sabotage-plans.js';
 import { stormFlags, terminalStormHooks } from '../cli/storm-flags.js';
 import { systemClock } from '../clock.js';
 import { validStackName } from '../deploy/stack.js';
-import { exitCodeHelp } from '../errors.js';
+import { BooksimError, ExitCode, exitCodeHelp } from '../errors.js';
 import { sabotageNames, type Sabotage } from '../model/sabotage.js';
 import { controlStack, runSabotageMatrix, sabotageStack } from '../pipeline/sabotage-matrix.js';
 import { openInBrowser } from '../report/html/open.js';
@@ -53,7 +54,15 @@ ${exitCodeHelp}`;
     const sabotages = (flags.sabotage ?? [...sabotageNames]) as Sabotage[];
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
     const exposures = plannedExposures(sabotages, { seed, concurrency: flags.concurrency, reportsDir: flags['reports-dir'], pricing: flags.pricing });
-    refuseLocalOnlyOnAws(flags, exposures.flatMap((exposure) => exposure.storm.chaos.faults));
+    if (flags.endpoint === awsEndpoint) {
+      // The user asked for sabotages, not for the faults that expose them: name those.
+      const shown = exposures.filter(({ storm }) => proxiedFaults(storm.chaos.faults).length > 0).flatMap((exposure) => exposure.sabotages);
+      if (shown.length > 0) {
+        throw new BooksimError(`--endpoint aws: ${shown.join(', ')} ${shown.length > 1 ? 'are' : 'is'} exposed with an AWS fault, which only a local endpoint can inject`, ExitCode.usage, [
+          `Give --sabotage without ${shown.join(', ')}, or run the matrix on booksim local.`,
+        ]);
+      }
+    }
     // Every stack name checked before anything starts.
     for (const sabotage of sabotages) validStackName(sabotageStack(flags.stack, sabotage));
     validStackName(controlStack(flags.stack, exposures.length));

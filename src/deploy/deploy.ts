@@ -8,8 +8,8 @@ import { awsFailure } from '../aws/errors.js';
 import { BooksimError, ExitCode } from '../errors.js';
 import { findActivityArn, findQueueUrl, findStateMachineArn, findSubscription, findTopicArn, tableExists } from './lookup.js';
 import type { Ensured, Outcome, ProgressListener, ResourceKind, ResourceOutcome } from './outcome.js';
-import { ensureSagaRole, whileRolePropagates, type SagaRole } from './saga-role.js';
-import { claimForStack, taggedDetail, type TaggedKind } from './tags.js';
+import { ensureSagaRole, roleFailure, whileRolePropagates, type SagaRole } from './saga-role.js';
+import { tagForStack, taggedDetail, untaggedOfStack, type TaggedKind } from './tags.js';
 import { sagaDefinition, sagaTasks, type SagaResources, type SagaTask } from './saga.js';
 import {
   bookingsTopicAttributes,
@@ -43,6 +43,8 @@ export interface DeployPlan {
   topology: Topology;
   /** The sabotages baked into the definition; none: the correct saga. */
   sabotage: Sabotage[];
+  /** FIFO queues and topic in high-throughput mode. */
+  highThroughput: boolean;
   resources: Array<{ kind: ResourceKind; name: string }>;
   definition: object;
 }
@@ -68,7 +70,7 @@ export function planDeploy(options: StackOptions, region: string): DeployPlan {
     manualReviewQueueUrl: `https://sqs.${region}.amazonaws.com/000000000000/${names.manualReviewQueue}`,
   }, options.sabotage);
   validateDefinition(definition);
-  return { stack: options.stack, profile: options.profile, topology: options.topology ?? 'fifo-fanout', sabotage: options.sabotage ?? [], resources, definition };
+  return { stack: options.stack, profile: options.profile, topology: options.topology ?? 'fifo-fanout', sabotage: options.sabotage ?? [], highThroughput: options.highThroughput ?? false, resources, definition };
 }
 
 /** Refuses a saga definition that asl-validator rejects, before any AWS call is made. */
@@ -113,7 +115,11 @@ export async function deployStack(options: StackOptions, context: DeployContext)
   }
   const manualReview = await step('queue', names.manualReviewQueue, () => ensureQueue(clients, options.stack, names.manualReviewQueue, () => ({ MessageRetentionPeriod: '1209600' })));
   // Made early, so that IAM has had the tables and activities' time to spread the new role before the state machine needs it.
-  const role: SagaRole = options.roleArn ? { arn: options.roleArn, justCreated: false } : await step('role', names.sagaRole, () => ensureSagaRole(clients, options.stack, names, manualReview.arn));
+  const ensureRole = () =>
+    ensureSagaRole(clients, options.stack, names, manualReview.arn).catch((error: unknown) => {
+      throw roleFailure(error, names.sagaRole, context.endpoint);
+    });
+  const role: SagaRole = options.roleArn ? { arn: options.roleArn, justCreated: false } : await step('role', names.sagaRole, ensureRole);
   for (const queue of streamQueues) {
     await step('subscription', `${names.bookingsTopic} → ${queue.name}`, () => ensureRawSubscription(clients, bookingsTopic, queue.arn));
   }
@@ -143,6 +149,7 @@ async function ensureTopic(clients: AwsClients, stack: string, name: string, fix
     const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name, Attributes, Tags: [{ Key: stackTagKey, Value: stack }] }));
     return { outcome: 'created', value: TopicArn! };
   }
+  const claim = await claimFor(clients, 'topic', name, existing, stack);
   const { Attributes = {} } = await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: existing }));
   const differing = Object.keys(fixed).filter((key) => (Attributes[key] ?? 'false') !== fixed[key]);
   if (differing.length > 0) {
@@ -152,7 +159,7 @@ async function ensureTopic(clients: AwsClients, stack: string, name: string, fix
   for (const [AttributeName, AttributeValue] of changes) {
     await clients.sns.send(new SetTopicAttributesCommand({ TopicArn: existing, AttributeName, AttributeValue }));
   }
-  return existingOutcome(existing, [...changes.map(([key, value]) => `${key}=${value}`), ...(await claimed(clients, 'topic', name, existing, stack))]);
+  return existingOutcome(existing, [...changes.map(([key, value]) => `${key}=${value}`), ...(await claim())]);
 }
 
 /** What deploy says of a resource that existed: updated with what it changed, or unchanged. */
@@ -160,9 +167,18 @@ function existingOutcome<T>(value: T, changes: string[]): Awaited<Ensured<T>> {
   return changes.length > 0 ? { outcome: 'updated', detail: changes.join(', '), value } : { outcome: 'unchanged', value };
 }
 
-/** An existing resource made the stack's (see claimForStack): the change to report, if it was tagged. */
-async function claimed(clients: AwsClients, kind: TaggedKind, name: string, id: string, stack: string): Promise<string[]> {
-  return (await claimForStack(clients, kind, name, id, stack)) ? [taggedDetail(stack)] : [];
+/**
+ * Checks, before deploy changes an existing resource, that it is the stack's or untagged
+ * (untaggedOfStack); answers what tags an untagged one once deploy has brought it in line,
+ * with the change to report.
+ */
+async function claimFor(clients: AwsClients, kind: TaggedKind, name: string, id: string, stack: string): Promise<() => Promise<string[]>> {
+  const untagged = await untaggedOfStack(clients, kind, name, id, stack);
+  return async () => {
+    if (!untagged) return [];
+    await tagForStack(clients, kind, id, stack);
+    return [taggedDetail(stack)];
+  };
 }
 
 interface QueueRef {
@@ -180,6 +196,7 @@ async function ensureQueue(clients: AwsClients, stack: string, name: string, des
     const creation = { ...(name.endsWith('.fifo') ? { FifoQueue: 'true' } : {}) };
     url = (await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: creation, tags: { [stackTagKey]: stack } }))).QueueUrl!;
   }
+  const claim = created ? async () => [] : await claimFor(clients, 'queue', name, url, stack);
   const response = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
   const Attributes: Record<string, string | undefined> = response.Attributes ?? {};
   const arn = Attributes.QueueArn!;
@@ -188,7 +205,7 @@ async function ensureQueue(clients: AwsClients, stack: string, name: string, des
   if (Object.keys(changes).length > 0) await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: changes }));
   const value = { name, url, arn };
   if (created) return { outcome: 'created', value };
-  return existingOutcome(value, [...Object.keys(changes), ...(await claimed(clients, 'queue', name, url, stack))]);
+  return existingOutcome(value, [...Object.keys(changes), ...(await claim())]);
 }
 
 /** Compares queue attribute values; JSON ones (Policy, RedrivePolicy) by content, since endpoints reformat them. */
@@ -229,6 +246,7 @@ async function ensureTable(clients: AwsClients, stack: string, spec: TableSpec):
   const TableName = spec.input.TableName!;
   const created = !(await tableExists(clients, TableName));
   if (created) await clients.dynamodb.send(new CreateTableCommand({ ...spec.input, Tags: [{ Key: stackTagKey, Value: stack }] }));
+  const claim = created ? async () => [] : await claimFor(clients, 'table', TableName, TableName, stack);
   await waitUntilTableExists({ client: clients.dynamodb, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName });
   const changes: string[] = [];
   if (spec.ttlAttribute) {
@@ -240,12 +258,12 @@ async function ensureTable(clients: AwsClients, stack: string, spec: TableSpec):
     }
   }
   if (created) return { outcome: 'created', value: TableName };
-  return existingOutcome(TableName, [...changes, ...(await claimed(clients, 'table', TableName, TableName, stack))]);
+  return existingOutcome(TableName, [...changes, ...(await claim())]);
 }
 
 async function ensureActivity(clients: AwsClients, stack: string, name: string): Ensured<string> {
   const existing = await findActivityArn(clients, name);
-  if (existing) return existingOutcome(existing, await claimed(clients, 'activity', name, existing, stack));
+  if (existing) return existingOutcome(existing, await (await claimFor(clients, 'activity', name, existing, stack))());
   const { activityArn } = await clients.sfn.send(new CreateActivityCommand({ name, tags: [{ key: stackTagKey, value: stack }] }));
   return { outcome: 'created', value: activityArn! };
 }
@@ -263,6 +281,7 @@ async function ensureStateMachine(clients: AwsClients, names: StackNames, option
     );
     return { outcome: 'created', value: stateMachineArn! };
   }
+  const claim = await claimFor(clients, 'state machine', names.stateMachine, existing, options.stack);
   const current = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: existing }));
   const sameDefinition = current.definition !== undefined && canonicalJson(JSON.parse(current.definition)) === canonicalJson(definition);
   const sameRole = current.roleArn === role.arn;
@@ -273,5 +292,5 @@ async function ensureStateMachine(clients: AwsClients, names: StackNames, option
     if (!sameDefinition) changes.push(`definition (profile ${options.profile}${sabotage})`);
     if (!sameRole) changes.push(`role ${role.arn}`);
   }
-  return existingOutcome(existing, [...changes, ...(await claimed(clients, 'state machine', names.stateMachine, existing, options.stack))]);
+  return existingOutcome(existing, [...changes, ...(await claim())]);
 }

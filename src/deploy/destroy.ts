@@ -1,5 +1,5 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteActivityCommand, DeleteStateMachineCommand } from '@aws-sdk/client-sfn';
+import { DeleteActivityCommand, DeleteStateMachineCommand, DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { DeleteTopicCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { awsFailure } from '../aws/errors.js';
@@ -20,7 +20,7 @@ type Removal = 'deleted' | 'absent' | 'left';
  * creates); one of the stack's name without it is left and reported `left`, and a
  * subscription (SNS cannot tag one) goes only with a tagged topic and queue. A resource
  * already gone is reported `absent`. The reverse of deploy's order, so nothing is left
- * pointing at what was removed.
+ * pointing at what was removed; the saga's role last (see below).
  */
 export async function destroyStack(stack: string, context: DeployContext): Promise<ResourceOutcome[]> {
   const { clients } = context;
@@ -42,15 +42,17 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
     }
   };
 
+  // The role the saga runs as, read before its state machine goes: the stack's own is deleted last, one --role-arn named never.
+  let ownRole = true;
   await remove('state machine', names.stateMachine, async () => {
     const arn = await findStateMachineArn(clients, names.stateMachine);
     if (!arn) return 'absent';
+    const { roleArn } = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
+    ownRole = roleArn?.endsWith(`:role/${names.sagaRole}`) ?? false;
     if (!(await carriesStackTag(clients, 'state machine', arn, stack))) return 'left';
     await clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: arn }));
     return 'deleted';
   });
-  // The role deploy made when given no --role-arn; one given is never the stack's (untagged or absent under this name).
-  await remove('role', names.sagaRole, () => deleteSagaRole(clients, stack, names.sagaRole));
   for (const task of sagaTasks) {
     await remove('activity', names.activities[task], async () => {
       const arn = await findActivityArn(clients, names.activities[task]);
@@ -100,5 +102,7 @@ export async function destroyStack(stack: string, context: DeployContext): Promi
       return 'deleted';
     });
   }
+  // Last, and only when the saga ran as it (or no state machine tells): a stack whose saga runs as a role given makes no IAM call, so an endpoint without IAM, or a policy without its statement, still destroys it.
+  if (ownRole) await remove('role', names.sagaRole, () => deleteSagaRole(clients, stack, names.sagaRole));
   return outcomes;
 }

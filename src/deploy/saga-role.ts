@@ -1,8 +1,10 @@
 import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../aws/clients.js';
+import { awsFailure } from '../aws/errors.js';
+import { BooksimError, ExitCode } from '../errors.js';
 import type { Ensured } from './outcome.js';
 import { stackTagKey, type StackNames } from './stack.js';
-import { claimForStack, carriesStackTag, taggedDetail } from './tags.js';
+import { carriesStackTag, stackTagOf } from './tags.js';
 
 /**
  * The IAM role the saga runs as, when the user gives none (`--role-arn`): deploy creates
@@ -38,8 +40,9 @@ export interface SagaRole {
 }
 
 /**
- * Creates the saga's role, or brings an existing one in line: its inline policy set to
- * what the saga needs, an untagged one tagged (one tagged for another stack refused).
+ * Creates the saga's role, or brings the stack's existing one in line (its inline policy
+ * set to what the saga needs). A role of that name without the stack's tag is refused: no
+ * booksim made it (deploy tags the role as it creates it), so destroy must never delete it.
  */
 export async function ensureSagaRole(clients: AwsClients, stack: string, names: StackNames, manualReviewQueueArn: string): Ensured<SagaRole> {
   const RoleName = names.sagaRole;
@@ -61,8 +64,13 @@ export async function ensureSagaRole(clients: AwsClients, stack: string, names: 
     await clients.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(policy) }));
     return { outcome: 'created', value: { arn: Role!.Arn!, justCreated: true } };
   }
+  const owner = await stackTagOf(clients, 'role', RoleName);
+  if (owner !== stack) {
+    throw new BooksimError(`role ${RoleName} exists ${owner === undefined ? 'without a' : `with another stack's (${owner})`} ${stackTagKey} tag: deploy makes this role itself and will not take over one it did not make`, ExitCode.environment, [
+      'Give it with --role-arn if the saga should run as it, or delete it.',
+    ]);
+  }
   const changes: string[] = [];
-  if (await claimForStack(clients, 'role', RoleName, RoleName, stack)) changes.push(taggedDetail(stack));
   const current = await clients.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName })).catch((error: unknown) => {
     if (error instanceof NoSuchEntityException) return undefined;
     throw error;
@@ -73,6 +81,19 @@ export async function ensureSagaRole(clients: AwsClients, stack: string, names: 
   }
   const value = { arn: existing.Role.Arn, justCreated: false };
   return changes.length > 0 ? { outcome: 'updated', detail: changes.join(', '), value } : { outcome: 'unchanged', value };
+}
+
+/**
+ * A failure of the role's IAM calls as the user is told it, with the ways round it: a role
+ * of one's own, IAM switched on in LocalStack, or the permission on AWS.
+ */
+export function roleFailure(error: unknown, role: string, endpoint: string): unknown {
+  const failure = awsFailure(error, `create or update the saga's role ${role}`, endpoint);
+  // An endpoint that does not answer, or a refusal of booksim's own, already says what to do.
+  if (!(failure instanceof BooksimError) || failure.suggestions.length > 0) return failure;
+  return new BooksimError(failure.message, failure.exitCode, [
+    'Give --role-arn ARN (a role Step Functions can assume) and deploy makes no role; on LocalStack add iam to SERVICES (docker compose up -d --force-recreate); on AWS grant the BooksimStackIAM statement of docs/aws.md.',
+  ]);
 }
 
 /** Deletes the saga's role and its inline policies when it carries the stack's tag: deleted, absent, or left (not the stack's). */

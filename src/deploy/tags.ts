@@ -61,20 +61,22 @@ export async function carriesStackTag(clients: AwsClients, kind: TaggedKind, id:
 }
 
 /**
- * Makes an existing resource of the stack's name the stack's: tags an untagged one (a
- * stack deployed by a booksim older than the tags, so that destroy deletes it), and
- * refuses one tagged for another stack (an environment error). Answers whether it tagged.
+ * What deploy may do with an existing resource of the stack's name, asked before it
+ * changes anything: refuses one tagged for another stack (an environment error); answers
+ * whether it lacks the tag (a stack deployed by a booksim older than the tags), so that
+ * deploy tags it ({@link tagForStack}) and destroy will delete it.
  */
-export async function claimForStack(clients: AwsClients, kind: TaggedKind, name: string, id: string, stack: string): Promise<boolean> {
+export async function untaggedOfStack(clients: AwsClients, kind: TaggedKind, name: string, id: string, stack: string): Promise<boolean> {
   const owner = await stackTagOf(clients, kind, id);
-  if (owner === stack) return false;
-  if (owner !== undefined) {
-    throw new BooksimError(`${kind} ${name} carries ${stackTagKey}=${owner}: it belongs to another stack, and deploy will not take it over`, ExitCode.environment, [
-      `Deploy under another --stack name, or delete the ${kind} first.`,
-    ]);
-  }
+  if (owner === undefined || owner === stack) return owner === undefined;
+  throw new BooksimError(`${kind} ${name} carries ${stackTagKey}=${owner}: it belongs to another stack, and deploy will not take it over`, ExitCode.environment, [
+    `Deploy under another --stack name, or delete the ${kind} first.`,
+  ]);
+}
+
+/** Tags a resource `booksim:stack=<stack>`. */
+export async function tagForStack(clients: AwsClients, kind: TaggedKind, id: string, stack: string): Promise<void> {
   await tagCalls[kind].write(clients, id, stack);
-  return true;
 }
 
 /** The detail of a deploy line for a resource it tagged. */

@@ -41,7 +41,7 @@ export function outcomeSummary(verb: 'deployed' | 'destroyed', stack: string, ou
 export function planText(plan: DeployPlan): string {
   const lines = plan.resources.map((r) => `  ${r.kind.padEnd(13)} ${r.name}`);
   return [
-    `plan for stack ${plan.stack} (${plan.topology}, profile ${plan.profile}${sabotagePhrase(plan.sabotage)}), ${plan.resources.length} resources:`,
+    `plan for stack ${plan.stack} (${plan.topology}, profile ${plan.profile}${plan.highThroughput ? ', high throughput' : ''}${sabotagePhrase(plan.sabotage)}), ${plan.resources.length} resources:`,
     ...lines,
     '',
     'saga definition (activity ARNs shown with a placeholder account):',

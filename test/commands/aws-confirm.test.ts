@@ -68,6 +68,7 @@ describe('--endpoint aws: the confirmation', () => {
     ['storm', ['storm', '--stack', 'aws-gate', '--bookings', '5', '--fault', 'aws-throttle:rate=0.1'], 'aws-throttle is injected by a proxy in front of the endpoint'],
     ['run', ['run', '--stack', 'aws-gate', '--bookings', '5', '--scenario', 'kitchen-sink'], 'injected by a proxy in front of the endpoint'],
     ['storm --aws-quotas', ['storm', '--stack', 'aws-gate', '--bookings', '5', '--aws-quotas', 'us-east-1'], '--aws-quotas checks that booksim local enforces'],
+    ['sabotage', ['sabotage', '--stack', 'aws-gate'], '--endpoint aws: no-conditional-write is exposed with an AWS fault, which only a local endpoint can inject'],
   ])('%s: what only a local endpoint can do is a usage error before any call', async (_name, args, said) => {
     const aws = await startLoopbackAws();
     const result = await runCli([...args, '--endpoint', 'aws', '--region', 'eu-west-1', '--yes'], loopbackAwsEnv(aws.url));

@@ -1,18 +1,19 @@
 import { DescribeTableCommand, ListTagsOfResourceCommand, TagResourceCommand, UntagResourceCommand as UntagTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, ListRoleTagsCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, ListRoleTagsCommand, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeStateMachineCommand, ListTagsForResourceCommand as ListSfnTagsCommand, UntagResourceCommand as UntagSfnCommand } from '@aws-sdk/client-sfn';
 import { ListTagsForResourceCommand as ListSnsTagsCommand, UntagResourceCommand as UntagTopicCommand } from '@aws-sdk/client-sns';
-import { GetQueueUrlCommand, ListQueueTagsCommand, UntagQueueCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, TagQueueCommand, UntagQueueCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { deployStack, type DeployContext } from '../../src/deploy/deploy.js';
 import { destroyStack } from '../../src/deploy/destroy.js';
 import { stackStatus } from '../../src/deploy/status.js';
 import { findActivityArn, findStateMachineArn, findTopicArn } from '../../src/deploy/lookup.js';
 import { sagaTasks } from '../../src/deploy/saga.js';
-import { sagaTrustPolicy } from '../../src/deploy/saga-role.js';
+import { deleteSagaRole, sagaTrustPolicy } from '../../src/deploy/saga-role.js';
 import { stackNames, stackTagKey, tableSpecs } from '../../src/deploy/stack.js';
 import { BooksimError } from '../../src/errors.js';
-import { useEndpoint, uniqueName } from '../helpers/endpoint.js';
+import { createClients } from '../../src/aws/clients.js';
+import { closedEndpoint, useEndpoint, uniqueName } from '../helpers/endpoint.js';
 
 describe('the booksim:stack tag', () => {
   const fx = useEndpoint();
@@ -71,8 +72,8 @@ describe('destroy by the booksim:stack tag', () => {
     const left = outcomes.filter((outcome) => outcome.outcome === 'left');
     expect(left.map(({ kind, name }) => `${kind} ${name}`).sort()).toEqual([`activity ${activity}`, `queue ${names.manualReviewQueue}`, `table ${table}`].sort());
     for (const outcome of left) expect(outcome.detail).toBe(`no booksim:stack=${stack} tag: not booksim's to delete`);
-    // The role was given (--role-arn), so the stack has none of its own.
-    expect(outcomes.filter((outcome) => outcome.outcome !== 'left' && outcome.outcome !== 'deleted')).toEqual([{ kind: 'role', name: names.sagaRole, outcome: 'absent' }]);
+    // The role was given (--role-arn): destroy does not look for one of the stack's own.
+    expect(outcomes.filter((outcome) => outcome.outcome !== 'left' && outcome.outcome !== 'deleted')).toEqual([]);
     // What was left is still there; destroying again deletes nothing more and leaves the same.
     expect(await findActivityArn(fx.clients, activity)).toBeDefined();
     await expect(sqs.send(new GetQueueUrlCommand({ QueueName: names.manualReviewQueue }))).resolves.toMatchObject({ QueueUrl });
@@ -119,8 +120,49 @@ describe('the saga role deploy creates when given none', () => {
     expect(outcomes.some((outcome) => outcome.kind === 'role')).toBe(false);
     const machine = await fx.clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: await findStateMachineArn(fx.clients, names.stateMachine) }));
     expect(machine.roleArn).toBe(Role!.Arn);
-    expect((await destroyStack(stack, context())).find((outcome) => outcome.kind === 'role')).toEqual({ kind: 'role', name: names.sagaRole, outcome: 'absent' });
+    expect((await destroyStack(stack, context())).find((outcome) => outcome.kind === 'role')).toBeUndefined();
     await expect(fx.clients.iam.send(new GetRoleCommand({ RoleName: `${stack}-own` }))).resolves.toBeDefined();
+  });
+
+  it('puts its policy back when it was changed, and says so', async () => {
+    const stack = uniqueName('drift');
+    const names = stackNames(stack);
+    await deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
+    const { iam } = fx.clients;
+    const wider = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: '*' }] });
+    await iam.send(new PutRolePolicyCommand({ RoleName: names.sagaRole, PolicyName: names.sagaRole, PolicyDocument: wider }));
+    const outcomes = await deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
+    expect(outcomes.find((outcome) => outcome.kind === 'role')).toEqual({ kind: 'role', name: names.sagaRole, outcome: 'updated', detail: `policy ${names.sagaRole}` });
+    const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: names.sagaRole, PolicyName: names.sagaRole }));
+    expect(JSON.parse(decodeURIComponent(PolicyDocument!)).Statement[0].Action).toBe('sqs:SendMessage');
+  });
+
+  it('refuses a role of its name that it did not make (untagged, or another stack’s), and destroy would leave such a role', async () => {
+    for (const tags of [[], [{ Key: stackTagKey, Value: 'someone-else' }]]) {
+      const stack = uniqueName('not-ours');
+      const names = stackNames(stack);
+      await fx.clients.iam.send(new CreateRoleCommand({ RoleName: names.sagaRole, AssumeRolePolicyDocument: JSON.stringify(sagaTrustPolicy), Tags: tags }));
+      const refused = deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
+      await expect(refused).rejects.toBeInstanceOf(BooksimError);
+      await expect(refused).rejects.toThrow(`role ${names.sagaRole} exists with`);
+      await expect(refused).rejects.toThrow('deploy makes this role itself and will not take over one it did not make');
+      expect(await deleteSagaRole(fx.clients, stack, names.sagaRole)).toBe('left');
+      await expect(fx.clients.iam.send(new GetRoleCommand({ RoleName: names.sagaRole }))).resolves.toBeDefined();
+    }
+  });
+
+  it('is not looked at by destroy when the saga runs as a role given: a stack deployed with --role-arn goes whole with IAM unreachable', async () => {
+    const stack = uniqueName('no-iam');
+    await deployStack({ stack, profile: 'fast', maxReceiveCount: 4, roleArn: 'arn:aws:iam::000000000000:role/theirs' }, context());
+    const url = fx.endpoint.url;
+    const withoutIam = createClients({ endpoint: { sqs: url, sns: url, dynamodb: url, sfn: url, iam: await closedEndpoint() } });
+    try {
+      const removed = await destroyStack(stack, { clients: withoutIam, endpoint: url, region: 'us-east-1' });
+      expect(removed.filter((outcome) => outcome.outcome !== 'deleted')).toEqual([]);
+      expect(removed.some((outcome) => outcome.kind === 'role')).toBe(false);
+    } finally {
+      withoutIam.destroy();
+    }
   });
 
   it('moves a stack deployed with a role given onto its own role when deployed again without one', async () => {
@@ -163,6 +205,20 @@ describe('deploy over a stack deployed before the tags', () => {
     );
     const removed = await destroyStack(stack, context());
     expect(removed.filter((outcome) => outcome.outcome !== 'deleted')).toEqual([]);
+  });
+
+  it('refuses a queue of the stack’s name tagged for another stack before changing anything of it', async () => {
+    const stack = uniqueName('taken-queue');
+    const names = stackNames(stack);
+    await deployStack({ stack, profile: 'fast', maxReceiveCount: 4 }, context());
+    const queue = names.streamQueues[0]!.name;
+    const { QueueUrl } = await fx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue }));
+    await fx.clients.sqs.send(new TagQueueCommand({ QueueUrl, Tags: { [stackTagKey]: 'someone-else' } }));
+    const redrive = async () => (await fx.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['RedrivePolicy'] }))).Attributes?.RedrivePolicy;
+    const before = await redrive();
+    // A deploy that would change the queue (another max receive count) is refused with it unchanged.
+    await expect(deployStack({ stack, profile: 'fast', maxReceiveCount: 9 }, context())).rejects.toThrow(`queue ${queue} carries ${stackTagKey}=someone-else`);
+    expect(await redrive()).toBe(before);
   });
 
   it('refuses a resource of the stack’s name tagged for another stack, before touching it', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isRoleNotYetAssumable, sagaRolePolicy, sagaTrustPolicy, whileRolePropagates } from '../../src/deploy/saga-role.js';
+import { isRoleNotYetAssumable, roleFailure, sagaRolePolicy, sagaTrustPolicy, whileRolePropagates } from '../../src/deploy/saga-role.js';
+import { BooksimError, ExitCode } from '../../src/errors.js';
 
 /** Step Functions' answer to a role IAM has not spread yet, as the SDK raises it. */
 function notYetAssumable(): Error {
@@ -57,5 +58,25 @@ describe('the saga role’s policies', () => {
     expect(sagaTrustPolicy.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     const arn = 'arn:aws:sqs:eu-west-1:123456789012:lab-manual-review';
     expect(sagaRolePolicy(arn)).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arn }] });
+  });
+});
+
+describe('roleFailure', () => {
+  it('says what IAM answered and the ways round it: a role of one’s own, IAM in LocalStack, or the permission', () => {
+    // What the SDK raises for an answer of AWS: a named error with the response's metadata.
+    const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:GetRole'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const failure = roleFailure(denied, 'lab-saga-role', 'AWS (eu-west-1)') as BooksimError;
+    expect(failure).toBeInstanceOf(BooksimError);
+    expect(failure.exitCode).toBe(ExitCode.environment);
+    expect(failure.message).toBe("could not create or update the saga's role lab-saga-role: AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:GetRole (endpoint AWS (eu-west-1))");
+    expect(failure.suggestions.join(' ')).toMatch(/--role-arn ARN .* add iam to SERVICES .* BooksimStackIAM/);
+  });
+
+  it('leaves alone what already says what to do: an endpoint that does not answer, a refusal of booksim’s own', () => {
+    const refused = new BooksimError('role r exists without a booksim:stack tag', ExitCode.environment, ['Give it with --role-arn.']);
+    expect(roleFailure(refused, 'r', 'e')).toBe(refused);
+    const unreachable = roleFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }), 'r', 'http://127.0.0.1:9') as BooksimError;
+    expect(unreachable.message).toContain('no AWS endpoint answers at http://127.0.0.1:9');
+    expect(unreachable.suggestions.join(' ')).toContain('npx booksim local');
   });
 });
