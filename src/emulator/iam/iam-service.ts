@@ -4,7 +4,7 @@ import type { RequestContext } from '../http.js';
 import type { Operation } from '../json-protocol.js';
 import type { Params } from '../params.js';
 import * as constraint from './constraints.js';
-import { Constraints, maxTags } from './constraints.js';
+import { Constraints } from './constraints.js';
 import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity } from './iam-errors.js';
 import { pageOf } from './pagination.js';
 import { checkPolicyDocument, maxInlinePolicyChars, policySize, urlEncodedPolicy } from './policy-document.js';
@@ -110,7 +110,7 @@ export class IamService {
       assumeRolePolicyDocument: trustPolicy!,
       ...(description !== undefined ? { description } : {}),
       maxSessionDuration,
-      tags: tags.slice(0, maxTags),
+      tags,
       policies: new Map(),
     };
     roles.set(name!.toLowerCase(), role);

@@ -108,7 +108,7 @@ const injectedErrors: Record<ServiceName, Record<'aws-throttle' | 'aws-error', I
     'aws-throttle': { code: 'Throttling', status: 400, message: `Rate exceeded ${byProxy}.` },
     'aws-error': { code: 'ServiceUnavailable', status: 503, message: `Service is unable to handle the request ${byProxy}.` },
   },
-  // IAM's model names its 500 ServiceFailure; its throttle is the query APIs' common Throttling.
+  // No fault targets IAM (the workers never call it), but every service the endpoint routes needs its errors here. IAM's model names its 500 ServiceFailure; its throttle is the query APIs' common Throttling.
   iam: {
     'aws-throttle': { code: 'Throttling', status: 400, message: `Rate exceeded ${byProxy}.` },
     'aws-error': { code: 'ServiceFailure', status: 500, message: `Request processing has failed due to an unknown error ${byProxy}.` },
