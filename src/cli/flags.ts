@@ -63,9 +63,11 @@ export const deployFlags = {
 /**
  * Whether the stack's FIFO queues and topic go high-throughput: as --[no-]high-throughput
  * says, else when the booking rate it is deployed for is above what a FIFO queue takes
- * without it. Each booking is one SendMessage (SNS's delivery) to each FIFO queue and one
- * DeleteMessage from it, and a FIFO queue takes 300 of each a second without high
- * throughput (sqs.fifo.perQueueAction in quotas/sqs.json, from AWS's SQS quotas page).
+ * without it: 300 transactions a second per API action (sqs.fifo.perQueueAction in
+ * quotas/sqs.json, from AWS's SQS quotas page), and each booking is one message in each
+ * FIFO queue, delivered by SNS one at a time. High throughput costs nothing more, and its
+ * deduplication per message group loses nothing here: a request's retries share its
+ * seat's group.
  */
 export function highThroughputOf(flags: { 'high-throughput'?: boolean | undefined; rps?: string | number | undefined }, table: QuotaTable = readQuotaTable()): { on: boolean; byRate?: { rps: number; limit: number } } {
   if (flags['high-throughput'] !== undefined) return { on: flags['high-throughput'] };

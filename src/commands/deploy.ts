@@ -15,7 +15,7 @@ export default class Deploy extends AwsCommand {
 
 The saga runs as an IAM role: deploy creates <stack>-saga-role (Step Functions may assume it; it may only send to the stack's manual-review queue), tagged with the stack, unless --role-arn names one; destroy deletes the one it created. Every resource carries the tag booksim:stack=<stack>; one of the stack's names found without a tag (a stack deployed by an older booksim) is tagged and reported updated, and one tagged for another stack is refused.
 
---high-throughput puts the FIFO queues (FifoThroughputLimit=perMessageGroupId, DeduplicationScope=messageGroup) and the FIFO bookings topic (FifoThroughputScope=MessageGroup) in AWS's high-throughput mode, with the same calls on LocalStack, booksim local and AWS: AWS's throughput quotas then apply per message group rather than per queue or topic (what \`booksim local --aws-quotas REGION\` enforces). --rps N, the booking rate you will storm the stack at, switches it on by itself above 300 a second, the SendMessage and DeleteMessage calls a FIFO queue takes a second without it (AWS's SQS quotas); --no-high-throughput keeps it off. Deploying the stack again without either turns it back off; booksim status shows which mode the stack is in.
+--high-throughput puts the FIFO queues (FifoThroughputLimit=perMessageGroupId, DeduplicationScope=messageGroup) and the FIFO bookings topic (FifoThroughputScope=MessageGroup) in AWS's high-throughput mode, with the same calls on LocalStack, booksim local and AWS: AWS's throughput quotas then apply per message group rather than per queue or topic (what \`booksim local --aws-quotas REGION\` enforces). --rps N, the booking rate you will storm the stack at, switches it on by itself above 300 a second, the transactions a FIFO queue takes per API action a second without it (AWS's SQS quotas), since each booking is one message in each FIFO queue; --no-high-throughput keeps it off. Deploying the stack again without either turns it back off; booksim status shows which mode the stack is in.
 
 --sabotage NAME (repeatable) deploys the saga with a safeguard of its definition switched off, to see what breaks without it (docs/faults.md, Sabotage): ${deployedSabotages.join(', ')}. The definition's Comment records it, storm hands it to the workers and records it in run.json, and a storm asking for one the stack was deployed without is refused. Deploying again without it restores the correct saga. The other sabotages live in the functions' code: give them to storm or run.
 
@@ -49,7 +49,7 @@ ${exitCodeHelp}`;
     const { flags } = await this.parse(Deploy);
     const options = { ...stackOptionsOf(flags), topology: flags.topology as Topology, sabotage: definitionSabotage(flags.sabotage as Sabotage[]) };
     const { byRate } = highThroughputOf(flags);
-    if (byRate && options.topology === 'fifo-fanout' && !this.jsonEnabled()) this.log(`high throughput on: ${byRate.rps} bookings a second is more than the ${byRate.limit} SendMessage calls a second a FIFO queue takes without it`);
+    if (byRate && options.topology === 'fifo-fanout' && !this.jsonEnabled()) this.log(`high throughput on: ${byRate.rps} bookings a second is more than the ${byRate.limit} transactions a second a FIFO queue takes per API action without it`);
     if (flags['dry-run']) {
       const plan = planDeploy(options, resolveEndpoint(flags).region);
       if (!this.jsonEnabled()) this.log(planText(plan));

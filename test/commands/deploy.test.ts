@@ -80,7 +80,7 @@ describe('booksim deploy, status, destroy (the built CLI)', () => {
   it('when --rps is above what a FIFO queue takes without high throughput, says it switches it on; --no-high-throughput keeps it off', async () => {
     const fast = await runCli(['deploy', '--dry-run', '--endpoint', 'http://127.0.0.1:9', '--rps', '500']);
     expect(fast.code).toBe(0);
-    expect(fast.stdout).toContain('high throughput on: 500 bookings a second is more than the 300 SendMessage calls a second a FIFO queue takes without it');
+    expect(fast.stdout).toContain('high throughput on: 500 bookings a second is more than the 300 transactions a second a FIFO queue takes per API action without it');
     expect(fast.stdout).toContain('plan for stack booksim (fifo-fanout, profile fast, high throughput)');
     for (const args of [['--rps', '300'], ['--rps', '500', '--no-high-throughput']]) {
       const result = await runCli(['deploy', '--dry-run', '--endpoint', 'http://127.0.0.1:9', ...args]);
