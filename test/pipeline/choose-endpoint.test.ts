@@ -15,9 +15,9 @@ describe('chooseEndpoint (what booksim run and compare run on)', () => {
     const { endpoint, embedded } = await chooseEndpoint({}, choice, env, (line) => steps.push(line));
     onTestFinished(() => embedded?.close());
     expect(embedded).toBeDefined();
-    expect(endpoint.endpoints).toEqual({ sqs: embedded!.url, sns: embedded!.url, dynamodb: tables.endpoint.url, sfn: embedded!.url });
+    expect(endpoint.endpoints).toEqual({ sqs: embedded!.url, sns: embedded!.url, dynamodb: tables.endpoint.url, sfn: embedded!.url, iam: embedded!.url });
     expect(endpoint.display).toBe(`${embedded!.url} (dynamodb at ${tables.endpoint.url})`);
-    expect(steps).toEqual([`nothing answers at ${closed}: running sqs, sns, sfn on booksim's embedded endpoint at ${embedded!.url} for this run (no Docker needed; standard-queue chaos 0)`]);
+    expect(steps).toEqual([`nothing answers at ${closed}: running sqs, sns, sfn, iam on booksim's embedded endpoint at ${embedded!.url} for this run (no Docker needed; standard-queue chaos 0)`]);
   });
 
   it('when the endpoint named for one service does not answer, it is not stood in for: exit 4 naming it', async () => {
