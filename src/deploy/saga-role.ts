@@ -61,7 +61,7 @@ export async function ensureSagaRole(clients: AwsClients, stack: string, names: 
         Tags: [{ Key: stackTagKey, Value: stack }],
       }),
     );
-    await clients.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(policy) }));
+    await whileRoleAppears(() => clients.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(policy) })));
     return { outcome: 'created', value: { arn: Role!.Arn!, justCreated: true } };
   }
   const owner = await stackTagOf(clients, 'role', RoleName);
@@ -114,23 +114,42 @@ export async function deleteSagaRole(clients: AwsClients, stack: string, RoleNam
 /** How long deploy waits for a role it has just created to be assumable: IAM's changes usually take seconds to reach every service, rarely a minute. */
 export const rolePropagationMs = 60_000;
 
+/** When to try again, and the clock and sleep to wait by (tests give their own). */
+export interface PropagationWait {
+  withinMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
 /**
- * Runs `call` (CreateStateMachine with a role just created) again while Step Functions
- * answers that it cannot assume the role yet ("Neither the global service principal
- * states.amazonaws.com, nor the regional one is authorized to assume the provided role"):
- * IAM is eventually consistent, and a new role is not assumable everywhere at once. Waits
- * 1, 2, 4, then 8 s between tries, for `withinMs` at most; any other error at once.
+ * Runs `call` again while `notYet` says its error is IAM's eventual consistency (a role
+ * just created not yet everywhere), waiting 1, 2, 4, then 8 s between tries, for
+ * `withinMs` at most; any other error at once.
  */
-export async function whileRolePropagates<T>(call: () => Promise<T>, { withinMs = rolePropagationMs, sleep = defaultSleep, now = Date.now }: { withinMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number } = {}): Promise<T> {
+async function whileIamSpreads<T>(call: () => Promise<T>, notYet: (error: unknown) => boolean, { withinMs = rolePropagationMs, sleep = defaultSleep, now = Date.now }: PropagationWait = {}): Promise<T> {
   const until = now() + withinMs;
   for (let wait = 1_000; ; wait = Math.min(wait * 2, 8_000)) {
     try {
       return await call();
     } catch (error) {
-      if (!isRoleNotYetAssumable(error) || now() + wait > until) throw error;
+      if (!notYet(error) || now() + wait > until) throw error;
       await sleep(wait);
     }
   }
+}
+
+/**
+ * Runs `call` (CreateStateMachine with a role just created) again while Step Functions
+ * answers that it cannot assume the role yet ("Neither the global service principal
+ * states.amazonaws.com, nor the regional one is authorized to assume the provided role").
+ */
+export function whileRolePropagates<T>(call: () => Promise<T>, wait?: PropagationWait): Promise<T> {
+  return whileIamSpreads(call, isRoleNotYetAssumable, wait);
+}
+
+/** Runs `call` (a call on a role just created) again while IAM answers that the role does not exist yet, as Terraform does. */
+export function whileRoleAppears<T>(call: () => Promise<T>, wait?: PropagationWait): Promise<T> {
+  return whileIamSpreads(call, (error) => error instanceof NoSuchEntityException, wait);
 }
 
 /** Step Functions' answer when it cannot assume a role: a new role's propagation delay, or a role that does not trust it. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isRoleNotYetAssumable, roleFailure, sagaRolePolicy, sagaTrustPolicy, whileRolePropagates } from '../../src/deploy/saga-role.js';
+import { NoSuchEntityException } from '@aws-sdk/client-iam';
+import { isRoleNotYetAssumable, roleFailure, sagaRolePolicy, sagaTrustPolicy, whileRoleAppears, whileRolePropagates } from '../../src/deploy/saga-role.js';
 import { BooksimError, ExitCode } from '../../src/errors.js';
 
 /** Step Functions' answer to a role IAM has not spread yet, as the SDK raises it. */
@@ -41,6 +42,21 @@ describe('whileRolePropagates', () => {
     const denied = Object.assign(new Error('User is not authorized to perform: states:CreateStateMachine'), { name: 'AccessDeniedException' });
     await expect(whileRolePropagates(() => Promise.reject(denied), time)).rejects.toBe(denied);
     expect(time.waits).toEqual([]);
+  });
+});
+
+describe('whileRoleAppears', () => {
+  it('tries a call on a role just created again while IAM answers NoSuchEntity, and nothing else', async () => {
+    const time = fakeTime();
+    const missing = new NoSuchEntityException({ message: 'The role with name r cannot be found.', $metadata: {} });
+    let calls = 0;
+    await whileRoleAppears(async () => {
+      calls += 1;
+      if (calls < 3) throw missing;
+    }, time);
+    expect(time.waits).toEqual([1000, 2000]);
+    await expect(whileRoleAppears(() => Promise.reject(notYetAssumable()), time)).rejects.toThrow(/authorized to assume/);
+    expect(time.waits).toEqual([1000, 2000]);
   });
 });
 
