@@ -29,3 +29,22 @@ export async function settleWithin(promises: Iterable<Promise<unknown>>, ms: num
     clearTimeout(timer);
   }
 }
+
+/** Closes what was started, last first: what a start that can fail half-way keeps, so that stop undoes exactly what was done. */
+export interface Teardown {
+  /** Adds a step, to run before every step added earlier. */
+  push(step: () => Promise<void>): void;
+  /** Runs the steps, last added first, each once; a second call does nothing. */
+  run(): Promise<void>;
+}
+
+/** A {@link Teardown} that starts with `first` (run last). */
+export function teardown(...first: Array<() => Promise<void>>): Teardown {
+  const steps = [...first];
+  return {
+    push: (step) => void steps.push(step),
+    run: async () => {
+      for (const step of steps.splice(0).reverse()) await step();
+    },
+  };
+}

@@ -17,7 +17,7 @@ export abstract class AwsCommand extends BaseCommand {
     confirm?: { what: string; yes: boolean },
   ): Promise<T> {
     const config = resolveEndpoint(flags);
-    if (confirm) await this.confirmAws(config, confirm.what, confirm.yes);
+    if (confirm) await confirmAws(config, confirm.what, { yes: confirm.yes });
     await probeEndpoint(config);
     const clients = createClients({ endpoint: config.endpoints, region: config.region, local: config.local });
     try {
@@ -25,10 +25,5 @@ export abstract class AwsCommand extends BaseCommand {
     } finally {
       clients.destroy();
     }
-  }
-
-  /** The gate before creating or deleting on real AWS: names account and region on stderr, then --yes or y/N (exit 2 without either). Other endpoints pass. */
-  protected async confirmAws(config: EndpointConfig, what: string, yes: boolean): Promise<void> {
-    await confirmAws(config, what, { yes });
   }
 }

@@ -69,22 +69,32 @@ export const deployFlags = {
  * deduplication per message group loses nothing here: a request's retries share its
  * seat's group.
  */
-export function highThroughputOf(flags: { 'high-throughput'?: boolean | undefined; rps?: string | number | undefined }, table: QuotaTable = readQuotaTable()): { on: boolean; byRate?: { rps: number; limit: number } } {
+export function highThroughputOf(flags: { 'high-throughput'?: boolean | undefined; rps?: string | number | undefined }, table?: QuotaTable): HighThroughput {
   if (flags['high-throughput'] !== undefined) return { on: flags['high-throughput'] };
   const rps = Number(flags.rps);
-  const limit = table['sqs.fifo.perQueueAction']!.rate;
-  return flags.rps !== undefined && Number.isFinite(rps) && rps > limit ? { on: true, byRate: { rps, limit } } : { on: false };
+  if (flags.rps === undefined || !Number.isFinite(rps)) return { on: false };
+  const limit = (table ?? readQuotaTable())['sqs.fifo.perQueueAction']!.rate;
+  return rps > limit ? { on: true, byRate: { rps, limit } } : { on: false };
 }
 
-/** The stack options of parsed {@link deployFlags} and --stack, but the topology (which `compare` chooses per run): the stack name checked. */
-export function stackOptionsOf(flags: { stack: string; profile: string; 'max-receive-count': number; 'role-arn'?: string | undefined; 'high-throughput'?: boolean | undefined; rps?: string | number | undefined }): Omit<StackOptions, 'topology'> {
+/** Whether the stack goes high-throughput, and, when its rate decided it, the rate and the limit it is above. */
+export interface HighThroughput {
+  on: boolean;
+  byRate?: { rps: number; limit: number };
+}
+
+/** The stack options of parsed {@link deployFlags} and --stack, but the topology (which `compare` chooses per run): the stack name checked; `throughput` as {@link highThroughputOf} decides it, unless the caller has. */
+export function stackOptionsOf(
+  flags: { stack: string; profile: string; 'max-receive-count': number; 'role-arn'?: string | undefined; 'high-throughput'?: boolean | undefined; rps?: string | number | undefined },
+  throughput: HighThroughput = highThroughputOf(flags),
+): Omit<StackOptions, 'topology'> {
   const roleArn = roleArnOf(flags);
   return {
     stack: validStackName(flags.stack),
     profile: flags.profile as TimingProfileName,
     maxReceiveCount: flags['max-receive-count'],
     ...(roleArn ? { roleArn } : {}),
-    highThroughput: highThroughputOf(flags).on,
+    highThroughput: throughput.on,
   };
 }
 

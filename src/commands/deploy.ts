@@ -47,8 +47,9 @@ ${exitCodeHelp}`;
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Deploy);
-    const options = { ...stackOptionsOf(flags), topology: flags.topology as Topology, sabotage: definitionSabotage(flags.sabotage as Sabotage[]) };
-    const { byRate } = highThroughputOf(flags);
+    const throughput = highThroughputOf(flags);
+    const options = { ...stackOptionsOf(flags, throughput), topology: flags.topology as Topology, sabotage: definitionSabotage(flags.sabotage as Sabotage[]) };
+    const { byRate } = throughput;
     if (byRate && options.topology === 'fifo-fanout' && !this.jsonEnabled()) this.log(`high throughput on: ${byRate.rps} bookings a second is more than the ${byRate.limit} transactions a second a FIFO queue takes per API action without it`);
     if (flags['dry-run']) {
       const plan = planDeploy(options, resolveEndpoint(flags).region);

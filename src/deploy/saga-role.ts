@@ -1,4 +1,5 @@
 import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { pause } from '../async.js';
 import type { AwsClients } from '../aws/clients.js';
 import { awsFailure } from '../aws/errors.js';
 import { BooksimError, ExitCode } from '../errors.js';
@@ -126,7 +127,7 @@ export interface PropagationWait {
  * just created not yet everywhere), waiting 1, 2, 4, then 8 s between tries, for
  * `withinMs` at most; any other error at once.
  */
-async function whileIamSpreads<T>(call: () => Promise<T>, notYet: (error: unknown) => boolean, { withinMs = rolePropagationMs, sleep = defaultSleep, now = Date.now }: PropagationWait = {}): Promise<T> {
+async function whileIamSpreads<T>(call: () => Promise<T>, notYet: (error: unknown) => boolean, { withinMs = rolePropagationMs, sleep = pause, now = Date.now }: PropagationWait = {}): Promise<T> {
   const until = now() + withinMs;
   for (let wait = 1_000; ; wait = Math.min(wait * 2, 8_000)) {
     try {
@@ -156,5 +157,3 @@ export function whileRoleAppears<T>(call: () => Promise<T>, wait?: PropagationWa
 export function isRoleNotYetAssumable(error: unknown): boolean {
   return error instanceof Error && error.name === 'AccessDeniedException' && /authorized to assume the provided role/.test(error.message);
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { fileURLToPath } from 'node:url';
 import { startBookingServer, type BookingServer } from '../api/booking-server.js';
+import { teardown } from '../async.js';
 import type { AwsClients } from '../aws/clients.js';
 import { createClients } from '../aws/clients.js';
 import { systemClock } from '../clock.js';
@@ -164,10 +165,8 @@ export async function startWorkerHost(options: WorkerHostOptions, beforeStart?: 
   requireGateway(options.functions, options.gatewayUrl);
   const clients = createClients({ endpoint: options.endpoint.endpoints, region: options.endpoint.region, local: options.endpoint.local });
   // The clients outlive the look-up only to serve the booking API.
-  const closing: Array<() => Promise<void>> = [async () => clients.destroy()];
-  const close = async () => {
-    for (const step of closing.splice(0).reverse()) await step();
-  };
+  const closing = teardown(async () => clients.destroy());
+  const close = closing.run;
   // The workers that do not call the gateway never use the URL (nor does the booking API); they still need one to resolve their resources.
   const gatewayUrl = options.gatewayUrl ?? 'http://127.0.0.1:9';
   let setup: WorkerSetup;

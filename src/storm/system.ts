@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { teardown } from '../async.js';
 import { createClients } from '../aws/clients.js';
 import type { EndpointConfig, ServiceKey } from '../aws/endpoint.js';
 import { awsFailure } from '../aws/errors.js';
@@ -95,10 +96,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const apiCalls = countCalls(clients);
   const apiUsage = meterUsage(clients);
   let workerLog: WorkerLog | undefined;
-  const started: Array<() => Promise<void>> = [async () => clients.destroy()];
-  const stop = async () => {
-    for (const close of started.splice(0).reverse()) await close();
-  };
+  const started = teardown(async () => clients.destroy());
+  const stop = started.run;
   try {
     const gateway = await startGateway({
       clock: options.clock,
